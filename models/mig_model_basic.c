@@ -1,0 +1,104 @@
+/* mig_model_basic.c: the basic ruleset, close to Flee's. Each day an agent at a place
+ * moves with the probability set for the place's kind; it takes an out-link chosen with
+ * weight attraction_ahead(to)^a / distance_km^b (alias tables built once). Places of kind
+ * destination absorb. Group members draw with the group's key, so they choose alike. */
+#include <stdlib.h>
+
+#include "mig_agents.h"
+#include "mig_model.h"
+#include "mig_rng.h"
+#include "mig_route.h"
+
+typedef struct basic_state {
+    mig_route_table *routes;  /* owned */
+    double *move_prob;        /* owned [n_places]: per-day probability of moving on */
+    uint64_t seed;
+} basic_state;
+
+static void basic_destroy(void **p)
+{
+    basic_state *s;
+    if (!p || !*p)
+        return;
+    s = *p;
+    mig_route_destroy(&s->routes);
+    free(s->move_prob);
+    free(s);
+    *p = NULL;
+}
+
+static mig_status basic_create(mig_world *w, mig_ctx *ctx, void **out)
+{
+    const mig_network *net = w->net;
+    const mig_movement_cfg *mv = &w->cfg->movement;
+    basic_state *s = calloc(1, sizeof *s);
+    double *attraction = NULL, *weight = NULL;
+    mig_status st = MIG_ENOMEM;
+    void *tmp;
+
+    *out = NULL;
+    if (!s)
+        return MIG_ENOMEM;
+    s->seed = w->cfg->seed;
+    s->move_prob = malloc(net->n_places * sizeof *s->move_prob);
+    attraction = malloc(net->n_places * sizeof *attraction);
+    weight = malloc((net->n_links ? net->n_links : 1) * sizeof *weight);
+    if (!s->move_prob || !attraction || !weight)
+        goto fail;
+    for (uint32_t p = 0; p < net->n_places; p++)
+        s->move_prob[p] = net->place_kind[p] == MIG_KIND_DESTINATION
+                              ? 0.0
+                              : mv->move_prob[net->place_kind[p]];
+    mig_route_attraction(net, mv->lookahead_steps, mv->lookahead_discount, attraction);
+    mig_route_weights(net, attraction, mv->attraction_power, mv->distance_power, weight);
+    st = mig_route_create(net, weight, ctx, &s->routes);
+    if (st != MIG_OK)
+        goto fail;
+    free(attraction);
+    free(weight);
+    *out = s;
+    return MIG_OK;
+fail:
+    free(attraction);
+    free(weight);
+    tmp = s;
+    basic_destroy(&tmp);
+    return st;
+}
+
+static void basic_decide(const void *state, mig_world *w, uint32_t step, size_t begin, size_t end)
+{
+    const basic_state *s = state;
+    mig_agents *a = w->agents;
+    for (size_t i = begin; i < end; i++) {
+        uint32_t p, key, purpose = MIG_RNG_MOVE, link;
+        mig_rng_words r;
+        if (a->state[i] != MIG_AGENT_AT_PLACE)
+            continue;
+        p = a->loc[i];
+        if (s->move_prob[p] <= 0.0)
+            continue;
+        key = a->id[i];
+        if (a->group[i] != MIG_NO_GROUP) {
+            key = a->group[i];
+            purpose = MIG_RNG_GROUP_MOVE;
+        }
+        r = mig_rng_draw(s->seed, key, step, purpose);
+        if (!(mig_rng_u01(r.w[0]) < s->move_prob[p]))
+            continue;
+        link = mig_route_pick(s->routes, p, mig_rng_u01(r.w[1]));
+        if (link == MIG_NO_LINK)
+            continue;
+        a->state[i] = MIG_AGENT_ON_LINK;
+        a->loc[i] = link;
+        a->progress[i] = 0.0f;
+    }
+}
+
+const mig_model_ops mig_model_basic = {
+    .name = "basic",
+    .summary = "move with a per-kind daily probability; route by attraction ahead and distance",
+    .create = basic_create,
+    .destroy = basic_destroy,
+    .decide = basic_decide,
+};

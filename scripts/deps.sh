@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages migsim needs, only those missing.
+#   scripts/deps.sh build    compiler, CMake and the C libraries
+#   scripts/deps.sh test     the above plus Criterion, Python (h5py, xarray) and R (hdf5r)
+set -euo pipefail
+
+build_pkgs=(build-essential cmake pkg-config git
+            libgsl-dev libhdf5-dev libcyaml-dev libyaml-dev librandom123-dev libcsv-dev)
+test_pkgs=(libcriterion-dev python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf
+           python3-netcdf4 r-base-core r-cran-hdf5r)
+
+want=("${build_pkgs[@]}")
+case "${1:-build}" in
+  build) ;;
+  test) want+=("${test_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test]" >&2; exit 64 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all ${#want[@]} packages present"
+  exit 0
+fi
+echo "deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "deps: need root or sudo to install: ${missing[*]}" >&2; exit 77; }
+  SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,261 @@
+/* main.c: the migsim command line: `run` and `check` subcommands, --help and --version.
+ * The only place that prints errors and exits; everything else returns a mig_status. */
+#include <getopt.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_version.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mig_config.h"
+#include "mig_ctx.h"
+#include "mig_model.h"
+#include "mig_output.h"
+#include "mig_run.h"
+#include "mig_version.h"
+#include "mig_world.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "migsim %s: agent-based simulator of irregular migration along the\n"
+            "Central America - Mexico - United States corridor.\n"
+            "\n"
+            "Usage:\n"
+            "  migsim run SCENARIO.yaml -o OUTPUT.h5 [options]   run a scenario, write HDF5\n"
+            "  migsim check SCENARIO.yaml [--set KEY=VALUE]...   validate only, report every problem\n"
+            "  migsim --help | --version\n"
+            "\n"
+            "Options:\n"
+            "  -o, --output FILE      HDF5 file to write (run only; required). It is written under\n"
+            "                         FILE.tmp.<pid> and renamed to FILE only when the run succeeds.\n"
+            "  -s, --seed N           random seed, 0..2^64-1 (same as --set seed=N)\n"
+            "  -t, --threads N        OpenMP threads (default: OMP_NUM_THREADS, else all cores).\n"
+            "                         Results are identical for any thread count.\n"
+            "      --set KEY=VALUE    override a scenario key; repeatable; checked like the file.\n"
+            "                         KEY is a dotted path: days, movement.distance_power,\n"
+            "                         speed_km_per_day.bus, sources[0].rate, nationalities=[A, B]\n"
+            "  -q, --quiet            no progress or log lines (errors are still printed)\n"
+            "  -v, --verbose          more log lines\n"
+            "  -h, --help             this help\n"
+            "  -V, --version          version, git revision and library versions\n"
+            "\n"
+            "Progress: a redrawn line when stderr is a terminal; timestamped log lines otherwise\n"
+            "(batch jobs, SLURM).\n"
+            "\n"
+            "Models:\n",
+            MIG_VERSION);
+    for (size_t i = 0; mig_model_at(i); i++)
+        fprintf(f, "  %-10s %s\n", mig_model_at(i)->name, mig_model_at(i)->summary);
+    fprintf(f, "\n"
+               "Exit status: 0 success, 64 usage error, 65 bad data (CSV contents, graph),\n"
+               "66 missing input file, 70 internal error, 71 out of memory, 74 I/O error,\n"
+               "78 bad configuration (scenario YAML).\n"
+               "\n"
+               "Example:\n"
+               "  migsim run configs/demo.yaml -o out.h5 --seed 7 --threads 2 --set days=120\n"
+               "  python3 -c 'import xarray as xr; print(xr.open_dataset(\"out.h5\"))'\n");
+}
+
+static void version(void)
+{
+    char hdf5[32];
+    mig_output_hdf5_version(hdf5, sizeof hdf5);
+    printf("migsim %s (git %s)\n", MIG_VERSION, MIG_GIT_REVISION);
+    printf("compiler %s, GSL %s, HDF5 %s, OpenMP %d\n", MIGSIM_COMPILER, GSL_VERSION, hdf5, _OPENMP);
+}
+
+/* Prints every diagnostic in ctx and returns the exit code for st. */
+static int fail(mig_ctx *ctx, mig_status st)
+{
+    for (size_t i = 0; i < mig_ctx_n_errors(ctx); i++)
+        fprintf(stderr, "migsim: %s\n", mig_ctx_error_at(ctx, i));
+    if (mig_ctx_n_errors(ctx) == 0)
+        fprintf(stderr, "migsim: %s\n", mig_status_str(st));
+    else if (mig_ctx_n_errors(ctx) > 1)
+        fprintf(stderr, "migsim: %zu problems\n", mig_ctx_n_errors(ctx));
+    return mig_status_exit_code(st);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "migsim: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'migsim --help'.\n");
+    return mig_status_exit_code(MIG_EUSAGE);
+}
+
+/* Parses a positive integer option; returns 0 on success. */
+static int parse_count(const char *s, long max, long *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < 1 || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' }, { "seed", required_argument, NULL, 's' },
+        { "threads", required_argument, NULL, 't' }, { "set", required_argument, NULL, 'S' },
+        { "quiet", no_argument, NULL, 'q' },         { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },          { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *cmd = NULL, *scenario = NULL, *output = NULL;
+    char **overrides = NULL, *seed_override = NULL, *cmdline = NULL;
+    size_t n_over = 0, cmdlen = 1;
+    long threads = 0;
+    int quiet = 0, verbose = 0, opt, rc;
+    mig_ctx *ctx = NULL;
+    mig_config *cfg = NULL;
+    mig_status st;
+
+    gsl_set_error_handler_off();
+    overrides = calloc((size_t)argc + 1, sizeof *overrides);
+    if (!overrides)
+        return mig_status_exit_code(MIG_ENOMEM);
+    for (int i = 0; i < argc; i++)
+        cmdlen += strlen(argv[i]) + 1;
+    cmdline = calloc(cmdlen, 1);
+    if (!cmdline) {
+        free(overrides);
+        return mig_status_exit_code(MIG_ENOMEM);
+    }
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strcat(cmdline, " ");
+        strcat(cmdline, argv[i]);
+    }
+
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "+o:s:t:qvhV", longopts, NULL)) != -1 || optind < argc) {
+        if (opt == -1) {
+            /* a positional argument: the subcommand, then the scenario */
+            if (!cmd)
+                cmd = argv[optind];
+            else if (!scenario)
+                scenario = argv[optind];
+            else {
+                rc = usage_error("unexpected argument \"%s\"", argv[optind]);
+                goto out;
+            }
+            optind++;
+            continue;
+        }
+        switch (opt) {
+        case 'o':
+            output = optarg;
+            break;
+        case 's': {
+            size_t n = strlen(optarg) + 6;
+            free(seed_override);
+            seed_override = malloc(n);
+            if (!seed_override) {
+                rc = mig_status_exit_code(MIG_ENOMEM);
+                goto out;
+            }
+            snprintf(seed_override, n, "seed=%s", optarg);
+            break;
+        }
+        case 't':
+            if (parse_count(optarg, 4096, &threads)) {
+                rc = usage_error("--threads: expected a positive integer, got \"%s\"", optarg);
+                goto out;
+            }
+            break;
+        case 'S':
+            overrides[n_over++] = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'v':
+            verbose = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            rc = 0;
+            goto out;
+        case 'V':
+            version();
+            rc = 0;
+            goto out;
+        default:
+            rc = usage_error("unknown or incomplete option \"%s\"", argv[optind - 1]);
+            goto out;
+        }
+    }
+    if (seed_override)
+        overrides[n_over++] = seed_override;
+    if (!cmd) {
+        usage(stderr);
+        rc = mig_status_exit_code(MIG_EUSAGE);
+        goto out;
+    }
+    if (strcmp(cmd, "run") && strcmp(cmd, "check")) {
+        rc = usage_error("unknown command \"%s\" (expected run or check)", cmd);
+        goto out;
+    }
+    if (!scenario) {
+        rc = usage_error("%s: missing the scenario file", cmd);
+        goto out;
+    }
+    if (!strcmp(cmd, "run") && !output) {
+        rc = usage_error("%s: missing -o OUTPUT.h5", cmd);
+        goto out;
+    }
+
+    if ((st = mig_ctx_create(&ctx)) != MIG_OK) {
+        rc = mig_status_exit_code(st);
+        goto out;
+    }
+    ctx->level = quiet ? MIG_LOG_QUIET : verbose ? MIG_LOG_DEBUG : MIG_LOG_INFO;
+    ctx->threads = threads > 0 ? (int)threads : omp_get_max_threads();
+
+    st = mig_config_load(scenario, (const char *const *)overrides, n_over, ctx, &cfg);
+    if (st != MIG_OK) {
+        rc = fail(ctx, st);
+        goto out;
+    }
+    if (!strcmp(cmd, "check")) {
+        mig_world *w = NULL;
+        st = mig_world_create(cfg, ctx, &w);
+        if (st != MIG_OK) {
+            rc = fail(ctx, st);
+            goto out;
+        }
+        printf("%s: OK (model %s, %u places, %u links, %u nationalities, %u sources, %u days from %s)\n",
+               scenario, cfg->model, w->net->n_places, w->net->n_links, cfg->n_nationalities, cfg->n_sources,
+               cfg->days, cfg->start_date);
+        mig_world_destroy(&w);
+        rc = 0;
+        goto out;
+    }
+    {
+        mig_run_stats stats;
+        st = mig_run(cfg, output, cmdline, ctx, &stats);
+        if (st != MIG_OK) {
+            rc = fail(ctx, st);
+            goto out;
+        }
+        mig_log(ctx, MIG_LOG_INFO,
+                "wrote %s: %llu agents spawned, %llu agent-steps in %.3f s (%.4g agent-steps/s), "
+                "peak memory %.1f MiB, %.0f bytes per agent, %d threads",
+                output, (unsigned long long)stats.agents_spawned, (unsigned long long)stats.agent_steps,
+                stats.wall_s, stats.wall_s > 0 ? (double)stats.agent_steps / stats.wall_s : 0.0,
+                stats.peak_rss_mib, stats.bytes_per_agent, ctx->threads);
+        rc = 0;
+    }
+out:
+    mig_config_destroy(&cfg);
+    mig_ctx_destroy(&ctx);
+    free(seed_override);
+    free(overrides);
+    free(cmdline);
+    return rc;
+}

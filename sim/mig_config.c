@@ -1,0 +1,1168 @@
+/* mig_config.c: scenario loading. The YAML text is parsed with libyaml into a document
+ * (which keeps line and column of every node), the documented defaults are merged in,
+ * --set overrides are applied, and the document is walked against the libcyaml schema
+ * strictly (unknown keys, wrong types, bad numbers: every problem, with its location).
+ * Only a document that passes is emitted and loaded by libcyaml into mig_config; the
+ * semantic checks (ranges, dates, files) then run with the same locations. */
+#include "mig_config.h"
+
+#include <cyaml/cyaml.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "mig_date.h"
+
+/* ------------------------------------------------------------------ schema ---------- */
+
+static const cyaml_schema_value_t string_entry = {
+    CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, 64),
+};
+
+static const cyaml_schema_field_t network_fields[] = {
+    CYAML_FIELD_STRING_PTR("places", CYAML_FLAG_POINTER, mig_network_cfg, places, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("links", CYAML_FLAG_POINTER, mig_network_cfg, links, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t source_fields[] = {
+    CYAML_FIELD_STRING_PTR("place", CYAML_FLAG_POINTER, mig_source_cfg, place, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("nationality", CYAML_FLAG_POINTER, mig_source_cfg, nationality, 1, 64),
+    CYAML_FIELD_FLOAT("rate", CYAML_FLAG_OPTIONAL, mig_source_cfg, rate),
+    CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_source_cfg, from, 0, 32),
+    CYAML_FIELD_STRING_PTR("to", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_source_cfg, to, 0, 32),
+    CYAML_FIELD_STRING_PTR("series", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_source_cfg, series, 1,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("scale", CYAML_FLAG_OPTIONAL, mig_source_cfg, scale),
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t source_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_source_cfg, source_fields),
+};
+
+/* Fields of a per-kind or per-mode table of doubles, one field per enum spelling. */
+#define KIND_FIELD(e, s) CYAML_FIELD_FLOAT(s, CYAML_FLAG_DEFAULT, mig_kind_table, v[e]),
+#define MODE_FIELD(e, s) CYAML_FIELD_FLOAT(s, CYAML_FLAG_DEFAULT, mig_mode_table, v[e]),
+typedef struct mig_kind_table {
+    double v[MIG_KIND_COUNT];
+} mig_kind_table;
+typedef struct mig_mode_table {
+    double v[MIG_MODE_COUNT];
+} mig_mode_table;
+
+/* The destination kind absorbs, so it has no move probability. */
+static const cyaml_schema_field_t move_prob_fields[] = {
+    CYAML_FIELD_FLOAT("origin", CYAML_FLAG_DEFAULT, mig_kind_table, v[MIG_KIND_ORIGIN]),
+    CYAML_FIELD_FLOAT("town", CYAML_FLAG_DEFAULT, mig_kind_table, v[MIG_KIND_TOWN]),
+    CYAML_FIELD_FLOAT("camp", CYAML_FLAG_DEFAULT, mig_kind_table, v[MIG_KIND_CAMP]),
+    CYAML_FIELD_FLOAT("border", CYAML_FLAG_DEFAULT, mig_kind_table, v[MIG_KIND_BORDER]),
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t speed_fields[] = { MIG_MODE_LIST(MODE_FIELD) CYAML_FIELD_END };
+#undef KIND_FIELD
+#undef MODE_FIELD
+
+static const cyaml_schema_field_t movement_fields[] = {
+    { .key = "move_probability",
+      .data_offset = offsetof(mig_movement_cfg, move_prob),
+      .value = { CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_kind_table, move_prob_fields) } },
+    CYAML_FIELD_FLOAT("distance_power", CYAML_FLAG_DEFAULT, mig_movement_cfg, distance_power),
+    CYAML_FIELD_FLOAT("attraction_power", CYAML_FLAG_DEFAULT, mig_movement_cfg, attraction_power),
+    CYAML_FIELD_UINT("lookahead_steps", CYAML_FLAG_DEFAULT, mig_movement_cfg, lookahead_steps),
+    CYAML_FIELD_FLOAT("lookahead_discount", CYAML_FLAG_DEFAULT, mig_movement_cfg, lookahead_discount),
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t output_fields[] = {
+    CYAML_FIELD_UINT("chunk_days", CYAML_FLAG_DEFAULT, mig_output_cfg, chunk_days),
+    CYAML_FIELD_UINT("deflate", CYAML_FLAG_DEFAULT, mig_output_cfg, deflate),
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t config_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, mig_config, name, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("description", CYAML_FLAG_POINTER, mig_config, description, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("model", CYAML_FLAG_POINTER, mig_config, model, 1, 64),
+    CYAML_FIELD_STRING_PTR("start_date", CYAML_FLAG_POINTER, mig_config, start_date, 1, 32),
+    CYAML_FIELD_UINT("days", CYAML_FLAG_DEFAULT, mig_config, days),
+    CYAML_FIELD_UINT("seed", CYAML_FLAG_DEFAULT, mig_config, seed),
+    CYAML_FIELD_MAPPING("network", CYAML_FLAG_DEFAULT, mig_config, network, network_fields),
+    CYAML_FIELD_SEQUENCE_COUNT("nationalities", CYAML_FLAG_POINTER, mig_config, nationalities, n_nationalities,
+                               &string_entry, 1, 65535),
+    CYAML_FIELD_SEQUENCE_COUNT("sources", CYAML_FLAG_POINTER, mig_config, sources, n_sources, &source_entry, 1,
+                               CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING("movement", CYAML_FLAG_DEFAULT, mig_config, movement, movement_fields),
+    { .key = "speed_km_per_day",
+      .data_offset = offsetof(mig_config, speed),
+      .value = { CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_mode_table, speed_fields) } },
+    CYAML_FIELD_UINT("max_agents", CYAML_FLAG_DEFAULT, mig_config, max_agents),
+    CYAML_FIELD_MAPPING("output", CYAML_FLAG_DEFAULT, mig_config, output, output_fields),
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t config_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, mig_config, config_fields),
+};
+
+/* Every key that has a default, with its value. Keys absent here are required. The single
+ * mapping under `sources` is a template merged into every source entry. */
+static const char defaults_yaml[] =
+    "name: unnamed\n"
+    "description: \"\"\n"
+    "model: basic\n"
+    "seed: 1\n"
+    "sources:\n"
+    "  - scale: 1.0\n"
+    "movement:\n"
+    "  move_probability:\n"
+    "    origin: 0.3\n"
+    "    town: 0.3\n"
+    "    camp: 0.05\n"
+    "    border: 0.5\n"
+    "  distance_power: 1.0\n"
+    "  attraction_power: 1.0\n"
+    "  lookahead_steps: 2\n"
+    "  lookahead_discount: 0.5\n"
+    "speed_km_per_day:\n"
+    "  foot: 25.0\n"
+    "  boat: 150.0\n"
+    "  bus: 500.0\n"
+    "  rail: 250.0\n"
+    "  air: 5000.0\n"
+    "max_agents: 0\n"
+    "output:\n"
+    "  chunk_days: 32\n"
+    "  deflate: 4\n";
+
+const char *mig_config_defaults_yaml(void) { return defaults_yaml; }
+
+/* ------------------------------------------------------------------ locations ------- */
+
+enum { ORIGIN_FILE = 0, ORIGIN_DEFAULT = 1, ORIGIN_SET = 2 /* + override index */ };
+
+typedef struct index_entry {
+    char *path;    /* "sources[2].rate" */
+    char *where;   /* "configs/x.yaml:12:7", "--set days=3" or the file name for defaults */
+    int given;     /* 1 unless a default */
+} index_entry;
+
+struct mig_config_index {
+    size_t n, cap;
+    index_entry *e;
+};
+
+static void index_free(struct mig_config_index *ix)
+{
+    if (!ix)
+        return;
+    for (size_t i = 0; i < ix->n; i++) {
+        free(ix->e[i].path);
+        free(ix->e[i].where);
+    }
+    free(ix->e);
+    free(ix);
+}
+
+static const index_entry *index_find(const struct mig_config_index *ix, const char *path)
+{
+    if (!ix)
+        return NULL;
+    for (size_t i = 0; i < ix->n; i++)
+        if (strcmp(ix->e[i].path, path) == 0)
+            return &ix->e[i];
+    return NULL;
+}
+
+const char *mig_config_where(const mig_config *cfg, const char *field_path)
+{
+    const index_entry *e = index_find(cfg->index, field_path);
+    return e ? e->where : cfg->path;
+}
+
+int mig_config_has(const mig_config *cfg, const char *field_path)
+{
+    const index_entry *e = index_find(cfg->index, field_path);
+    return e && e->given;
+}
+
+/* ------------------------------------------------------------------ the loader ------ */
+
+/* Everything the loader carries: the document, per-node origins and the diagnostics. */
+typedef struct loader {
+    const char *path;
+    yaml_document_t doc;
+    int have_doc;
+    int *origin;               /* [node index] ORIGIN_* */
+    size_t n_origin;
+    const char *const *overrides;
+    struct mig_config_index *ix;
+    mig_ctx *ctx;
+    int errors;
+    mig_status status;         /* the first error's status */
+} loader;
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xasprintf(const char *fmt, ...)
+{
+    va_list ap, ap2;
+    int n;
+    char *s;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (s)
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static int node_origin(const loader *L, int id)
+{
+    return (id > 0 && (size_t)id < L->n_origin) ? L->origin[id] : ORIGIN_FILE;
+}
+
+static void set_origin(loader *L, int id, int origin)
+{
+    if (id <= 0)
+        return;
+    if ((size_t)id >= L->n_origin) {
+        size_t n = (size_t)id * 2 + 16;
+        int *o = realloc(L->origin, n * sizeof *o);
+        if (!o)
+            return;
+        memset(o + L->n_origin, 0, (n - L->n_origin) * sizeof *o);
+        L->origin = o;
+        L->n_origin = n;
+    }
+    L->origin[id] = origin;
+}
+
+/* Location text of a node: file:line:col, --set text, or the file for defaults. */
+static char *node_where(const loader *L, int id)
+{
+    yaml_node_t *n = yaml_document_get_node((yaml_document_t *)&L->doc, id);
+    int o = node_origin(L, id);
+    if (o >= ORIGIN_SET)
+        return xasprintf("--set %s", L->overrides[o - ORIGIN_SET]);
+    if (o == ORIGIN_DEFAULT || !n)
+        return xstrdup(L->path);
+    return xasprintf("%s:%zu:%zu", L->path, n->start_mark.line + 1, n->start_mark.column + 1);
+}
+
+static void report(loader *L, mig_status s, int id, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void report(loader *L, mig_status s, int id, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    char *where = node_where(L, id), *msg;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (msg) {
+        va_start(ap, fmt);
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    if (field && *field)
+        mig_ctx_error(L->ctx, s, "%s: %s: %s", where ? where : L->path, field, msg ? msg : "");
+    else
+        mig_ctx_error(L->ctx, s, "%s: %s", where ? where : L->path, msg ? msg : "");
+    if (!L->errors++)
+        L->status = s;
+    free(where);
+    free(msg);
+}
+
+static void index_add(loader *L, const char *path, int id)
+{
+    struct mig_config_index *ix = L->ix;
+    if (ix->n == ix->cap) {
+        size_t cap = ix->cap ? ix->cap * 2 : 64;
+        index_entry *e = realloc(ix->e, cap * sizeof *e);
+        if (!e)
+            return;
+        ix->e = e;
+        ix->cap = cap;
+    }
+    ix->e[ix->n].path = xstrdup(path);
+    ix->e[ix->n].where = node_where(L, id);
+    ix->e[ix->n].given = node_origin(L, id) != ORIGIN_DEFAULT;
+    ix->n++;
+}
+
+static const char *scalar(yaml_node_t *n)
+{
+    return (n && n->type == YAML_SCALAR_NODE) ? (const char *)n->data.scalar.value : NULL;
+}
+
+/* Value node of key in a mapping node, or 0. */
+static int map_get(yaml_document_t *d, yaml_node_t *map, const char *key)
+{
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        const char *k = scalar(yaml_document_get_node(d, p->key));
+        if (k && strcmp(k, key) == 0)
+            return p->value;
+    }
+    return 0;
+}
+
+/* Deep copy of node id of src into dst, every new node tagged with origin. */
+static int copy_node(loader *L, yaml_document_t *dst, yaml_document_t *src, int id, int origin)
+{
+    yaml_node_t *n = yaml_document_get_node(src, id);
+    int out = 0;
+    if (!n)
+        return 0;
+    switch (n->type) {
+    case YAML_SCALAR_NODE:
+        out = yaml_document_add_scalar(dst, n->tag, n->data.scalar.value, (int)n->data.scalar.length,
+                                       n->data.scalar.style);
+        break;
+    case YAML_SEQUENCE_NODE:
+        out = yaml_document_add_sequence(dst, n->tag, n->data.sequence.style);
+        for (yaml_node_item_t *i = n->data.sequence.items.start; out && i < n->data.sequence.items.top; i++) {
+            int c = copy_node(L, dst, src, *i, origin);
+            if (!c || !yaml_document_append_sequence_item(dst, out, c))
+                return 0;
+            n = yaml_document_get_node(src, id); /* src may not move, but stay safe */
+        }
+        break;
+    case YAML_MAPPING_NODE:
+        out = yaml_document_add_mapping(dst, n->tag, n->data.mapping.style);
+        for (yaml_node_pair_t *p = n->data.mapping.pairs.start; out && p < n->data.mapping.pairs.top; p++) {
+            int k = copy_node(L, dst, src, p->key, origin);
+            int v = copy_node(L, dst, src, p->value, origin);
+            if (!k || !v || !yaml_document_append_mapping_pair(dst, out, k, v))
+                return 0;
+        }
+        break;
+    default:
+        return 0;
+    }
+    if (dst == &L->doc)
+        set_origin(L, out, origin);
+    return out;
+}
+
+/* Adds what defaults has and the user's mapping lacks, recursively. A default sequence
+ * holding one mapping is a template merged into every entry of the user's sequence. */
+static int merge_defaults(loader *L, int uid, yaml_document_t *def, int did)
+{
+    yaml_node_t *un = yaml_document_get_node(&L->doc, uid), *dn = yaml_document_get_node(def, did);
+    if (!un || !dn)
+        return 1;
+    if (un->type == YAML_SEQUENCE_NODE && dn->type == YAML_SEQUENCE_NODE &&
+        dn->data.sequence.items.top - dn->data.sequence.items.start == 1) {
+        int tmpl = dn->data.sequence.items.start[0];
+        size_t n = (size_t)(un->data.sequence.items.top - un->data.sequence.items.start);
+        for (size_t i = 0; i < n; i++) {
+            un = yaml_document_get_node(&L->doc, uid);
+            if (!merge_defaults(L, un->data.sequence.items.start[i], def, tmpl))
+                return 0;
+        }
+        return 1;
+    }
+    if (un->type != YAML_MAPPING_NODE || dn->type != YAML_MAPPING_NODE)
+        return 1; /* a type error: the schema walk reports it */
+    for (size_t j = 0; j < (size_t)(dn->data.mapping.pairs.top - dn->data.mapping.pairs.start); j++) {
+        yaml_node_pair_t dp;
+        const char *key;
+        int uv;
+        dn = yaml_document_get_node(def, did);
+        dp = dn->data.mapping.pairs.start[j];
+        key = scalar(yaml_document_get_node(def, dp.key));
+        un = yaml_document_get_node(&L->doc, uid);
+        uv = map_get(&L->doc, un, key);
+        if (uv) {
+            if (!merge_defaults(L, uv, def, dp.value))
+                return 0;
+        } else {
+            yaml_node_t *dv = yaml_document_get_node(def, dp.value);
+            int k, v;
+            if (dv->type == YAML_SEQUENCE_NODE)
+                continue; /* a template, not a value */
+            k = copy_node(L, &L->doc, def, dp.key, ORIGIN_DEFAULT);
+            v = copy_node(L, &L->doc, def, dp.value, ORIGIN_DEFAULT);
+            if (!k || !v || !yaml_document_append_mapping_pair(&L->doc, uid, k, v))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* Parses text into doc; reports syntax errors at where:line:col. Returns 1 on success. */
+static int parse_yaml(loader *L, const char *text, size_t len, yaml_document_t *doc, const char *where,
+                      int line_offset)
+{
+    yaml_parser_t p;
+    int ok;
+    if (!yaml_parser_initialize(&p))
+        return 0;
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    ok = yaml_parser_load(&p, doc);
+    if (!ok) {
+        const char *problem = p.problem ? p.problem : "unknown problem";
+        if (line_offset >= 0)
+            mig_ctx_error(L->ctx, MIG_ECONFIG, "%s:%zu:%zu: YAML syntax error: %s%s%s", where,
+                          p.problem_mark.line + 1, p.problem_mark.column + 1, problem,
+                          p.context ? " " : "", p.context ? p.context : "");
+        else
+            mig_ctx_error(L->ctx, MIG_ECONFIG, "%s: YAML syntax error: %s", where, problem);
+        if (!L->errors++)
+            L->status = MIG_ECONFIG;
+    }
+    yaml_parser_delete(&p);
+    return ok;
+}
+
+/* Applies one --set key.path=value. Returns 1 on success (errors are reported). */
+static int apply_override(loader *L, size_t k)
+{
+    const char *ov = L->overrides[k];
+    const char *eq = strchr(ov, '=');
+    char *keypath, *seg, *save = NULL;
+    int cur = 1, parent = 0, ok = 0;
+    yaml_document_t vdoc;
+    yaml_node_pair_t *slot = NULL;
+    int *item_slot = NULL;
+
+    if (!eq || eq == ov) {
+        mig_ctx_error(L->ctx, MIG_EUSAGE, "--set %s: expected key=value", ov);
+        if (!L->errors++)
+            L->status = MIG_EUSAGE;
+        return 0;
+    }
+    keypath = malloc((size_t)(eq - ov) + 1);
+    if (!keypath)
+        return 0;
+    memcpy(keypath, ov, (size_t)(eq - ov));
+    keypath[eq - ov] = '\0';
+
+    for (seg = strtok_r(keypath, ".", &save); seg; seg = strtok_r(NULL, ".", &save)) {
+        char *br = strchr(seg, '[');
+        long idx = -1;
+        yaml_node_t *n = yaml_document_get_node(&L->doc, cur);
+        if (br) {
+            char *end;
+            idx = strtol(br + 1, &end, 10);
+            if (end == br + 1 || *end != ']' || end[1] || idx < 0) {
+                mig_ctx_error(L->ctx, MIG_EUSAGE, "--set %s: bad index in \"%s\"", ov, seg);
+                goto out;
+            }
+            *br = '\0';
+        }
+        if (!n || n->type != YAML_MAPPING_NODE) {
+            mig_ctx_error(L->ctx, MIG_ECONFIG, "--set %s: \"%s\" is not inside a mapping", ov, seg);
+            goto out;
+        }
+        slot = NULL;
+        for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+            const char *key = scalar(yaml_document_get_node(&L->doc, p->key));
+            if (key && strcmp(key, seg) == 0)
+                slot = p;
+        }
+        parent = cur;
+        if (!slot) {
+            /* A new key: add it with an empty mapping as a placeholder value. */
+            int kid = yaml_document_add_scalar(&L->doc, NULL, (yaml_char_t *)seg, -1, YAML_PLAIN_SCALAR_STYLE);
+            int vid = yaml_document_add_mapping(&L->doc, NULL, YAML_BLOCK_MAPPING_STYLE);
+            if (idx >= 0) {
+                mig_ctx_error(L->ctx, MIG_ECONFIG, "--set %s: %s: no such list in the scenario", ov, seg);
+                goto out;
+            }
+            set_origin(L, kid, ORIGIN_SET + (int)k);
+            set_origin(L, vid, ORIGIN_SET + (int)k);
+            yaml_document_append_mapping_pair(&L->doc, parent, kid, vid);
+            n = yaml_document_get_node(&L->doc, parent);
+            slot = n->data.mapping.pairs.top - 1;
+        }
+        cur = slot->value;
+        item_slot = NULL;
+        if (idx >= 0) {
+            yaml_node_t *s = yaml_document_get_node(&L->doc, cur);
+            long len;
+            if (s->type != YAML_SEQUENCE_NODE) {
+                mig_ctx_error(L->ctx, MIG_ECONFIG, "--set %s: %s: not a list", ov, seg);
+                goto out;
+            }
+            len = (long)(s->data.sequence.items.top - s->data.sequence.items.start);
+            if (idx >= len) {
+                mig_ctx_error(L->ctx, MIG_ECONFIG, "--set %s: %s has %ld entries (index %ld)", ov, seg, len, idx);
+                goto out;
+            }
+            item_slot = &s->data.sequence.items.start[idx];
+            cur = *item_slot;
+        }
+    }
+    if (!slot) {
+        mig_ctx_error(L->ctx, MIG_EUSAGE, "--set %s: empty key", ov);
+        goto out;
+    }
+    /* The value is parsed as YAML, so lists ("[A, B]") work as in the file. */
+    {
+        const char *val = eq + 1;
+        yaml_node_t *root;
+        char *where = xasprintf("--set %s", ov);
+        int parsed = where && parse_yaml(L, val, strlen(val), &vdoc, where, -1);
+        free(where);
+        if (!parsed)
+            goto out_counted;
+        root = yaml_document_get_root_node(&vdoc);
+        if (!root) {
+            yaml_document_delete(&vdoc);
+            mig_ctx_error(L->ctx, MIG_ECONFIG, "--set %s: empty value", ov);
+            goto out;
+        }
+        {
+            int vid = copy_node(L, &L->doc, &vdoc, 1, ORIGIN_SET + (int)k);
+            yaml_document_delete(&vdoc);
+            if (!vid)
+                goto out;
+            /* Both slots live in heap arrays owned by their node, which adding
+             * nodes to the document does not move. */
+            if (item_slot) {
+                *item_slot = vid;
+            } else {
+                slot->value = vid;
+            }
+        }
+    }
+    ok = 1;
+    free(keypath);
+    return ok;
+out:
+    if (!L->errors++)
+        L->status = MIG_ECONFIG;
+out_counted:
+    free(keypath);
+    return ok;
+}
+
+/* ------------------------------------------------------------------ schema walk ----- */
+
+static unsigned edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned row[65];
+    if (lb > 64)
+        return 99;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        unsigned prev = row[0];
+        row[0] = (unsigned)i;
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned cur = row[j];
+            unsigned best = prev + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+static int parse_int_strict(const char *s, int is_unsigned, size_t size, long long *out)
+{
+    char *end;
+    long long v;
+    unsigned long long u;
+    int bits = (int)size * 8;
+    if (!*s || strchr(" \t", *s))
+        return -1;
+    errno = 0;
+    if (is_unsigned) {
+        if (*s == '-')
+            return -2;
+        u = strtoull(s, &end, 10);
+        if (errno || *end)
+            return -1;
+        if (bits < 64 && u > ((1ull << bits) - 1))
+            return -3;
+        *out = (long long)u;
+        return 0;
+    }
+    v = strtoll(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    if (bits < 64 && (v < -(1ll << (bits - 1)) || v > (1ll << (bits - 1)) - 1))
+        return -3;
+    *out = v;
+    return 0;
+}
+
+static int parse_double_strict(const char *s, double *out)
+{
+    char *end;
+    double v;
+    if (!*s || strchr(" \t", *s))
+        return -1;
+    errno = 0;
+    v = strtod(s, &end);
+    if (*end || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static void walk(loader *L, int id, const cyaml_schema_value_t *sv, const char *path);
+
+static void walk_mapping(loader *L, int id, const cyaml_schema_field_t *fields, const char *path)
+{
+    yaml_node_t *n = yaml_document_get_node(&L->doc, id);
+    size_t npairs = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+    for (size_t i = 0; i < npairs; i++) {
+        yaml_node_pair_t pr = yaml_document_get_node(&L->doc, id)->data.mapping.pairs.start[i];
+        const char *key = scalar(yaml_document_get_node(&L->doc, pr.key));
+        const cyaml_schema_field_t *f;
+        char *sub;
+        if (!key) {
+            report(L, MIG_ECONFIG, pr.key, path, "keys must be plain words");
+            continue;
+        }
+        sub = *path ? xasprintf("%s.%s", path, key) : xstrdup(key);
+        for (f = fields; f->key; f++)
+            if (strcmp(f->key, key) == 0)
+                break;
+        if (!f->key) {
+            const cyaml_schema_field_t *best = NULL;
+            unsigned bd = 3;
+            char list[512] = "";
+            for (const cyaml_schema_field_t *g = fields; g->key; g++) {
+                unsigned d = edit_distance(key, g->key);
+                if (d < bd) {
+                    bd = d;
+                    best = g;
+                }
+                if (strlen(list) + strlen(g->key) + 3 < sizeof list) {
+                    if (*list)
+                        strcat(list, ", ");
+                    strcat(list, g->key);
+                }
+            }
+            if (best)
+                report(L, MIG_ECONFIG, pr.key, sub, "unknown key (did you mean \"%s\"?)", best->key);
+            else
+                report(L, MIG_ECONFIG, pr.key, sub, "unknown key (expected one of: %s)", list);
+            free(sub);
+            continue;
+        }
+        for (size_t j = 0; j < i; j++) {
+            yaml_node_pair_t pj = yaml_document_get_node(&L->doc, id)->data.mapping.pairs.start[j];
+            const char *kj = scalar(yaml_document_get_node(&L->doc, pj.key));
+            if (kj && strcmp(kj, key) == 0) {
+                report(L, MIG_ECONFIG, pr.key, sub, "key given twice");
+                break;
+            }
+        }
+        walk(L, pr.value, &f->value, sub);
+        free(sub);
+    }
+    for (const cyaml_schema_field_t *f = fields; f->key; f++) {
+        if (f->value.flags & CYAML_FLAG_OPTIONAL)
+            continue;
+        if (!map_get(&L->doc, yaml_document_get_node(&L->doc, id), f->key)) {
+            char *sub = *path ? xasprintf("%s.%s", path, f->key) : xstrdup(f->key);
+            report(L, MIG_ECONFIG, id, sub, "missing required key");
+            free(sub);
+        }
+    }
+}
+
+static void walk(loader *L, int id, const cyaml_schema_value_t *sv, const char *path)
+{
+    yaml_node_t *n = yaml_document_get_node(&L->doc, id);
+    const char *s = scalar(n);
+    long long iv;
+    double dv;
+    int rc;
+
+    index_add(L, path, id);
+    switch (sv->type) {
+    case CYAML_MAPPING:
+        if (n->type != YAML_MAPPING_NODE) {
+            report(L, MIG_ECONFIG, id, path, "expected a mapping of keys to values%s%s%s", s ? ", got \"" : "",
+                   s ? s : "", s ? "\"" : "");
+            return;
+        }
+        walk_mapping(L, id, sv->mapping.fields, path);
+        return;
+    case CYAML_SEQUENCE: {
+        size_t len;
+        if (n->type != YAML_SEQUENCE_NODE) {
+            report(L, MIG_ECONFIG, id, path, "expected a list%s%s%s", s ? ", got \"" : "", s ? s : "",
+                   s ? "\"" : "");
+            return;
+        }
+        len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+        if (len < sv->sequence.min)
+            report(L, MIG_ECONFIG, id, path, "expected at least %u entr%s, got %zu", sv->sequence.min,
+                   sv->sequence.min == 1 ? "y" : "ies", len);
+        else if (sv->sequence.max != CYAML_UNLIMITED && len > sv->sequence.max)
+            report(L, MIG_ECONFIG, id, path, "expected at most %u entries, got %zu", sv->sequence.max, len);
+        for (size_t i = 0; i < len; i++) {
+            char *sub = xasprintf("%s[%zu]", path, i);
+            int item = yaml_document_get_node(&L->doc, id)->data.sequence.items.start[i];
+            walk(L, item, sv->sequence.entry, sub);
+            free(sub);
+        }
+        return;
+    }
+    default:
+        break;
+    }
+    if (!s) {
+        report(L, MIG_ECONFIG, id, path, "expected a single value, got a %s",
+               n->type == YAML_MAPPING_NODE ? "mapping" : "list");
+        return;
+    }
+    switch (sv->type) {
+    case CYAML_INT:
+    case CYAML_UINT:
+        rc = parse_int_strict(s, sv->type == CYAML_UINT, sv->data_size, &iv);
+        if (rc == -2)
+            report(L, MIG_ECONFIG, id, path, "expected a non-negative integer, got \"%s\"", s);
+        else if (rc == -3)
+            report(L, MIG_ECONFIG, id, path, "integer \"%s\" is too large", s);
+        else if (rc)
+            report(L, MIG_ECONFIG, id, path, "expected an integer, got \"%s\"", s);
+        break;
+    case CYAML_FLOAT:
+        if (parse_double_strict(s, &dv))
+            report(L, MIG_ECONFIG, id, path, "expected a number, got \"%s\"", s);
+        break;
+    case CYAML_BOOL:
+        if (strcmp(s, "true") && strcmp(s, "false"))
+            report(L, MIG_ECONFIG, id, path, "expected true or false, got \"%s\"", s);
+        break;
+    case CYAML_STRING: {
+        size_t len = strlen(s);
+        if (len < sv->string.min)
+            report(L, MIG_ECONFIG, id, path, "expected a non-empty text");
+        else if (sv->string.max != CYAML_UNLIMITED && len > sv->string.max)
+            report(L, MIG_ECONFIG, id, path, "text longer than %u characters", sv->string.max);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------ emit and load --- */
+
+typedef struct buf {
+    char *p;
+    size_t n, cap;
+} buf;
+
+static int buf_write(void *data, unsigned char *bytes, size_t size)
+{
+    buf *b = data;
+    if (b->n + size + 1 > b->cap) {
+        size_t cap = (b->n + size + 1) * 2;
+        char *p = realloc(b->p, cap);
+        if (!p)
+            return 0;
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, bytes, size);
+    b->n += size;
+    b->p[b->n] = '\0';
+    return 1;
+}
+
+/* Emits a copy of the document (the emitter consumes what it dumps). */
+static char *emit(loader *L)
+{
+    yaml_emitter_t em;
+    yaml_document_t copy;
+    buf b = { 0 };
+    int ok;
+    if (!yaml_document_initialize(&copy, NULL, NULL, NULL, 1, 1))
+        return NULL;
+    if (!copy_node(L, &copy, &L->doc, 1, ORIGIN_FILE)) {
+        yaml_document_delete(&copy);
+        return NULL;
+    }
+    if (!yaml_emitter_initialize(&em)) {
+        yaml_document_delete(&copy);
+        return NULL;
+    }
+    yaml_emitter_set_output(&em, buf_write, &b);
+    yaml_emitter_set_unicode(&em, 1);
+    yaml_emitter_set_width(&em, 100);
+    ok = yaml_emitter_open(&em) && yaml_emitter_dump(&em, &copy) && yaml_emitter_close(&em) &&
+         yaml_emitter_flush(&em);
+    yaml_emitter_delete(&em);
+    if (!ok) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
+typedef struct cyaml_log_buf {
+    char text[512];
+} cyaml_log_buf;
+
+static void capture_cyaml_log(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+    cyaml_log_buf *lb = ctx;
+    size_t n = strlen(lb->text);
+    (void)level;
+    if (n < sizeof lb->text - 1)
+        vsnprintf(lb->text + n, sizeof lb->text - n, fmt, args);
+}
+
+static const cyaml_config_t *cyaml_cfg(cyaml_log_buf *lb, cyaml_config_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->log_fn = capture_cyaml_log;
+    c->log_ctx = lb;
+    c->mem_fn = cyaml_mem;
+    c->log_level = CYAML_LOG_ERROR;
+    c->flags = CYAML_CFG_DEFAULT;
+    return c;
+}
+
+/* ------------------------------------------------------------------ semantic checks - */
+
+static char *resolve(const char *dir, const char *rel)
+{
+    if (rel[0] == '/' || !*dir)
+        return xstrdup(rel);
+    return xasprintf("%s/%s", dir, rel);
+}
+
+/* Reports a semantic problem at the location of field. */
+static void semantic(mig_config *cfg, mig_ctx *ctx, mig_status s, int *errors, mig_status *first,
+                     const char *field, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void semantic(mig_config *cfg, mig_ctx *ctx, mig_status s, int *errors, mig_status *first,
+                     const char *field, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    mig_ctx_error(ctx, s, "%s: %s: %s", mig_config_where(cfg, field), field, msg);
+    if (!(*errors)++)
+        *first = s;
+}
+
+static void check_file(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *field,
+                       const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f) {
+        fclose(f);
+        return;
+    }
+    semantic(cfg, ctx, MIG_ENOINPUT, errors, first, field, "cannot open \"%s\": %s", path, strerror(errno));
+}
+
+static void check_range(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *field,
+                        double v, double lo, double hi, const char *what)
+{
+    if (!(v >= lo && v <= hi))
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected %s, got %g", what, v);
+}
+
+static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
+{
+    int errors = 0;
+    mig_status first = MIG_OK;
+    char field[96];
+
+    if (mig_date_parse(cfg->start_date, &cfg->start_day))
+        semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "start_date", "expected a date YYYY-MM-DD, got \"%s\"",
+                 cfg->start_date);
+    if (cfg->days < 1 || cfg->days > 65535)
+        semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "days", "expected a number of days in [1, 65535], got %u",
+                 cfg->days);
+    cfg->places_path = resolve(cfg->dir, cfg->network.places);
+    cfg->links_path = resolve(cfg->dir, cfg->network.links);
+    if (!cfg->places_path || !cfg->links_path)
+        return MIG_ENOMEM;
+    check_file(cfg, ctx, &errors, &first, "network.places", cfg->places_path);
+    check_file(cfg, ctx, &errors, &first, "network.links", cfg->links_path);
+
+    for (uint32_t i = 0; i < cfg->n_nationalities; i++)
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(cfg->nationalities[i], cfg->nationalities[j]) == 0) {
+                snprintf(field, sizeof field, "nationalities[%u]", i);
+                semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, field, "duplicate nationality \"%s\"",
+                         cfg->nationalities[i]);
+            }
+
+    cfg->series_path = calloc(cfg->n_sources ? cfg->n_sources : 1, sizeof *cfg->series_path);
+    cfg->source_from = calloc(cfg->n_sources ? cfg->n_sources : 1, sizeof *cfg->source_from);
+    cfg->source_to = calloc(cfg->n_sources ? cfg->n_sources : 1, sizeof *cfg->source_to);
+    if (!cfg->series_path || !cfg->source_from || !cfg->source_to)
+        return MIG_ENOMEM;
+    for (uint32_t i = 0; i < cfg->n_sources; i++) {
+        mig_source_cfg *s = &cfg->sources[i];
+        char f2[96];
+        int has_rate, has_series;
+        snprintf(field, sizeof field, "sources[%u].rate", i);
+        has_rate = mig_config_has(cfg, field);
+        snprintf(field, sizeof field, "sources[%u].series", i);
+        has_series = mig_config_has(cfg, field);
+        snprintf(field, sizeof field, "sources[%u]", i);
+        if (has_rate && has_series)
+            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, field, "give either rate or series, not both");
+        else if (!has_rate && !has_series)
+            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, field,
+                     "give rate (agents per day) or series (a CSV of dated totals)");
+        snprintf(field, sizeof field, "sources[%u].nationality", i);
+        if (mig_config_nationality(cfg, s->nationality) < 0)
+            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, field,
+                     "unknown nationality \"%s\" (not in nationalities)", s->nationality);
+        snprintf(field, sizeof field, "sources[%u].rate", i);
+        if (has_rate)
+            check_range(cfg, ctx, &errors, &first, field, s->rate, 0.0, 1e9, "agents per day in [0, 1e9]");
+        snprintf(field, sizeof field, "sources[%u].scale", i);
+        check_range(cfg, ctx, &errors, &first, field, s->scale, 1e-9, 1e9, "a positive multiplier");
+        cfg->source_from[i] = cfg->start_day;
+        cfg->source_to[i] = cfg->start_day + (int32_t)cfg->days - 1;
+        snprintf(field, sizeof field, "sources[%u].from", i);
+        if (s->from && mig_date_parse(s->from, &cfg->source_from[i]))
+            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, field, "expected a date YYYY-MM-DD, got \"%s\"",
+                     s->from);
+        snprintf(f2, sizeof f2, "sources[%u].to", i);
+        if (s->to && mig_date_parse(s->to, &cfg->source_to[i]))
+            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, f2, "expected a date YYYY-MM-DD, got \"%s\"", s->to);
+        else if (s->to && s->from && cfg->source_to[i] < cfg->source_from[i])
+            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, f2, "ends before from (%s)", s->from);
+        if (has_series && (s->from || s->to))
+            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, field,
+                     "from/to apply to a rate; a series carries its own dates");
+        if (s->series) {
+            snprintf(field, sizeof field, "sources[%u].series", i);
+            cfg->series_path[i] = resolve(cfg->dir, s->series);
+            if (!cfg->series_path[i])
+                return MIG_ENOMEM;
+            check_file(cfg, ctx, &errors, &first, field, cfg->series_path[i]);
+        }
+    }
+
+    for (int k = 0; k < MIG_KIND_COUNT; k++) {
+        if (k == MIG_KIND_DESTINATION)
+            continue;
+        snprintf(field, sizeof field, "movement.move_probability.%s", mig_place_kind_names[k]);
+        check_range(cfg, ctx, &errors, &first, field, cfg->movement.move_prob[k], 0.0, 1.0, "a probability in [0, 1]");
+    }
+    check_range(cfg, ctx, &errors, &first, "movement.distance_power", cfg->movement.distance_power, 0.0, 10.0,
+                "a power in [0, 10]");
+    check_range(cfg, ctx, &errors, &first, "movement.attraction_power", cfg->movement.attraction_power, 0.0, 10.0,
+                "a power in [0, 10]");
+    check_range(cfg, ctx, &errors, &first, "movement.lookahead_steps", cfg->movement.lookahead_steps, 0, 100,
+                "a number of steps in [0, 100]");
+    check_range(cfg, ctx, &errors, &first, "movement.lookahead_discount", cfg->movement.lookahead_discount, 0.0,
+                1.0, "a discount in [0, 1]");
+    for (int m = 0; m < MIG_MODE_COUNT; m++) {
+        snprintf(field, sizeof field, "speed_km_per_day.%s", mig_mode_names[m]);
+        check_range(cfg, ctx, &errors, &first, field, cfg->speed[m], 1e-3, 1e5, "a speed in km/day in (0, 100000]");
+    }
+    check_range(cfg, ctx, &errors, &first, "output.chunk_days", cfg->output.chunk_days, 1, 65535,
+                "a chunk length in days in [1, 65535]");
+    check_range(cfg, ctx, &errors, &first, "output.deflate", cfg->output.deflate, 0, 9, "a gzip level in [0, 9]");
+    check_range(cfg, ctx, &errors, &first, "max_agents", (double)cfg->max_agents, 0, 4294967295.0,
+                "a number of agents in [0, 4294967295]");
+    return errors ? first : MIG_OK;
+}
+
+/* ------------------------------------------------------------------ public ---------- */
+
+int mig_config_nationality(const mig_config *cfg, const char *label)
+{
+    for (uint32_t i = 0; i < cfg->n_nationalities; i++)
+        if (strcmp(cfg->nationalities[i], label) == 0)
+            return (int)i;
+    return -1;
+}
+
+static char *read_file(const char *path, size_t *len, int *err)
+{
+    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+    size_t cap = 0, n = 0;
+    if (!f) {
+        *err = errno;
+        return NULL;
+    }
+    for (;;) {
+        size_t got;
+        if (n + 4096 + 1 > cap) {
+            char *t = realloc(text, cap = (n + 4096 + 1) * 2);
+            if (!t) {
+                free(text);
+                fclose(f);
+                *err = ENOMEM;
+                return NULL;
+            }
+            text = t;
+        }
+        got = fread(text + n, 1, 4096, f);
+        n += got;
+        if (got < 4096)
+            break;
+    }
+    *err = ferror(f) ? EIO : 0;
+    fclose(f);
+    if (*err) {
+        free(text);
+        return NULL;
+    }
+    text[n] = '\0';
+    *len = n;
+    return text;
+}
+
+mig_status mig_config_load(const char *path, const char *const *overrides, size_t n_overrides, mig_ctx *ctx,
+                           mig_config **out)
+{
+    loader L = { 0 };
+    yaml_document_t def;
+    size_t len = 0;
+    int err = 0;
+    char *text, *resolved = NULL;
+    mig_config *cfg = NULL;
+    cyaml_log_buf lb = { { 0 } };
+    cyaml_config_t cc;
+    cyaml_err_t ce;
+    mig_status st = MIG_EINTERNAL;
+
+    *out = NULL;
+    L.path = path;
+    L.overrides = overrides;
+    L.ctx = ctx;
+    L.ix = calloc(1, sizeof *L.ix);
+    if (!L.ix)
+        return MIG_ENOMEM;
+
+    text = read_file(path, &len, &err);
+    if (!text) {
+        index_free(L.ix);
+        return mig_ctx_error(ctx, err == ENOMEM ? MIG_ENOMEM : MIG_ENOINPUT, "%s: cannot open: %s", path,
+                             strerror(err));
+    }
+    if (!parse_yaml(&L, text, len, &L.doc, path, 0)) {
+        free(text);
+        index_free(L.ix);
+        return MIG_ECONFIG;
+    }
+    free(text);
+    L.have_doc = 1;
+    if (!yaml_document_get_root_node(&L.doc) || yaml_document_get_root_node(&L.doc)->type != YAML_MAPPING_NODE) {
+        st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: expected a mapping of scenario keys (start_date, days, ...)",
+                           path);
+        goto done;
+    }
+    for (size_t k = 0; k < n_overrides; k++)
+        apply_override(&L, k);
+    if (!parse_yaml(&L, defaults_yaml, sizeof defaults_yaml - 1, &def, "defaults", 0)) {
+        st = MIG_EINTERNAL;
+        goto done;
+    }
+    if (!merge_defaults(&L, 1, &def, 1)) {
+        yaml_document_delete(&def);
+        st = MIG_ENOMEM;
+        goto done;
+    }
+    yaml_document_delete(&def);
+
+    walk(&L, 1, &config_schema, "");
+    if (L.errors) {
+        st = L.status;
+        goto done;
+    }
+    resolved = emit(&L);
+    if (!resolved) {
+        st = mig_ctx_error(ctx, MIG_ENOMEM, "%s: cannot write the resolved scenario", path);
+        goto done;
+    }
+    ce = cyaml_load_data((const uint8_t *)resolved, strlen(resolved), cyaml_cfg(&lb, &cc), &config_schema,
+                         (cyaml_data_t **)&cfg, NULL);
+    if (ce != CYAML_OK) {
+        char *nl;
+        while ((nl = strchr(lb.text, '\n')))
+            *nl = ' ';
+        st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s (libcyaml: %s)", path, cyaml_strerror(ce), lb.text);
+        cfg = NULL;
+        goto done;
+    }
+    cfg->resolved_yaml = resolved;
+    resolved = NULL;
+    cfg->index = L.ix;
+    L.ix = NULL;
+    cfg->path = xstrdup(path);
+    {
+        const char *slash = strrchr(path, '/');
+        cfg->dir = slash ? xasprintf("%.*s", (int)(slash - path), path) : xstrdup("");
+    }
+    if (!cfg->path || !cfg->dir) {
+        st = MIG_ENOMEM;
+        goto done;
+    }
+    st = check_semantics(cfg, ctx);
+done:
+    if (L.have_doc)
+        yaml_document_delete(&L.doc);
+    free(L.origin);
+    index_free(L.ix);
+    free(resolved);
+    if (st != MIG_OK) {
+        mig_config_destroy(&cfg);
+        return st;
+    }
+    *out = cfg;
+    return MIG_OK;
+}
+
+void mig_config_destroy(mig_config **p)
+{
+    mig_config *cfg;
+    cyaml_log_buf lb = { { 0 } };
+    cyaml_config_t cc;
+    if (!p || !*p)
+        return;
+    cfg = *p;
+    free(cfg->path);
+    free(cfg->dir);
+    free(cfg->places_path);
+    free(cfg->links_path);
+    if (cfg->series_path)
+        for (uint32_t i = 0; i < cfg->n_sources; i++)
+            free(cfg->series_path[i]);
+    free(cfg->series_path);
+    free(cfg->source_from);
+    free(cfg->source_to);
+    free(cfg->resolved_yaml);
+    index_free(cfg->index);
+    cyaml_free(cyaml_cfg(&lb, &cc), &config_schema, cfg, 0);
+    *p = NULL;
+}

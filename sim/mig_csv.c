@@ -1,0 +1,317 @@
+/* mig_csv.c: reads a CSV table with libcsv in strict mode, feeding it one line at a time
+ * so that every record knows the 1-based line on which it starts. */
+#include "mig_csv.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK 65536
+
+/* Parser state shared with the libcsv callbacks. */
+typedef struct reader {
+    const char *path;
+    mig_ctx *ctx;
+    mig_status status;   /* MIG_ENOMEM once an allocation failed; later input is ignored */
+    size_t n_bad;        /* rows reported (too wide, NUL byte); the table is then rejected */
+    size_t line;         /* line of the bytes being fed to libcsv */
+    int in_row;          /* 1 while libcsv is inside a record */
+    size_t row_line;     /* line on which the current record starts */
+    int row_bad;         /* current record already reported */
+    char **rec;          /* owned: the current record's fields */
+    size_t rec_n, rec_cap;
+    int have_header;
+    size_t rows_cap;
+    mig_csv *t;
+} reader;
+
+static char *dup_mem(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        if (n)
+            memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static void drop_record(reader *r)
+{
+    for (size_t i = 0; i < r->rec_n; i++)
+        free(r->rec[i]);
+    r->rec_n = 0;
+    r->row_bad = 0;
+}
+
+/* A line libcsv skips between records: only spaces, tabs, CR and LF. */
+static int is_blank(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return 0;
+    return 1;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+    reader *r = data;
+    const char *f = s ? s : "";
+    char *cell;
+
+    if (r->status != MIG_OK)
+        return;
+    if (!r->in_row) {   /* a record after a lone-CR terminator, mid-line */
+        r->in_row = 1;
+        r->row_line = r->line;
+    }
+    if (len > 0 && f[len - 1] == '\r')
+        len--;
+    if (!r->row_bad && memchr(f, '\0', len)) {
+        mig_ctx_error(r->ctx, MIG_EDATA, "%s:%zu:%zu: NUL byte in field", r->path, r->row_line,
+                      r->rec_n + 1);
+        r->row_bad = 1;
+        r->n_bad++;
+    }
+    if (r->rec_n == r->rec_cap) {
+        size_t cap = r->rec_cap ? 2 * r->rec_cap : 16;
+        char **p = realloc(r->rec, cap * sizeof *p);
+        if (!p) {
+            r->status = MIG_ENOMEM;
+            return;
+        }
+        r->rec = p;
+        r->rec_cap = cap;
+    }
+    cell = dup_mem(f, len);
+    if (!cell) {
+        r->status = MIG_ENOMEM;
+        return;
+    }
+    r->rec[r->rec_n++] = cell;
+}
+
+/* The header: its first cell loses a leading '#' (and the spaces after it). */
+static void take_header(reader *r)
+{
+    mig_csv *t = r->t;
+    char *c0 = r->rec[0];
+
+    if (c0[0] == '#') {
+        size_t k = 1;
+        while (c0[k] == ' ' || c0[k] == '\t')
+            k++;
+        memmove(c0, c0 + k, strlen(c0 + k) + 1);
+    }
+    t->header = r->rec;
+    t->n_cols = r->rec_n;
+    r->rec = NULL;
+    r->rec_n = r->rec_cap = 0;
+    r->have_header = 1;
+}
+
+static void take_row(reader *r)
+{
+    mig_csv *t = r->t;
+    char **row;
+
+    if (t->n_rows == r->rows_cap) {
+        size_t cap = r->rows_cap ? 2 * r->rows_cap : 64;
+        char ***c = realloc(t->cells, cap * sizeof *c);
+        size_t *l;
+        if (!c) {
+            r->status = MIG_ENOMEM;
+            return;
+        }
+        t->cells = c;
+        l = realloc(t->line, cap * sizeof *l);
+        if (!l) {
+            r->status = MIG_ENOMEM;
+            return;
+        }
+        t->line = l;
+        r->rows_cap = cap;
+    }
+    row = malloc(t->n_cols * sizeof *row);
+    if (!row) {
+        r->status = MIG_ENOMEM;
+        return;
+    }
+    for (size_t j = 0; j < t->n_cols; j++) {
+        row[j] = j < r->rec_n ? r->rec[j] : dup_mem("", 0);
+        if (!row[j]) {
+            for (size_t i = r->rec_n; i < j; i++)
+                free(row[i]);
+            free(row);
+            r->status = MIG_ENOMEM;
+            return;
+        }
+    }
+    r->rec_n = 0;   /* the cells now belong to the row */
+    t->cells[t->n_rows] = row;
+    t->line[t->n_rows] = r->row_line;
+    t->n_rows++;
+}
+
+static void on_row(int c, void *data)
+{
+    reader *r = data;
+
+    (void)c;
+    r->in_row = 0;
+    if (r->status != MIG_OK || r->rec_n == 0) {
+        drop_record(r);
+        return;
+    }
+    if (!r->have_header) {
+        take_header(r);
+        return;
+    }
+    if (r->row_bad || r->rec[0][0] == '#') {
+        drop_record(r);
+        return;
+    }
+    if (r->rec_n > r->t->n_cols) {
+        mig_ctx_error(r->ctx, MIG_EDATA, "%s:%zu:%zu: too many fields (header has %zu)", r->path,
+                      r->row_line, r->t->n_cols + 1, r->t->n_cols);
+        r->n_bad++;
+        drop_record(r);
+        return;
+    }
+    take_row(r);
+    drop_record(r);
+}
+
+/* Feeds the open file to libcsv; returns MIG_OK or the status of a reported failure. */
+static mig_status parse_file(reader *r, FILE *f, struct csv_parser *p)
+{
+    unsigned char *buf = malloc(CHUNK);
+    int first = 1;
+    size_t n;
+
+    if (!buf)
+        return MIG_ENOMEM;
+    while ((n = fread(buf, 1, CHUNK, f)) > 0) {
+        size_t pos = 0;
+        if (first && n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
+            pos = 3;   /* UTF-8 byte order mark, as spreadsheets write it */
+        first = 0;
+        while (pos < n) {
+            const unsigned char *nl = memchr(buf + pos, '\n', n - pos);
+            size_t seg = nl ? (size_t)(nl - (buf + pos)) + 1 : n - pos;
+
+            if (!r->in_row && !is_blank(buf + pos, seg)) {
+                r->in_row = 1;
+                r->row_line = r->line;
+            }
+            if (csv_parse(p, buf + pos, seg, on_field, on_row, r) != seg) {
+                int e = csv_error(p);
+                free(buf);
+                if (e == CSV_ENOMEM)
+                    return MIG_ENOMEM;
+                return mig_ctx_error(r->ctx, MIG_EDATA, "%s:%zu: malformed CSV (%s)", r->path,
+                                     r->line, csv_strerror(e));
+            }
+            if (r->status != MIG_OK) {
+                free(buf);
+                return r->status;
+            }
+            pos += seg;
+            if (nl)
+                r->line++;
+        }
+    }
+    free(buf);
+    if (ferror(f)) {
+        int e = errno;   /* a directory opens for reading on POSIX, then fails to read */
+        if (e == EISDIR)
+            return mig_ctx_error(r->ctx, MIG_ENOINPUT, "%s: cannot open: %s", r->path, strerror(e));
+        return mig_ctx_error(r->ctx, MIG_EIO, "%s: cannot read: %s", r->path, strerror(e));
+    }
+    if (csv_fini(p, on_field, on_row, r) != 0) {
+        /* the only strict failure at the end: a quote left open since the record began */
+        int e = csv_error(p);
+        if (e == CSV_ENOMEM)
+            return MIG_ENOMEM;
+        return mig_ctx_error(r->ctx, MIG_EDATA, "%s:%zu: malformed CSV (%s)", r->path,
+                             r->in_row ? r->row_line : r->line, csv_strerror(e));
+    }
+    return r->status;
+}
+
+mig_status mig_csv_read(const char *path, mig_ctx *ctx, mig_csv **out)
+{
+    struct csv_parser p;
+    reader r;
+    mig_status s;
+    FILE *f;
+
+    *out = NULL;
+    f = fopen(path, "rb");
+    if (!f)
+        return mig_ctx_error(ctx, MIG_ENOINPUT, "%s: cannot open: %s", path, strerror(errno));
+    memset(&r, 0, sizeof r);
+    r.path = path;
+    r.ctx = ctx;
+    r.status = MIG_OK;
+    r.line = 1;
+    r.t = calloc(1, sizeof *r.t);
+    if (!r.t || !(r.t->path = dup_mem(path, strlen(path)))
+        || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        fclose(f);
+        mig_csv_destroy(&r.t);
+        return mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", path);
+    }
+
+    s = parse_file(&r, f, &p);
+    csv_free(&p);
+    fclose(f);
+    drop_record(&r);
+    free(r.rec);
+
+    if (s == MIG_OK && !r.have_header)
+        s = mig_ctx_error(ctx, MIG_EDATA, "%s: empty file, expected a header row", path);
+    if (s == MIG_OK && r.n_bad > 0)
+        s = MIG_EDATA;
+    if (s == MIG_ENOMEM)
+        mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", path);
+    if (s != MIG_OK) {
+        mig_csv_destroy(&r.t);
+        return s;
+    }
+    *out = r.t;
+    return MIG_OK;
+}
+
+void mig_csv_destroy(mig_csv **p)
+{
+    mig_csv *t;
+
+    if (!p || !*p)
+        return;
+    t = *p;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        for (size_t j = 0; j < t->n_cols; j++)
+            free(t->cells[i][j]);
+        free(t->cells[i]);
+    }
+    free(t->cells);
+    free(t->line);
+    for (size_t j = 0; j < t->n_cols; j++)
+        free(t->header[j]);
+    free(t->header);
+    free(t->path);
+    free(t);
+    *p = NULL;
+}
+
+int mig_csv_col(const mig_csv *t, const char *name)
+{
+    if (!t || !name)
+        return -1;
+    for (size_t j = 0; j < t->n_cols; j++)
+        if (strcmp(t->header[j], name) == 0)
+            return (int)j;
+    return -1;
+}

@@ -1,0 +1,30 @@
+/* mig_csv.h: reads a small CSV table (RFC 4180, via libcsv) into memory with the line of
+ * every record, so that loaders can report errors as file:line:column. */
+#ifndef MIG_CSV_H
+#define MIG_CSV_H
+
+#include <stddef.h>
+#include "mig_ctx.h"
+
+typedef struct mig_csv {
+    char *path;            /* owned copy of the file name, as given */
+    size_t n_cols;         /* header width */
+    char **header;         /* owned [n_cols] */
+    size_t n_rows;         /* data rows, header excluded */
+    char ***cells;         /* owned [n_rows][n_cols]; a missing trailing cell is "" */
+    size_t *line;          /* owned [n_rows]: 1-based line in the file where the row starts */
+} mig_csv;
+
+/* lifecycle */
+/* Reads the whole file. A header row is required; a first header cell starting with '#'
+ * has the '#' stripped (Flee's convention); blank lines and lines whose first cell
+ * starts with '#' after the header are skipped. A row with more cells than the header
+ * is an error (file:line:column). Missing file: MIG_ENOINPUT; bad syntax: MIG_EDATA. */
+mig_status mig_csv_read(const char *path, mig_ctx *ctx, mig_csv **out);
+void mig_csv_destroy(mig_csv **p);
+
+/* queries */
+/* Column index of a header name, or -1. */
+int mig_csv_col(const mig_csv *t, const char *name);
+
+#endif

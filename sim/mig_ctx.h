@@ -1,0 +1,40 @@
+/* mig_ctx.h: the run context passed down every call: error detail (a list of precise
+ * diagnostics for main to print), the logger and the thread count. No hidden globals. */
+#ifndef MIG_CTX_H
+#define MIG_CTX_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "mig_status.h"
+
+typedef enum mig_log_level { MIG_LOG_QUIET = 0, MIG_LOG_INFO = 1, MIG_LOG_DEBUG = 2 } mig_log_level;
+
+typedef struct mig_ctx {
+    char **errors;          /* owned: formatted diagnostics, oldest first */
+    size_t n_errors;
+    size_t cap_errors;
+    FILE *log;              /* borrowed: where log lines go (stderr by default) */
+    int log_is_tty;         /* 1: a progress line redrawn in place; 0: timestamped lines */
+    mig_log_level level;
+    int threads;            /* OpenMP threads to use, >= 1 */
+} mig_ctx;
+
+/* lifecycle */
+mig_status mig_ctx_create(mig_ctx **out);         /* caller owns *out */
+void mig_ctx_destroy(mig_ctx **p);                /* accepts NULL; sets *p = NULL */
+
+/* errors: append one diagnostic (printf-style) and return s, so a caller can write
+ * `return mig_ctx_error(ctx, MIG_EDATA, "%s:%d: ...", ...)`. */
+mig_status mig_ctx_error(mig_ctx *ctx, mig_status s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+mig_status mig_ctx_verror(mig_ctx *ctx, mig_status s, const char *fmt, va_list ap);
+size_t mig_ctx_n_errors(const mig_ctx *ctx);
+const char *mig_ctx_error_at(const mig_ctx *ctx, size_t i);   /* borrowed */
+void mig_ctx_clear_errors(mig_ctx *ctx);
+
+/* logging: plain lines prefixed with an ISO timestamp when not on a terminal */
+void mig_log(mig_ctx *ctx, mig_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

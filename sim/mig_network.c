@@ -1,0 +1,699 @@
+/* mig_network.c: loads places.csv and links.csv into the place graph, reporting every
+ * problem found as file:line:column before giving up, and builds the out-link adjacency. */
+#include "mig_network.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mig_csv.h"
+
+/* ---- columns ---------------------------------------------------------------------- */
+
+enum { P_NAME, P_COUNTRY, P_KIND, P_LAT, P_LON, P_CAPACITY, P_ATTRACT, P_SOURCE, P_NOTE, P_NCOL };
+#define P_NREQUIRED 5   /* name .. lon */
+static const char *const place_cols[P_NCOL] = { "name", "country", "kind", "lat", "lon",
+    "capacity", "attractiveness", "source", "note" };
+
+enum { L_FROM, L_TO, L_KM, L_MODE, L_TWO_WAY, L_COST, L_RISK, L_SOURCE, L_NOTE, L_NCOL };
+#define L_NREQUIRED 4   /* from .. mode */
+static const char *const link_cols[L_NCOL] = { "from", "to", "distance_km", "mode", "two_way",
+    "cost_usd", "risk", "source", "note" };
+
+#define MAX_COLS 9
+
+/* One table being checked: where its diagnostics go and how many were reported. */
+typedef struct check {
+    const mig_csv *t;
+    mig_ctx *ctx;
+    size_t n_err;
+    int known_of[64];   /* header column -> known column id, or -1 (unknown, repeated) */
+    int col_of[MAX_COLS];   /* known column id -> header column, or -1 */
+} check;
+
+/* Writes s in double quotes into q, escaping '"', '\\' and control bytes, and cuts values
+ * longer than QUOTE_CUT bytes with "..." so one bad cell cannot flood the message. */
+#define QUOTE_CUT 100
+#define QUOTE_MAX (2 + 4 * QUOTE_CUT + 3 + 1)
+static const char *quote(char q[QUOTE_MAX], const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = strlen(s), k = 0, cut = n;
+
+    if (n > QUOTE_CUT) {   /* cut at a UTF-8 character boundary */
+        cut = QUOTE_CUT;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    q[k++] = '"';
+    for (size_t i = 0; i < cut; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            q[k++] = '\\';
+            q[k++] = (char)c;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            q[k++] = '\\';
+            q[k++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+        } else if (c < 0x20 || c == 0x7F) {
+            q[k++] = '\\';
+            q[k++] = 'x';
+            q[k++] = hex[c >> 4];
+            q[k++] = hex[c & 15];
+        } else {
+            q[k++] = (char)c;
+        }
+    }
+    if (cut < n) {
+        memcpy(q + k, "...", 3);
+        k += 3;
+    }
+    q[k++] = '"';
+    q[k] = '\0';
+    return q;
+}
+
+/* "path:line:col: column: message" for the cell at (row, header column j). */
+static void cell_error(check *c, size_t row, int j, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void cell_error(check *c, size_t row, int j, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    mig_ctx_error(c->ctx, MIG_EDATA, "%s:%zu:%d: %s: %s", c->t->path, c->t->line[row], j + 1,
+                  c->t->header[j], msg);
+    c->n_err++;
+}
+
+/* Maps the header to the known columns; reports unknown, repeated and missing required
+ * columns. A table wider than 64 columns has its extra columns reported as unknown. */
+static void map_columns(check *c, const char *const *names, int n_names, int n_required)
+{
+    const mig_csv *t = c->t;
+    char expected[256], q[QUOTE_MAX];
+    size_t k = 0;
+
+    expected[0] = '\0';
+    for (int i = 0; i < n_names; i++)
+        k += (size_t)snprintf(expected + k, sizeof expected - k, "%s%s", i ? ", " : "", names[i]);
+    for (int i = 0; i < MAX_COLS; i++)
+        c->col_of[i] = -1;
+    for (size_t j = 0; j < t->n_cols; j++) {
+        int id = -1;
+        for (int i = 0; i < n_names; i++)
+            if (strcmp(t->header[j], names[i]) == 0)
+                id = i;
+        if (j < 64)
+            c->known_of[j] = -1;
+        if (id < 0 || j >= 64) {
+            mig_ctx_error(c->ctx, MIG_EDATA, "%s:1:%zu: unknown column %s (expected %s)", t->path,
+                          j + 1, quote(q, t->header[j]), expected);
+            c->n_err++;
+        } else if (c->col_of[id] >= 0) {
+            mig_ctx_error(c->ctx, MIG_EDATA, "%s:1:%zu: repeated column %s (first in column %d)",
+                          t->path, j + 1, quote(q, t->header[j]), c->col_of[id] + 1);
+            c->n_err++;
+        } else {
+            c->col_of[id] = (int)j;
+            c->known_of[j] = id;
+        }
+    }
+    for (int i = 0; i < n_required; i++)
+        if (c->col_of[i] < 0) {
+            mig_ctx_error(c->ctx, MIG_EDATA, "%s:1: missing required column \"%s\"", t->path,
+                          names[i]);
+            c->n_err++;
+        }
+}
+
+/* Header column j maps to a known column id, or -1. */
+static int known(const check *c, size_t j) { return j < 64 ? c->known_of[j] : -1; }
+
+/* The cell of known column id in a row, or NULL when the column is absent. */
+static const char *cell(const check *c, size_t row, int id)
+{
+    return c->col_of[id] >= 0 ? c->t->cells[row][c->col_of[id]] : NULL;
+}
+
+/* ---- cell values -------------------------------------------------------------------- */
+
+/* A finite number filling the whole cell (no surrounding space). */
+static int parse_number(const char *s, double *v)
+{
+    char *end;
+    if (!*s || *s == ' ' || *s == '\t')
+        return -1;
+    *v = strtod(s, &end);
+    return (*end == '\0' && isfinite(*v)) ? 0 : -1;
+}
+
+/* A non-negative decimal integer that fits uint32_t. */
+static int parse_count(const char *s, uint32_t *v)
+{
+    uint64_t x = 0;
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        x = 10 * x + (uint64_t)(*s - '0');
+        if (x > UINT32_MAX)
+            return -1;
+    }
+    *v = (uint32_t)x;
+    return 0;
+}
+
+/* ---- place name index (sorted, for loading) ------------------------------------------ */
+
+typedef struct name_ref {
+    const char *name;
+    uint32_t row;
+} name_ref;
+
+static int cmp_name_row(const void *a, const void *b)
+{
+    const name_ref *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(((const name_ref *)a)->name, ((const name_ref *)b)->name);
+}
+
+/* Row of a place by name in the deduplicated index, or -1. */
+static int64_t index_find(const name_ref *idx, size_t n, const char *name)
+{
+    name_ref key = { name, 0 };
+    const name_ref *hit = n ? bsearch(&key, idx, n, sizeof *idx, cmp_name) : NULL;
+    return hit ? (int64_t)hit->row : -1;
+}
+
+/* ---- places ---------------------------------------------------------------------------- */
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* Checks the places table and fills the place arrays of net (valid only when no error was
+ * reported). *idx_out: the names, sorted, first occurrence of each (owned by caller). */
+static mig_status check_places(mig_network *net, check *c, name_ref **idx_out, size_t *n_idx)
+{
+    const mig_csv *t = c->t;
+    size_t n = t->n_rows, n_named = 0, m = 0;
+    name_ref *refs = NULL;
+    size_t *dup_line = NULL;
+    char q[QUOTE_MAX];
+
+    *idx_out = NULL;
+    *n_idx = 0;
+    map_columns(c, place_cols, P_NCOL, P_NREQUIRED);
+    if (n == 0) {
+        mig_ctx_error(c->ctx, MIG_EDATA, "%s: no places", t->path);
+        c->n_err++;
+        return MIG_OK;
+    }
+    if (n >= UINT32_MAX) {
+        mig_ctx_error(c->ctx, MIG_EDATA, "%s: too many places (%zu)", t->path, n);
+        c->n_err++;
+        return MIG_OK;
+    }
+
+    net->n_places = (uint32_t)n;
+    net->place_name = calloc(n, sizeof *net->place_name);
+    net->place_country = calloc(n, sizeof *net->place_country);
+    net->place_kind = calloc(n, sizeof *net->place_kind);
+    net->place_lat = calloc(n, sizeof *net->place_lat);
+    net->place_lon = calloc(n, sizeof *net->place_lon);
+    net->place_capacity = calloc(n, sizeof *net->place_capacity);
+    net->place_attract = calloc(n, sizeof *net->place_attract);
+    refs = malloc(n * sizeof *refs);
+    dup_line = calloc(n, sizeof *dup_line);
+    if (!net->place_name || !net->place_country || !net->place_kind || !net->place_lat
+        || !net->place_lon || !net->place_capacity || !net->place_attract || !refs || !dup_line)
+        goto nomem;
+
+    /* duplicates first, so each row's messages come out in column order */
+    for (size_t r = 0; r < n; r++) {
+        const char *name = cell(c, r, P_NAME);
+        if (name && *name)
+            refs[n_named++] = (name_ref){ name, (uint32_t)r };
+    }
+    if (n_named)
+        qsort(refs, n_named, sizeof *refs, cmp_name_row);
+    for (size_t i = 0; i < n_named; i++) {
+        if (m > 0 && strcmp(refs[m - 1].name, refs[i].name) == 0)
+            dup_line[refs[i].row] = t->line[refs[m - 1].row];
+        else
+            refs[m++] = refs[i];
+    }
+
+    for (size_t r = 0; r < n; r++) {
+        net->place_attract[r] = 1.0;
+        for (size_t j = 0; j < t->n_cols; j++) {
+            const char *v = t->cells[r][j];
+            int jj = (int)j;
+            double x;
+            mig_place_kind kind;
+
+            switch (known(c, j)) {
+            case P_NAME:
+                if (!*v)
+                    cell_error(c, r, jj, "empty place name");
+                else if (dup_line[r])
+                    cell_error(c, r, jj, "duplicate place %s (first on line %zu)", quote(q, v),
+                               dup_line[r]);
+                if (!(net->place_name[r] = dup_str(v)))
+                    goto nomem;
+                break;
+            case P_COUNTRY:
+                if (!(net->place_country[r] = dup_str(v)))
+                    goto nomem;
+                break;
+            case P_KIND:
+                if (mig_place_kind_parse(v, &kind) == 0)
+                    net->place_kind[r] = (uint8_t)kind;
+                else
+                    cell_error(c, r, jj,
+                               "expected one of origin, town, camp, border, destination, got %s",
+                               quote(q, v));
+                break;
+            case P_LAT:
+                if (parse_number(v, &x) == 0 && x >= -90 && x <= 90)
+                    net->place_lat[r] = x;
+                else
+                    cell_error(c, r, jj, "expected a latitude in [-90, 90], got %s", quote(q, v));
+                break;
+            case P_LON:
+                if (parse_number(v, &x) == 0 && x >= -180 && x <= 180)
+                    net->place_lon[r] = x;
+                else
+                    cell_error(c, r, jj, "expected a longitude in [-180, 180], got %s",
+                               quote(q, v));
+                break;
+            case P_CAPACITY:
+                if (*v && parse_count(v, &net->place_capacity[r]) != 0)
+                    cell_error(c, r, jj, "expected a non-negative integer, got %s", quote(q, v));
+                break;
+            case P_ATTRACT:
+                if (!*v)
+                    break;
+                if (parse_number(v, &x) == 0 && x > 0)
+                    net->place_attract[r] = x;
+                else
+                    cell_error(c, r, jj, "expected a positive number, got %s", quote(q, v));
+                break;
+            default:   /* source, note, and columns already reported */
+                break;
+            }
+        }
+    }
+    free(dup_line);
+    *idx_out = refs;
+    *n_idx = m;
+    return MIG_OK;
+
+nomem:
+    free(refs);
+    free(dup_line);
+    return MIG_ENOMEM;
+}
+
+/* ---- links ------------------------------------------------------------------------------ */
+
+/* A links.csv row as parsed; fields are meaningful when the matching *_ok is set. */
+typedef struct link_row {
+    int64_t from, to;           /* place index, -1 when unknown */
+    double km, cost, risk;
+    int mode;                   /* mig_mode, -1 when invalid */
+    int two_way;                /* 0 or 1; -1 when invalid */
+    int km_ok, cost_ok, risk_ok;
+    size_t dup_line[2];         /* forward / reverse link first seen on this line, or 0 */
+} link_row;
+
+/* A directed link, for finding repeats: key (from, to, mode), then CSV order. */
+typedef struct link_key {
+    uint32_t from, to, seq;     /* seq = 2 * row + (0 forward, 1 reverse) */
+    int mode;
+} link_key;
+
+static int cmp_link_key(const void *a, const void *b)
+{
+    const link_key *x = a, *y = b;
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    if (x->to != y->to)
+        return x->to < y->to ? -1 : 1;
+    if (x->mode != y->mode)
+        return x->mode < y->mode ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void parse_link_row(const check *c, size_t r, const name_ref *idx, size_t n_idx,
+                           link_row *L)
+{
+    const char *v;
+    mig_mode mode;
+
+    L->from = L->to = -1;
+    L->mode = -1;
+    L->two_way = 0;
+    L->cost = L->risk = 0;
+    L->cost_ok = L->risk_ok = 1;
+    if ((v = cell(c, r, L_FROM)) && idx)
+        L->from = index_find(idx, n_idx, v);
+    if ((v = cell(c, r, L_TO)) && idx)
+        L->to = index_find(idx, n_idx, v);
+    if ((v = cell(c, r, L_KM)))
+        L->km_ok = parse_number(v, &L->km) == 0 && L->km > 0;
+    if ((v = cell(c, r, L_MODE)) && mig_mode_parse(v, &mode) == 0)
+        L->mode = (int)mode;
+    if ((v = cell(c, r, L_TWO_WAY)) && *v)
+        L->two_way = strcmp(v, "0") == 0 ? 0 : strcmp(v, "1") == 0 ? 1 : -1;
+    if ((v = cell(c, r, L_COST)) && *v)
+        L->cost_ok = parse_number(v, &L->cost) == 0 && L->cost >= 0;
+    if ((v = cell(c, r, L_RISK)) && *v)
+        L->risk_ok = parse_number(v, &L->risk) == 0 && L->risk >= 0 && L->risk <= 1;
+}
+
+/* Marks every directed link that repeats an earlier one (same from, to and mode). */
+static mig_status find_repeats(const mig_csv *t, link_row *rows, size_t n)
+{
+    link_key *keys = malloc(2 * n * sizeof *keys);
+    size_t nk = 0;
+
+    if (!keys)
+        return MIG_ENOMEM;
+    for (size_t r = 0; r < n; r++) {
+        const link_row *L = &rows[r];
+        if (L->from < 0 || L->to < 0 || L->from == L->to || L->mode < 0)
+            continue;
+        keys[nk++] = (link_key){ (uint32_t)L->from, (uint32_t)L->to, (uint32_t)(2 * r), L->mode };
+        if (L->two_way == 1)
+            keys[nk++] = (link_key){ (uint32_t)L->to, (uint32_t)L->from, (uint32_t)(2 * r + 1),
+                                     L->mode };
+    }
+    if (nk)
+        qsort(keys, nk, sizeof *keys, cmp_link_key);
+    for (size_t i = 1, first = 0; i < nk; i++) {
+        if (keys[i].from == keys[first].from && keys[i].to == keys[first].to
+            && keys[i].mode == keys[first].mode)
+            rows[keys[i].seq / 2].dup_line[keys[i].seq % 2] = t->line[keys[first].seq / 2];
+        else
+            first = i;
+    }
+    free(keys);
+    return MIG_OK;
+}
+
+static void report_link_row(check *c, size_t r, const link_row *L, int places_known)
+{
+    const mig_csv *t = c->t;
+    char q[QUOTE_MAX], q2[QUOTE_MAX], pair[2 * QUOTE_CUT + 8];
+    const char *from = cell(c, r, L_FROM);
+
+    for (size_t j = 0; j < t->n_cols; j++) {
+        const char *v = t->cells[r][j];
+        int jj = (int)j;
+
+        switch (known(c, j)) {
+        case L_FROM:
+            if (places_known && L->from < 0)
+                cell_error(c, r, jj, "unknown place %s", quote(q, v));
+            break;
+        case L_TO:
+            if (places_known && L->to < 0) {
+                cell_error(c, r, jj, "unknown place %s", quote(q, v));
+            } else if (from && strcmp(from, v) == 0) {
+                cell_error(c, r, jj, "link from %s to itself", quote(q, v));
+            } else {
+                for (int d = 0; d < 2; d++) {
+                    if (!L->dup_line[d])
+                        continue;
+                    snprintf(pair, sizeof pair, "%s->%s", d ? v : from, d ? from : v);
+                    cell_error(c, r, jj, "duplicate link %s (mode %s, first on line %zu)",
+                               quote(q2, pair), mig_mode_names[L->mode], L->dup_line[d]);
+                }
+            }
+            break;
+        case L_KM:
+            if (!L->km_ok)
+                cell_error(c, r, jj, "expected a positive number, got %s", quote(q, v));
+            break;
+        case L_MODE:
+            if (L->mode < 0)
+                cell_error(c, r, jj, "expected one of foot, boat, bus, rail, air, got %s",
+                           quote(q, v));
+            break;
+        case L_TWO_WAY:
+            if (L->two_way < 0)
+                cell_error(c, r, jj, "expected 0 or 1, got %s", quote(q, v));
+            break;
+        case L_COST:
+            if (!L->cost_ok)
+                cell_error(c, r, jj, "expected a non-negative number, got %s", quote(q, v));
+            break;
+        case L_RISK:
+            if (!L->risk_ok)
+                cell_error(c, r, jj, "expected a probability in [0, 1], got %s", quote(q, v));
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* Directed links in CSV order (a two_way row gives from->to then to->from) and the CSR. */
+static mig_status build_links(mig_network *net, const link_row *rows, size_t n)
+{
+    size_t nl = 0, k = 0;
+
+    for (size_t r = 0; r < n; r++)
+        nl += 1 + (size_t)(rows[r].two_way == 1);
+    if (nl >= UINT32_MAX)
+        return MIG_EDATA;
+    net->n_links = (uint32_t)nl;
+    net->link_name = calloc(nl ? nl : 1, sizeof *net->link_name);
+    net->link_from = malloc((nl ? nl : 1) * sizeof *net->link_from);
+    net->link_to = malloc((nl ? nl : 1) * sizeof *net->link_to);
+    net->link_km = malloc((nl ? nl : 1) * sizeof *net->link_km);
+    net->link_mode = malloc((nl ? nl : 1) * sizeof *net->link_mode);
+    net->link_cost = malloc((nl ? nl : 1) * sizeof *net->link_cost);
+    net->link_risk = malloc((nl ? nl : 1) * sizeof *net->link_risk);
+    net->out_start = calloc((size_t)net->n_places + 1, sizeof *net->out_start);
+    net->out_link = malloc((nl ? nl : 1) * sizeof *net->out_link);
+    if (!net->link_name || !net->link_from || !net->link_to || !net->link_km || !net->link_mode
+        || !net->link_cost || !net->link_risk || !net->out_start || !net->out_link)
+        return MIG_ENOMEM;
+
+    for (size_t r = 0; r < n; r++) {
+        for (int d = 0; d <= (rows[r].two_way == 1); d++, k++) {
+            uint32_t a = (uint32_t)(d ? rows[r].to : rows[r].from);
+            uint32_t b = (uint32_t)(d ? rows[r].from : rows[r].to);
+            size_t len = strlen(net->place_name[a]) + 2 + strlen(net->place_name[b]) + 1;
+
+            net->link_from[k] = a;
+            net->link_to[k] = b;
+            net->link_km[k] = rows[r].km;
+            net->link_mode[k] = (uint8_t)rows[r].mode;
+            net->link_cost[k] = rows[r].cost;
+            net->link_risk[k] = rows[r].risk;
+            if (!(net->link_name[k] = malloc(len)))
+                return MIG_ENOMEM;
+            snprintf(net->link_name[k], len, "%s->%s", net->place_name[a], net->place_name[b]);
+        }
+    }
+
+    /* counting sort by from-place: stable, so CSV order is kept within a place */
+    for (size_t i = 0; i < nl; i++)
+        net->out_start[net->link_from[i] + 1]++;
+    for (uint32_t p = 0; p < net->n_places; p++)
+        net->out_start[p + 1] += net->out_start[p];
+    {
+        uint32_t *next = malloc(((size_t)net->n_places + 1) * sizeof *next);
+        if (!next)
+            return MIG_ENOMEM;
+        memcpy(next, net->out_start, ((size_t)net->n_places + 1) * sizeof *next);
+        for (size_t i = 0; i < nl; i++)
+            net->out_link[next[net->link_from[i]]++] = (uint32_t)i;
+        free(next);
+    }
+    return MIG_OK;
+}
+
+/* ---- load --------------------------------------------------------------------------- */
+
+/* The status to return: out of memory first, then a missing file, then any other failure. */
+static mig_status worse(mig_status a, mig_status b)
+{
+    if (a == MIG_ENOMEM || b == MIG_ENOMEM)
+        return MIG_ENOMEM;
+    if (a == MIG_ENOINPUT || b == MIG_ENOINPUT)
+        return MIG_ENOINPUT;
+    return a != MIG_OK ? a : b;
+}
+
+mig_status mig_network_load(const char *places_csv, const char *links_csv, mig_ctx *ctx,
+                            mig_network **out)
+{
+    mig_network *net;
+    mig_csv *pt = NULL, *lt = NULL;
+    name_ref *idx = NULL;
+    size_t n_idx = 0, n_err = 0;
+    link_row *rows = NULL;
+    mig_status s, sl;
+    int places_known = 0;   /* link ends can be looked up: places.csv read, with names */
+    check c;
+
+    *out = NULL;
+    net = calloc(1, sizeof *net);
+    if (!net)
+        return mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", places_csv);
+
+    s = mig_csv_read(places_csv, ctx, &pt);
+    if (s == MIG_OK) {
+        memset(&c, 0, sizeof c);
+        c.t = pt;
+        c.ctx = ctx;
+        s = check_places(net, &c, &idx, &n_idx);
+        n_err += c.n_err;
+        places_known = c.col_of[P_NAME] >= 0 && pt->n_rows > 0;
+    }
+    if (s == MIG_ENOMEM)
+        goto fail;
+
+    /* links are checked even when places failed, minus the place-name lookups */
+    sl = mig_csv_read(links_csv, ctx, &lt);
+    if (sl == MIG_OK) {
+        memset(&c, 0, sizeof c);
+        c.t = lt;
+        c.ctx = ctx;
+        map_columns(&c, link_cols, L_NCOL, L_NREQUIRED);
+        rows = calloc(lt->n_rows ? lt->n_rows : 1, sizeof *rows);
+        if (!rows) {
+            sl = MIG_ENOMEM;
+        } else {
+            for (size_t r = 0; r < lt->n_rows; r++)
+                parse_link_row(&c, r, places_known ? idx : NULL, n_idx, &rows[r]);
+            sl = find_repeats(lt, rows, lt->n_rows);
+            for (size_t r = 0; sl == MIG_OK && r < lt->n_rows; r++)
+                report_link_row(&c, r, &rows[r], places_known);
+        }
+        n_err += c.n_err;
+    }
+    s = worse(s, sl);
+    if (s == MIG_OK && n_err == 0)
+        s = build_links(net, rows, lt->n_rows);
+    else if (s == MIG_OK)
+        s = MIG_EDATA;
+
+fail:
+    if (s == MIG_ENOMEM)
+        mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory while loading the network", places_csv);
+    free(rows);
+    free(idx);
+    mig_csv_destroy(&pt);
+    mig_csv_destroy(&lt);
+    if (s != MIG_OK) {
+        mig_network_destroy(&net);
+        return s;
+    }
+    *out = net;
+    return MIG_OK;
+}
+
+void mig_network_destroy(mig_network **p)
+{
+    mig_network *net;
+
+    if (!p || !*p)
+        return;
+    net = *p;
+    for (uint32_t i = 0; net->place_name && i < net->n_places; i++)
+        free(net->place_name[i]);
+    for (uint32_t i = 0; net->place_country && i < net->n_places; i++)
+        free(net->place_country[i]);
+    for (uint32_t i = 0; net->link_name && i < net->n_links; i++)
+        free(net->link_name[i]);
+    free(net->place_name);
+    free(net->place_country);
+    free(net->place_kind);
+    free(net->place_lat);
+    free(net->place_lon);
+    free(net->place_capacity);
+    free(net->place_attract);
+    free(net->link_name);
+    free(net->link_from);
+    free(net->link_to);
+    free(net->link_km);
+    free(net->link_mode);
+    free(net->link_cost);
+    free(net->link_risk);
+    free(net->out_start);
+    free(net->out_link);
+    free(net);
+    *p = NULL;
+}
+
+/* ---- queries -------------------------------------------------------------------------- */
+
+/* A linear scan: the struct has no room for an index, and networks hold at most a few
+ * thousand places, looked up by name only while a scenario is being resolved. */
+int64_t mig_network_place(const mig_network *net, const char *name)
+{
+    if (!net || !name)
+        return -1;
+    for (uint32_t i = 0; i < net->n_places; i++)
+        if (strcmp(net->place_name[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* Breadth-first search from p. Returns 1 or 0; -1 when p is not a place or the work
+ * arrays cannot be allocated (the prototype has no status to report it through). */
+int mig_network_reaches_destination(const mig_network *net, uint32_t p)
+{
+    uint32_t *queue, head = 0, tail = 0;
+    uint8_t *seen;
+    int found = 0;
+
+    if (!net || p >= net->n_places)
+        return -1;
+    queue = malloc((size_t)net->n_places * sizeof *queue);
+    seen = calloc(net->n_places, 1);
+    if (!queue || !seen) {
+        free(queue);
+        free(seen);
+        return -1;
+    }
+    seen[p] = 1;
+    queue[tail++] = p;
+    while (head < tail && !found) {
+        uint32_t u = queue[head++];
+        if (net->place_kind[u] == MIG_KIND_DESTINATION || net->place_kind[u] == MIG_KIND_CAMP) {
+            found = 1;
+            break;
+        }
+        for (uint32_t e = net->out_start[u]; e < net->out_start[u + 1]; e++) {
+            uint32_t v = net->link_to[net->out_link[e]];
+            if (!seen[v]) {
+                seen[v] = 1;
+                queue[tail++] = v;
+            }
+        }
+    }
+    free(queue);
+    free(seen);
+    return found;
+}

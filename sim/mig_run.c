@@ -1,0 +1,156 @@
+/* mig_run.c: the day loop of a run, its progress reporting and its provenance. */
+#include "mig_run.h"
+
+#include <cyaml/cyaml.h>
+#include <gsl/gsl_version.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mig_output.h"
+#include "mig_step.h"
+#include "mig_version.h"
+#include "mig_world.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double peak_rss_mib(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru))
+        return 0.0;
+    return (double)ru.ru_maxrss / 1024.0; /* Linux reports KiB */
+}
+
+static void fmt_eta(double s, char *buf, size_t n)
+{
+    long t = s < 0 ? 0 : (long)(s + 0.5);
+    snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
+}
+
+/* On a terminal: one line redrawn at most 10 times a second. Otherwise: a timestamped
+ * log line at each tenth of the run (and the last day). */
+static void progress(mig_ctx *ctx, const mig_world *w, uint32_t day, uint32_t days, double t0, double *last,
+                     int *last_decile)
+{
+    double t = now_s(), el = t - t0, rate = el > 0 ? (double)w->agent_steps / el : 0.0;
+    double eta = day + 1 < days ? el / (day + 1) * (days - day - 1) : 0.0;
+    int pct = (int)(100.0 * (day + 1) / days);
+    char e[32];
+    if (ctx->level < MIG_LOG_INFO)
+        return;
+    fmt_eta(eta, e, sizeof e);
+    if (ctx->log_is_tty) {
+        if (t - *last < 0.1 && day + 1 < days)
+            return;
+        *last = t;
+        fprintf(ctx->log, "\r[%3d%%] day %u/%u  agents %zu  %.3g agent-steps/s  ETA %s   ", pct, day + 1, days,
+                w->agents->n, rate, e);
+        if (day + 1 == days)
+            fputc('\n', ctx->log);
+        fflush(ctx->log);
+    } else if (pct / 10 > *last_decile || day + 1 == days) {
+        *last_decile = pct / 10;
+        mig_log(ctx, MIG_LOG_INFO, "day %u/%u (%d%%): %zu agents, %.3g agent-steps/s, ETA %s", day + 1, days, pct,
+                w->agents->n, rate, e);
+    }
+}
+
+mig_status mig_run(const mig_config *cfg, const char *output_path, const char *command_line, mig_ctx *ctx,
+                   mig_run_stats *stats)
+{
+    mig_world *w = NULL;
+    mig_output *out = NULL;
+    mig_status st;
+    double t0 = now_s(), last = 0.0;
+    int last_decile = 0;
+    char seed[32], threads[16], wall[32], hdf5[32], started[32], host[256] = "", gslv[32];
+    time_t start = time(NULL);
+    struct tm tm;
+
+    memset(stats, 0, sizeof *stats);
+    gmtime_r(&start, &tm);
+    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+    if ((st = mig_world_create(cfg, ctx, &w)) != MIG_OK)
+        return st;
+    {
+        mig_output_layout lay = {
+            .path = output_path,
+            .days = cfg->days,
+            .start_date = cfg->start_date,
+            .net = w->net,
+            .nationalities = (const char *const *)cfg->nationalities,
+            .n_nationalities = cfg->n_nationalities,
+            .chunk_days = cfg->output.chunk_days,
+            .deflate = (int)cfg->output.deflate,
+            .title = cfg->name,
+        };
+        if ((st = mig_output_create(&lay, w->obs, ctx, &out)) != MIG_OK)
+            goto done;
+    }
+    mig_log(ctx, MIG_LOG_INFO, "run %s: model %s, %u places, %u links, %u days from %s, seed %llu, %d threads",
+            cfg->path, cfg->model, w->net->n_places, w->net->n_links, cfg->days, cfg->start_date,
+            (unsigned long long)cfg->seed, w->threads);
+    for (uint32_t day = 0; day < cfg->days; day++) {
+        if ((st = mig_step_run(w, day, ctx)) != MIG_OK)
+            goto done;
+        if ((st = mig_output_write_day(out, day, w->obs, ctx)) != MIG_OK)
+            goto done;
+        progress(ctx, w, day, cfg->days, t0, &last, &last_decile);
+    }
+
+    stats->wall_s = now_s() - t0;
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)cfg->seed);
+    snprintf(threads, sizeof threads, "%d", w->threads);
+    snprintf(wall, sizeof wall, "%.3f", stats->wall_s);
+    snprintf(gslv, sizeof gslv, "%s", GSL_VERSION);
+    mig_output_hdf5_version(hdf5, sizeof hdf5);
+    gethostname(host, sizeof host - 1);
+    {
+        const char *job = getenv("SLURM_JOB_ID"), *ajob = getenv("SLURM_ARRAY_JOB_ID"),
+                   *task = getenv("SLURM_ARRAY_TASK_ID");
+        mig_prov_item prov[] = {
+            { "migsim_version", MIG_VERSION },
+            { "git_revision", MIG_GIT_REVISION },
+            { "compiler", MIGSIM_COMPILER },
+            { "gsl_version", gslv },
+            { "hdf5_version", hdf5 },
+            { "libcyaml_version", cyaml_version_str },
+            { "scenario_path", cfg->path },
+            { "scenario_resolved", cfg->resolved_yaml },
+            { "model", cfg->model },
+            { "seed", seed },
+            { "threads", threads },
+            { "mpi_ranks", "1" },
+            { "wall_time_s", wall },
+            { "started_utc", started },
+            { "host", host },
+            { "command_line", command_line ? command_line : "" },
+            { "slurm_job_id", job ? job : "" },
+            { "slurm_array_job_id", ajob ? ajob : "" },
+            { "slurm_array_task_id", task ? task : "" },
+        };
+        if ((st = mig_output_finish(out, prov, sizeof prov / sizeof prov[0], ctx)) != MIG_OK)
+            goto done;
+    }
+    stats->wall_s = now_s() - t0;
+    stats->agent_steps = w->agent_steps;
+    stats->agents_spawned = (uint64_t)w->total_spawned;
+    stats->agents_final = w->agents->n;
+    stats->peak_rss_mib = peak_rss_mib();
+    stats->bytes_per_agent = (double)MIG_AGENT_BYTES;
+done:
+    mig_output_destroy(&out);
+    mig_world_destroy(&w);
+    return st;
+}

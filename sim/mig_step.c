@@ -1,0 +1,180 @@
+/* mig_step.c: the phases of one day. Parallel phases write per-thread histograms that are
+ * merged after the loop (integer sums, no atomics), so the result is thread-count free. */
+#include "mig_step.h"
+
+#include <omp.h>
+#include <string.h>
+
+#include "mig_model.h"
+
+/* Slot range [*b, *e) of thread t among nt for n agents: static, contiguous. */
+static void thread_range(size_t n, int t, int nt, size_t *b, size_t *e)
+{
+    size_t q = n / (size_t)nt, r = n % (size_t)nt, tt = (size_t)t;
+    *b = tt * q + (tt < r ? tt : r);
+    *e = *b + q + (tt < r ? 1 : 0);
+}
+
+/* Adds every thread's histogram [off, off + len) into dst. */
+static void merge(const mig_world *w, size_t off, size_t len, int64_t *dst)
+{
+    for (int t = 0; t < w->threads; t++) {
+        const int64_t *h = w->scratch + (size_t)t * w->scratch_len + off;
+        for (size_t i = 0; i < len; i++)
+            dst[i] += h[i];
+    }
+}
+
+static mig_status phase_timeline(mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    if (w->model->timeline)
+        return w->model->timeline(w->model_state, w, step, ctx);
+    return MIG_OK;
+}
+
+static mig_status phase_spawn(mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    const size_t days = w->cfg->days;
+    size_t need = 0, first;
+    mig_status st;
+    for (uint32_t s = 0; s < w->n_sources; s++)
+        need += w->spawn_daily[(size_t)s * days + step];
+    if ((st = mig_agents_reserve(w->agents, need)) != MIG_OK)
+        return mig_ctx_error(ctx, st, "cannot grow the agent store to %zu agents", w->agents->n + need);
+    for (uint32_t s = 0; s < w->n_sources; s++) {
+        uint32_t count = w->spawn_daily[(size_t)s * days + step];
+        if (!count)
+            continue;
+        mig_agents_spawn(w->agents, count, w->source_place[s], w->source_nat[s], (uint16_t)step, &first);
+        w->v_spawned[(size_t)w->source_place[s] * w->n_nat + w->source_nat[s]] += count;
+        w->total_spawned += count;
+    }
+    if (w->model->spawn)
+        return w->model->spawn(w->model_state, w, step, ctx);
+    return MIG_OK;
+}
+
+static void phase_decide(mig_world *w, uint32_t step)
+{
+    const mig_model_ops *model = w->model;
+    const void *state = w->model_state;
+    const size_t n = w->agents->n;
+    const int nt = w->threads;
+#pragma omp parallel num_threads(nt) default(none) shared(w, model, state, step, n, nt)
+    {
+        size_t b, e;
+        thread_range(n, omp_get_thread_num(), nt, &b, &e);
+        model->decide(state, w, step, b, e);
+    }
+}
+
+/* Agents on links advance at their mode's speed; those that reach the end arrive, and at
+ * a destination are absorbed. Counts flow (departures) and arrivals per thread. */
+static void phase_travel(mig_world *w)
+{
+    mig_agents *a = w->agents;
+    const mig_network *net = w->net;
+    const size_t n = a->n, nl = net->n_links, nn = w->n_nat, len = w->scratch_len;
+    const double *speed = w->speed;
+    int64_t *scratch = w->scratch;
+    const int nt = w->threads;
+#pragma omp parallel num_threads(nt) default(none) shared(a, net, n, nl, nn, len, speed, scratch, nt)
+    {
+        size_t b, e;
+        int64_t *flow = scratch + (size_t)omp_get_thread_num() * len;
+        int64_t *arr = flow + nl;
+        memset(flow, 0, (nl + (size_t)net->n_places * nn) * sizeof *flow);
+        thread_range(n, omp_get_thread_num(), nt, &b, &e);
+        for (size_t i = b; i < e; i++) {
+            uint32_t l, to;
+            float prog;
+            if (a->state[i] != MIG_AGENT_ON_LINK)
+                continue;
+            l = a->loc[i];
+            prog = a->progress[i];
+            if (prog == 0.0f)
+                flow[l]++;
+            prog += (float)speed[net->link_mode[l]];
+            if (prog < (float)net->link_km[l]) {
+                a->progress[i] = prog;
+                continue;
+            }
+            to = net->link_to[l];
+            arr[(size_t)to * nn + a->nat[i]]++;
+            a->loc[i] = to;
+            a->progress[i] = 0.0f;
+            a->state[i] = net->place_kind[to] == MIG_KIND_DESTINATION ? MIG_AGENT_ABSORBED
+                                                                       : MIG_AGENT_AT_PLACE;
+        }
+    }
+    merge(w, 0, nl, w->v_flow);
+    merge(w, nl, (size_t)net->n_places * nn, w->v_arrivals);
+}
+
+static mig_status phase_apply(mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    if (w->model->apply)
+        return w->model->apply(w->model_state, w, step, ctx);
+    return MIG_OK;
+}
+
+/* Occupancy per place, and agents on links, absorbed and removed this day. */
+static mig_status phase_observe(mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    const mig_agents *a = w->agents;
+    const size_t n = a->n, np = w->net->n_places, len = w->scratch_len;
+    int64_t *scratch = w->scratch;
+    int64_t tally[4] = { 0, 0, 0, 0 }; /* indexed by mig_agent_state */
+    const int nt = w->threads;
+#pragma omp parallel num_threads(nt) default(none) shared(a, n, np, len, scratch, nt)
+    {
+        size_t b, e;
+        int64_t *occ = scratch + (size_t)omp_get_thread_num() * len;
+        int64_t *st = occ + np;
+        memset(occ, 0, (np + 4) * sizeof *occ);
+        thread_range(n, omp_get_thread_num(), nt, &b, &e);
+        for (size_t i = b; i < e; i++) {
+            st[a->state[i]]++;
+            if (a->state[i] == MIG_AGENT_AT_PLACE)
+                occ[a->loc[i]]++;
+        }
+    }
+    merge(w, 0, np, w->v_occupancy);
+    merge(w, np, 4, tally);
+    w->total_absorbed += tally[MIG_AGENT_ABSORBED];
+    w->total_removed += tally[MIG_AGENT_REMOVED];
+    *w->v_on_links = tally[MIG_AGENT_ON_LINK];
+    *w->v_alive = tally[MIG_AGENT_AT_PLACE] + tally[MIG_AGENT_ON_LINK];
+    *w->v_total_spawned = w->total_spawned;
+    *w->v_total_absorbed = w->total_absorbed;
+    *w->v_total_removed = w->total_removed;
+    if (w->total_spawned != *w->v_alive + w->total_absorbed + w->total_removed)
+        return mig_ctx_error(ctx, MIG_EINTERNAL,
+                             "day %u: conservation violated: spawned %lld != alive %lld + absorbed %lld + removed %lld",
+                             step, (long long)w->total_spawned, (long long)*w->v_alive,
+                             (long long)w->total_absorbed, (long long)w->total_removed);
+    if (w->model->observe)
+        return w->model->observe(w->model_state, w, step, ctx);
+    return MIG_OK;
+}
+
+mig_status mig_step_run(mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    mig_status st;
+    size_t freed;
+
+    mig_obs_clear(w->obs);
+    if ((st = phase_timeline(w, step, ctx)) != MIG_OK)
+        return st;
+    if ((st = phase_spawn(w, step, ctx)) != MIG_OK)
+        return st;
+    w->agent_steps += w->agents->n;
+    phase_decide(w, step);
+    phase_travel(w);
+    if ((st = phase_apply(w, step, ctx)) != MIG_OK)
+        return st;
+    if ((st = phase_observe(w, step, ctx)) != MIG_OK)
+        return st;
+    mig_agents_compact(w->agents, &freed);
+    return MIG_OK;
+}

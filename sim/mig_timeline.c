@@ -1,0 +1,275 @@
+/* mig_timeline.c: per-day spawn counts from a constant rate or a dated series CSV, with
+ * fractions carried over so that every period's total comes out exactly.
+ *
+ * The floor rule. A rate r over an active window gives floor(r*(k+1)) - floor(r*k) on the
+ * k-th active day (k = 0, 1, ...), and a period total T (times scale) over n days gives
+ * floor(T*(k+1)/n) - floor(T*k/n) on its k-th day. The products are the rounded double
+ * products, floored with no fudge term: the sums telescope, so a window of n days emits
+ * exactly floor(r*n) (as computed) and a period exactly floor(T), and a count depends only
+ * on k, never on where the run starts. A rate whose binary value lies just below its
+ * decimal spelling can floor one lower than the decimal arithmetic would
+ * (0.29 * 100 = 28.999999999999996 gives 28 over 100 days); state totals as series when
+ * an exact integer matters. */
+#include "mig_timeline.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mig_csv.h"
+#include "mig_date.h"
+
+#define MAX_COUNT 4294967295.0   /* UINT32_MAX as a double */
+
+/* A non-negative count from a floored difference; saturates (the rate cannot report). */
+static uint32_t to_count(double x)
+{
+    if (!(x < MAX_COUNT))   /* also NaN, from inf - inf */
+        return UINT32_MAX;
+    return x > 0 ? (uint32_t)x : 0;
+}
+
+/* A rate that is negative, NaN or infinite gives no one: validation belongs to the
+ * config, and this function has no status to report through. */
+void mig_timeline_rate(uint32_t *daily, int32_t start_day, uint32_t days, double rate,
+                       int32_t from_day, int32_t to_day)
+{
+    for (uint32_t i = 0; i < days; i++) {
+        int64_t day = (int64_t)start_day + i;
+        uint32_t c = 0;
+
+        if (rate > 0 && isfinite(rate) && day >= from_day && day <= to_day) {
+            double k = (double)(day - from_day);
+            c = to_count(floor(rate * (k + 1)) - floor(rate * k));
+        }
+        daily[i] = c;
+    }
+}
+
+/* ---- series CSV ------------------------------------------------------------------- */
+
+enum { S_START, S_END, S_TOTAL, S_SOURCE, S_NOTE, S_NCOL };
+#define S_NREQUIRED 3
+static const char *const series_cols[S_NCOL] = { "start", "end", "total", "source", "note" };
+#define S_EXPECTED "start, end, total, source, note"
+
+/* Writes s in double quotes into q, escaping '"', '\\' and control bytes, and cuts values
+ * longer than QUOTE_CUT bytes with "..." (as mig_network.c does). */
+#define QUOTE_CUT 100
+#define QUOTE_MAX (2 + 4 * QUOTE_CUT + 3 + 1)
+static const char *quote(char q[QUOTE_MAX], const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = strlen(s), k = 0, cut = n;
+
+    if (n > QUOTE_CUT) {
+        cut = QUOTE_CUT;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    q[k++] = '"';
+    for (size_t i = 0; i < cut; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            q[k++] = '\\';
+            q[k++] = (char)c;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            q[k++] = '\\';
+            q[k++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+        } else if (c < 0x20 || c == 0x7F) {
+            q[k++] = '\\';
+            q[k++] = 'x';
+            q[k++] = hex[c >> 4];
+            q[k++] = hex[c & 15];
+        } else {
+            q[k++] = (char)c;
+        }
+    }
+    if (cut < n) {
+        memcpy(q + k, "...", 3);
+        k += 3;
+    }
+    q[k++] = '"';
+    q[k] = '\0';
+    return q;
+}
+
+/* "path:line:col: column: message" for the cell at (row, header column j). */
+static void cell_error(const mig_csv *t, mig_ctx *ctx, size_t row, int j, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void cell_error(const mig_csv *t, mig_ctx *ctx, size_t row, int j, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    mig_ctx_error(ctx, MIG_EDATA, "%s:%zu:%d: %s: %s", t->path, t->line[row], j + 1,
+                  t->header[j], msg);
+}
+
+/* Maps the header to the series columns (col_of[id] = header column or -1); reports
+ * unknown, repeated and missing columns and returns how many. */
+static size_t map_columns(const mig_csv *t, mig_ctx *ctx, int col_of[S_NCOL])
+{
+    char q[QUOTE_MAX];
+    size_t n_err = 0;
+
+    for (int i = 0; i < S_NCOL; i++)
+        col_of[i] = -1;
+    for (size_t j = 0; j < t->n_cols; j++) {
+        int id = -1;
+        for (int i = 0; i < S_NCOL; i++)
+            if (strcmp(t->header[j], series_cols[i]) == 0)
+                id = i;
+        if (id < 0) {
+            mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: unknown column %s (expected " S_EXPECTED ")",
+                          t->path, j + 1, quote(q, t->header[j]));
+            n_err++;
+        } else if (col_of[id] >= 0) {
+            mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: repeated column %s (first in column %d)",
+                          t->path, j + 1, quote(q, t->header[j]), col_of[id] + 1);
+            n_err++;
+        } else {
+            col_of[id] = (int)j;
+        }
+    }
+    for (int i = 0; i < S_NREQUIRED; i++)
+        if (col_of[i] < 0) {
+            mig_ctx_error(ctx, MIG_EDATA, "%s:1: missing required column \"%s\"", t->path,
+                          series_cols[i]);
+            n_err++;
+        }
+    return n_err;
+}
+
+/* One series row as parsed. */
+typedef struct period {
+    int32_t start, end;
+    double total;        /* persons, already multiplied by scale */
+    int start_ok, end_ok, total_ok;
+} period;
+
+/* Checks one row, reporting in column order; returns the number of problems. */
+static size_t check_row(const mig_csv *t, mig_ctx *ctx, const int col_of[S_NCOL], size_t r,
+                        double scale, period *P)
+{
+    char q[QUOTE_MAX];
+    size_t n_err = 0;
+    const char *v;
+
+    P->start_ok = (v = t->cells[r][col_of[S_START]]) && mig_date_parse(v, &P->start) == 0;
+    P->end_ok = (v = t->cells[r][col_of[S_END]]) && mig_date_parse(v, &P->end) == 0;
+    v = t->cells[r][col_of[S_TOTAL]];
+    {
+        char *endp;
+        double x = strtod(v, &endp);
+        P->total_ok = *v && *v != ' ' && *v != '\t' && *endp == '\0' && isfinite(x) && x >= 0;
+        P->total = x * scale;
+    }
+    for (size_t j = 0; j < t->n_cols; j++) {
+        int jj = (int)j;
+        v = t->cells[r][j];
+        if (jj == col_of[S_START] && !P->start_ok) {
+            cell_error(t, ctx, r, jj, "expected a date YYYY-MM-DD, got %s", quote(q, v));
+            n_err++;
+        } else if (jj == col_of[S_END] && !P->end_ok) {
+            cell_error(t, ctx, r, jj, "expected a date YYYY-MM-DD, got %s", quote(q, v));
+            n_err++;
+        } else if (jj == col_of[S_END] && P->start_ok && P->end < P->start) {
+            cell_error(t, ctx, r, jj, "ends before start (%s)", t->cells[r][col_of[S_START]]);
+            n_err++;
+        } else if (jj == col_of[S_TOTAL] && !P->total_ok) {
+            cell_error(t, ctx, r, jj, "expected a non-negative number, got %s", quote(q, v));
+            n_err++;
+        }
+    }
+    return n_err;
+}
+
+/* Adds one period into sum[0..days) (a copy of daily, widened); returns the first day
+ * whose count would pass UINT32_MAX, or -1. */
+static int64_t spread(uint64_t *sum, int32_t start_day, uint32_t days, const period *P)
+{
+    int64_t n = (int64_t)P->end - P->start + 1;
+    int64_t lo = P->start > start_day ? P->start : start_day;
+    int64_t hi = (int64_t)start_day + days - 1;
+    double whole = floor(P->total);
+
+    if (P->end < hi)
+        hi = P->end;
+    for (int64_t day = lo; day <= hi; day++) {
+        int64_t k = day - P->start;
+        double a = floor(P->total * (double)k / (double)n);
+        double b = k + 1 >= n ? whole : floor(P->total * (double)(k + 1) / (double)n);
+        uint64_t c = b > a ? (uint64_t)(b - a) : 0;   /* b - a < 2^32 once checked below */
+        uint64_t *s = &sum[day - start_day];
+
+        if (!(b - a < MAX_COUNT) || *s + c > UINT32_MAX)
+            return day;
+        *s += c;
+    }
+    return -1;
+}
+
+mig_status mig_timeline_add_series(uint32_t *daily, int32_t start_day, uint32_t days,
+                                   const char *path, double scale, mig_ctx *ctx)
+{
+    mig_csv *t = NULL;
+    period *rows = NULL;
+    uint64_t *sum = NULL;
+    int col_of[S_NCOL];
+    size_t n_err;
+    mig_status s;
+
+    if (!(scale >= 0) || !isfinite(scale))
+        return mig_ctx_error(ctx, MIG_EINTERNAL, "%s: series scale must be a finite number >= 0, "
+                             "got %g", path, scale);
+    s = mig_csv_read(path, ctx, &t);
+    if (s != MIG_OK)
+        return s;
+    n_err = map_columns(t, ctx, col_of);
+    if (col_of[S_START] < 0 || col_of[S_END] < 0 || col_of[S_TOTAL] < 0) {
+        mig_csv_destroy(&t);
+        return MIG_EDATA;
+    }
+    rows = malloc((t->n_rows ? t->n_rows : 1) * sizeof *rows);
+    sum = malloc((days ? days : 1) * sizeof *sum);
+    if (!rows || !sum) {
+        s = mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    for (size_t r = 0; r < t->n_rows; r++)
+        n_err += check_row(t, ctx, col_of, r, scale, &rows[r]);
+    if (n_err) {
+        s = MIG_EDATA;
+        goto done;
+    }
+
+    /* added into a wide copy first, so daily[] is untouched when a count overflows */
+    for (uint32_t i = 0; i < days; i++)
+        sum[i] = daily[i];
+    for (size_t r = 0; r < t->n_rows; r++) {
+        int64_t bad = spread(sum, start_day, days, &rows[r]);
+        if (bad >= 0) {
+            char d[11];
+            mig_date_format((int32_t)bad, d);
+            cell_error(t, ctx, r, col_of[S_TOTAL], "more than 4294967295 persons on %s", d);
+            n_err++;
+        }
+    }
+    if (n_err) {
+        s = MIG_EDATA;
+        goto done;
+    }
+    for (uint32_t i = 0; i < days; i++)
+        daily[i] = (uint32_t)sum[i];
+
+done:
+    free(rows);
+    free(sum);
+    mig_csv_destroy(&t);
+    return s;
+}

@@ -1,0 +1,169 @@
+/* mig_world.c: builds the world from a loaded config: network, graph checks that need
+ * both config and CSV, spawn schedule, observation variables and the model. */
+#include "mig_world.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mig_date.h"
+#include "mig_model.h"
+#include "mig_timeline.h"
+
+/* Checks each source against the network and fills the schedule. */
+static mig_status build_sources(mig_world *w, mig_ctx *ctx)
+{
+    const mig_config *cfg = w->cfg;
+    mig_status st = MIG_OK;
+    size_t days = cfg->days;
+
+    w->n_sources = cfg->n_sources;
+    w->source_place = calloc(cfg->n_sources ? cfg->n_sources : 1, sizeof *w->source_place);
+    w->source_nat = calloc(cfg->n_sources ? cfg->n_sources : 1, sizeof *w->source_nat);
+    w->spawn_daily = calloc((cfg->n_sources ? cfg->n_sources : 1) * days, sizeof *w->spawn_daily);
+    if (!w->source_place || !w->source_nat || !w->spawn_daily)
+        return MIG_ENOMEM;
+    for (uint32_t i = 0; i < cfg->n_sources; i++) {
+        const mig_source_cfg *src = &cfg->sources[i];
+        char field[64];
+        int64_t p = mig_network_place(w->net, src->place);
+        int nat = mig_config_nationality(cfg, src->nationality);
+        snprintf(field, sizeof field, "sources[%u].place", i);
+        if (p < 0) {
+            st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: unknown place \"%s\" (not in %s)",
+                               mig_config_where(cfg, field), field, src->place, cfg->places_path);
+            continue;
+        }
+        if (w->net->place_kind[p] == MIG_KIND_DESTINATION) {
+            st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: \"%s\" is a destination; agents cannot start there",
+                               mig_config_where(cfg, field), field, src->place);
+            continue;
+        }
+        if (!mig_network_reaches_destination(w->net, (uint32_t)p)) {
+            st = mig_ctx_error(ctx, MIG_EDATA,
+                               "%s: %s: no destination or camp can be reached from \"%s\"",
+                               mig_config_where(cfg, field), field, src->place);
+            continue;
+        }
+        w->source_place[i] = (uint32_t)p;
+        w->source_nat[i] = (uint16_t)(nat < 0 ? 0 : nat);
+        if (cfg->series_path[i]) {
+            mig_status s2 = mig_timeline_add_series(w->spawn_daily + (size_t)i * days, cfg->start_day,
+                                                    cfg->days, cfg->series_path[i], src->scale, ctx);
+            if (s2 != MIG_OK)
+                st = s2;
+        } else {
+            mig_timeline_rate(w->spawn_daily + (size_t)i * days, cfg->start_day, cfg->days,
+                              src->rate, cfg->source_from[i], cfg->source_to[i]);
+        }
+    }
+    return st;
+}
+
+static mig_status register_obs(mig_world *w)
+{
+    static const mig_dim place[] = { MIG_DIM_PLACE }, link[] = { MIG_DIM_LINK },
+                         place_nat[] = { MIG_DIM_PLACE, MIG_DIM_NATIONALITY };
+    mig_obs *o = w->obs;
+    mig_status st;
+#define ADD(var, name, long_name, units, nd, dims)                                          \
+    if ((st = mig_obs_add(o, name, long_name, units, nd, dims, &w->var)) != MIG_OK)          \
+        return st;
+    ADD(v_occupancy, "occupancy", "persons at a place at the end of the day", "persons", 1, place)
+    ADD(v_flow, "flow", "persons who set off along a link during the day", "persons day-1", 1, link)
+    ADD(v_arrivals, "arrivals", "persons who arrived at a place during the day, by nationality",
+        "persons day-1", 2, place_nat)
+    ADD(v_spawned, "spawned", "persons who entered the simulation at a place during the day, by nationality",
+        "persons day-1", 2, place_nat)
+    ADD(v_on_links, "on_links", "persons travelling along links at the end of the day", "persons", 0, NULL)
+    ADD(v_alive, "alive", "persons in the system (at places or on links) at the end of the day", "persons", 0, NULL)
+    ADD(v_total_spawned, "total_spawned", "persons spawned since the start, cumulative", "persons", 0, NULL)
+    ADD(v_total_absorbed, "total_absorbed", "persons absorbed at destinations since the start, cumulative",
+        "persons", 0, NULL)
+    ADD(v_total_removed, "total_removed", "persons removed by model rules since the start, cumulative",
+        "persons", 0, NULL)
+#undef ADD
+    return MIG_OK;
+}
+
+mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out)
+{
+    mig_world *w = calloc(1, sizeof *w);
+    mig_status st;
+    uint64_t total = 0;
+
+    *out = NULL;
+    if (!w)
+        return MIG_ENOMEM;
+    w->cfg = cfg;
+    w->n_nat = cfg->n_nationalities;
+    for (int m = 0; m < MIG_MODE_COUNT; m++)
+        w->speed[m] = cfg->speed[m];
+
+    st = mig_network_load(cfg->places_path, cfg->links_path, ctx, &w->net);
+    if (st != MIG_OK)
+        goto fail;
+    if (w->net->n_places > UINT16_MAX) {
+        st = mig_ctx_error(ctx, MIG_EDATA, "%s: %u places; at most %u are supported", cfg->places_path,
+                           w->net->n_places, (unsigned)UINT16_MAX);
+        goto fail;
+    }
+    st = build_sources(w, ctx);
+    if (st != MIG_OK)
+        goto fail;
+    for (size_t i = 0; i < (size_t)w->n_sources * cfg->days; i++)
+        total += w->spawn_daily[i];
+    if (total > UINT32_MAX) {
+        st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: the sources spawn %llu agents; at most %u are supported",
+                           cfg->path, (unsigned long long)total, (unsigned)UINT32_MAX);
+        goto fail;
+    }
+    st = mig_agents_create(cfg->max_agents ? cfg->max_agents : total, &w->agents);
+    if (st != MIG_OK)
+        goto fail;
+    st = mig_obs_create(w->net->n_places, w->net->n_links, w->n_nat, &w->obs);
+    if (st != MIG_OK || (st = register_obs(w)) != MIG_OK)
+        goto fail;
+
+    w->model = mig_model_find(cfg->model);
+    if (!w->model) {
+        st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: model: unknown model \"%s\"",
+                           mig_config_where(cfg, "model"), cfg->model);
+        goto fail;
+    }
+    st = w->model->create(w, ctx, &w->model_state);
+    if (st != MIG_OK)
+        goto fail;
+
+    w->threads = ctx->threads > 0 ? ctx->threads : 1;
+    w->scratch_len = (size_t)w->net->n_links + 2 * (size_t)w->net->n_places * w->n_nat +
+                     (size_t)w->net->n_places + 4;
+    w->scratch = calloc((size_t)w->threads * w->scratch_len, sizeof *w->scratch);
+    if (!w->scratch) {
+        st = MIG_ENOMEM;
+        goto fail;
+    }
+    *out = w;
+    return MIG_OK;
+fail:
+    mig_world_destroy(&w);
+    return st;
+}
+
+void mig_world_destroy(mig_world **p)
+{
+    mig_world *w;
+    if (!p || !*p)
+        return;
+    w = *p;
+    if (w->model && w->model->destroy)
+        w->model->destroy(&w->model_state);
+    mig_obs_destroy(&w->obs);
+    mig_agents_destroy(&w->agents);
+    mig_network_destroy(&w->net);
+    free(w->source_place);
+    free(w->source_nat);
+    free(w->spawn_daily);
+    free(w->scratch);
+    free(w);
+    *p = NULL;
+}
