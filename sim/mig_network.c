@@ -498,7 +498,8 @@ static mig_status build_links(mig_network *net, const link_row *rows, size_t n)
         return MIG_ENOMEM;
 
     for (size_t r = 0; r < n; r++) {
-        for (int d = 0; d <= (rows[r].two_way == 1); d++, k++) {
+        int n_dir = rows[r].two_way == 1 ? 2 : 1;
+        for (int d = 0; d < n_dir; d++, k++) {
             uint32_t a = (uint32_t)(d ? rows[r].to : rows[r].from);
             uint32_t b = (uint32_t)(d ? rows[r].from : rows[r].to);
             size_t len = strlen(net->place_name[a]) + 2 + strlen(net->place_name[b]) + 1;

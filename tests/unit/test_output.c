@@ -157,6 +157,23 @@ static int32_t v_flow(uint32_t t, size_t l) { return (int32_t)(10 * t + l + 1); 
 static int32_t v_arr(uint32_t t, size_t p, size_t n) { return (int32_t)(t + 2 * p + n); }
 static int32_t v_spawn(uint32_t t, size_t p, size_t n) { return t == 0 && p == 0 ? (int32_t)(1000 + n) : 0; }
 
+/* Sums of the four variables over days 0..days-1, by formula. */
+static void expected_sums(uint32_t days, size_t n_links, int64_t s[4])
+{
+    memset(s, 0, 4 * sizeof *s);
+    for (uint32_t t = 0; t < days; t++) {
+        for (size_t p = 0; p < NP; p++) {
+            s[0] += v_occ(t, p);
+            for (size_t n = 0; n < NN; n++) {
+                s[2] += v_arr(t, p, n);
+                s[3] += v_spawn(t, p, n);
+            }
+        }
+        for (size_t l = 0; l < n_links; l++)
+            s[1] += v_flow(t, l);
+    }
+}
+
 static void fill_day(world *w, uint32_t t)
 {
     mig_obs_clear(w->obs);
@@ -637,6 +654,12 @@ Test(output, standard_file)
     assert_attr(f, "provenance", "config", "name: test\nplaces: places.csv\n");
     H5Fclose(f);
 
+    {
+        int64_t want[4];
+        expected_sums(days, NL, want);
+        for (int i = 0; i < 4; i++)
+            cr_assert_eq(sums[i], want[i]);
+    }
     if (keep) {
         printf("wrote %s: --expect occupancy=%" PRId64 " flow=%" PRId64 " arrivals=%" PRId64
                " spawned=%" PRId64 "\n", keep, sums[0], sums[1], sums[2], sums[3]);
@@ -1024,6 +1047,45 @@ Test(output, large_provenance_value)
     H5Fclose(f);
     free(big);
     world_free(&w);
+}
+
+/* The reader scripts (xarray with both engines, R with hdf5r) on a file written here.
+ * Runs only in the CMake build (which defines MIGSIM_SOURCE_DIR) and where the readers
+ * are installed. */
+Test(output, reader_scripts)
+{
+#ifndef MIGSIM_SOURCE_DIR
+    cr_skip_test("MIGSIM_SOURCE_DIR is not defined: built outside CMake");
+#else
+    static const char *const engines[2] = { "netcdf4", "h5netcdf" };
+    world w;
+    char path[128], expect[256], cmd[1024];
+    int64_t s[4];
+
+    if (system("/usr/bin/python3 -c 'import xarray, netCDF4, h5netcdf' >/dev/null 2>&1") != 0)
+        cr_skip_test("/usr/bin/python3 lacks xarray, netCDF4 or h5netcdf");
+    world_init(&w, NL);
+    snprintf(path, sizeof path, "%s/readers.h5", dir);
+    write_run(&w, path, 10, 4, 4);
+    expected_sums(10, NL, s);
+    snprintf(expect, sizeof expect, "occupancy=%" PRId64 " flow=%" PRId64 " arrivals=%" PRId64
+             " spawned=%" PRId64, s[0], s[1], s[2], s[3]);
+    for (int e = 0; e < 2; e++) {
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/scripts/check_output.py' '%s' "
+                 "--engine %s --expect %s >/dev/null", MIGSIM_SOURCE_DIR, path, engines[e], expect);
+        cr_expect_eq(system(cmd), 0, "%s", cmd);
+    }
+    if (system("Rscript -e 'suppressMessages(library(hdf5r))' >/dev/null 2>&1") == 0) {
+        snprintf(expect, sizeof expect, "occupancy %" PRId64 " flow %" PRId64 " arrivals %" PRId64
+                 " spawned %" PRId64, s[0], s[1], s[2], s[3]);
+        snprintf(cmd, sizeof cmd, "Rscript '%s/scripts/check_output.R' '%s' %s >/dev/null",
+                 MIGSIM_SOURCE_DIR, path, expect);
+        cr_expect_eq(system(cmd), 0, "%s", cmd);
+    } else {
+        cr_log_warn("Rscript with hdf5r not found: R reader not checked");
+    }
+    world_free(&w);
+#endif
 }
 
 Test(output, hdf5_version)

@@ -1,0 +1,52 @@
+/* test_agents.c: the structure-of-arrays store: spawning, growth and order-keeping
+ * compaction, and the 32-byte-per-agent budget. */
+#include <criterion/criterion.h>
+
+#include "mig_agents.h"
+
+Test(agents, budget_is_at_most_32_bytes)
+{
+    cr_assert_leq(MIG_AGENT_BYTES, 32);
+    cr_assert_eq(MIG_AGENT_BYTES, 24);
+}
+
+Test(agents, spawn_reserve_and_compact_keep_order)
+{
+    mig_agents *a = NULL;
+    size_t first, freed;
+    cr_assert_eq(mig_agents_create(4, &a), MIG_OK);
+    cr_assert_eq(mig_agents_reserve(a, 10), MIG_OK);
+    cr_assert_geq(a->cap, 10);
+    mig_agents_spawn(a, 6, 3, 1, 7, &first);
+    cr_assert_eq(first, 0);
+    mig_agents_spawn(a, 4, 5, 2, 8, &first);
+    cr_assert_eq(first, 6);
+    cr_assert_eq(a->n, 10);
+    cr_assert_eq(a->next_id, 10);
+    for (size_t i = 0; i < 10; i++)
+        a->progress[i] = (float)i;
+    a->state[1] = MIG_AGENT_ABSORBED;
+    a->state[4] = MIG_AGENT_REMOVED;
+    a->state[9] = MIG_AGENT_ABSORBED;
+    a->state[2] = MIG_AGENT_ON_LINK;
+    mig_agents_compact(a, &freed);
+    cr_assert_eq(freed, 3);
+    cr_assert_eq(a->n, 7);
+    {
+        const uint32_t ids[7] = { 0, 2, 3, 5, 6, 7, 8 };
+        for (size_t i = 0; i < 7; i++) {
+            cr_assert_eq(a->id[i], ids[i]);
+            cr_assert_float_eq(a->progress[i], (float)ids[i], 0.0);
+            cr_assert_eq(a->origin[i], ids[i] < 6 ? 3 : 5);
+            cr_assert_eq(a->nat[i], ids[i] < 6 ? 1 : 2);
+            cr_assert_eq(a->birth[i], ids[i] < 6 ? 7 : 8);
+        }
+        cr_assert_eq(a->state[1], MIG_AGENT_ON_LINK);
+    }
+    /* new agents get fresh ids after compaction */
+    mig_agents_spawn(a, 1, 0, 0, 9, &first);
+    cr_assert_eq(a->id[first], 10);
+    mig_agents_destroy(&a);
+    cr_assert_null(a);
+    mig_agents_destroy(&a);
+}
