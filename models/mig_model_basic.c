@@ -66,32 +66,38 @@ fail:
     return st;
 }
 
+/* Draws are computed for a block of agents first, in a loop without branches that the
+ * compiler can pipeline (or vectorise), then the block's decisions are applied. */
+#define DECIDE_BLOCK 256
+
 static void basic_decide(const void *state, mig_world *w, uint32_t step, size_t begin, size_t end)
 {
     const basic_state *s = state;
     mig_agents *a = w->agents;
-    for (size_t i = begin; i < end; i++) {
-        uint32_t p, key, purpose = MIG_RNG_MOVE, link;
-        mig_rng_words r;
-        if (a->state[i] != MIG_AGENT_AT_PLACE)
-            continue;
-        p = a->loc[i];
-        if (s->move_prob[p] <= 0.0)
-            continue;
-        key = a->id[i];
-        if (a->group[i] != MIG_NO_GROUP) {
-            key = a->group[i];
-            purpose = MIG_RNG_GROUP_MOVE;
+    uint32_t key[DECIDE_BLOCK], purpose[DECIDE_BLOCK], u_move[DECIDE_BLOCK], u_route[DECIDE_BLOCK];
+    for (size_t b0 = begin; b0 < end; b0 += DECIDE_BLOCK) {
+        size_t nb = end - b0 < DECIDE_BLOCK ? end - b0 : DECIDE_BLOCK;
+        for (size_t j = 0; j < nb; j++) {
+            uint32_t g = a->group[b0 + j];
+            key[j] = g != MIG_NO_GROUP ? g : a->id[b0 + j];
+            purpose[j] = g != MIG_NO_GROUP ? MIG_RNG_GROUP_MOVE : MIG_RNG_MOVE;
         }
-        r = mig_rng_draw(s->seed, key, step, purpose);
-        if (!(mig_rng_u01(r.w[0]) < s->move_prob[p]))
-            continue;
-        link = mig_route_pick(s->routes, p, mig_rng_u01(r.w[1]));
-        if (link == MIG_NO_LINK)
-            continue;
-        a->state[i] = MIG_AGENT_ON_LINK;
-        a->loc[i] = link;
-        a->progress[i] = 0.0f;
+        mig_rng_draw_block(s->seed, key, step, purpose, u_move, u_route, nb);
+        for (size_t j = 0; j < nb; j++) {
+            size_t i = b0 + j;
+            uint32_t p, link;
+            if (a->state[i] != MIG_AGENT_AT_PLACE)
+                continue;
+            p = a->loc[i];
+            if (!(mig_rng_u01(u_move[j]) < s->move_prob[p]))
+                continue;
+            link = mig_route_pick(s->routes, p, mig_rng_u01(u_route[j]));
+            if (link == MIG_NO_LINK)
+                continue;
+            a->state[i] = MIG_AGENT_ON_LINK;
+            a->loc[i] = link;
+            a->progress[i] = 0.0f;
+        }
     }
 }
 
