@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mig_cmd.h"
 #include "mig_config.h"
 #include "mig_ctx.h"
 #include "mig_model.h"
@@ -24,10 +25,14 @@ static void usage(FILE *f)
             "\n"
             "Usage:\n"
             "  migsim run SCENARIO.yaml -o OUTPUT.h5 [options]   run a scenario, write HDF5\n"
-            "  migsim check SCENARIO.yaml [--set KEY=VALUE]...   validate only, report every problem\n"
+            "  migsim check SCENARIO.yaml [--set KEY=VALUE]...   validate only, report every problem\n",
+            MIG_VERSION);
+    for (const mig_cmd *c = mig_cmds; c->name; c++)
+        fprintf(f, "%s\n", c->usage);
+    fprintf(f,
             "  migsim --help | --version\n"
             "\n"
-            "Options:\n"
+            "Options of run and check:\n"
             "  -o, --output FILE      HDF5 file to write (run only; required). It is written under\n"
             "                         FILE.tmp.<pid> and renamed to FILE only when the run succeeds.\n"
             "  -s, --seed N           random seed, 0..2^64-1 (same as --set seed=N)\n"
@@ -44,14 +49,13 @@ static void usage(FILE *f)
             "Progress: a redrawn line when stderr is a terminal; timestamped log lines otherwise\n"
             "(batch jobs, SLURM).\n"
             "\n"
-            "Models:\n",
-            MIG_VERSION);
+            "Models:\n");
     for (size_t i = 0; mig_model_at(i); i++)
         fprintf(f, "  %-10s %s\n", mig_model_at(i)->name, mig_model_at(i)->summary);
     fprintf(f, "\n"
                "Exit status: 0 success, 64 usage error, 65 bad data (CSV contents, graph),\n"
                "66 missing input file, 70 internal error, 71 out of memory, 74 I/O error,\n"
-               "78 bad configuration (scenario YAML).\n"
+               "75 interrupted (checkpoint written), 78 bad configuration (scenario YAML).\n"
                "\n"
                "Example:\n"
                "  migsim run configs/demo.yaml -o out.h5 --seed 7 --threads 2 --set days=120\n"
@@ -116,6 +120,9 @@ int main(int argc, char **argv)
     mig_status st;
 
     gsl_set_error_handler_off();
+    for (const mig_cmd *c = mig_cmds; argc > 1 && c->name; c++)
+        if (strcmp(argv[1], c->name) == 0)
+            return c->main(argc - 1, argv + 1);
     overrides = calloc((size_t)argc + 1, sizeof *overrides);
     if (!overrides)
         return mig_status_exit_code(MIG_ENOMEM);

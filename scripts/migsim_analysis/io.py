@@ -1,0 +1,128 @@
+"""Opening migsim runs: the HDF5 output as an xarray Dataset, its provenance, and
+observed monthly series from the corridor data folder.
+
+A migsim output is a netCDF-4 compatible HDF5 file. `open_run` reads it whole into
+memory (runs are small: days x places x nationalities integers) and closes the file, so
+the same path can be rewritten by a new run while the Dataset is in use.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+# Provenance attributes copied into Dataset.attrs by open_run (prefixed "migsim_").
+# The long ones (scenario_resolved, command_line) stay in provenance(path).
+_PROVENANCE_IN_ATTRS = ("migsim_version", "git_revision", "scenario_path", "seed", "model")
+
+LABEL_COORDS = ("place", "link", "nationality", "place_country", "place_kind",
+                "link_from", "link_to", "link_mode")
+
+
+def _text(value):
+    """An HDF5 attribute or label as str (h5py gives bytes for fixed-length strings)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.ndarray) and value.shape == ():
+        return _text(value[()])
+    return value if isinstance(value, str) else str(value)
+
+
+def open_run(path, engine=None) -> xr.Dataset:
+    """Open one migsim output as an in-memory xarray Dataset.
+
+    - time is decoded to datetime64 from its "days since YYYY-MM-DD" units; the units
+      string itself stays in ds.time.encoding["units"] and in ds.attrs["time_units"];
+    - place, link and nationality (and the place_* / link_* label coordinates) are str;
+    - every data variable keeps its units and long_name attributes;
+    - ds.attrs gains source_file (absolute path) and migsim_version, migsim_git_revision,
+      migsim_scenario_path, migsim_seed, migsim_model from the /provenance group.
+
+    engine: "netcdf4", "h5netcdf" or None (xarray's default; both work).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file (run migsim first?)")
+    ds = xr.load_dataset(path, engine=engine)
+    for name in LABEL_COORDS:
+        if name in ds.variables and any(isinstance(v, bytes) for v in ds[name].values):
+            ds = ds.assign_coords({name: (ds[name].dims,
+                                          np.array([_text(v) for v in ds[name].values],
+                                                   dtype=object), ds[name].attrs)})
+    ds.attrs["source_file"] = str(path.resolve())
+    units = ds["time"].encoding.get("units")
+    if units:
+        ds.attrs["time_units"] = units
+    prov = provenance(path)
+    for key in _PROVENANCE_IN_ATTRS:
+        if key in prov:
+            name = key if key.startswith("migsim_") else "migsim_" + key
+            ds.attrs[name] = prov[key]
+    return ds
+
+
+def provenance(run) -> dict:
+    """The /provenance group's attributes as a dict of str (scenario_resolved, seed,
+    git_revision, compiler, library versions, threads, command_line, SLURM ids, ...).
+
+    run: a path, or a Dataset from open_run (its source_file is read).
+    xarray does not read HDF5 groups into a Dataset, so this goes through h5py.
+    """
+    import h5py
+
+    if isinstance(run, xr.Dataset):
+        path = run.attrs.get("source_file") or run.encoding.get("source")
+        if not path:
+            raise ValueError("this Dataset does not say which file it came from; "
+                         "pass the path instead")
+    else:
+        path = run
+    with h5py.File(path, "r") as f:
+        if "provenance" not in f:
+            return {}
+        return {k: _text(v) for k, v in sorted(f["provenance"].attrs.items())}
+
+
+def as_dataset(run) -> xr.Dataset:
+    """A Dataset as it is, or a path opened with open_run."""
+    if isinstance(run, xr.Dataset):
+        return run
+    if isinstance(run, (str, os.PathLike)):
+        return open_run(run)
+    raise TypeError(f"expected an xarray.Dataset or a path, got {type(run).__name__}")
+
+
+def load_observed_monthly(csv_path, column, month_column="calendar_month"):
+    """Read an observed monthly series from one of the wide CSV tables in
+    configs/corridor/data/ (one row per month, month as "YYYY-MM" in calendar_month).
+
+    column: one column name -> pandas Series; a list of names -> DataFrame.
+    The index is the first day of each month (datetime64, named "month"), the same
+    labels as monthly() and encounters_table() use, so the two line up.
+
+    Examples (paths relative to the repository root):
+      load_observed_monthly("configs/corridor/data/cbp_swb_encounters_monthly_fy2021_fy2023.csv",
+                            "usbp_encounters_swb")          # USBP total, south-west border
+      load_observed_monthly("configs/corridor/data/cbp_swb_encounters_monthly_by_citizenship_fy2021_fy2023.csv",
+                            ["VENEZUELA", "HONDURAS"])      # USBP + OFO by citizenship
+      load_observed_monthly("configs/corridor/data/usbp_swb_encounters_monthly_by_sector_fy2021_fy2023.csv",
+                            "El Paso")                      # USBP by sector
+    """
+    table = pd.read_csv(csv_path, dtype={month_column: str})
+    wanted = [column] if isinstance(column, str) else list(column)
+    if month_column not in table.columns:
+        raise KeyError(f"{csv_path}: no column {month_column!r}; columns: "
+                       f"{', '.join(table.columns)}")
+    missing = [c for c in wanted if c not in table.columns]
+    if missing:
+        raise KeyError(f"{csv_path}: no column {', '.join(map(repr, missing))}; columns: "
+                       f"{', '.join(table.columns)}")
+    index = pd.DatetimeIndex(pd.to_datetime(table[month_column], format="%Y-%m"),
+                             name="month")
+    values = table[wanted].apply(pd.to_numeric, errors="raise")
+    values.index = index
+    values = values.sort_index()
+    return values[wanted[0]] if isinstance(column, str) else values
