@@ -19,7 +19,8 @@
 #   places <- f[["place"]]$read()      # labels of the first R dimension
 #   days <- f[["time"]]$read()         # 0, 1, ... days since h5attr(f[["time"]], "units")
 #   occ[match("Kilis camp", places), 1 + 7]   # persons at Kilis camp on day 7
-#   arr <- f[["arrivals"]]$read()      # HDF5 (time, place, nationality) -> R [nationality, place, time]
+#   arr <- f[["arrivals"]]$read()      # HDF5 (time, place, nationality)
+#                                      #   -> R [nationality, place, time]
 #   t(occ)                             # back to [time, place] if wanted
 #   f$close_all()
 

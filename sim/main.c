@@ -14,6 +14,7 @@
 #include "mig_model.h"
 #include "mig_output.h"
 #include "mig_run.h"
+#include "mig_signal.h"
 #include "mig_version.h"
 #include "mig_world.h"
 
@@ -41,6 +42,12 @@ static void usage(FILE *f)
             "      --set KEY=VALUE    override a scenario key; repeatable; checked like the file.\n"
             "                         KEY is a dotted path: days, movement.distance_power,\n"
             "                         speed_km_per_day.bus, sources[0].rate, nationalities=[A, B]\n"
+            "      --checkpoint FILE  checkpoint path (default OUTPUT.ckpt)\n"
+            "      --checkpoint-every DAYS  write a checkpoint every DAYS simulated days\n"
+            "      --stop-after DAYS  write a checkpoint after DAYS days and stop (exit 75)\n"
+            "      --restart FILE     resume from a checkpoint (same scenario and --set options);\n"
+            "                         the output equals an uninterrupted run's. On SIGTERM or\n"
+            "                         SIGUSR1 a run finishes the day, checkpoints and exits 75.\n"
             "  -q, --quiet            no progress or log lines (errors are still printed)\n"
             "  -v, --verbose          more log lines\n"
             "  -h, --help             this help\n"
@@ -108,12 +115,15 @@ int main(int argc, char **argv)
         { "threads", required_argument, NULL, 't' }, { "set", required_argument, NULL, 'S' },
         { "quiet", no_argument, NULL, 'q' },         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },          { "version", no_argument, NULL, 'V' },
+        { "checkpoint", required_argument, NULL, 'C' }, { "checkpoint-every", required_argument, NULL, 'E' },
+        { "restart", required_argument, NULL, 'R' }, { "stop-after", required_argument, NULL, 'A' },
         { NULL, 0, NULL, 0 }
     };
     const char *cmd = NULL, *scenario = NULL, *output = NULL;
     char **overrides = NULL, *seed_override = NULL, *cmdline = NULL;
     size_t n_over = 0, cmdlen = 1;
-    long threads = 0;
+    long threads = 0, every = 0, stop_after = 0;
+    const char *checkpoint = NULL, *restart = NULL;
     int quiet = 0, verbose = 0, opt, rc;
     mig_ctx *ctx = NULL;
     mig_config *cfg = NULL;
@@ -177,6 +187,21 @@ int main(int argc, char **argv)
             break;
         case 'S':
             overrides[n_over++] = optarg;
+            break;
+        case 'C':
+            checkpoint = optarg;
+            break;
+        case 'R':
+            restart = optarg;
+            break;
+        case 'E':
+        case 'A':
+            if (parse_count(optarg, 65535, opt == 'E' ? &every : &stop_after)) {
+                rc = usage_error(opt == 'E' ? "--checkpoint-every: expected a number of days in [1, 65535], got \"%s\""
+                                            : "--stop-after: expected a number of days in [1, 65535], got \"%s\"",
+                                 optarg);
+                goto out;
+            }
             break;
         case 'q':
             quiet = 1;
@@ -245,7 +270,14 @@ int main(int argc, char **argv)
     }
     {
         mig_run_stats stats;
-        st = mig_run(cfg, output, cmdline, ctx, &stats);
+        mig_run_opts ro = { .output = output, .command_line = cmdline, .checkpoint = checkpoint,
+                            .checkpoint_every = (uint32_t)every, .stop_after = (uint32_t)stop_after,
+                            .restart = restart };
+        if (mig_signal_install()) {
+            rc = fail(ctx, mig_ctx_error(ctx, MIG_EINTERNAL, "cannot install signal handlers"));
+            goto out;
+        }
+        st = mig_run(cfg, &ro, ctx, &stats);
         if (st != MIG_OK) {
             rc = fail(ctx, st);
             goto out;

@@ -7,11 +7,11 @@
  *   /provenance                          a group whose attributes are the provenance
  *
  * Choices made for the readers (each checked with netCDF-C 4.9 and h5netcdf 1.1):
- * - Label datasets use variable-length UTF-8 strings (netCDF-4 NC_STRING); fixed-length
- *   string datasets read as NC_CHAR in netCDF-C, which does not give labels.
+ * - Label datasets use variable-length UTF-8 strings (netCDF-4 NC_STRING). netCDF-C 4.9
+ *   misreads fixed-length string datasets: of ["Aleppo", "Kilis"] only "Aleppo" survives.
  * - String attributes are scalar fixed-length, NUL-terminated, UTF-8 (netCDF NC_CHAR text):
  *   the classic form every netCDF and CF tool reads.
- * - File format bounds are pinned to the 1.8 format (as netCDF-C does), which permits
+ * - File format bounds are pinned to the 1.8 format, which permits
  *   creation-order indexes (variables list in the order written) and dense attribute
  *   storage (a provenance value, such as the resolved config, may exceed 64 KiB), while
  *   keeping the file readable by HDF5 1.8 and later.
@@ -20,7 +20,9 @@
  *
  * HDF5 reports an error through a stack that the next API call clears, so the innermost
  * description is captured right where a call fails (catch) and reported after cleanup. */
-#define _POSIX_C_SOURCE 200809L
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L   /* also set by CMake for the whole build */
+#endif
 #include "mig_output.h"
 
 #include <errno.h>
@@ -319,7 +321,8 @@ static mig_status write_aux(mig_output *o, const mig_network *net, const scales 
         cap[i] = (int32_t)net->place_capacity[i];
     }
     for (size_t i = 0; i < nl; i++)
-        if (net->link_from[i] >= np || net->link_to[i] >= np || net->link_mode[i] >= MIG_MODE_COUNT) {
+        if (net->link_from[i] >= np || net->link_to[i] >= np ||
+            net->link_mode[i] >= MIG_MODE_COUNT) {
             s = mig_ctx_error(ctx, MIG_EINTERNAL, "%s: link %s: place index or mode out of range",
                               o->path, net->link_name[i]);
             goto done;
@@ -495,8 +498,8 @@ static mig_status check_layout(const mig_output_layout *L, const mig_obs *obs, m
                                  "%s: variable name \"%s\" is taken by a coordinate of the output",
                                  p, n);
         if (strchr(n, '/') || strcmp(n, ".") == 0)
-            return mig_ctx_error(ctx, MIG_EINTERNAL, "%s: variable name \"%s\" is not a dataset name",
-                                 p, n);
+            return mig_ctx_error(ctx, MIG_EINTERNAL,
+                                 "%s: variable name \"%s\" is not a dataset name", p, n);
     }
     return MIG_OK;
 }
@@ -637,19 +640,21 @@ mig_status mig_output_write_day(mig_output *o, uint32_t t, const mig_obs *obs, m
     size_t row;
 
     if (!o || !obs)
-        return mig_ctx_error(ctx, MIG_EINTERNAL, "mig_output_write_day: no output or observations");
+        return mig_ctx_error(ctx, MIG_EINTERNAL,
+                             "mig_output_write_day: no output or observations");
     if (o->finished || o->broken)
         return mig_ctx_error(ctx, MIG_EINTERNAL, "%s: day %" PRIu32 " written after %s", o->path,
                              t, o->finished ? "finish" : "an earlier error");
-    if (t != o->next_day || t >= o->days)
-        return mig_ctx_error(ctx, MIG_EINTERNAL,
-                             t >= o->days ? "%s: day %" PRIu32 " is past the last day (%" PRIu32 ")"
-                                          : "%s: day %" PRIu32 " written out of order (expected day %" PRIu32 ")",
-                             o->path, t, t >= o->days ? o->days - 1 : o->next_day);
+    if (t >= o->days)
+        return mig_ctx_error(ctx, MIG_EINTERNAL, "%s: day %" PRIu32 " is past the last day (%"
+                             PRIu32 ")", o->path, t, o->days - 1);
+    if (t != o->next_day)
+        return mig_ctx_error(ctx, MIG_EINTERNAL, "%s: day %" PRIu32 " written out of order "
+                             "(expected day %" PRIu32 ")", o->path, t, o->next_day);
     if (obs->n_vars != o->n_vars)
         return mig_ctx_error(ctx, MIG_EINTERNAL,
-                             "%s: observations have %zu variables but the output was created with %zu",
-                             o->path, obs->n_vars, o->n_vars);
+                             "%s: observations have %zu variables but the output was created "
+                             "with %zu", o->path, obs->n_vars, o->n_vars);
     row = t - o->buf_first;
     for (size_t i = 0; i < o->n_vars; i++) {
         const mig_var *v = &obs->vars[i];
@@ -672,6 +677,46 @@ mig_status mig_output_write_day(mig_output *o, uint32_t t, const mig_obs *obs, m
     o->next_day++;
     if (o->next_day - o->buf_first == o->rows)
         return flush(o, ctx);
+    return MIG_OK;
+}
+
+mig_status mig_output_read_rows(mig_output *o, size_t var, uint32_t t0, uint32_t n, int32_t *dst,
+                                mig_ctx *ctx)
+{
+    out_var *v;
+    uint32_t n_file;
+
+    if (!o || var >= o->n_vars || t0 + n > o->next_day || o->broken)
+        return mig_ctx_error(ctx, MIG_EINTERNAL, "mig_output_read_rows: rows %" PRIu32 "..%" PRIu32
+                             " not available", t0, t0 + n);
+    v = &o->vars[var];
+    if (v->size == 0 || n == 0)
+        return MIG_OK;
+    /* rows before buf_first are in the file, the rest in the buffer */
+    n_file = t0 < o->buf_first ? (t0 + n < o->buf_first ? n : o->buf_first - t0) : 0;
+    if (n_file) {
+        hsize_t start[RANK_MAX] = { 0 }, count[RANK_MAX];
+        hid_t fspace = -1, mspace = -1;
+        int bad = 0;
+        start[0] = t0;
+        count[0] = n_file;
+        for (int d = 1; d < v->rank; d++)
+            count[d] = v->dims[d];
+        if (failed(o, fspace = H5Dget_space(v->dset), "H5Dget_space failed") ||
+            failed(o, H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL),
+                   "H5Sselect_hyperslab failed") ||
+            failed(o, mspace = H5Screate_simple(v->rank, count, NULL), "H5Screate_simple failed") ||
+            failed(o, H5Dread(v->dset, H5T_NATIVE_INT32, mspace, fspace, H5P_DEFAULT, dst),
+                   "H5Dread failed"))
+            bad = 1;
+        close_id(&mspace, H5Sclose);
+        close_id(&fspace, H5Sclose);
+        if (bad)
+            return report_h5(o, ctx);
+    }
+    if (n > n_file)
+        memcpy(dst + (size_t)n_file * v->size, v->buf + (size_t)(t0 + n_file - o->buf_first) * v->size,
+               (size_t)(n - n_file) * v->size * sizeof *dst);
     return MIG_OK;
 }
 

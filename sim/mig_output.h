@@ -37,6 +37,11 @@ mig_status mig_output_create(const mig_output_layout *layout, const mig_obs *obs
                              mig_output **out);
 /* Appends day t (0-based, in order) from obs's day buffers. */
 mig_status mig_output_write_day(mig_output *o, uint32_t t, const mig_obs *obs, mig_ctx *ctx);
+/* Reads back rows [t0, t0 + n) of variable var (obs order) as written so far (t0 + n must
+ * not pass the days written) into dst (n * values per day int32, row-major): for
+ * checkpoints, which store the history so that a restart rewrites it identically. */
+mig_status mig_output_read_rows(mig_output *o, size_t var, uint32_t t0, uint32_t n, int32_t *dst,
+                                mig_ctx *ctx);
 /* Writes the provenance group, flushes, closes and renames the temporary file to path. */
 mig_status mig_output_finish(mig_output *o, const mig_prov_item *prov, size_t n_prov, mig_ctx *ctx);
 /* Accepts NULL. If finish did not succeed, closes and deletes the temporary file. */

@@ -11,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mig_checkpoint.h"
 #include "mig_output.h"
+#include "mig_signal.h"
 #include "mig_step.h"
 #include "mig_version.h"
 #include "mig_world.h"
@@ -39,11 +41,11 @@ static void fmt_eta(double s, char *buf, size_t n)
 
 /* On a terminal: one line redrawn at most 10 times a second. Otherwise: a timestamped
  * log line at each tenth of the run (and the last day). */
-static void progress(mig_ctx *ctx, const mig_world *w, uint32_t day, uint32_t days, double t0, double *last,
-                     int *last_decile)
+static void progress(mig_ctx *ctx, const mig_world *w, uint32_t day, uint32_t days, double t0,
+                     uint32_t first_day, uint64_t steps_before, double *last, int *last_decile)
 {
-    double t = now_s(), el = t - t0, rate = el > 0 ? (double)w->agent_steps / el : 0.0;
-    double eta = day + 1 < days ? el / (day + 1) * (days - day - 1) : 0.0;
+    double t = now_s(), el = t - t0, rate = el > 0 ? (double)(w->agent_steps - steps_before) / el : 0.0;
+    double eta = day + 1 < days ? el / (day + 1 - first_day) * (days - day - 1) : 0.0;
     int pct = (int)(100.0 * (day + 1) / days);
     char e[32];
     if (ctx->level < MIG_LOG_INFO)
@@ -65,12 +67,17 @@ static void progress(mig_ctx *ctx, const mig_world *w, uint32_t day, uint32_t da
     }
 }
 
-mig_status mig_run(const mig_config *cfg, const char *output_path, const char *command_line, mig_ctx *ctx,
-                   mig_run_stats *stats)
+mig_status mig_run(const mig_config *cfg, const mig_run_opts *opts, mig_ctx *ctx, mig_run_stats *stats)
 {
+    const char *output_path = opts->output, *command_line = opts->command_line;
     mig_world *w = NULL;
     mig_output *out = NULL;
+    mig_checkpoint *ck = NULL;
     mig_status st;
+    uint32_t first_day = 0;
+    uint64_t steps_before = 0;
+    char ckpt_default[4096], restarted[4096] = "";
+    const char *ckpt = opts->checkpoint;
     double t0 = now_s(), last = 0.0;
     int last_decile = 0;
     char seed[32], threads[16], wall[32], hdf5[32], started[32], host[256] = "", gslv[32];
@@ -98,15 +105,49 @@ mig_status mig_run(const mig_config *cfg, const char *output_path, const char *c
         if ((st = mig_output_create(&lay, w->obs, ctx, &out)) != MIG_OK)
             goto done;
     }
+    if (!ckpt) {
+        snprintf(ckpt_default, sizeof ckpt_default, "%s.ckpt", output_path);
+        ckpt = ckpt_default;
+    }
+    if (opts->restart) {
+        /* restore the state, then rewrite the days already simulated, as they were */
+        if ((st = mig_checkpoint_read(opts->restart, w, &ck, ctx)) != MIG_OK)
+            goto done;
+        for (uint32_t day = 0; day < ck->next_day; day++) {
+            mig_checkpoint_replay(ck, day, w->obs);
+            if ((st = mig_output_write_day(out, day, w->obs, ctx)) != MIG_OK)
+                goto done;
+        }
+        first_day = ck->next_day;
+        steps_before = w->agent_steps;
+        snprintf(restarted, sizeof restarted, "%s (day %u)", opts->restart, first_day);
+        mig_log(ctx, MIG_LOG_INFO, "restart from %s: day %u, %zu agents", opts->restart, first_day, w->agents->n);
+        mig_checkpoint_destroy(&ck);
+    }
     mig_log(ctx, MIG_LOG_INFO, "run %s: model %s, %u places, %u links, %u days from %s, seed %llu, %d threads",
             cfg->path, cfg->model, w->net->n_places, w->net->n_links, cfg->days, cfg->start_date,
             (unsigned long long)cfg->seed, w->threads);
-    for (uint32_t day = 0; day < cfg->days; day++) {
+    for (uint32_t day = first_day; day < cfg->days; day++) {
+        int sig, stop, last_day = day + 1 == cfg->days;
         if ((st = mig_step_run(w, day, ctx)) != MIG_OK)
             goto done;
         if ((st = mig_output_write_day(out, day, w->obs, ctx)) != MIG_OK)
             goto done;
-        progress(ctx, w, day, cfg->days, t0, &last, &last_decile);
+        progress(ctx, w, day, cfg->days, t0, first_day, steps_before, &last, &last_decile);
+        sig = mig_signal_caught();
+        stop = sig || (opts->stop_after && day + 1 == opts->stop_after);
+        if (last_day || !(stop || (opts->checkpoint_every && (day + 1) % opts->checkpoint_every == 0)))
+            continue;
+        if ((st = mig_checkpoint_write(ckpt, w, day + 1, out, ctx)) != MIG_OK)
+            goto done;
+        mig_log(ctx, MIG_LOG_INFO, "checkpoint %s written after day %u", ckpt, day + 1);
+        if (stop) {
+            if (sig)
+                mig_log(ctx, MIG_LOG_INFO, "signal %d: stopping; resume with --restart %s", sig, ckpt);
+            st = mig_ctx_error(ctx, MIG_EINTERRUPT, "stopped after day %u of %u; checkpoint %s (resume with --restart %s)",
+                               day + 1, cfg->days, ckpt, ckpt);
+            goto done;
+        }
     }
 
     stats->wall_s = now_s() - t0;
@@ -139,6 +180,7 @@ mig_status mig_run(const mig_config *cfg, const char *output_path, const char *c
             { "slurm_job_id", job ? job : "" },
             { "slurm_array_job_id", ajob ? ajob : "" },
             { "slurm_array_task_id", task ? task : "" },
+            { "restarted_from", restarted },
         };
         if ((st = mig_output_finish(out, prov, sizeof prov / sizeof prov[0], ctx)) != MIG_OK)
             goto done;
@@ -149,7 +191,10 @@ mig_status mig_run(const mig_config *cfg, const char *output_path, const char *c
     stats->agents_final = w->agents->n;
     stats->peak_rss_mib = peak_rss_mib();
     stats->bytes_per_agent = (double)MIG_AGENT_BYTES;
+    if (opts->checkpoint_every || opts->restart)
+        unlink(ckpt); /* the output is complete: the checkpoint is no longer needed */
 done:
+    mig_checkpoint_destroy(&ck);
     mig_output_destroy(&out);
     mig_world_destroy(&w);
     return st;

@@ -17,9 +17,20 @@ typedef struct mig_run_stats {
     double bytes_per_agent;   /* agent store bytes per agent slot */
 } mig_run_stats;
 
-/* Runs cfg and writes output_path. command_line (borrowed) is stored in the provenance.
- * On failure nothing exists at output_path (a file already there is left untouched). */
-mig_status mig_run(const mig_config *cfg, const char *output_path, const char *command_line, mig_ctx *ctx,
-                   mig_run_stats *stats);
+typedef struct mig_run_opts {
+    const char *output;         /* HDF5 file to write (required) */
+    const char *command_line;   /* stored in the provenance, or NULL */
+    const char *checkpoint;     /* checkpoint path; NULL = "<output>.ckpt" */
+    uint32_t checkpoint_every;  /* write a checkpoint every this many days; 0 = never */
+    uint32_t stop_after;        /* checkpoint and stop after this many days; 0 = run to the end */
+    const char *restart;        /* resume from this checkpoint, or NULL */
+} mig_run_opts;
+
+/* Runs cfg and writes opts->output. On failure nothing exists at the output path (a file
+ * already there is left untouched). When SIGTERM or SIGUSR1 arrives, or after
+ * opts->stop_after days, the run finishes the day, writes a checkpoint and returns
+ * MIG_EINTERRUPT. A run resumed from a checkpoint writes datasets byte-identical to an
+ * uninterrupted run's. A successful run removes its checkpoint file. */
+mig_status mig_run(const mig_config *cfg, const mig_run_opts *opts, mig_ctx *ctx, mig_run_stats *stats);
 
 #endif

@@ -95,13 +95,15 @@ def as_dataset(run) -> xr.Dataset:
     raise TypeError(f"expected an xarray.Dataset or a path, got {type(run).__name__}")
 
 
-def load_observed_monthly(csv_path, column, month_column="calendar_month"):
+def load_observed_monthly(csv_path, column, month_column="calendar_month", key_column=None,
+                          value_column=None):
     """Read an observed monthly series from one of the wide CSV tables in
     configs/corridor/data/ (one row per month, month as "YYYY-MM" in calendar_month).
 
     column: one column name -> pandas Series; a list of names -> DataFrame.
     The index is the first day of each month (datetime64, named "month"), the same
-    labels as monthly() and encounters_table() use, so the two line up.
+    labels as monthly() and encounters_table() use, so the two line up. Rows without a
+    month (the fiscal-year totals, month_abbv FY_TOTAL) are left out.
 
     Examples (paths relative to the repository root):
       load_observed_monthly("configs/corridor/data/cbp_swb_encounters_monthly_fy2021_fy2023.csv",
@@ -110,8 +112,23 @@ def load_observed_monthly(csv_path, column, month_column="calendar_month"):
                             ["VENEZUELA", "HONDURAS"])      # USBP + OFO by citizenship
       load_observed_monthly("configs/corridor/data/usbp_swb_encounters_monthly_by_sector_fy2021_fy2023.csv",
                             "El Paso")                      # USBP by sector
+
+    Long tables (one row per month and key) are pivoted first: give key_column and
+    value_column, and `column` names a key, e.g.
+      load_observed_monthly("configs/corridor/data/usbp_swb_encounters_monthly_by_citizenship_ohss_fy2021_fy2023.csv",
+                            "Venezuela", key_column="citizenship",
+                            value_column="usbp_swb_encounters_rounded10")
     """
     table = pd.read_csv(csv_path, dtype={month_column: str})
+    if (key_column is None) != (value_column is None):
+        raise ValueError("give both key_column and value_column (for a long table) or neither")
+    if key_column is not None:
+        for c in (month_column, key_column, value_column):
+            if c not in table.columns:
+                raise KeyError(f"{csv_path}: no column {c!r}; columns: {', '.join(table.columns)}")
+        table = table.pivot_table(index=month_column, columns=key_column, values=value_column,
+                                  aggfunc="sum").reset_index()
+        table.columns = [str(c) for c in table.columns]
     wanted = [column] if isinstance(column, str) else list(column)
     if month_column not in table.columns:
         raise KeyError(f"{csv_path}: no column {month_column!r}; columns: "
@@ -120,9 +137,16 @@ def load_observed_monthly(csv_path, column, month_column="calendar_month"):
     if missing:
         raise KeyError(f"{csv_path}: no column {', '.join(map(repr, missing))}; columns: "
                        f"{', '.join(table.columns)}")
+    # Keep the monthly rows: the tables also hold fiscal-year totals (month_abbv
+    # FY_TOTAL) with an empty calendar_month.
+    table = table[table[month_column].fillna("").str.fullmatch(r"\d{4}-\d{2}")]
     index = pd.DatetimeIndex(pd.to_datetime(table[month_column], format="%Y-%m"),
                              name="month")
-    values = table[wanted].apply(pd.to_numeric, errors="raise")
+    try:
+        values = table[wanted].apply(pd.to_numeric, errors="raise")
+    except ValueError as e:
+        raise ValueError(f"{csv_path}: column(s) {', '.join(wanted)} are not numeric ({e}); "
+                         "for a long table give key_column and value_column") from None
     values.index = index
     values = values.sort_index()
     return values[wanted[0]] if isinstance(column, str) else values

@@ -1,0 +1,250 @@
+/* mig_checkpoint.c: checkpoint files (HDF5): /checkpoint attributes, /agents/<array>,
+ * /obs/<variable> [next_day, values per day]. */
+#include "mig_checkpoint.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FORMAT_VERSION 1
+
+/* The agent arrays, with their HDF5 memory type. */
+#define CKPT_ARRAYS(X)                                                                    \
+    X(id, H5T_NATIVE_UINT32)                                                              \
+    X(loc, H5T_NATIVE_UINT32)                                                             \
+    X(progress, H5T_NATIVE_FLOAT)                                                         \
+    X(group, H5T_NATIVE_UINT32)                                                           \
+    X(birth, H5T_NATIVE_UINT16)                                                           \
+    X(nat, H5T_NATIVE_UINT16)                                                             \
+    X(origin, H5T_NATIVE_UINT16)                                                          \
+    X(state, H5T_NATIVE_UINT8)                                                            \
+    X(flags, H5T_NATIVE_UINT8)
+
+/* The running totals, stored as 64-bit attributes. */
+#define CKPT_TOTALS(X)                                                                    \
+    X(total_spawned) X(total_absorbed) X(total_removed)
+
+static mig_status h5fail(mig_ctx *ctx, const char *path, const char *what)
+{
+    return mig_ctx_error(ctx, MIG_EIO, "%s: checkpoint: %s", path, what);
+}
+
+/* Counts are stored as signed 64-bit attributes (HDF5 1.10's HL layer has no unsigned
+ * 64-bit helper); every value stored is far below 2^63. */
+static int put_u64(hid_t loc, const char *name, uint64_t v)
+{
+    long long x = (long long)v;
+    return H5LTset_attribute_long_long(loc, ".", name, &x, 1) < 0;
+}
+
+static int get_u64(hid_t loc, const char *name, uint64_t *v)
+{
+    long long x = 0;
+    if (H5LTget_attribute_long_long(loc, ".", name, &x) < 0 || x < 0)
+        return 1;
+    *v = (uint64_t)x;
+    return 0;
+}
+
+mig_status mig_checkpoint_write(const char *path, const mig_world *w, uint32_t next_day, mig_output *out,
+                                mig_ctx *ctx)
+{
+    char tmp[4096];
+    hid_t f, g;
+    hsize_t n = w->agents->n;
+    int bad = 0;
+    mig_status st = MIG_OK;
+
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0)
+        return mig_ctx_error(ctx, MIG_EIO, "%s: cannot create checkpoint: %s", path, strerror(errno));
+
+    g = H5Gcreate2(f, "checkpoint", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    bad |= g < 0;
+    if (!bad) {
+        bad |= put_u64(g, "format_version", FORMAT_VERSION);
+        bad |= put_u64(g, "next_day", next_day);
+        bad |= put_u64(g, "agents", n);
+        bad |= put_u64(g, "next_id", w->agents->next_id);
+        bad |= put_u64(g, "agent_steps", w->agent_steps);
+#define PUT(f) bad |= put_u64(g, #f, (uint64_t)w->f);
+        CKPT_TOTALS(PUT)
+#undef PUT
+        bad |= H5LTset_attribute_string(g, ".", "scenario_resolved", w->cfg->resolved_yaml) < 0;
+        H5Gclose(g);
+    }
+    g = bad ? -1 : H5Gcreate2(f, "agents", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    bad |= g < 0;
+    if (!bad) {
+#define WRITE(f, t) bad |= H5LTmake_dataset(g, #f, 1, &n, t, w->agents->f) < 0;
+        CKPT_ARRAYS(WRITE)
+#undef WRITE
+        H5Gclose(g);
+    }
+    g = bad ? -1 : H5Gcreate2(f, "obs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    bad |= g < 0;
+    for (size_t i = 0; !bad && st == MIG_OK && i < w->obs->n_vars; i++) {
+        const mig_var *v = &w->obs->vars[i];
+        hsize_t dims[2] = { next_day, v->size };
+        int32_t *rows = malloc((next_day && v->size ? next_day * v->size : 1) * sizeof *rows);
+        if (!rows) {
+            st = MIG_ENOMEM;
+            break;
+        }
+        st = mig_output_read_rows(out, i, 0, next_day, rows, ctx);
+        if (st == MIG_OK)
+            bad |= H5LTmake_dataset(g, v->name, 2, dims, H5T_NATIVE_INT32, rows) < 0;
+        free(rows);
+    }
+    if (g >= 0)
+        H5Gclose(g);
+    bad |= H5Fclose(f) < 0;
+    if (st == MIG_OK && bad)
+        st = h5fail(ctx, path, "HDF5 write failed");
+    if (st == MIG_OK && rename(tmp, path) != 0)
+        st = mig_ctx_error(ctx, MIG_EIO, "%s: cannot rename checkpoint: %s", path, strerror(errno));
+    if (st != MIG_OK)
+        unlink(tmp);
+    return st;
+}
+
+void mig_checkpoint_destroy(mig_checkpoint **p)
+{
+    if (!p || !*p)
+        return;
+    for (size_t i = 0; (*p)->rows && i < (*p)->n_vars; i++)
+        free((*p)->rows[i]);
+    free((*p)->rows);
+    free((*p)->var_size);
+    free(*p);
+    *p = NULL;
+}
+
+mig_status mig_checkpoint_read(const char *path, mig_world *w, mig_checkpoint **out, mig_ctx *ctx)
+{
+    hid_t f, g = -1;
+    uint64_t version = 0, next_day = 0, n = 0, next_id = 0, steps = 0;
+    mig_checkpoint *ck = NULL;
+    mig_status st = MIG_OK;
+    char *text = NULL;
+    hsize_t len = 0;
+    H5T_class_t cls;
+    size_t tsize;
+    int bad = 0;
+
+    *out = NULL;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (access(path, R_OK) != 0)
+        return mig_ctx_error(ctx, MIG_ENOINPUT, "%s: cannot open: %s", path, strerror(errno));
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return mig_ctx_error(ctx, MIG_EDATA, "%s: not an HDF5 checkpoint file", path);
+    g = H5Gopen2(f, "checkpoint", H5P_DEFAULT);
+    if (g < 0 || get_u64(g, "format_version", &version) || version != FORMAT_VERSION ||
+        get_u64(g, "next_day", &next_day) || get_u64(g, "agents", &n) || get_u64(g, "next_id", &next_id) ||
+        get_u64(g, "agent_steps", &steps)) {
+        st = mig_ctx_error(ctx, MIG_EDATA, "%s: not a migsim checkpoint (format %d)", path, FORMAT_VERSION);
+        goto done;
+    }
+    if (H5LTget_attribute_info(g, ".", "scenario_resolved", &len, &cls, &tsize) < 0 ||
+        !(text = calloc(tsize + 1, 1)) || H5LTget_attribute_string(g, ".", "scenario_resolved", text) < 0) {
+        st = h5fail(ctx, path, "cannot read the scenario");
+        goto done;
+    }
+    if (strcmp(text, w->cfg->resolved_yaml) != 0) {
+        st = mig_ctx_error(ctx, MIG_ECONFIG,
+                           "%s: the checkpoint was written for another scenario (its resolved text differs "
+                           "from %s with these --set options)",
+                           path, w->cfg->path);
+        goto done;
+    }
+    if (next_day > w->cfg->days || next_day == 0) {
+        st = mig_ctx_error(ctx, MIG_EDATA, "%s: checkpoint day %llu is outside the run (1..%u)", path,
+                           (unsigned long long)next_day, w->cfg->days);
+        goto done;
+    }
+#define GET(f) bad |= get_u64(g, #f, (uint64_t *)&w->f);
+    CKPT_TOTALS(GET)
+#undef GET
+    H5Gclose(g);
+    g = -1;
+    if (bad) {
+        st = h5fail(ctx, path, "cannot read the totals");
+        goto done;
+    }
+    w->agents->n = 0;
+    if ((st = mig_agents_reserve(w->agents, n)) != MIG_OK)
+        goto done;
+    g = H5Gopen2(f, "agents", H5P_DEFAULT);
+    bad = g < 0;
+#define READ(f, t) bad |= !bad && H5LTread_dataset(g, #f, t, w->agents->f) < 0;
+    CKPT_ARRAYS(READ)
+#undef READ
+    if (bad) {
+        st = h5fail(ctx, path, "cannot read the agents");
+        goto done;
+    }
+    w->agents->n = n;
+    w->agents->next_id = (uint32_t)next_id;
+    w->agent_steps = steps;
+    H5Gclose(g);
+
+    ck = calloc(1, sizeof *ck);
+    g = H5Gopen2(f, "obs", H5P_DEFAULT);
+    if (!ck || g < 0) {
+        st = ck ? h5fail(ctx, path, "no observation history") : MIG_ENOMEM;
+        goto done;
+    }
+    ck->next_day = (uint32_t)next_day;
+    ck->n_vars = w->obs->n_vars;
+    ck->var_size = calloc(ck->n_vars ? ck->n_vars : 1, sizeof *ck->var_size);
+    ck->rows = calloc(ck->n_vars ? ck->n_vars : 1, sizeof *ck->rows);
+    if (!ck->var_size || !ck->rows) {
+        st = MIG_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < ck->n_vars; i++) {
+        const mig_var *v = &w->obs->vars[i];
+        hsize_t dims[2] = { 0, 0 };
+        if (H5LTget_dataset_info(g, v->name, dims, NULL, NULL) < 0 || dims[0] != next_day || dims[1] != v->size) {
+            st = mig_ctx_error(ctx, MIG_EDATA, "%s: observation \"%s\" missing or of another shape", path, v->name);
+            goto done;
+        }
+        ck->var_size[i] = v->size;
+        ck->rows[i] = malloc((next_day && v->size ? next_day * v->size : 1) * sizeof **ck->rows);
+        if (!ck->rows[i]) {
+            st = MIG_ENOMEM;
+            goto done;
+        }
+        if (H5LTread_dataset(g, v->name, H5T_NATIVE_INT32, ck->rows[i]) < 0) {
+            st = h5fail(ctx, path, "cannot read the observation history");
+            goto done;
+        }
+    }
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    H5Fclose(f);
+    free(text);
+    if (st != MIG_OK) {
+        mig_checkpoint_destroy(&ck);
+        return st;
+    }
+    *out = ck;
+    return MIG_OK;
+}
+
+void mig_checkpoint_replay(const mig_checkpoint *ck, uint32_t day, mig_obs *obs)
+{
+    for (size_t i = 0; i < ck->n_vars && i < obs->n_vars; i++) {
+        const int32_t *src = ck->rows[i] + (size_t)day * ck->var_size[i];
+        for (size_t j = 0; j < ck->var_size[i]; j++)
+            obs->vars[i].day[j] = src[j];
+    }
+}
