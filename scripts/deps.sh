@@ -2,6 +2,7 @@
 # Installs the Debian 12 packages migsim needs, only those missing.
 #   scripts/deps.sh build    compiler, CMake and the C libraries
 #   scripts/deps.sh test     the above plus Criterion, Python (h5py, xarray) and R (hdf5r)
+#   scripts/deps.sh mpi      the above plus OpenMPI and parallel HDF5 (for -DMIGSIM_MPI=ON)
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config git
@@ -9,11 +10,14 @@ build_pkgs=(build-essential cmake pkg-config git
 test_pkgs=(libcriterion-dev python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf
            python3-netcdf4 r-base-core r-cran-hdf5r)
 
+mpi_pkgs=(openmpi-bin libopenmpi-dev libhdf5-openmpi-dev)
+
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
   build) ;;
   test) want+=("${test_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|test]" >&2; exit 64 ;;
+  mpi) want+=("${test_pkgs[@]}" "${mpi_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|mpi]" >&2; exit 64 ;;
 esac
 
 missing=()

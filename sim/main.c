@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mig_cmd.h"
+#include "mig_comm.h"
 #include "mig_config.h"
 #include "mig_ctx.h"
 #include "mig_model.h"
@@ -127,6 +128,7 @@ int main(int argc, char **argv)
     int quiet = 0, verbose = 0, opt, rc;
     mig_ctx *ctx = NULL;
     mig_config *cfg = NULL;
+    mig_comm comm = { 0, 1, 0, 0 };
     mig_status st;
 
     gsl_set_error_handler_off();
@@ -246,7 +248,13 @@ int main(int argc, char **argv)
         rc = mig_status_exit_code(st);
         goto out;
     }
-    ctx->level = quiet ? MIG_LOG_QUIET : verbose ? MIG_LOG_DEBUG : MIG_LOG_INFO;
+    if ((st = mig_comm_init(&argc, &argv, &comm)) != MIG_OK) {
+        rc = fail(ctx, mig_ctx_error(ctx, st, "cannot initialise MPI"));
+        goto out;
+    }
+    ctx->comm = &comm;
+    /* only rank 0 logs; errors are printed by every rank that has them */
+    ctx->level = quiet || comm.rank > 0 ? MIG_LOG_QUIET : verbose ? MIG_LOG_DEBUG : MIG_LOG_INFO;
     ctx->threads = threads > 0 ? (int)threads : omp_get_max_threads();
 
     st = mig_config_load(scenario, (const char *const *)overrides, n_over, ctx, &cfg);
@@ -282,6 +290,9 @@ int main(int argc, char **argv)
             rc = fail(ctx, st);
             goto out;
         }
+        if (stats.ranks > 1)
+            mig_log(ctx, MIG_LOG_INFO, "MPI: %d ranks, %.0f bytes reduced per rank per day", stats.ranks,
+                    stats.bytes_reduced_per_day);
         mig_log(ctx, MIG_LOG_INFO,
                 "wrote %s: %llu agents spawned, %llu agent-steps in %.3f s (%.4g agent-steps/s), "
                 "peak memory %.1f MiB, %.0f bytes per agent, %d threads",
@@ -291,6 +302,9 @@ int main(int argc, char **argv)
         rc = 0;
     }
 out:
+    if (rc != 0)
+        mig_comm_abort(&comm, rc); /* a rank that failed must not leave the others waiting */
+    mig_comm_finalize(&comm);
     mig_config_destroy(&cfg);
     mig_ctx_destroy(&ctx);
     free(seed_override);

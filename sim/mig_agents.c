@@ -40,6 +40,7 @@ mig_status mig_agents_create(size_t cap, mig_agents **out)
     *out = NULL;
     if (!a)
         return MIG_ENOMEM;
+    a->nranks = 1;
     if (resize(a, cap ? cap : 1) != MIG_OK) {
         free(a);
         return MIG_ENOMEM;
@@ -74,6 +75,27 @@ void mig_agents_spawn(mig_agents *a, size_t count, uint32_t place, uint16_t nat,
 {
     size_t s = a->n;
     *first = s;
+    if (a->nranks > 1) {
+        /* keep only this rank's ids; the count of the rest is implied */
+        size_t kept = 0;
+        for (size_t i = 0; i < count; i++) {
+            uint32_t id = a->next_id++;
+            if (id % a->nranks != a->rank)
+                continue;
+            a->id[s + kept] = id;
+            a->loc[s + kept] = place;
+            a->progress[s + kept] = 0.0f;
+            a->group[s + kept] = MIG_NO_GROUP;
+            a->birth[s + kept] = step;
+            a->nat[s + kept] = nat;
+            a->origin[s + kept] = (uint16_t)place;
+            a->state[s + kept] = MIG_AGENT_AT_PLACE;
+            a->flags[s + kept] = 0;
+            kept++;
+        }
+        a->n += kept;
+        return;
+    }
     for (size_t i = 0; i < count; i++) {
         a->id[s + i] = a->next_id++;
         a->loc[s + i] = place;

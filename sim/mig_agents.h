@@ -21,6 +21,8 @@ typedef struct mig_agents {
     size_t n;            /* live agents, in slots [0, n) */
     size_t cap;          /* allocated slots */
     uint32_t next_id;    /* id of the next agent to spawn (ids are never reused) */
+    uint32_t rank;       /* this store holds the agents whose id % nranks == rank */
+    uint32_t nranks;     /* MPI ranks sharing the population (1 without MPI) */
     uint32_t *id;        /* [cap] stable agent id: the random-number key */
     uint32_t *loc;       /* [cap] place or link index (see state) */
     float *progress;     /* [cap] km travelled along the current link */
@@ -45,8 +47,9 @@ void mig_agents_destroy(mig_agents **p);
 /* Ensures room for n + extra agents, growing geometrically; MIG_ENOMEM on failure
  * (the store is then unchanged). */
 mig_status mig_agents_reserve(mig_agents *a, size_t extra);
-/* Appends count agents at place with nationality nat, born on step, and returns the
- * slot of the first in *first. Room must have been reserved. */
+/* Creates count agents at place with nationality nat, born on step: ids next_id ..
+ * next_id + count - 1 on every rank, of which this store keeps those of its rank. The slot
+ * of the first kept is *first; a->n - *first were kept. Room must have been reserved. */
 void mig_agents_spawn(mig_agents *a, size_t count, uint32_t place, uint16_t nat, uint16_t step,
                       size_t *first);
 /* Removes absorbed and removed agents, keeping the order of the rest. Returns how many

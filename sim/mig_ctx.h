@@ -18,6 +18,7 @@ typedef struct mig_ctx {
     int log_is_tty;         /* 1: a progress line redrawn in place; 0: timestamped lines */
     mig_log_level level;
     int threads;            /* OpenMP threads to use, >= 1 */
+    struct mig_comm *comm;  /* borrowed: MPI ranks, or NULL for a single process */
 } mig_ctx;
 
 /* lifecycle */

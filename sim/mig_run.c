@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "mig_checkpoint.h"
+#include "mig_comm.h"
 #include "mig_output.h"
 #include "mig_signal.h"
 #include "mig_step.h"
@@ -44,7 +45,9 @@ static void fmt_eta(double s, char *buf, size_t n)
 static void progress(mig_ctx *ctx, const mig_world *w, uint32_t day, uint32_t days, double t0,
                      uint32_t first_day, uint64_t steps_before, double *last, int *last_decile)
 {
-    double t = now_s(), el = t - t0, rate = el > 0 ? (double)(w->agent_steps - steps_before) / el : 0.0;
+    /* with MPI ranks, this rank's rate times the ranks (they hold equal shares) */
+    int ranks = w->agents->nranks;
+    double t = now_s(), el = t - t0, rate = el > 0 ? (double)(w->agent_steps - steps_before) * ranks / el : 0.0;
     double eta = day + 1 < days ? el / (day + 1 - first_day) * (days - day - 1) : 0.0;
     int pct = (int)(100.0 * (day + 1) / days);
     char e[32];
@@ -56,14 +59,14 @@ static void progress(mig_ctx *ctx, const mig_world *w, uint32_t day, uint32_t da
             return;
         *last = t;
         fprintf(ctx->log, "\r[%3d%%] day %u/%u  agents %zu  %.3g agent-steps/s  ETA %s   ", pct, day + 1, days,
-                w->agents->n, rate, e);
+                (size_t)*w->v_alive, rate, e);
         if (day + 1 == days)
             fputc('\n', ctx->log);
         fflush(ctx->log);
     } else if (pct / 10 > *last_decile || day + 1 == days) {
         *last_decile = pct / 10;
         mig_log(ctx, MIG_LOG_INFO, "day %u/%u (%d%%): %zu agents, %.3g agent-steps/s, ETA %s", day + 1, days, pct,
-                w->agents->n, rate, e);
+                (size_t)*w->v_alive, rate, e);
     }
 }
 
@@ -88,9 +91,15 @@ mig_status mig_run(const mig_config *cfg, const mig_run_opts *opts, mig_ctx *ctx
     gmtime_r(&start, &tm);
     strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
 
+    const int rank = ctx->comm ? ctx->comm->rank : 0, ranks = ctx->comm ? ctx->comm->size : 1;
+    char nranks[16];
+
+    if (ranks > 1 && (opts->checkpoint_every || opts->stop_after || opts->restart))
+        return mig_ctx_error(ctx, MIG_EUSAGE, "checkpoints are not supported with more than one MPI rank (%d)",
+                             ranks);
     if ((st = mig_world_create(cfg, ctx, &w)) != MIG_OK)
         return st;
-    {
+    if (rank == 0) {
         mig_output_layout lay = {
             .path = output_path,
             .days = cfg->days,
@@ -131,7 +140,7 @@ mig_status mig_run(const mig_config *cfg, const mig_run_opts *opts, mig_ctx *ctx
         int sig, stop, last_day = day + 1 == cfg->days;
         if ((st = mig_step_run(w, day, ctx)) != MIG_OK)
             goto done;
-        if ((st = mig_output_write_day(out, day, w->obs, ctx)) != MIG_OK)
+        if (rank == 0 && (st = mig_output_write_day(out, day, w->obs, ctx)) != MIG_OK)
             goto done;
         progress(ctx, w, day, cfg->days, t0, first_day, steps_before, &last, &last_decile);
         sig = mig_signal_caught();
@@ -153,6 +162,7 @@ mig_status mig_run(const mig_config *cfg, const mig_run_opts *opts, mig_ctx *ctx
     stats->wall_s = now_s() - t0;
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)cfg->seed);
     snprintf(threads, sizeof threads, "%d", w->threads);
+    snprintf(nranks, sizeof nranks, "%d", ranks);
     snprintf(wall, sizeof wall, "%.3f", stats->wall_s);
     snprintf(gslv, sizeof gslv, "%s", GSL_VERSION);
     mig_output_hdf5_version(hdf5, sizeof hdf5);
@@ -172,7 +182,7 @@ mig_status mig_run(const mig_config *cfg, const mig_run_opts *opts, mig_ctx *ctx
             { "model", cfg->model },
             { "seed", seed },
             { "threads", threads },
-            { "mpi_ranks", "1" },
+            { "mpi_ranks", nranks },
             { "wall_time_s", wall },
             { "started_utc", started },
             { "host", host },
@@ -182,13 +192,22 @@ mig_status mig_run(const mig_config *cfg, const mig_run_opts *opts, mig_ctx *ctx
             { "slurm_array_task_id", task ? task : "" },
             { "restarted_from", restarted },
         };
-        if ((st = mig_output_finish(out, prov, sizeof prov / sizeof prov[0], ctx)) != MIG_OK)
+        if (rank == 0 && (st = mig_output_finish(out, prov, sizeof prov / sizeof prov[0], ctx)) != MIG_OK)
             goto done;
     }
     stats->wall_s = now_s() - t0;
-    stats->agent_steps = w->agent_steps;
-    stats->agents_spawned = (uint64_t)w->total_spawned;
-    stats->agents_final = w->agents->n;
+    {
+        /* this rank's share, summed over ranks */
+        int64_t sums[3] = { (int64_t)w->agent_steps, w->total_spawned, (int64_t)w->agents->n };
+        uint64_t reduced = ctx->comm ? ctx->comm->bytes_reduced : 0;
+        if (ctx->comm && (st = mig_comm_sum_i64(ctx->comm, sums, 3)) != MIG_OK)
+            goto done;
+        stats->agent_steps = (uint64_t)sums[0];
+        stats->agents_spawned = (uint64_t)sums[1];
+        stats->agents_final = (uint64_t)sums[2];
+        stats->ranks = ranks;
+        stats->bytes_reduced_per_day = (double)reduced / cfg->days;
+    }
     stats->peak_rss_mib = peak_rss_mib();
     stats->bytes_per_agent = (double)MIG_AGENT_BYTES;
     if (opts->checkpoint_every || opts->restart)

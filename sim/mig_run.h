@@ -15,6 +15,8 @@ typedef struct mig_run_stats {
     uint64_t agents_final;    /* agents still in the system at the end */
     double peak_rss_mib;      /* peak resident memory of the process, MiB */
     double bytes_per_agent;   /* agent store bytes per agent slot */
+    int ranks;                /* MPI ranks (1 without MPI) */
+    double bytes_reduced_per_day; /* MPI payload each rank reduced per day */
 } mig_run_stats;
 
 typedef struct mig_run_opts {

@@ -5,6 +5,7 @@
 #include <omp.h>
 #include <string.h>
 
+#include "mig_comm.h"
 #include "mig_model.h"
 
 /* Slot range [*b, *e) of thread t among nt for n agents: static, contiguous. */
@@ -46,8 +47,9 @@ static mig_status phase_spawn(mig_world *w, uint32_t step, mig_ctx *ctx)
         if (!count)
             continue;
         mig_agents_spawn(w->agents, count, w->source_place[s], w->source_nat[s], (uint16_t)step, &first);
-        w->v_spawned[(size_t)w->source_place[s] * w->n_nat + w->source_nat[s]] += count;
-        w->total_spawned += count;
+        /* count what this rank holds; the reduction sums the ranks */
+        w->v_spawned[(size_t)w->source_place[s] * w->n_nat + w->source_nat[s]] += (int64_t)(w->agents->n - first);
+        w->total_spawned += (int64_t)(w->agents->n - first);
     }
     if (w->model->spawn)
         return w->model->spawn(w->model_state, w, step, ctx);
@@ -158,6 +160,28 @@ static mig_status phase_observe(mig_world *w, uint32_t step, mig_ctx *ctx)
     return MIG_OK;
 }
 
+/* With MPI ranks, each holds a share of the agents: sum the day's observations (all are
+ * counts, so sums are exact and equal to one process's). */
+static mig_status phase_reduce(mig_world *w, mig_ctx *ctx)
+{
+    size_t off = 0;
+    mig_status st;
+    if (!ctx->comm || ctx->comm->size == 1)
+        return MIG_OK;
+    for (size_t i = 0; i < w->obs->n_vars; i++) {
+        memcpy(w->reduce_buf + off, w->obs->vars[i].day, w->obs->vars[i].size * sizeof *w->reduce_buf);
+        off += w->obs->vars[i].size;
+    }
+    if ((st = mig_comm_sum_i64(ctx->comm, w->reduce_buf, off)) != MIG_OK)
+        return mig_ctx_error(ctx, st, "MPI_Allreduce of the day's observations failed");
+    off = 0;
+    for (size_t i = 0; i < w->obs->n_vars; i++) {
+        memcpy(w->obs->vars[i].day, w->reduce_buf + off, w->obs->vars[i].size * sizeof *w->reduce_buf);
+        off += w->obs->vars[i].size;
+    }
+    return MIG_OK;
+}
+
 mig_status mig_step_run(mig_world *w, uint32_t step, mig_ctx *ctx)
 {
     mig_status st;
@@ -176,5 +200,5 @@ mig_status mig_step_run(mig_world *w, uint32_t step, mig_ctx *ctx)
     if ((st = phase_observe(w, step, ctx)) != MIG_OK)
         return st;
     mig_agents_compact(w->agents, &freed);
-    return MIG_OK;
+    return phase_reduce(w, ctx);
 }

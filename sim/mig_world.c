@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mig_comm.h"
 #include "mig_date.h"
 #include "mig_model.h"
 #include "mig_timeline.h"
@@ -117,9 +118,16 @@ mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out
                            cfg->path, (unsigned long long)total, (unsigned)UINT32_MAX);
         goto fail;
     }
-    st = mig_agents_create(cfg->max_agents ? cfg->max_agents : total, &w->agents);
-    if (st != MIG_OK)
-        goto fail;
+    {
+        /* with MPI ranks each holds about 1/size of the agents */
+        uint32_t size = ctx->comm ? (uint32_t)ctx->comm->size : 1;
+        uint64_t cap = cfg->max_agents ? cfg->max_agents : total;
+        st = mig_agents_create(size > 1 ? cap / size + 1024 : cap, &w->agents);
+        if (st != MIG_OK)
+            goto fail;
+        w->agents->nranks = size;
+        w->agents->rank = ctx->comm ? (uint32_t)ctx->comm->rank : 0;
+    }
     st = mig_obs_create(w->net->n_places, w->net->n_links, w->n_nat, &w->obs);
     if (st != MIG_OK || (st = register_obs(w)) != MIG_OK)
         goto fail;
@@ -141,6 +149,16 @@ mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out
     if (!w->scratch) {
         st = MIG_ENOMEM;
         goto fail;
+    }
+    if (ctx->comm && ctx->comm->size > 1) {
+        size_t n = 0;
+        for (size_t i = 0; i < w->obs->n_vars; i++)
+            n += w->obs->vars[i].size;
+        w->reduce_buf = calloc(n ? n : 1, sizeof *w->reduce_buf);
+        if (!w->reduce_buf) {
+            st = MIG_ENOMEM;
+            goto fail;
+        }
     }
     *out = w;
     return MIG_OK;
@@ -164,6 +182,7 @@ void mig_world_destroy(mig_world **p)
     free(w->source_nat);
     free(w->spawn_daily);
     free(w->scratch);
+    free(w->reduce_buf);
     free(w);
     *p = NULL;
 }

@@ -52,6 +52,7 @@ typedef struct mig_world {
     int threads;
     size_t scratch_len;             /* int64 values per thread */
     int64_t *scratch;               /* owned [threads * scratch_len] */
+    int64_t *reduce_buf;            /* owned: all observations of a day, packed (MPI only) */
 } mig_world;
 
 /* lifecycle */
