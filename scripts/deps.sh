@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages migsim needs, only those missing.
 #   scripts/deps.sh build    compiler, CMake and the C libraries
-#   scripts/deps.sh test     the above plus Criterion, Python (h5py, xarray) and R (hdf5r)
+#   scripts/deps.sh test     the above plus Criterion, Python (h5py, xarray, pandas, matplotlib,
+#                            pytest, nbconvert + ipykernel) and R (hdf5r, testthat)
 #   scripts/deps.sh mpi      the above plus OpenMPI and parallel HDF5 (for -DMIGSIM_MPI=ON)
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config git
             libgsl-dev libhdf5-dev libcyaml-dev libyaml-dev librandom123-dev libcsv-dev)
 test_pkgs=(libcriterion-dev python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf
-           python3-netcdf4 r-base-core r-cran-hdf5r)
+           python3-netcdf4 r-base-core r-cran-hdf5r
+           python3-pandas python3-matplotlib python3-pytest python3-nbformat python3-nbclient
+           python3-ipykernel jupyter-nbconvert r-cran-testthat)
 
 mpi_pkgs=(openmpi-bin libopenmpi-dev libhdf5-openmpi-dev)
 

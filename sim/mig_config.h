@@ -36,6 +36,118 @@ typedef struct mig_output_cfg {
     uint32_t deflate;         /* gzip level 0..9 */
 } mig_output_cfg;
 
+/* ---- the corridor model's section (model `corridor`; see README "Corridor model") ---- */
+
+typedef struct mig_corridor_term_cfg {
+    char *indicator;          /* name of one of corridor.indicators */
+    double beta;              /* log-rate change per unit of the indicator */
+    double ref;               /* indicator value at which the term is 0; default 0 */
+} mig_corridor_term_cfg;
+
+typedef struct mig_corridor_hazard_cfg {
+    char *nationality;        /* one of the scenario's nationalities */
+    char **places;            /* origin places the departures are split over */
+    uint32_t n_places;
+    double *shares;           /* [n_shares] split of the departures (n_shares = 0: even) */
+    uint32_t n_shares;
+    double base_rate;         /* persons per day when every term is 0 */
+    char *from;               /* "YYYY-MM-DD" first day, or NULL (run start) */
+    char *to;                 /* "YYYY-MM-DD" last day, or NULL (run end) */
+    mig_corridor_term_cfg *terms;
+    uint32_t n_terms;
+} mig_corridor_hazard_cfg;
+
+typedef struct mig_corridor_indicator_cfg {
+    char *name;               /* unique name used by hazard terms */
+    char *file;               /* CSV month,value[,source,note], relative to the YAML file */
+} mig_corridor_indicator_cfg;
+
+typedef struct mig_corridor_forcing_cfg {
+    char *place;              /* where the observed persons enter the simulation */
+    char *nationality;
+    char *series;             /* series CSV start,end,total[,source,note] */
+    double scale;             /* multiplier on the totals; default 1 */
+} mig_corridor_forcing_cfg;
+
+typedef struct mig_corridor_outcome_cfg {
+    char *nationality;        /* a nationality, or "*" for every one not listed */
+    char *title42_from;       /* "YYYY-MM-DD" first day Title 42 applies to it, or NULL */
+    double title42_expel;     /* P(expelled to Mexico) at a sector while Title 42 applies */
+    double title42_remove;    /* P(removed to the origin) at a sector while Title 42 applies */
+    double remove;            /* P(removed to the origin) at a sector otherwise */
+    double retry_expelled;    /* P(an expelled person tries again from the border city) */
+    double retry_removed;     /* P(a removed person sets off again from the origin) */
+} mig_corridor_outcome_cfg;
+
+typedef struct mig_corridor_attraction_cfg {
+    char *place;
+    double value;             /* replaces the place's attractiveness in route weights, > 0 */
+} mig_corridor_attraction_cfg;
+
+typedef struct mig_corridor_appointment_cfg {
+    char *from;               /* "YYYY-MM-DD" first day of this daily quota */
+    double per_day;           /* CBP One appointments per day, >= 0 (persons) */
+} mig_corridor_appointment_cfg;
+
+typedef struct mig_corridor_cbp_one_cfg {
+    char **ports;             /* ports of entry (destination places) taking appointments */
+    uint32_t n_ports;
+    double wait_probability;  /* P(a person at such a port's border city waits for one) */
+    mig_corridor_appointment_cfg *appointments; /* quotas, in date order */
+    uint32_t n_appointments;
+} mig_corridor_cbp_one_cfg;
+
+typedef struct mig_corridor_cfg {
+    double scale;             /* agents per person for everything the model spawns; default 1 */
+    char *route_options;      /* CSV nationality,from,to,weight[,source,note], or NULL */
+    mig_corridor_attraction_cfg *attraction;
+    uint32_t n_attraction;
+    mig_corridor_indicator_cfg *indicators;
+    uint32_t n_indicators;
+    mig_corridor_hazard_cfg *hazards;
+    uint32_t n_hazards;
+    mig_corridor_forcing_cfg *forcing;
+    uint32_t n_forcing;
+    char *title42_end;        /* "YYYY-MM-DD" first day without Title 42; default 2023-05-11 */
+    mig_corridor_outcome_cfg *outcomes;
+    uint32_t n_outcomes;
+    mig_corridor_cbp_one_cfg *cbp_one; /* NULL: no appointments */
+
+    /* derived by mig_config_load (owned) */
+    char *route_options_path;
+    char **indicator_path;    /* [n_indicators] */
+    char **forcing_path;      /* [n_forcing] */
+    int32_t *hazard_from;     /* [n_hazards] day numbers, inclusive */
+    int32_t *hazard_to;       /* [n_hazards] */
+    int32_t title42_end_day;
+    int32_t *title42_from_day; /* [n_outcomes]; INT32_MIN when not given */
+    int32_t *appointment_day; /* [n_appointments of cbp_one] */
+} mig_corridor_cfg;
+
+/* A record of a calibration, written by `migsim calibrate` (not used by runs). */
+typedef struct mig_calibration_param_cfg {
+    char *key;                /* scenario key, e.g. corridor.hazards[0].base_rate */
+    double value;
+    char *method;             /* "simplex" or "level" */
+    double lo, hi;            /* search bounds (simplex) */
+} mig_calibration_param_cfg;
+
+typedef struct mig_calibration_cfg {
+    char *date;               /* when it was run, YYYY-MM-DD */
+    char *command;            /* the command line */
+    char *window;             /* observed window, e.g. 2020-10/2023-09 */
+    double scale;             /* corridor.scale used while fitting */
+    uint32_t evaluations;     /* model runs */
+    double seconds;           /* wall time */
+    double objective;         /* final objective value */
+    double mape;              /* monthly southwest-border encounter MAPE, fraction */
+    double citizenship_error; /* mean |FY error| of the top-10 citizenships, fraction */
+    double sector_error;      /* mean |FY share error| of the sectors, fraction (0.01 = 1 point) */
+    mig_calibration_param_cfg *parameters;
+    uint32_t n_parameters;
+    char *note;
+} mig_calibration_cfg;
+
 typedef struct mig_config {
     /* as written in YAML (libcyaml fills these) */
     char *name;
@@ -53,6 +165,8 @@ typedef struct mig_config {
     double speed[MIG_MODE_COUNT];  /* km per day, by mode, > 0 */
     uint64_t max_agents;      /* agent capacity; 0 = from the spawn schedule */
     mig_output_cfg output;
+    mig_corridor_cfg *corridor;       /* NULL when the scenario has no corridor section */
+    mig_calibration_cfg *calibration; /* NULL when not calibrated */
 
     /* derived by mig_config_load (owned) */
     char *path;               /* the YAML file as given */
