@@ -315,3 +315,40 @@ int mig_csv_col(const mig_csv *t, const char *name)
             return (int)j;
     return -1;
 }
+
+const char *mig_csv_quote(char q[MIG_CSV_QUOTE_MAX], const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = strlen(s), k = 0, cut = n;
+
+    if (n > MIG_CSV_QUOTE_CUT) {   /* cut at a UTF-8 character boundary */
+        cut = MIG_CSV_QUOTE_CUT;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    q[k++] = '"';
+    for (size_t i = 0; i < cut; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            q[k++] = '\\';
+            q[k++] = (char)c;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            q[k++] = '\\';
+            q[k++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+        } else if (c < 0x20 || c == 0x7F) {
+            q[k++] = '\\';
+            q[k++] = 'x';
+            q[k++] = hex[c >> 4];
+            q[k++] = hex[c & 15];
+        } else {
+            q[k++] = (char)c;
+        }
+    }
+    if (cut < n) {
+        memcpy(q + k, "...", 3);
+        k += 3;
+    }
+    q[k++] = '"';
+    q[k] = '\0';
+    return q;
+}

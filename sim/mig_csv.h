@@ -27,4 +27,11 @@ void mig_csv_destroy(mig_csv **p);
 /* Column index of a header name, or -1. */
 int mig_csv_col(const mig_csv *t, const char *name);
 
+/* Writes s in double quotes into q (MIG_CSV_QUOTE_MAX bytes) for error messages, escaping
+ * '"', '\\' and control bytes, and cuts values longer than MIG_CSV_QUOTE_CUT bytes (at a
+ * UTF-8 boundary) with "...", so that one bad cell cannot flood a message. Returns q. */
+#define MIG_CSV_QUOTE_CUT 100
+#define MIG_CSV_QUOTE_MAX (2 + 4 * MIG_CSV_QUOTE_CUT + 3 + 1)
+const char *mig_csv_quote(char q[MIG_CSV_QUOTE_MAX], const char *s);
+
 #endif

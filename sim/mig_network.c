@@ -32,46 +32,6 @@ typedef struct check {
     int col_of[MAX_COLS];   /* known column id -> header column, or -1 */
 } check;
 
-/* Writes s in double quotes into q, escaping '"', '\\' and control bytes, and cuts values
- * longer than QUOTE_CUT bytes with "..." so one bad cell cannot flood the message. */
-#define QUOTE_CUT 100
-#define QUOTE_MAX (2 + 4 * QUOTE_CUT + 3 + 1)
-static const char *quote(char q[QUOTE_MAX], const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t n = strlen(s), k = 0, cut = n;
-
-    if (n > QUOTE_CUT) {   /* cut at a UTF-8 character boundary */
-        cut = QUOTE_CUT;
-        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-            cut--;
-    }
-    q[k++] = '"';
-    for (size_t i = 0; i < cut; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            q[k++] = '\\';
-            q[k++] = (char)c;
-        } else if (c == '\n' || c == '\r' || c == '\t') {
-            q[k++] = '\\';
-            q[k++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-        } else if (c < 0x20 || c == 0x7F) {
-            q[k++] = '\\';
-            q[k++] = 'x';
-            q[k++] = hex[c >> 4];
-            q[k++] = hex[c & 15];
-        } else {
-            q[k++] = (char)c;
-        }
-    }
-    if (cut < n) {
-        memcpy(q + k, "...", 3);
-        k += 3;
-    }
-    q[k++] = '"';
-    q[k] = '\0';
-    return q;
-}
 
 /* "path:line:col: column: message" for the cell at (row, header column j). */
 static void cell_error(check *c, size_t row, int j, const char *fmt, ...)
@@ -94,7 +54,7 @@ static void cell_error(check *c, size_t row, int j, const char *fmt, ...)
 static void map_columns(check *c, const char *const *names, int n_names, int n_required)
 {
     const mig_csv *t = c->t;
-    char expected[256], q[QUOTE_MAX];
+    char expected[256], q[MIG_CSV_QUOTE_MAX];
     size_t k = 0;
 
     expected[0] = '\0';
@@ -111,11 +71,11 @@ static void map_columns(check *c, const char *const *names, int n_names, int n_r
             c->known_of[j] = -1;
         if (id < 0 || j >= 64) {
             mig_ctx_error(c->ctx, MIG_EDATA, "%s:1:%zu: unknown column %s (expected %s)", t->path,
-                          j + 1, quote(q, t->header[j]), expected);
+                          j + 1, mig_csv_quote(q, t->header[j]), expected);
             c->n_err++;
         } else if (c->col_of[id] >= 0) {
             mig_ctx_error(c->ctx, MIG_EDATA, "%s:1:%zu: repeated column %s (first in column %d)",
-                          t->path, j + 1, quote(q, t->header[j]), c->col_of[id] + 1);
+                          t->path, j + 1, mig_csv_quote(q, t->header[j]), c->col_of[id] + 1);
             c->n_err++;
         } else {
             c->col_of[id] = (int)j;
@@ -197,14 +157,6 @@ static int64_t index_find(const name_ref *idx, size_t n, const char *name)
 
 /* ---- places ---------------------------------------------------------------------------- */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 /* Checks the places table and fills the place arrays of net (valid only when no error was
  * reported). *idx_out: the names, sorted, first occurrence of each (owned by caller). */
@@ -214,7 +166,7 @@ static mig_status check_places(mig_network *net, check *c, name_ref **idx_out, s
     size_t n = t->n_rows, n_named = 0, m = 0;
     name_ref *refs = NULL;
     size_t *dup_line = NULL;
-    char q[QUOTE_MAX];
+    char q[MIG_CSV_QUOTE_MAX];
 
     *idx_out = NULL;
     *n_idx = 0;
@@ -272,13 +224,13 @@ static mig_status check_places(mig_network *net, check *c, name_ref **idx_out, s
                 if (!*v)
                     cell_error(c, r, jj, "empty place name");
                 else if (dup_line[r])
-                    cell_error(c, r, jj, "duplicate place %s (first on line %zu)", quote(q, v),
+                    cell_error(c, r, jj, "duplicate place %s (first on line %zu)", mig_csv_quote(q, v),
                                dup_line[r]);
-                if (!(net->place_name[r] = dup_str(v)))
+                if (!(net->place_name[r] = strdup(v)))
                     goto nomem;
                 break;
             case P_COUNTRY:
-                if (!(net->place_country[r] = dup_str(v)))
+                if (!(net->place_country[r] = strdup(v)))
                     goto nomem;
                 break;
             case P_KIND:
@@ -287,24 +239,24 @@ static mig_status check_places(mig_network *net, check *c, name_ref **idx_out, s
                 else
                     cell_error(c, r, jj,
                                "expected one of origin, town, camp, border, destination, got %s",
-                               quote(q, v));
+                               mig_csv_quote(q, v));
                 break;
             case P_LAT:
                 if (parse_number(v, &x) == 0 && x >= -90 && x <= 90)
                     net->place_lat[r] = x;
                 else
-                    cell_error(c, r, jj, "expected a latitude in [-90, 90], got %s", quote(q, v));
+                    cell_error(c, r, jj, "expected a latitude in [-90, 90], got %s", mig_csv_quote(q, v));
                 break;
             case P_LON:
                 if (parse_number(v, &x) == 0 && x >= -180 && x <= 180)
                     net->place_lon[r] = x;
                 else
                     cell_error(c, r, jj, "expected a longitude in [-180, 180], got %s",
-                               quote(q, v));
+                               mig_csv_quote(q, v));
                 break;
             case P_CAPACITY:
                 if (*v && parse_count(v, &net->place_capacity[r]) != 0)
-                    cell_error(c, r, jj, "expected a non-negative integer, got %s", quote(q, v));
+                    cell_error(c, r, jj, "expected a non-negative integer, got %s", mig_csv_quote(q, v));
                 break;
             case P_ATTRACT:
                 if (!*v)
@@ -312,7 +264,7 @@ static mig_status check_places(mig_network *net, check *c, name_ref **idx_out, s
                 if (parse_number(v, &x) == 0 && x > 0)
                     net->place_attract[r] = x;
                 else
-                    cell_error(c, r, jj, "expected a positive number, got %s", quote(q, v));
+                    cell_error(c, r, jj, "expected a positive number, got %s", mig_csv_quote(q, v));
                 break;
             default:   /* source, note, and columns already reported */
                 break;
@@ -420,7 +372,7 @@ static mig_status find_repeats(const mig_csv *t, link_row *rows, size_t n)
 static void report_link_row(check *c, size_t r, const link_row *L, int places_known)
 {
     const mig_csv *t = c->t;
-    char q[QUOTE_MAX], q2[QUOTE_MAX], pair[2 * QUOTE_CUT + 8];
+    char q[MIG_CSV_QUOTE_MAX], q2[MIG_CSV_QUOTE_MAX], pair[2 * MIG_CSV_QUOTE_CUT + 8];
     const char *from = cell(c, r, L_FROM);
 
     for (size_t j = 0; j < t->n_cols; j++) {
@@ -430,43 +382,43 @@ static void report_link_row(check *c, size_t r, const link_row *L, int places_kn
         switch (known(c, j)) {
         case L_FROM:
             if (places_known && L->from < 0)
-                cell_error(c, r, jj, "unknown place %s", quote(q, v));
+                cell_error(c, r, jj, "unknown place %s", mig_csv_quote(q, v));
             break;
         case L_TO:
             if (places_known && L->to < 0) {
-                cell_error(c, r, jj, "unknown place %s", quote(q, v));
+                cell_error(c, r, jj, "unknown place %s", mig_csv_quote(q, v));
             } else if (from && strcmp(from, v) == 0) {
-                cell_error(c, r, jj, "link from %s to itself", quote(q, v));
+                cell_error(c, r, jj, "link from %s to itself", mig_csv_quote(q, v));
             } else {
                 for (int d = 0; d < 2; d++) {
                     if (!L->dup_line[d])
                         continue;
                     snprintf(pair, sizeof pair, "%s->%s", d ? v : from, d ? from : v);
                     cell_error(c, r, jj, "duplicate link %s (mode %s, first on line %zu)",
-                               quote(q2, pair), mig_mode_names[L->mode], L->dup_line[d]);
+                               mig_csv_quote(q2, pair), mig_mode_names[L->mode], L->dup_line[d]);
                 }
             }
             break;
         case L_KM:
             if (!L->km_ok)
-                cell_error(c, r, jj, "expected a positive number, got %s", quote(q, v));
+                cell_error(c, r, jj, "expected a positive number, got %s", mig_csv_quote(q, v));
             break;
         case L_MODE:
             if (L->mode < 0)
                 cell_error(c, r, jj, "expected one of foot, boat, bus, rail, air, got %s",
-                           quote(q, v));
+                           mig_csv_quote(q, v));
             break;
         case L_TWO_WAY:
             if (L->two_way < 0)
-                cell_error(c, r, jj, "expected 0 or 1, got %s", quote(q, v));
+                cell_error(c, r, jj, "expected 0 or 1, got %s", mig_csv_quote(q, v));
             break;
         case L_COST:
             if (!L->cost_ok)
-                cell_error(c, r, jj, "expected a non-negative number, got %s", quote(q, v));
+                cell_error(c, r, jj, "expected a non-negative number, got %s", mig_csv_quote(q, v));
             break;
         case L_RISK:
             if (!L->risk_ok)
-                cell_error(c, r, jj, "expected a probability in [0, 1], got %s", quote(q, v));
+                cell_error(c, r, jj, "expected a probability in [0, 1], got %s", mig_csv_quote(q, v));
             break;
         default:
             break;

@@ -43,7 +43,8 @@ void mig_network_destroy(mig_network **p);
 /* Index of a place by name; returns -1 when absent. */
 int64_t mig_network_place(const mig_network *net, const char *name);
 /* 1 when some place of kind destination or camp can be reached from place p along
- * directed links (p itself counts), else 0. */
+ * directed links (p itself counts), 0 when none can, -1 when p is out of range or memory
+ * ran out. */
 int mig_network_reaches_destination(const mig_network *net, uint32_t p);
 
 #endif

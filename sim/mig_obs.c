@@ -6,14 +6,6 @@
 
 const char *const mig_dim_names[MIG_DIM_COUNT] = { "place", "link", "nationality" };
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 static void var_free(mig_var *v)
 {
@@ -78,9 +70,9 @@ mig_status mig_obs_add(mig_obs *obs, const char *name, const char *long_name,
     for (int d = 0; d < ndims; d++)
         v.dims[d] = dims[d];
     v.size = size;
-    v.name = dup_str(name);
-    v.long_name = dup_str(long_name);
-    v.units = dup_str(units);
+    v.name = strdup(name);
+    v.long_name = strdup(long_name);
+    v.units = strdup(units);
     /* calloc(0) may return NULL: keep at least one element so NULL always means failure */
     v.day = calloc(size ? size : 1, sizeof *v.day);
     if (!v.name || !v.long_name || !v.units || !v.day) {

@@ -21,7 +21,6 @@
  * HDF5 reports an error through a stack that the next API call clears, so the innermost
  * description is captured right where a call fails (catch) and reported after cleanup. */
 #ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L   /* also set by CMake for the whole build */
 #endif
 #include "mig_output.h"
 
@@ -117,14 +116,6 @@ static void close_id(hid_t *id, herr_t (*closer)(hid_t))
 /* ---------------------------------------------------------------------------------------
  * building blocks */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 /* A scalar fixed-length NUL-terminated UTF-8 string attribute. */
 static int put_attr(mig_output *o, hid_t loc, const char *name, const char *value)
@@ -396,7 +387,7 @@ static mig_status create_var(mig_output *o, const mig_output_layout *L, const mi
     char coords[512] = "";
     int has_place = 0, has_link = 0, bad = 1;
 
-    ov->name = dup_str(v->name);
+    ov->name = strdup(v->name);
     ov->size = v->size;
     ov->rank = 1 + v->ndims;
     ov->dims[0] = L->days;
@@ -529,7 +520,7 @@ mig_status mig_output_create(const mig_output_layout *layout, const mig_obs *obs
     o->file = -1;
     o->days = L->days;
     o->rows = L->chunk_days < L->days ? L->chunk_days : L->days;
-    o->path = dup_str(L->path);
+    o->path = strdup(L->path);
     n = snprintf(NULL, 0, "%s.tmp.%ld", L->path, (long)getpid());
     o->tmp = n > 0 ? malloc((size_t)n + 1) : NULL;
     if (o->tmp)
@@ -599,34 +590,39 @@ fail:
 }
 
 /* Writes the buffered days [buf_first, next_day) of every variable as one hyperslab. */
-static mig_status flush(mig_output *o, mig_ctx *ctx)
+/* Writes (write = 1) or reads rows [t0, t0 + n) of v from or to buf. Returns 1 on an
+ * HDF5 failure (recorded in o->h5err), else 0. */
+static int rows_io(mig_output *o, out_var *v, uint32_t t0, uint32_t n, int32_t *buf, int write)
 {
     hsize_t start[RANK_MAX] = { 0 }, count[RANK_MAX];
+    hid_t fspace = -1, mspace = -1;
+    int bad = 0;
+
+    start[0] = t0;
+    count[0] = n;
+    for (int d = 1; d < v->rank; d++)
+        count[d] = v->dims[d];
+    if (failed(o, fspace = H5Dget_space(v->dset), "H5Dget_space failed") ||
+        failed(o, H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL),
+               "H5Sselect_hyperslab failed") ||
+        failed(o, mspace = H5Screate_simple(v->rank, count, NULL), "H5Screate_simple failed") ||
+        (write ? failed(o, H5Dwrite(v->dset, H5T_NATIVE_INT32, mspace, fspace, H5P_DEFAULT, buf), "H5Dwrite failed")
+               : failed(o, H5Dread(v->dset, H5T_NATIVE_INT32, mspace, fspace, H5P_DEFAULT, buf), "H5Dread failed")))
+        bad = 1;
+    close_id(&mspace, H5Sclose);
+    close_id(&fspace, H5Sclose);
+    return bad;
+}
+
+static mig_status flush(mig_output *o, mig_ctx *ctx)
+{
     uint32_t n = o->next_day - o->buf_first;
 
     if (n == 0)
         return MIG_OK;
     for (size_t i = 0; i < o->n_vars; i++) {
         out_var *v = &o->vars[i];
-        hid_t fspace = -1, mspace = -1;
-        int bad = 0;
-
-        if (v->size == 0)
-            continue;
-        start[0] = o->buf_first;
-        count[0] = n;
-        for (int d = 1; d < v->rank; d++)
-            count[d] = v->dims[d];
-        if (failed(o, fspace = H5Dget_space(v->dset), "H5Dget_space failed") ||
-            failed(o, H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL),
-                   "H5Sselect_hyperslab failed") ||
-            failed(o, mspace = H5Screate_simple(v->rank, count, NULL), "H5Screate_simple failed") ||
-            failed(o, H5Dwrite(v->dset, H5T_NATIVE_INT32, mspace, fspace, H5P_DEFAULT, v->buf),
-                   "H5Dwrite failed"))
-            bad = 1;
-        close_id(&mspace, H5Sclose);
-        close_id(&fspace, H5Sclose);
-        if (bad) {
+        if (v->size && rows_io(o, v, o->buf_first, n, v->buf, 1)) {
             o->broken = 1;
             return report_h5(o, ctx);
         }
@@ -694,26 +690,8 @@ mig_status mig_output_read_rows(mig_output *o, size_t var, uint32_t t0, uint32_t
         return MIG_OK;
     /* rows before buf_first are in the file, the rest in the buffer */
     n_file = t0 < o->buf_first ? (t0 + n < o->buf_first ? n : o->buf_first - t0) : 0;
-    if (n_file) {
-        hsize_t start[RANK_MAX] = { 0 }, count[RANK_MAX];
-        hid_t fspace = -1, mspace = -1;
-        int bad = 0;
-        start[0] = t0;
-        count[0] = n_file;
-        for (int d = 1; d < v->rank; d++)
-            count[d] = v->dims[d];
-        if (failed(o, fspace = H5Dget_space(v->dset), "H5Dget_space failed") ||
-            failed(o, H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL),
-                   "H5Sselect_hyperslab failed") ||
-            failed(o, mspace = H5Screate_simple(v->rank, count, NULL), "H5Screate_simple failed") ||
-            failed(o, H5Dread(v->dset, H5T_NATIVE_INT32, mspace, fspace, H5P_DEFAULT, dst),
-                   "H5Dread failed"))
-            bad = 1;
-        close_id(&mspace, H5Sclose);
-        close_id(&fspace, H5Sclose);
-        if (bad)
-            return report_h5(o, ctx);
-    }
+    if (n_file && rows_io(o, v, t0, n_file, dst, 0))
+        return report_h5(o, ctx);
     if (n > n_file)
         memcpy(dst + (size_t)n_file * v->size, v->buf + (size_t)(t0 + n_file - o->buf_first) * v->size,
                (size_t)(n - n_file) * v->size * sizeof *dst);

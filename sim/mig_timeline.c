@@ -54,46 +54,6 @@ enum { S_START, S_END, S_TOTAL, S_SOURCE, S_NOTE, S_NCOL };
 static const char *const series_cols[S_NCOL] = { "start", "end", "total", "source", "note" };
 #define S_EXPECTED "start, end, total, source, note"
 
-/* Writes s in double quotes into q, escaping '"', '\\' and control bytes, and cuts values
- * longer than QUOTE_CUT bytes with "..." (as mig_network.c does). */
-#define QUOTE_CUT 100
-#define QUOTE_MAX (2 + 4 * QUOTE_CUT + 3 + 1)
-static const char *quote(char q[QUOTE_MAX], const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t n = strlen(s), k = 0, cut = n;
-
-    if (n > QUOTE_CUT) {
-        cut = QUOTE_CUT;
-        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-            cut--;
-    }
-    q[k++] = '"';
-    for (size_t i = 0; i < cut; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            q[k++] = '\\';
-            q[k++] = (char)c;
-        } else if (c == '\n' || c == '\r' || c == '\t') {
-            q[k++] = '\\';
-            q[k++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-        } else if (c < 0x20 || c == 0x7F) {
-            q[k++] = '\\';
-            q[k++] = 'x';
-            q[k++] = hex[c >> 4];
-            q[k++] = hex[c & 15];
-        } else {
-            q[k++] = (char)c;
-        }
-    }
-    if (cut < n) {
-        memcpy(q + k, "...", 3);
-        k += 3;
-    }
-    q[k++] = '"';
-    q[k] = '\0';
-    return q;
-}
 
 /* "path:line:col: column: message" for the cell at (row, header column j). */
 static void cell_error(const mig_csv *t, mig_ctx *ctx, size_t row, int j, const char *fmt, ...)
@@ -114,7 +74,7 @@ static void cell_error(const mig_csv *t, mig_ctx *ctx, size_t row, int j, const 
  * unknown, repeated and missing columns and returns how many. */
 static size_t map_columns(const mig_csv *t, mig_ctx *ctx, int col_of[S_NCOL])
 {
-    char q[QUOTE_MAX];
+    char q[MIG_CSV_QUOTE_MAX];
     size_t n_err = 0;
 
     for (int i = 0; i < S_NCOL; i++)
@@ -126,11 +86,11 @@ static size_t map_columns(const mig_csv *t, mig_ctx *ctx, int col_of[S_NCOL])
                 id = i;
         if (id < 0) {
             mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: unknown column %s (expected " S_EXPECTED ")",
-                          t->path, j + 1, quote(q, t->header[j]));
+                          t->path, j + 1, mig_csv_quote(q, t->header[j]));
             n_err++;
         } else if (col_of[id] >= 0) {
             mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: repeated column %s (first in column %d)",
-                          t->path, j + 1, quote(q, t->header[j]), col_of[id] + 1);
+                          t->path, j + 1, mig_csv_quote(q, t->header[j]), col_of[id] + 1);
             n_err++;
         } else {
             col_of[id] = (int)j;
@@ -156,7 +116,7 @@ typedef struct period {
 static size_t check_row(const mig_csv *t, mig_ctx *ctx, const int col_of[S_NCOL], size_t r,
                         double scale, period *P)
 {
-    char q[QUOTE_MAX];
+    char q[MIG_CSV_QUOTE_MAX];
     size_t n_err = 0;
     const char *v;
 
@@ -173,16 +133,16 @@ static size_t check_row(const mig_csv *t, mig_ctx *ctx, const int col_of[S_NCOL]
         int jj = (int)j;
         v = t->cells[r][j];
         if (jj == col_of[S_START] && !P->start_ok) {
-            cell_error(t, ctx, r, jj, "expected a date YYYY-MM-DD, got %s", quote(q, v));
+            cell_error(t, ctx, r, jj, "expected a date YYYY-MM-DD, got %s", mig_csv_quote(q, v));
             n_err++;
         } else if (jj == col_of[S_END] && !P->end_ok) {
-            cell_error(t, ctx, r, jj, "expected a date YYYY-MM-DD, got %s", quote(q, v));
+            cell_error(t, ctx, r, jj, "expected a date YYYY-MM-DD, got %s", mig_csv_quote(q, v));
             n_err++;
         } else if (jj == col_of[S_END] && P->start_ok && P->end < P->start) {
             cell_error(t, ctx, r, jj, "ends before start (%s)", t->cells[r][col_of[S_START]]);
             n_err++;
         } else if (jj == col_of[S_TOTAL] && !P->total_ok) {
-            cell_error(t, ctx, r, jj, "expected a non-negative number, got %s", quote(q, v));
+            cell_error(t, ctx, r, jj, "expected a non-negative number, got %s", mig_csv_quote(q, v));
             n_err++;
         }
     }

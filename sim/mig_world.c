@@ -39,7 +39,10 @@ static mig_status build_sources(mig_world *w, mig_ctx *ctx)
                                mig_config_where(cfg, field), field, src->place);
             continue;
         }
-        if (!mig_network_reaches_destination(w->net, (uint32_t)p)) {
+        int reach = mig_network_reaches_destination(w->net, (uint32_t)p);
+        if (reach < 0)
+            return mig_ctx_error(ctx, MIG_ENOMEM, "out of memory checking the graph");
+        if (!reach) {
             st = mig_ctx_error(ctx, MIG_EDATA,
                                "%s: %s: no destination or camp can be reached from \"%s\"",
                                mig_config_where(cfg, field), field, src->place);

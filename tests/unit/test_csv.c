@@ -1,6 +1,5 @@
 /* test_csv.c: mig_csv_read on small tables written to temporary files: quoting, the '#'
  * header, comment and blank rows, line numbers, padding, and every error's exact text. */
-#define _POSIX_C_SOURCE 200809L   /* mkstemp */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>

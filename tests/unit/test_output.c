@@ -6,7 +6,6 @@
  *   /usr/bin/python3 scripts/check_output.py /tmp/h2/t.h5 --engine netcdf4 --expect ...
  * (the sums to expect are printed by that test). */
 #ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L   /* also set by CMake for the whole build */
 #endif
 #include <criterion/criterion.h>
 
