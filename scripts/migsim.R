@@ -119,7 +119,8 @@ migsim_open <- function(path) {
 }
 
 print.migsim_run <- function(x, ...) {
-  cat(sprintf("migsim run %s (%s, seed %s)\n  %d days, %s to %s\n  %d places, %d links, nationalities: %s\n  variables: %s\n",
+  cat(sprintf(paste0("migsim run %s (%s, seed %s)\n  %d days, %s to %s\n",
+                     "  %d places, %d links, nationalities: %s\n  variables: %s\n"),
               x$path, x$title, if (is.null(x$provenance$seed)) "?" else x$provenance$seed,
               length(x$date), format(min(x$date)), format(max(x$date)),
               length(x$place), length(x$link), paste(x$nationality, collapse = ", "),

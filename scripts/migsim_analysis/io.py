@@ -105,19 +105,24 @@ def load_observed_monthly(csv_path, column, month_column="calendar_month", key_c
     labels as monthly() and encounters_table() use, so the two line up. Rows without a
     month (the fiscal-year totals, month_abbv FY_TOTAL) are left out.
 
-    Examples (paths relative to the repository root):
-      load_observed_monthly("configs/corridor/data/cbp_swb_encounters_monthly_fy2021_fy2023.csv",
-                            "usbp_encounters_swb")          # USBP total, south-west border
-      load_observed_monthly("configs/corridor/data/cbp_swb_encounters_monthly_by_citizenship_fy2021_fy2023.csv",
-                            ["VENEZUELA", "HONDURAS"])      # USBP + OFO by citizenship
-      load_observed_monthly("configs/corridor/data/usbp_swb_encounters_monthly_by_sector_fy2021_fy2023.csv",
-                            "El Paso")                      # USBP by sector
+    Examples, from the repository root:
+      data = "configs/corridor/data/"
+      # USBP total, south-west border
+      load_observed_monthly(data + "cbp_swb_encounters_monthly_fy2021_fy2023.csv",
+                            "usbp_encounters_swb")
+      # USBP + OFO by citizenship
+      load_observed_monthly(
+          data + "cbp_swb_encounters_monthly_by_citizenship_fy2021_fy2023.csv",
+          ["VENEZUELA", "HONDURAS"])
+      # USBP by sector
+      load_observed_monthly(data + "usbp_swb_encounters_monthly_by_sector_fy2021_fy2023.csv",
+                            "El Paso")
 
     Long tables (one row per month and key) are pivoted first: give key_column and
     value_column, and `column` names a key, e.g.
-      load_observed_monthly("configs/corridor/data/usbp_swb_encounters_monthly_by_citizenship_ohss_fy2021_fy2023.csv",
-                            "Venezuela", key_column="citizenship",
-                            value_column="usbp_swb_encounters_rounded10")
+      load_observed_monthly(
+          data + "usbp_swb_encounters_monthly_by_citizenship_ohss_fy2021_fy2023.csv",
+          "Venezuela", key_column="citizenship", value_column="usbp_swb_encounters_rounded10")
     """
     table = pd.read_csv(csv_path, dtype={month_column: str})
     if (key_column is None) != (value_column is None):

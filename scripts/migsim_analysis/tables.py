@@ -97,8 +97,9 @@ def monthly(ds: xr.Dataset, variable="encounters", by=None, freq="MS", complete=
     variable: "encounters" (see encounters()) or any data variable with a time dimension.
     by:       None -> a Series indexed by month; a dimension name ("nationality",
               "place", "link") -> a DataFrame with one column per label.
-    freq:     pandas offset alias with period-start labels: "MS" (month, default), "QS",
-              "AS", "W-MON", "D"... The index is named "month" for "MS", else "period".
+    freq:     pandas offset alias: "MS" (months labelled by their first day, the
+              default), "QS", "AS", "W-MON"...; the index is named "month" for "MS",
+              else "period". None: one row per day (index "date").
     complete: True drops the partial periods at either end of the run.
     how:      "sum" or "mean" over the days of the period. Default: "sum" for daily flows
               (units "persons day-1": encounters, arrivals, spawned, flow) and "mean" for
@@ -116,8 +117,11 @@ def monthly(ds: xr.Dataset, variable="encounters", by=None, freq="MS", complete=
     da = da.reset_coords(drop=True).astype("int64")
     if others:
         da = da.sum(others)
-    out = getattr(da.resample(time=freq), how)()
-    if complete:
+    if freq is None:            # one row per day, nothing to aggregate over time
+        out = da
+    else:
+        out = getattr(da.resample(time=freq), how)()
+    if complete and freq is not None:
         keep = complete_periods(ds, freq)
         out = out.sel(time=out["time"].isin(keep.values))
     name = _period_name(freq)

@@ -10,7 +10,8 @@ from migsim_analysis import (load_observed_monthly, plot_corridor_map, plot_diff
 from conftest import REPO
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-CITIZENSHIP = REPO / "configs/corridor/data/cbp_swb_encounters_monthly_by_citizenship_fy2021_fy2023.csv"
+CITIZENSHIP = (REPO / "configs/corridor/data"
+               / "cbp_swb_encounters_monthly_by_citizenship_fy2021_fy2023.csv")
 
 
 def check_png(path, min_bytes=15_000):

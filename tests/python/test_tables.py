@@ -213,7 +213,8 @@ def test_monthly_sums_flows_and_averages_stocks(ds, raw):
 
 def test_complete_periods_drops_partial_months():
     time = pd.date_range("2023-01-10", "2023-04-30", freq="D")
-    toy = xr.Dataset({"x": ("time", np.ones(len(time), dtype=np.int32), {"units": "persons day-1"})},
+    ones = np.ones(len(time), dtype=np.int32)
+    toy = xr.Dataset({"x": ("time", ones, {"units": "persons day-1"})},
                      coords={"time": time})
     assert list(complete_periods(toy)) == [pd.Timestamp("2023-02-01"), pd.Timestamp("2023-03-01"),
                                            pd.Timestamp("2023-04-01")]
