@@ -76,13 +76,13 @@ void mig_agents_spawn(mig_agents *a, size_t count, uint32_t place, uint16_t nat,
     size_t s = a->n;
     *first = s;
     if (a->nranks > 1) {
-        /* keep only this rank's ids; the count of the rest is implied */
+        /* keep only this rank's ids (id % nranks == rank), stepping straight to them */
         size_t kept = 0;
-        for (size_t i = 0; i < count; i++) {
-            uint32_t id = a->next_id++;
-            if (id % a->nranks != a->rank)
-                continue;
-            a->id[s + kept] = id;
+        uint64_t end = (uint64_t)a->next_id + count;
+        uint64_t id = a->next_id + (a->rank + a->nranks - a->next_id % a->nranks) % a->nranks;
+        a->next_id = (uint32_t)end;
+        for (; id < end; id += a->nranks) {
+            a->id[s + kept] = (uint32_t)id;
             a->loc[s + kept] = place;
             a->progress[s + kept] = 0.0f;
             a->group[s + kept] = MIG_NO_GROUP;

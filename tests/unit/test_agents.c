@@ -50,3 +50,29 @@ Test(agents, spawn_reserve_and_compact_keep_order)
     cr_assert_null(a);
     mig_agents_destroy(&a);
 }
+
+/* With MPI ranks a store keeps the ids with id % nranks == rank; every rank advances next_id
+ * by the whole count, so ids (and random draws) are those of a single process. */
+Test(agents, ranks_keep_their_ids)
+{
+    mig_agents *a = NULL;
+    size_t first;
+    cr_assert_eq(mig_agents_create(16, &a), MIG_OK);
+    a->nranks = 3;
+    a->rank = 1;
+    a->next_id = 5;
+    mig_agents_spawn(a, 10, 4, 0, 0, &first);
+    cr_assert_eq(first, 0);
+    cr_assert_eq(a->n, 3);
+    cr_assert_eq(a->id[0], 7);
+    cr_assert_eq(a->id[1], 10);
+    cr_assert_eq(a->id[2], 13);
+    cr_assert_eq(a->next_id, 15);
+    a->rank = 2;
+    mig_agents_spawn(a, 1, 4, 0, 0, &first); /* id 15: rank 0's */
+    cr_assert_eq(a->n, 3);
+    mig_agents_spawn(a, 2, 4, 0, 0, &first); /* ids 16, 17: 17 is rank 2's */
+    cr_assert_eq(a->n, 4);
+    cr_assert_eq(a->id[3], 17);
+    mig_agents_destroy(&a);
+}
