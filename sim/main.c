@@ -16,6 +16,7 @@
 #include "mig_output.h"
 #include "mig_run.h"
 #include "mig_signal.h"
+#include "mig_sweep.h"
 #include "mig_version.h"
 #include "mig_world.h"
 
@@ -27,7 +28,8 @@ static void usage(FILE *f)
             "\n"
             "Usage:\n"
             "  migsim run SCENARIO.yaml -o OUTPUT.h5 [options]   run a scenario, write HDF5\n"
-            "  migsim check SCENARIO.yaml [--set KEY=VALUE]...   validate only, report every problem\n",
+            "  migsim check SCENARIO.yaml [--set KEY=VALUE]...   validate only, report every problem\n"
+            "  migsim run --manifest MANIFEST.csv [--task N]     run row N of a sweep (see sweep below)\n",
             MIG_VERSION);
     for (const mig_cmd *c = mig_cmds; c->name; c++)
         fprintf(f, "%s\n", c->usage);
@@ -49,6 +51,9 @@ static void usage(FILE *f)
             "      --restart FILE     resume from a checkpoint (same scenario and --set options);\n"
             "                         the output equals an uninterrupted run's. On SIGTERM or\n"
             "                         SIGUSR1 a run finishes the day, checkpoints and exits 75.\n"
+            "      --manifest FILE    take the scenario, output, seed and --set values from row N of\n"
+            "      --task N           a manifest written by `migsim sweep` (run only; N defaults to\n"
+            "                         $SLURM_ARRAY_TASK_ID; more --set options apply after the row's)\n"
             "  -q, --quiet            no progress or log lines (errors are still printed)\n"
             "  -v, --verbose          more log lines\n"
             "  -h, --help             this help\n"
@@ -118,6 +123,7 @@ int main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },          { "version", no_argument, NULL, 'V' },
         { "checkpoint", required_argument, NULL, 'C' }, { "checkpoint-every", required_argument, NULL, 'E' },
         { "restart", required_argument, NULL, 'R' }, { "stop-after", required_argument, NULL, 'A' },
+        { "manifest", required_argument, NULL, 'M' }, { "task", required_argument, NULL, 'K' },
         { NULL, 0, NULL, 0 }
     };
     const char *cmd = NULL, *scenario = NULL, *output = NULL;
@@ -125,6 +131,8 @@ int main(int argc, char **argv)
     size_t n_over = 0, cmdlen = 1;
     long threads = 0, every = 0, stop_after = 0;
     const char *checkpoint = NULL, *restart = NULL;
+    const char *manifest = NULL, *task = NULL;   /* run --manifest M --task N */
+    mig_sweep_row *row = NULL;
     int quiet = 0, verbose = 0, opt, rc;
     mig_ctx *ctx = NULL;
     mig_config *cfg = NULL;
@@ -205,6 +213,12 @@ int main(int argc, char **argv)
                 goto out;
             }
             break;
+        case 'M':
+            manifest = optarg;
+            break;
+        case 'K':
+            task = optarg;
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -234,6 +248,33 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") && strcmp(cmd, "check")) {
         rc = usage_error("unknown command \"%s\" (expected run or check)", cmd);
         goto out;
+    }
+    if (manifest || task) {
+        /* run --manifest M [--task N]: scenario, output, seed and overrides from row N */
+        mig_ctx *mctx = NULL;
+        char **all;
+        if (!manifest || strcmp(cmd, "run") || scenario || output || seed_override) {
+            rc = usage_error("%s", !manifest ? "--task needs --manifest MANIFEST.csv"
+                                             : "--manifest takes the place of SCENARIO.yaml, -o and --seed (run only)");
+            goto out;
+        }
+        st = mig_ctx_create(&mctx);
+        if (st == MIG_OK)
+            st = mig_sweep_task(manifest, task, mctx, &row);
+        rc = st == MIG_OK ? 0 : mctx ? fail(mctx, st) : mig_status_exit_code(st);
+        mig_ctx_destroy(&mctx);
+        all = rc ? NULL : calloc(n_over + row->n_set + 1, sizeof *all);
+        if (!rc && !all)
+            rc = mig_status_exit_code(MIG_ENOMEM);
+        if (rc)
+            goto out;
+        memcpy(all, row->set, row->n_set * sizeof *all);
+        memcpy(all + row->n_set, overrides, n_over * sizeof *all);
+        free(overrides);
+        overrides = all;
+        n_over += row->n_set;
+        scenario = row->scenario;
+        output = row->output;
     }
     if (!scenario) {
         rc = usage_error("%s: missing the scenario file", cmd);
@@ -307,6 +348,7 @@ out:
     mig_comm_finalize(&comm);
     mig_config_destroy(&cfg);
     mig_ctx_destroy(&ctx);
+    mig_sweep_row_destroy(&row);
     free(seed_override);
     free(overrides);
     free(cmdline);

@@ -9,7 +9,7 @@
 #include "mig_ctx.h"
 
 #define MIG_SWEEP_MAX_SOBOL_DIMS 40        /* GSL's gsl_qrng_sobol supports 1..40 */
-#define MIG_SWEEP_MAX_RUNS 10000000u       /* rows of one manifest */
+#define MIG_SWEEP_MAX_RUNS 1000000u        /* rows of one manifest */
 
 typedef enum mig_sweep_design { MIG_SWEEP_GRID, MIG_SWEEP_SOBOL } mig_sweep_design;
 

@@ -1,0 +1,130 @@
+/* mig_cmd_summarize.c: `migsim summarize RUN.h5... -o ENSEMBLE.h5 [--quantiles Q,...]`:
+ * mean, standard deviation and quantiles across runs, for every variable over time. */
+#include <getopt.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mig_ctx.h"
+#include "mig_summarize.h"
+
+int mig_cmd_summarize_main(int argc, char **argv);
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "migsim: summarize: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'migsim --help'.\n");
+    return mig_status_exit_code(MIG_EUSAGE);
+}
+
+static int fail(mig_ctx *ctx, mig_status st)
+{
+    for (size_t i = 0; i < mig_ctx_n_errors(ctx); i++)
+        fprintf(stderr, "migsim: %s\n", mig_ctx_error_at(ctx, i));
+    if (mig_ctx_n_errors(ctx) == 0)
+        fprintf(stderr, "migsim: %s\n", mig_status_str(st));
+    return mig_status_exit_code(st);
+}
+
+int mig_cmd_summarize_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { "quantiles", required_argument, NULL, 'Q' },
+        { "threads", required_argument, NULL, 't' },
+        { "quiet", no_argument, NULL, 'q' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *output = NULL, *qtext = "0.05,0.5,0.95";
+    const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
+    double q[MIG_SUMMARIZE_MAX_QUANTILES];
+    size_t n_in = 0, nq = 0, cmdlen = 8;
+    char *cmdline = NULL, *end;
+    long threads = 0;
+    int quiet = 0, opt, rc;
+    mig_ctx *ctx = NULL;
+    mig_summarize_stats stats;
+    mig_status st;
+
+    if (!inputs)
+        return mig_status_exit_code(MIG_ENOMEM);
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "+o:t:q", longopts, NULL)) != -1 || optind < argc) {
+        if (opt == -1) {
+            inputs[n_in++] = argv[optind++];
+            continue;
+        }
+        switch (opt) {
+        case 'o':
+            output = optarg;
+            break;
+        case 'Q':
+            qtext = optarg;
+            break;
+        case 't':
+            threads = strtol(optarg, &end, 10);
+            if (end == optarg || *end || threads < 1 || threads > 4096) {
+                rc = usage_error("--threads: expected a positive integer, got \"%s\"", optarg);
+                goto out;
+            }
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        default:
+            rc = usage_error("unknown or incomplete option \"%s\"", argv[optind - 1]);
+            goto out;
+        }
+    }
+    if (n_in == 0) {
+        rc = usage_error("%s", "missing the run files to summarize (RUN.h5...)");
+        goto out;
+    }
+    if (!output) {
+        rc = usage_error("%s", "missing -o ENSEMBLE.h5");
+        goto out;
+    }
+    if ((st = mig_ctx_create(&ctx)) != MIG_OK) {
+        rc = mig_status_exit_code(st);
+        goto out;
+    }
+    ctx->threads = threads > 0 ? (int)threads : omp_get_max_threads();
+    if ((st = mig_summarize_parse_quantiles(qtext, q, &nq, ctx)) != MIG_OK) {
+        fprintf(stderr, "migsim: summarize: %s\nTry 'migsim --help'.\n", mig_ctx_error_at(ctx, 0));
+        rc = mig_status_exit_code(st);
+        goto out;
+    }
+    for (int i = 0; i < argc; i++)
+        cmdlen += strlen(argv[i]) + 8;
+    cmdline = calloc(cmdlen, 1);
+    if (!cmdline) {
+        rc = mig_status_exit_code(MIG_ENOMEM);
+        goto out;
+    }
+    {
+        size_t len = (size_t)snprintf(cmdline, cmdlen, "migsim");
+        for (int i = 0; i < argc && len < cmdlen; i++)
+            len += (size_t)snprintf(cmdline + len, cmdlen - len, " %s", argv[i]);
+    }
+    {
+        mig_summarize_opts o = { q, nq, cmdline, 0 };
+        st = mig_summarize(inputs, n_in, output, &o, ctx, &stats);
+    }
+    if (st != MIG_OK) {
+        rc = fail(ctx, st);
+        goto out;
+    }
+    if (!quiet)
+        mig_log(ctx, MIG_LOG_INFO, "wrote %s: %zu variables over %zu run%s (mean, sd, quantiles %s), %zu "
+                "coordinates copied", output, stats.n_vars, stats.n_inputs, stats.n_inputs == 1 ? "" : "s", qtext,
+                stats.n_copied);
+    rc = 0;
+out:
+    mig_ctx_destroy(&ctx);
+    free(cmdline);
+    free(inputs);
+    return rc;
+}

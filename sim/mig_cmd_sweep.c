@@ -1,0 +1,91 @@
+/* mig_cmd_sweep.c: `migsim sweep SPEC.yaml -o MANIFEST.csv`: expands a sweep spec into a
+ * manifest with one row per run, for `migsim run --manifest MANIFEST.csv --task N`. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mig_ctx.h"
+#include "mig_sweep.h"
+
+int mig_cmd_sweep_main(int argc, char **argv);
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "migsim: sweep: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'migsim --help'.\n");
+    return mig_status_exit_code(MIG_EUSAGE);
+}
+
+static int fail(mig_ctx *ctx, mig_status st)
+{
+    for (size_t i = 0; i < mig_ctx_n_errors(ctx); i++)
+        fprintf(stderr, "migsim: %s\n", mig_ctx_error_at(ctx, i));
+    if (mig_ctx_n_errors(ctx) == 0)
+        fprintf(stderr, "migsim: %s\n", mig_status_str(st));
+    else if (mig_ctx_n_errors(ctx) > 1)
+        fprintf(stderr, "migsim: %zu problems\n", mig_ctx_n_errors(ctx));
+    return mig_status_exit_code(st);
+}
+
+int mig_cmd_sweep_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { "quiet", no_argument, NULL, 'q' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *spec = NULL, *manifest = NULL;
+    int quiet = 0, opt, rc;
+    mig_ctx *ctx = NULL;
+    mig_sweep *s = NULL;
+    mig_status st;
+
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "+o:q", longopts, NULL)) != -1 || optind < argc) {
+        if (opt == -1) {
+            if (spec)
+                return usage_error("unexpected argument \"%s\"", argv[optind]);
+            spec = argv[optind++];
+            continue;
+        }
+        switch (opt) {
+        case 'o':
+            manifest = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        default:
+            return usage_error("unknown or incomplete option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (!spec)
+        return usage_error("%s", "missing the sweep spec (SPEC.yaml)");
+    if (!manifest)
+        return usage_error("%s", "missing -o MANIFEST.csv");
+    if ((st = mig_ctx_create(&ctx)) != MIG_OK)
+        return mig_status_exit_code(st);
+    st = mig_sweep_load(spec, ctx, &s);
+    if (st == MIG_OK)
+        st = mig_sweep_write_manifest(s, manifest, ctx);
+    if (st != MIG_OK) {
+        rc = fail(ctx, st);
+    } else {
+        uint64_t runs = mig_sweep_runs(s);
+        if (!quiet)
+            printf("%s: %" PRIu64 " run%s (%zu point%s x %" PRIu32 " replicate%s), tasks 0..%" PRIu64
+                   ", outputs in %s/\n"
+                   "run one:   migsim run --manifest %s --task N\n"
+                   "submit:    sbatch --array=0-%" PRIu64 " scripts/slurm/array.sbatch %s\n",
+                   manifest, runs, runs == 1 ? "" : "s", s->n_points, s->n_points == 1 ? "" : "s",
+                   s->replicates, s->replicates == 1 ? "" : "s", runs - 1, s->output_dir, manifest,
+                   runs - 1, manifest);
+        rc = 0;
+    }
+    mig_sweep_destroy(&s);
+    mig_ctx_destroy(&ctx);
+    return rc;
+}

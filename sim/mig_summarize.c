@@ -1,0 +1,1261 @@
+/* mig_summarize.c: ensemble statistics across run files.
+ *
+ * The root datasets of the first input are sorted into three roles:
+ *   dimension scales (H5DSis_scale): time, place, link, nationality   copied
+ *   data variables: numeric, axis 0 attached to the scale "time"       summarized
+ *   everything else (auxiliary coordinates place_*, link_*)            copied
+ * Every other input must have the same datasets, shapes, types and dimensions, and the same
+ * contents in every copied dataset (labels, coordinates, the time axis and its units);
+ * otherwise the file that differs is named. Groups (such as /provenance) are not compared.
+ *
+ * For each data variable V the output holds V_mean, V_sd (sample standard deviation, n - 1
+ * in the denominator; 0 when there is one input) and V_q<NN> for each chosen quantile
+ * (GSL's gsl_stats_quantile_from_sorted_data: linear interpolation between order statistics,
+ * numpy's default), float64, chunked along time with shuffle + deflate. Variables are read
+ * one at a time, a block of time rows from every input at once (at most BLOCK_BYTES), so
+ * memory does not grow with the length of the runs.
+ *
+ * HDF5 reports errors through a stack that the next call clears, so the innermost
+ * description is caught where a call fails (as in mig_output.c). */
+#include "mig_summarize.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include "mig_version.h"
+
+#define MAX_RANK 8
+#define BLOCK_BYTES ((size_t)256 << 20)    /* default input values held at once, all inputs */
+#define CHUNK_BYTES ((size_t)4 << 20)      /* largest output chunk */
+
+typedef enum role { ROLE_SCALE, ROLE_AUX, ROLE_DATA } role;
+
+typedef struct dinfo {
+    char *name;                  /* owned */
+    role role;
+    int rank;
+    hsize_t dims[MAX_RANK];
+    char *dim[MAX_RANK];         /* owned: name of the scale on each axis, or NULL */
+    H5T_class_t cls;
+    hsize_t chunk0;              /* chunk length along axis 0, 0 when not chunked */
+} dinfo;
+
+typedef struct layout {
+    size_t n, cap;
+    dinfo *d;                    /* owned [n], in creation order */
+} layout;
+
+typedef struct summ {
+    const char *out_path;
+    char *tmp;                   /* owned "<out>.tmp.<pid>" */
+    int tmp_made;
+    const char *const *in_path;
+    size_t n_in;
+    hid_t *in;                   /* owned [n_in] open input files, -1 when closed */
+    hid_t out;
+    layout L;                    /* of inputs[0] */
+    hid_t *scale_id;             /* owned [L.n]: the output's scale datasets, -1 for others */
+    char h5err[512];
+    mig_ctx *ctx;
+} summ;
+
+static const char *const ds_reserved_attrs[] = { "CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST",
+                                                 "_Netcdf4Dimid", "_Netcdf4Coordinates", NULL };
+
+/* ------------------------------------------------------------------ HDF5 errors ---- */
+
+static herr_t walk_innermost(unsigned n, const H5E_error2_t *e, void *data)
+{
+    if (n == 0 && e->desc && e->desc[0])
+        snprintf(data, 512, "%s", e->desc);
+    return 0;
+}
+
+/* When r < 0, keeps the innermost HDF5 error description (or what) unless one is kept. */
+static int failed(summ *S, hid_t r, const char *what)
+{
+    char desc[512] = "";
+    if (r >= 0)
+        return 0;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk_innermost, desc);
+    H5Eclear2(H5E_DEFAULT);
+    if (!S->h5err[0])
+        snprintf(S->h5err, sizeof S->h5err, "%s", desc[0] ? desc : what);
+    return 1;
+}
+
+/* "<file>: HDF5: <description>" */
+static mig_status report_h5(summ *S, const char *file)
+{
+    mig_status s = mig_ctx_error(S->ctx, MIG_EIO, "%s: HDF5: %s", file, S->h5err[0] ? S->h5err : "unknown error");
+    S->h5err[0] = '\0';
+    return s;
+}
+
+static void close_id(hid_t *id, herr_t (*closer)(hid_t))
+{
+    if (*id >= 0) {
+        closer(*id);
+        H5Eclear2(H5E_DEFAULT);
+    }
+    *id = -1;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* ------------------------------------------------------------------ quantiles ------ */
+
+void mig_summarize_quantile_name(double q, char *buf, size_t n)
+{
+    char pct[32], *dot;
+    snprintf(pct, sizeof pct, "%.4f", q * 100.0);
+    dot = strchr(pct, '.');
+    if (dot) {
+        char *end = pct + strlen(pct);
+        while (end > dot + 1 && end[-1] == '0')
+            *--end = '\0';
+        if (end == dot + 1)
+            *dot = '\0';
+        else
+            *dot = '_';
+    }
+    /* two digits at least before the fraction: q05, q50, q02_5 */
+    if (pct[0] && (pct[1] == '\0' || pct[1] == '_'))
+        snprintf(buf, n, "q0%s", pct);
+    else
+        snprintf(buf, n, "q%s", pct);
+}
+
+mig_status mig_summarize_parse_quantiles(const char *text, double *q, size_t *n, mig_ctx *ctx)
+{
+    const char *p = text;
+    char names[MIG_SUMMARIZE_MAX_QUANTILES][32];
+    *n = 0;
+    if (!*text)
+        return mig_ctx_error(ctx, MIG_EUSAGE, "--quantiles: expected numbers in [0, 1] separated by commas, "
+                                              "got \"\"");
+    for (;;) {
+        char *end;
+        double v;
+        if (*p == ' ' || *p == '\t' || *p == ',' || !*p)
+            goto bad;
+        errno = 0;
+        v = strtod(p, &end);
+        if (end == p || (*end && *end != ',') || !(v >= 0.0 && v <= 1.0))
+            goto bad;
+        if (*n == MIG_SUMMARIZE_MAX_QUANTILES)
+            return mig_ctx_error(ctx, MIG_EUSAGE, "--quantiles: at most %d quantiles", MIG_SUMMARIZE_MAX_QUANTILES);
+        mig_summarize_quantile_name(v, names[*n], sizeof names[0]);
+        for (size_t k = 0; k < *n; k++)
+            if (strcmp(names[k], names[*n]) == 0)
+                return mig_ctx_error(ctx, MIG_EUSAGE, "--quantiles: %g and %g both give %s", q[k], v, names[k]);
+        q[(*n)++] = v;
+        if (!*end)
+            return MIG_OK;
+        p = end + 1;
+    }
+bad:
+    return mig_ctx_error(ctx, MIG_EUSAGE, "--quantiles: expected numbers in [0, 1] separated by commas, got \"%s\"",
+                         text);
+}
+
+/* ------------------------------------------------------------------ reading -------- */
+
+typedef struct names {
+    size_t n, cap;
+    char **v;
+} names;
+
+static herr_t collect_link(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    names *nm = data;
+    (void)g;
+    (void)info;
+    if (nm->n == nm->cap) {
+        size_t cap = nm->cap ? nm->cap * 2 : 32;
+        char **v = realloc(nm->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        nm->v = v;
+        nm->cap = cap;
+    }
+    if (!(nm->v[nm->n] = xstrdup(name)))
+        return -1;
+    nm->n++;
+    return 0;
+}
+
+static herr_t first_scale_name(hid_t did, unsigned dim, hid_t dsid, void *data)
+{
+    char buf[1024];
+    ssize_t len = H5Iget_name(dsid, buf, sizeof buf);
+    (void)did;
+    (void)dim;
+    if (len > 0 && (size_t)len < sizeof buf)
+        *(char **)data = xstrdup(buf[0] == '/' ? buf + 1 : buf);
+    return 1;
+}
+
+static void layout_free(layout *L)
+{
+    for (size_t i = 0; i < L->n; i++) {
+        free(L->d[i].name);
+        for (int k = 0; k < L->d[i].rank; k++)
+            free(L->d[i].dim[k]);
+    }
+    free(L->d);
+    memset(L, 0, sizeof *L);
+}
+
+/* The root datasets of file f (path for messages), in creation order where it is kept. */
+static mig_status scan(summ *S, hid_t f, const char *path, layout *L)
+{
+    names nm = { 0 };
+    mig_status st = MIG_OK;
+
+    memset(L, 0, sizeof *L);
+    if (H5Literate(f, H5_INDEX_CRT_ORDER, H5_ITER_INC, NULL, collect_link, &nm) < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        for (size_t i = 0; i < nm.n; i++)
+            free(nm.v[i]);
+        nm.n = 0;
+        if (failed(S, H5Literate(f, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_link, &nm), "H5Literate failed")) {
+            st = report_h5(S, path);
+            goto done;
+        }
+    }
+    L->d = calloc(nm.n ? nm.n : 1, sizeof *L->d);
+    if (!L->d) {
+        st = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    for (size_t i = 0; i < nm.n; i++) {
+        hid_t obj = -1, space = -1, type = -1, dcpl = -1;
+        dinfo *d;
+        int bad = 1;
+
+        if (failed(S, obj = H5Oopen(f, nm.v[i], H5P_DEFAULT), "H5Oopen failed")) {
+            st = report_h5(S, path);
+            goto done;
+        }
+        if (H5Iget_type(obj) != H5I_DATASET) {
+            close_id(&obj, H5Oclose);
+            continue;
+        }
+        d = &L->d[L->n++];
+        d->name = nm.v[i];
+        nm.v[i] = NULL;
+        if (failed(S, space = H5Dget_space(obj), "H5Dget_space failed") ||
+            failed(S, type = H5Dget_type(obj), "H5Dget_type failed") ||
+            failed(S, dcpl = H5Dget_create_plist(obj), "H5Dget_create_plist failed"))
+            goto next;
+        d->rank = H5Sget_simple_extent_ndims(space);
+        if (d->rank < 0 || d->rank > MAX_RANK) {
+            st = mig_ctx_error(S->ctx, MIG_EDATA, "%s: %s: %d dimensions (at most %d are supported)", path,
+                               d->name, d->rank, MAX_RANK);
+            d->rank = 0;
+            bad = 0;
+            goto next;
+        }
+        H5Sget_simple_extent_dims(space, d->dims, NULL);
+        d->cls = H5Tget_class(type);
+        if (H5Pget_layout(dcpl) == H5D_CHUNKED && d->rank > 0) {
+            hsize_t ch[MAX_RANK];
+            if (H5Pget_chunk(dcpl, d->rank, ch) == d->rank)
+                d->chunk0 = ch[0];
+        }
+        for (int k = 0; k < d->rank; k++)
+            if (H5DSget_num_scales(obj, (unsigned)k) > 0)
+                H5DSiterate_scales(obj, (unsigned)k, NULL, first_scale_name, &d->dim[k]);
+        H5Eclear2(H5E_DEFAULT);
+        if (H5DSis_scale(obj) > 0)
+            d->role = ROLE_SCALE;
+        else if (d->rank >= 1 && d->dim[0] && strcmp(d->dim[0], "time") == 0 &&
+                 (d->cls == H5T_INTEGER || d->cls == H5T_FLOAT))
+            d->role = ROLE_DATA;
+        else
+            d->role = ROLE_AUX;
+        H5Eclear2(H5E_DEFAULT);
+        bad = 0;
+    next:
+        close_id(&dcpl, H5Pclose);
+        close_id(&type, H5Tclose);
+        close_id(&space, H5Sclose);
+        close_id(&obj, H5Oclose);
+        if (st != MIG_OK)
+            goto done;
+        if (bad) {
+            st = report_h5(S, path);
+            goto done;
+        }
+    }
+done:
+    for (size_t i = 0; i < nm.n; i++)
+        free(nm.v[i]);
+    free(nm.v);
+    if (st != MIG_OK)
+        layout_free(L);
+    return st;
+}
+
+static const dinfo *find(const layout *L, const char *name)
+{
+    for (size_t i = 0; i < L->n; i++)
+        if (strcmp(L->d[i].name, name) == 0)
+            return &L->d[i];
+    return NULL;
+}
+
+static void shape_text(const dinfo *d, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    len += (size_t)snprintf(buf, n, "(");
+    for (int k = 0; k < d->rank && len < n; k++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%llu", k ? ", " : "", (unsigned long long)d->dims[k]);
+    if (len < n)
+        snprintf(buf + len, n - len, ")");
+}
+
+/* Layout b (of file pb) against a (of pa): names, shapes, types, dimensions. */
+static mig_status compare_layouts(summ *S, const layout *a, const char *pa, const layout *b, const char *pb)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        const dinfo *x = &a->d[i], *y = find(b, x->name);
+        char sa[160], sb[160];
+        if (!y)
+            return mig_ctx_error(S->ctx, MIG_EDATA, "%s: dataset \"%s\" is missing (%s has it)", pb, x->name, pa);
+        shape_text(x, sa, sizeof sa);
+        shape_text(y, sb, sizeof sb);
+        if (strcmp(sa, sb) != 0)
+            return mig_ctx_error(S->ctx, MIG_EDATA, "%s: %s: shape %s differs from %s in %s", pb, x->name, sb, sa,
+                                 pa);
+        if (x->cls != y->cls || x->role != y->role)
+            return mig_ctx_error(S->ctx, MIG_EDATA, "%s: %s: %s differs from %s", pb, x->name,
+                                 x->cls != y->cls ? "type" : "role (dimension scale, coordinate or variable)",
+                                 pa);
+        for (int k = 0; k < x->rank; k++) {
+            const char *dx = x->dim[k] ? x->dim[k] : "(none)", *dy = y->dim[k] ? y->dim[k] : "(none)";
+            if (strcmp(dx, dy) != 0)
+                return mig_ctx_error(S->ctx, MIG_EDATA, "%s: %s: dimension %d is %s, in %s %s", pb, x->name, k,
+                                     dy, pa, dx);
+        }
+    }
+    for (size_t i = 0; i < b->n; i++)
+        if (!find(a, b->d[i].name))
+            return mig_ctx_error(S->ctx, MIG_EDATA, "%s: dataset \"%s\" is not in %s", pb, b->d[i].name, pa);
+    return MIG_OK;
+}
+
+/* A whole dataset in memory: variable-length strings as char *, anything else in its
+ * native type. */
+typedef struct blob {
+    hid_t memtype;
+    hid_t space;
+    int vstr;
+    size_t n, size;
+    void *data;
+} blob;
+
+static void blob_free(blob *b)
+{
+    if (b->data && b->vstr && b->n > 0) {
+        H5Dvlen_reclaim(b->memtype, b->space, H5P_DEFAULT, b->data);
+        H5Eclear2(H5E_DEFAULT);
+    }
+    free(b->data);
+    b->data = NULL;
+    close_id(&b->memtype, H5Tclose);
+    close_id(&b->space, H5Sclose);
+}
+
+static int blob_read(summ *S, hid_t dset, blob *b)
+{
+    hid_t ftype = -1;
+    hssize_t np;
+    int bad = 1;
+
+    memset(b, 0, sizeof *b);
+    b->memtype = b->space = -1;
+    if (failed(S, ftype = H5Dget_type(dset), "H5Dget_type failed") ||
+        failed(S, b->space = H5Dget_space(dset), "H5Dget_space failed"))
+        goto done;
+    np = H5Sget_simple_extent_npoints(b->space);
+    if (failed(S, (hid_t)np, "H5Sget_simple_extent_npoints failed"))
+        goto done;
+    b->n = (size_t)np;
+    b->vstr = H5Tget_class(ftype) == H5T_STRING && H5Tis_variable_str(ftype) > 0;
+    if (b->vstr) {
+        if (failed(S, b->memtype = H5Tcopy(H5T_C_S1), "H5Tcopy failed") ||
+            failed(S, H5Tset_size(b->memtype, H5T_VARIABLE), "H5Tset_size failed") ||
+            failed(S, H5Tset_cset(b->memtype, H5Tget_cset(ftype)), "H5Tset_cset failed"))
+            goto done;
+    } else if (H5Tget_class(ftype) == H5T_STRING) {
+        if (failed(S, b->memtype = H5Tcopy(ftype), "H5Tcopy failed"))
+            goto done;
+    } else if (failed(S, b->memtype = H5Tget_native_type(ftype, H5T_DIR_ASCEND), "H5Tget_native_type failed")) {
+        goto done;
+    }
+    b->size = H5Tget_size(b->memtype);
+    b->data = calloc(b->n ? b->n : 1, b->size);
+    if (!b->data) {
+        snprintf(S->h5err, sizeof S->h5err, "out of memory");
+        goto done;
+    }
+    if (b->n > 0 && failed(S, H5Dread(dset, b->memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, b->data), "H5Dread failed"))
+        goto done;
+    bad = 0;
+done:
+    close_id(&ftype, H5Tclose);
+    if (bad) {
+        if (b->vstr) {
+            free(b->data);
+            b->data = NULL;
+        }
+        blob_free(b);
+    }
+    return bad;
+}
+
+/* A string attribute of object name in f, or NULL (caller frees). */
+static char *read_str_attr(hid_t f, const char *obj, const char *name)
+{
+    hid_t a = -1, t = -1, mt = -1;
+    char *v = NULL;
+    if (H5Aexists_by_name(f, obj, name, H5P_DEFAULT) <= 0)
+        goto done;
+    if ((a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT)) < 0 || (t = H5Aget_type(a)) < 0 ||
+        H5Tget_class(t) != H5T_STRING)
+        goto done;
+    if (H5Tis_variable_str(t) > 0) {
+        char *p = NULL;
+        if ((mt = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(mt, H5T_VARIABLE) < 0 || H5Aread(a, mt, &p) < 0)
+            goto done;
+        v = p ? xstrdup(p) : NULL;
+        H5free_memory(p);
+    } else {
+        size_t n = H5Tget_size(t);
+        v = calloc(n + 1, 1);
+        if (v && H5Aread(a, t, v) < 0) {
+            free(v);
+            v = NULL;
+        }
+    }
+done:
+    if (mt >= 0)
+        H5Tclose(mt);
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Eclear2(H5E_DEFAULT);
+    return v;
+}
+
+/* Contents of every copied dataset (and the units of the scales) of input k against input 0. */
+static mig_status compare_contents(summ *S, size_t k)
+{
+    const char *pa = S->in_path[0], *pb = S->in_path[k];
+    for (size_t i = 0; i < S->L.n; i++) {
+        const dinfo *d = &S->L.d[i];
+        hid_t da = -1, db = -1;
+        blob a, b;
+        mig_status st = MIG_OK;
+        if (d->role == ROLE_DATA)
+            continue;
+        if (failed(S, da = H5Dopen2(S->in[0], d->name, H5P_DEFAULT), "H5Dopen2 failed"))
+            return report_h5(S, pa);
+        if (failed(S, db = H5Dopen2(S->in[k], d->name, H5P_DEFAULT), "H5Dopen2 failed")) {
+            close_id(&da, H5Dclose);
+            return report_h5(S, pb);
+        }
+        if (blob_read(S, da, &a)) {
+            close_id(&da, H5Dclose);
+            close_id(&db, H5Dclose);
+            return report_h5(S, pa);
+        }
+        if (blob_read(S, db, &b)) {
+            blob_free(&a);
+            close_id(&da, H5Dclose);
+            close_id(&db, H5Dclose);
+            return report_h5(S, pb);
+        }
+        if (a.size != b.size || a.vstr != b.vstr) {
+            st = mig_ctx_error(S->ctx, MIG_EDATA, "%s: %s: type differs from %s", pb, d->name, pa);
+        } else if (a.vstr) {
+            for (size_t j = 0; j < a.n; j++) {
+                const char *x = ((char **)a.data)[j], *y = ((char **)b.data)[j];
+                if (strcmp(x ? x : "", y ? y : "") != 0) {
+                    st = mig_ctx_error(S->ctx, MIG_EDATA, "%s: %s: entry %zu is \"%s\", in %s \"%s\"", pb, d->name,
+                                       j, y ? y : "", pa, x ? x : "");
+                    break;
+                }
+            }
+        } else {
+            for (size_t j = 0; j < a.n; j++)
+                if (memcmp((char *)a.data + j * a.size, (char *)b.data + j * b.size, a.size) != 0) {
+                    st = mig_ctx_error(S->ctx, MIG_EDATA, "%s: %s: entry %zu differs from %s", pb, d->name, j, pa);
+                    break;
+                }
+        }
+        blob_free(&a);
+        blob_free(&b);
+        close_id(&da, H5Dclose);
+        close_id(&db, H5Dclose);
+        if (st == MIG_OK && d->role == ROLE_SCALE) {
+            char *ua = read_str_attr(S->in[0], d->name, "units"), *ub = read_str_attr(S->in[k], d->name, "units");
+            if ((ua || ub) && (!ua || !ub || strcmp(ua, ub) != 0))
+                st = mig_ctx_error(S->ctx, MIG_EDATA, "%s: %s: units \"%s\" differ from %s (\"%s\")", pb, d->name,
+                                   ub ? ub : "", pa, ua ? ua : "");
+            free(ua);
+            free(ub);
+        }
+        if (st != MIG_OK)
+            return st;
+    }
+    return MIG_OK;
+}
+
+/* ------------------------------------------------------------------ writing -------- */
+
+static int put_attr(summ *S, hid_t loc, const char *name, const char *value)
+{
+    hid_t type = -1, space = -1, attr = -1;
+    int bad = 1;
+    if (failed(S, type = H5Tcopy(H5T_C_S1), "H5Tcopy failed") ||
+        failed(S, H5Tset_size(type, strlen(value) + 1), "H5Tset_size failed") ||
+        failed(S, H5Tset_strpad(type, H5T_STR_NULLTERM), "H5Tset_strpad failed") ||
+        failed(S, H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset failed") ||
+        failed(S, space = H5Screate(H5S_SCALAR), "H5Screate failed") ||
+        failed(S, attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2 failed") ||
+        failed(S, H5Awrite(attr, type, value), "H5Awrite failed"))
+        goto done;
+    bad = 0;
+done:
+    close_id(&attr, H5Aclose);
+    close_id(&space, H5Sclose);
+    close_id(&type, H5Tclose);
+    return bad;
+}
+
+static int put_attr_double(summ *S, hid_t loc, const char *name, double v)
+{
+    hid_t space = -1, attr = -1;
+    int bad = 1;
+    if (failed(S, space = H5Screate(H5S_SCALAR), "H5Screate failed") ||
+        failed(S, attr = H5Acreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT),
+               "H5Acreate2 failed") ||
+        failed(S, H5Awrite(attr, H5T_NATIVE_DOUBLE, &v), "H5Awrite failed"))
+        goto done;
+    bad = 0;
+done:
+    close_id(&attr, H5Aclose);
+    close_id(&space, H5Sclose);
+    return bad;
+}
+
+typedef struct attr_copy {
+    summ *S;
+    hid_t dst;
+    const char *const *skip;     /* NULL-terminated names not copied */
+    int bad;
+} attr_copy;
+
+static herr_t copy_one_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data)
+{
+    attr_copy *c = data;
+    summ *S = c->S;
+    hid_t a = -1, t = -1, sp = -1, mt = -1, na = -1;
+    void *buf = NULL;
+    hssize_t np;
+    (void)info;
+    for (const char *const *k = ds_reserved_attrs; *k; k++)
+        if (strcmp(*k, name) == 0)
+            return 0;
+    for (const char *const *k = c->skip; k && *k; k++)
+        if (strcmp(*k, name) == 0)
+            return 0;
+    if (failed(S, a = H5Aopen(loc, name, H5P_DEFAULT), "H5Aopen failed") ||
+        failed(S, t = H5Aget_type(a), "H5Aget_type failed") || failed(S, sp = H5Aget_space(a), "H5Aget_space failed"))
+        goto bad;
+    if (H5Tget_class(t) == H5T_REFERENCE || H5Tdetect_class(t, H5T_REFERENCE) > 0)
+        goto done; /* object references point into the input file */
+    np = H5Sget_simple_extent_npoints(sp);
+    if (np < 0)
+        goto bad;
+    if (H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0) {
+        if (failed(S, mt = H5Tcopy(H5T_C_S1), "H5Tcopy failed") ||
+            failed(S, H5Tset_size(mt, H5T_VARIABLE), "H5Tset_size failed") ||
+            failed(S, H5Tset_cset(mt, H5Tget_cset(t)), "H5Tset_cset failed"))
+            goto bad;
+    } else if (H5Tdetect_class(t, H5T_VLEN) > 0) {
+        goto done; /* not written by migsim; not carried */
+    } else if (failed(S, mt = H5Tcopy(t), "H5Tcopy failed")) {
+        goto bad;
+    }
+    buf = calloc((size_t)(np ? np : 1), H5Tget_size(mt));
+    if (!buf) {
+        snprintf(S->h5err, sizeof S->h5err, "out of memory");
+        goto bad;
+    }
+    if (failed(S, H5Aread(a, mt, buf), "H5Aread failed") ||
+        failed(S, na = H5Acreate2(c->dst, name, t, sp, H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2 failed") ||
+        failed(S, H5Awrite(na, mt, buf), "H5Awrite failed"))
+        goto bad;
+    if (H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0)
+        H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, buf);
+    goto done;
+bad:
+    c->bad = 1;
+done:
+    free(buf);
+    close_id(&na, H5Aclose);
+    close_id(&mt, H5Tclose);
+    close_id(&sp, H5Sclose);
+    close_id(&t, H5Tclose);
+    close_id(&a, H5Aclose);
+    return c->bad ? -1 : 0;
+}
+
+/* Copies the attributes of src to dst (creation order where kept), except skip and the
+ * dimension-scale bookkeeping. Returns 1 on failure (error caught). */
+static int copy_attrs(summ *S, hid_t src, hid_t dst, const char *const *skip)
+{
+    attr_copy c = { S, dst, skip, 0 };
+    hsize_t idx = 0;
+    if (H5Aiterate2(src, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, copy_one_attr, &c) < 0 && !c.bad) {
+        H5Eclear2(H5E_DEFAULT);
+        idx = 0;
+        if (H5Aiterate2(src, H5_INDEX_NAME, H5_ITER_INC, &idx, copy_one_attr, &c) < 0 && !c.bad)
+            return failed(S, -1, "H5Aiterate2 failed");
+    }
+    return c.bad;
+}
+
+static hid_t ordered_plist(summ *S, hid_t cls)
+{
+    hid_t pl = H5Pcreate(cls);
+    if (failed(S, pl, "H5Pcreate failed"))
+        return -1;
+    if (failed(S, H5Pset_attr_creation_order(pl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+               "H5Pset_attr_creation_order failed")) {
+        close_id(&pl, H5Pclose);
+        return -1;
+    }
+    return pl;
+}
+
+static hid_t out_scale(const summ *S, const char *name)
+{
+    for (size_t i = 0; name && i < S->L.n; i++)
+        if (S->L.d[i].role == ROLE_SCALE && strcmp(S->L.d[i].name, name) == 0)
+            return S->scale_id[i];
+    return -1;
+}
+
+/* Attaches the output's scales to dset along the axes of d. */
+static int attach(summ *S, hid_t dset, const dinfo *d)
+{
+    for (int k = 0; k < d->rank; k++) {
+        hid_t sc = out_scale(S, d->dim[k]);
+        if (sc >= 0 && failed(S, H5DSattach_scale(dset, sc, (unsigned)k), "H5DSattach_scale failed"))
+            return 1;
+    }
+    return 0;
+}
+
+/* Copies a scale or auxiliary dataset from input 0 (contiguous, as mig_output writes them). */
+static mig_status copy_dataset(summ *S, size_t i)
+{
+    const dinfo *d = &S->L.d[i];
+    hid_t src = -1, ftype = -1, dcpl = -1, dst = -1;
+    blob b = { .memtype = -1, .space = -1 };
+    int bad = 1;
+
+    if (failed(S, src = H5Dopen2(S->in[0], d->name, H5P_DEFAULT), "H5Dopen2 failed"))
+        return report_h5(S, S->in_path[0]);
+    if (blob_read(S, src, &b)) {
+        close_id(&src, H5Dclose);
+        return report_h5(S, S->in_path[0]);
+    }
+    if (failed(S, ftype = H5Dget_type(src), "H5Dget_type failed") ||
+        (dcpl = ordered_plist(S, H5P_DATASET_CREATE)) < 0 ||
+        failed(S, dst = H5Dcreate2(S->out, d->name, ftype, b.space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+               "H5Dcreate2 failed"))
+        goto done;
+    if (b.n > 0 && failed(S, H5Dwrite(dst, b.memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, b.data), "H5Dwrite failed"))
+        goto done;
+    if (copy_attrs(S, src, dst, NULL))
+        goto done;
+    if (d->role == ROLE_SCALE) {
+        char name[256] = "";
+        if (H5DSget_scale_name(src, name, sizeof name) <= 0)
+            snprintf(name, sizeof name, "%s", d->name);
+        H5Eclear2(H5E_DEFAULT);
+        if (failed(S, H5DSset_scale(dst, name), "H5DSset_scale failed"))
+            goto done;
+        S->scale_id[i] = dst;
+        dst = -1;
+    } else if (attach(S, dst, d)) {
+        goto done;
+    }
+    bad = 0;
+done:
+    blob_free(&b);
+    close_id(&dst, H5Dclose);
+    close_id(&dcpl, H5Pclose);
+    close_id(&ftype, H5Tclose);
+    close_id(&src, H5Dclose);
+    return bad ? report_h5(S, S->out_path) : MIG_OK;
+}
+
+/* The statistics written for each variable: mean, sd, then the quantiles. */
+typedef struct stat_out {
+    char name[300];
+    hid_t dset;
+} stat_out;
+
+/* Creates the float64 datasets of data variable d (output names in st[0..ns)). */
+static mig_status create_stats(summ *S, const dinfo *d, const mig_summarize_opts *o, stat_out *st, size_t ns,
+                               hsize_t rows_per_chunk)
+{
+    hid_t space = -1, dcpl = -1;
+    char *ln = NULL, *units = NULL, *coords = NULL, text[1200];
+    hsize_t chunk[MAX_RANK];
+    size_t size = 1;
+    int bad = 1;
+
+    for (int k = 1; k < d->rank; k++)
+        size *= (size_t)d->dims[k];
+    ln = read_str_attr(S->in[0], d->name, "long_name");
+    units = read_str_attr(S->in[0], d->name, "units");
+    coords = read_str_attr(S->in[0], d->name, "coordinates");
+    if (failed(S, space = H5Screate_simple(d->rank, d->dims, NULL), "H5Screate_simple failed") ||
+        (dcpl = ordered_plist(S, H5P_DATASET_CREATE)) < 0)
+        goto done;
+    if (size > 0 && d->dims[0] > 0) {
+        chunk[0] = rows_per_chunk;
+        for (int k = 1; k < d->rank; k++)
+            chunk[k] = d->dims[k];
+        if (failed(S, H5Pset_chunk(dcpl, d->rank, chunk), "H5Pset_chunk failed") ||
+            failed(S, H5Pset_shuffle(dcpl), "H5Pset_shuffle failed") ||
+            failed(S, H5Pset_deflate(dcpl, 4), "H5Pset_deflate failed"))
+            goto done;
+    }
+    for (size_t s = 0; s < ns; s++) {
+        hid_t ds;
+        if (failed(S, st[s].dset = ds = H5Dcreate2(S->out, st[s].name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl,
+                                                   H5P_DEFAULT), "H5Dcreate2 failed"))
+            goto done;
+        if (units && put_attr(S, ds, "units", units))
+            goto done;
+        if (s == 0)
+            snprintf(text, sizeof text, "mean of %s", ln ? ln : d->name);
+        else if (s == 1)
+            snprintf(text, sizeof text, "standard deviation of %s", ln ? ln : d->name);
+        else
+            snprintf(text, sizeof text, "%g quantile of %s", o->quantiles[s - 2], ln ? ln : d->name);
+        if (put_attr(S, ds, "long_name", text) || (coords && put_attr(S, ds, "coordinates", coords)))
+            goto done;
+        if (s < 2 && put_attr(S, ds, "cell_methods", s == 0 ? "realization: mean" : "realization: standard_deviation"))
+            goto done;
+        if (s >= 2 && put_attr_double(S, ds, "quantile", o->quantiles[s - 2]))
+            goto done;
+        if (attach(S, ds, d))
+            goto done;
+    }
+    bad = 0;
+done:
+    free(ln);
+    free(units);
+    free(coords);
+    close_id(&dcpl, H5Pclose);
+    close_id(&space, H5Sclose);
+    return bad ? report_h5(S, S->out_path) : MIG_OK;
+}
+
+/* Statistics of element j of m over n inputs held in in[i * m + j], into out[s * m + j]. */
+static void compute(const double *in, size_t n, size_t m, const double *q, size_t nq, double *out, double *scratch,
+                    int threads)
+{
+#pragma omp parallel num_threads(threads) default(none) shared(in, n, m, q, nq, out, scratch)
+    {
+        double *x = scratch + (size_t)omp_get_thread_num() * n;
+#pragma omp for schedule(static)
+        for (size_t j = 0; j < m; j++) {
+            double sum = 0.0, ss = 0.0, mean;
+            for (size_t i = 0; i < n; i++) {
+                x[i] = in[i * m + j];
+                sum += x[i];
+            }
+            mean = sum / (double)n;
+            for (size_t i = 0; i < n; i++)
+                ss += (x[i] - mean) * (x[i] - mean);
+            out[j] = mean;
+            out[m + j] = n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
+            gsl_sort(x, 1, n);
+            for (size_t k = 0; k < nq; k++)
+                out[(2 + k) * m + j] = gsl_stats_quantile_from_sorted_data(x, 1, n, q[k]);
+        }
+    }
+}
+
+/* Summarizes one data variable, a block of time rows at a time. */
+static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opts *o)
+{
+    size_t ns = 2 + o->n_quantiles, n = S->n_in, size = 1, rows = (size_t)d->dims[0], block, chunk_rows;
+    stat_out st[2 + MIG_SUMMARIZE_MAX_QUANTILES];
+    hid_t *src = NULL;
+    double *in = NULL, *out = NULL, *scratch = NULL;
+    int threads = S->ctx->threads > 0 ? S->ctx->threads : 1;
+    mig_status s = MIG_OK;
+
+    for (int k = 1; k < d->rank; k++)
+        size *= (size_t)d->dims[k];
+    for (size_t k = 0; k < ns; k++) {
+        st[k].dset = -1;
+        if (k < 2)
+            snprintf(st[k].name, sizeof st[k].name, "%s_%s", d->name, k == 0 ? "mean" : "sd");
+        else {
+            char qn[32];
+            mig_summarize_quantile_name(o->quantiles[k - 2], qn, sizeof qn);
+            snprintf(st[k].name, sizeof st[k].name, "%s_%s", d->name, qn);
+        }
+    }
+    /* chunks along time as in the input, at most CHUNK_BYTES */
+    chunk_rows = d->chunk0 ? (size_t)d->chunk0 : 32;
+    if (size > 0 && chunk_rows * size * sizeof(double) > CHUNK_BYTES)
+        chunk_rows = CHUNK_BYTES / (size * sizeof(double));
+    if (chunk_rows < 1)
+        chunk_rows = 1;
+    if (chunk_rows > rows)
+        chunk_rows = rows ? rows : 1;
+    if ((s = create_stats(S, d, o, st, ns, chunk_rows)) != MIG_OK)
+        goto done;
+    if (size == 0 || rows == 0)
+        goto done;
+
+    block = (o->block_bytes ? o->block_bytes : BLOCK_BYTES) / (n * size * sizeof(double));
+    if (block >= chunk_rows)
+        block -= block % chunk_rows;
+    if (block < 1)
+        block = 1;
+    if (block > rows)
+        block = rows;
+    src = malloc(n * sizeof *src);
+    in = malloc(n * block * size * sizeof *in);
+    out = malloc(ns * block * size * sizeof *out);
+    scratch = malloc((size_t)threads * n * sizeof *scratch);
+    if (!src || !in || !out || !scratch) {
+        s = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: %s: out of memory for %zu inputs", S->out_path, d->name, n);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        src[i] = -1;
+    for (size_t i = 0; i < n; i++)
+        if (failed(S, src[i] = H5Dopen2(S->in[i], d->name, H5P_DEFAULT), "H5Dopen2 failed")) {
+            s = report_h5(S, S->in_path[i]);
+            goto done;
+        }
+    for (size_t r0 = 0; r0 < rows; r0 += block) {
+        size_t nr = rows - r0 < block ? rows - r0 : block, m = nr * size;
+        hsize_t start[MAX_RANK] = { 0 }, count[MAX_RANK];
+        start[0] = r0;
+        count[0] = nr;
+        for (int k = 1; k < d->rank; k++)
+            count[k] = d->dims[k];
+        for (size_t i = 0; i < n; i++) {
+            hid_t fs = -1, ms = -1;
+            int bad = failed(S, fs = H5Dget_space(src[i]), "H5Dget_space failed") ||
+                      failed(S, H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL),
+                             "H5Sselect_hyperslab failed") ||
+                      failed(S, ms = H5Screate_simple(d->rank, count, NULL), "H5Screate_simple failed") ||
+                      failed(S, H5Dread(src[i], H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, in + i * m), "H5Dread failed");
+            close_id(&ms, H5Sclose);
+            close_id(&fs, H5Sclose);
+            if (bad) {
+                s = report_h5(S, S->in_path[i]);
+                goto done;
+            }
+        }
+        compute(in, n, m, o->quantiles, o->n_quantiles, out, scratch, threads);
+        for (size_t k = 0; k < ns; k++) {
+            hid_t fs = -1, ms = -1;
+            int bad = failed(S, fs = H5Dget_space(st[k].dset), "H5Dget_space failed") ||
+                      failed(S, H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL),
+                             "H5Sselect_hyperslab failed") ||
+                      failed(S, ms = H5Screate_simple(d->rank, count, NULL), "H5Screate_simple failed") ||
+                      failed(S, H5Dwrite(st[k].dset, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, out + k * m),
+                             "H5Dwrite failed");
+            close_id(&ms, H5Sclose);
+            close_id(&fs, H5Sclose);
+            if (bad) {
+                s = report_h5(S, S->out_path);
+                goto done;
+            }
+        }
+    }
+done:
+    for (size_t i = 0; src && i < n; i++)
+        close_id(&src[i], H5Dclose);
+    for (size_t k = 0; k < ns; k++)
+        close_id(&st[k].dset, H5Dclose);
+    free(src);
+    free(in);
+    free(out);
+    free(scratch);
+    return s;
+}
+
+/* Every output name is new: no statistic lands on a copied dataset or on another one. */
+static mig_status check_names(summ *S, const mig_summarize_opts *o)
+{
+    size_t ns = 2 + o->n_quantiles, cap = S->L.n * ns, n = 0;
+    char **all = calloc(cap ? cap : 1, sizeof *all);
+    mig_status st = MIG_OK;
+    if (!all)
+        return mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
+    for (size_t i = 0; i < S->L.n && st == MIG_OK; i++) {
+        const dinfo *d = &S->L.d[i];
+        for (size_t k = 0; k < (d->role == ROLE_DATA ? ns : 1); k++) {
+            char name[300], qn[32] = "";
+            if (d->role != ROLE_DATA)
+                snprintf(name, sizeof name, "%s", d->name);
+            else if (k < 2)
+                snprintf(name, sizeof name, "%s_%s", d->name, k == 0 ? "mean" : "sd");
+            else {
+                mig_summarize_quantile_name(o->quantiles[k - 2], qn, sizeof qn);
+                snprintf(name, sizeof name, "%s_%s", d->name, qn);
+            }
+            for (size_t j = 0; j < n; j++)
+                if (strcmp(all[j], name) == 0) {
+                    st = mig_ctx_error(S->ctx, MIG_EDATA, "%s: the summary would hold two datasets named \"%s\"",
+                                       S->in_path[0], name);
+                    break;
+                }
+            if (st != MIG_OK)
+                break;
+            if (!(all[n++] = xstrdup(name))) {
+                st = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
+                break;
+            }
+        }
+    }
+    for (size_t j = 0; j < n; j++)
+        free(all[j]);
+    free(all);
+    return st;
+}
+
+/* ------------------------------------------------------------------ provenance ----- */
+
+static char *join(const char *const *items, size_t n, const char *sep)
+{
+    size_t len = 1;
+    char *s;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(items[i]) + strlen(sep);
+    s = calloc(len, 1);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(s, sep);
+        strcat(s, items[i]);
+    }
+    return s;
+}
+
+static mig_status write_provenance(summ *S, const mig_summarize_opts *o)
+{
+    char **seeds = calloc(S->n_in, sizeof *seeds), *inputs = NULL, *seed_list = NULL;
+    char qtext[MIG_SUMMARIZE_MAX_QUANTILES * 24 + 1] = "", nin[32], hdf5[32], started[32];
+    hid_t gcpl = -1, g = -1;
+    unsigned maj = 0, min = 0, rel = 0;
+    time_t now = time(NULL);
+    struct tm tmv;
+    mig_status st = MIG_OK;
+    int bad = 1;
+
+    if (!seeds)
+        return mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
+    for (size_t i = 0; i < S->n_in; i++) {
+        seeds[i] = read_str_attr(S->in[i], "provenance", "seed");
+        if (!seeds[i] && !(seeds[i] = xstrdup(""))) {
+            st = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
+            goto done;
+        }
+    }
+    inputs = join(S->in_path, S->n_in, "\n");
+    seed_list = join((const char *const *)seeds, S->n_in, "\n");
+    if (!inputs || !seed_list) {
+        st = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
+        goto done;
+    }
+    for (size_t k = 0; k < o->n_quantiles; k++)
+        snprintf(qtext + strlen(qtext), sizeof qtext - strlen(qtext), "%s%g", k ? "," : "", o->quantiles[k]);
+    snprintf(nin, sizeof nin, "%zu", S->n_in);
+    H5get_libversion(&maj, &min, &rel);
+    snprintf(hdf5, sizeof hdf5, "%u.%u.%u", maj, min, rel);
+    gmtime_r(&now, &tmv);
+    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    {
+        const char *job = getenv("SLURM_JOB_ID");
+        const struct {
+            const char *k, *v;
+        } prov[] = {
+            { "migsim_version", MIG_VERSION },
+            { "git_revision", MIG_GIT_REVISION },
+            { "compiler", MIGSIM_COMPILER },
+            { "gsl_version", GSL_VERSION },
+            { "hdf5_version", hdf5 },
+            { "command_line", o->command_line ? o->command_line : "" },
+            { "created_utc", started },
+            { "slurm_job_id", job ? job : "" },
+            { "n_inputs", nin },
+            { "inputs", inputs },
+            { "input_seeds", seed_list },
+            { "quantiles", qtext },
+            { "statistics", "mean; sample standard deviation (n - 1 in the denominator, 0 for one input); "
+                            "quantiles by linear interpolation between order statistics "
+                            "(GSL gsl_stats_quantile_from_sorted_data, numpy's default)" },
+        };
+        if ((gcpl = ordered_plist(S, H5P_GROUP_CREATE)) < 0 ||
+            failed(S, g = H5Gcreate2(S->out, "provenance", H5P_DEFAULT, gcpl, H5P_DEFAULT), "H5Gcreate2 failed"))
+            goto done;
+        for (size_t i = 0; i < sizeof prov / sizeof prov[0]; i++)
+            if (put_attr(S, g, prov[i].k, prov[i].v))
+                goto done;
+    }
+    bad = 0;
+done:
+    close_id(&g, H5Gclose);
+    close_id(&gcpl, H5Pclose);
+    for (size_t i = 0; i < S->n_in; i++)
+        free(seeds[i]);
+    free(seeds);
+    free(inputs);
+    free(seed_list);
+    if (st != MIG_OK)
+        return st;
+    return bad ? report_h5(S, S->out_path) : MIG_OK;
+}
+
+/* ------------------------------------------------------------------ the whole ------ */
+
+/* Inputs exist, are distinct, are not the output, and open as HDF5. */
+static mig_status open_inputs(summ *S)
+{
+    struct stat *sb = calloc(S->n_in, sizeof *sb), so;
+    int have_out = stat(S->out_path, &so) == 0;
+    mig_status st = MIG_OK;
+
+    if (!sb)
+        return mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
+    for (size_t i = 0; i < S->n_in && st == MIG_OK; i++) {
+        const char *p = S->in_path[i];
+        htri_t is;
+        if (stat(p, &sb[i]) != 0) {
+            st = mig_ctx_error(S->ctx, errno == ENOENT ? MIG_ENOINPUT : MIG_EIO, "%s: cannot open: %s", p,
+                               strerror(errno));
+            break;
+        }
+        if (have_out && sb[i].st_dev == so.st_dev && sb[i].st_ino == so.st_ino) {
+            st = mig_ctx_error(S->ctx, MIG_EUSAGE, "%s: the output is also an input (inputs are never overwritten)",
+                               S->out_path);
+            break;
+        }
+        for (size_t k = 0; k < i; k++)
+            if (sb[i].st_dev == sb[k].st_dev && sb[i].st_ino == sb[k].st_ino) {
+                st = mig_ctx_error(S->ctx, MIG_EUSAGE, "%s: given twice (the same file as %s)", p, S->in_path[k]);
+                break;
+            }
+        if (st != MIG_OK)
+            break;
+        is = H5Fis_hdf5(p);
+        H5Eclear2(H5E_DEFAULT);
+        if (is <= 0) {
+            st = mig_ctx_error(S->ctx, MIG_EDATA, "%s: not an HDF5 file", p);
+            break;
+        }
+        if (failed(S, S->in[i] = H5Fopen(p, H5F_ACC_RDONLY, H5P_DEFAULT), "H5Fopen failed")) {
+            st = mig_ctx_error(S->ctx, MIG_EDATA, "%s: cannot open: HDF5: %s", p, S->h5err);
+            S->h5err[0] = '\0';
+        }
+    }
+    free(sb);
+    return st;
+}
+
+static mig_status create_output(summ *S)
+{
+    hid_t fcpl = -1, fapl = -1, root = -1;
+    static const char *const skip_root[] = { "source", NULL };
+    int n, fd;
+    mig_status st = MIG_EIO;
+
+    n = snprintf(NULL, 0, "%s.tmp.%ld", S->out_path, (long)getpid());
+    S->tmp = n > 0 ? malloc((size_t)n + 1) : NULL;
+    if (!S->tmp)
+        return mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
+    snprintf(S->tmp, (size_t)n + 1, "%s.tmp.%ld", S->out_path, (long)getpid());
+    fd = open(S->tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+    if (fd < 0)
+        return mig_ctx_error(S->ctx, MIG_EIO, "%s: cannot create output file: %s", S->out_path, strerror(errno));
+    S->tmp_made = 1;
+    close(fd);
+    if (failed(S, fcpl = H5Pcreate(H5P_FILE_CREATE), "H5Pcreate failed") ||
+        failed(S, H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+               "H5Pset_link_creation_order failed") ||
+        failed(S, H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+               "H5Pset_attr_creation_order failed") ||
+        failed(S, fapl = H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate failed") ||
+        failed(S, H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "H5Pset_libver_bounds failed") ||
+        failed(S, H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "H5Pset_fclose_degree failed") ||
+        failed(S, S->out = H5Fcreate(S->tmp, H5F_ACC_TRUNC, fcpl, fapl), "H5Fcreate failed"))
+        goto done;
+    if (failed(S, root = H5Gopen2(S->in[0], "/", H5P_DEFAULT), "H5Gopen2 failed")) {
+        st = report_h5(S, S->in_path[0]);
+        goto out;
+    }
+    if (copy_attrs(S, root, S->out, skip_root) || put_attr(S, S->out, "source", "migsim summarize"))
+        goto done;
+    st = MIG_OK;
+    goto out;
+done:
+    st = report_h5(S, S->out_path);
+out:
+    close_id(&root, H5Gclose);
+    close_id(&fcpl, H5Pclose);
+    close_id(&fapl, H5Pclose);
+    return st;
+}
+
+mig_status mig_summarize(const char *const *inputs, size_t n_inputs, const char *output,
+                         const mig_summarize_opts *opts, mig_ctx *ctx, mig_summarize_stats *stats)
+{
+    summ S = { 0 };
+    mig_status st = MIG_OK;
+    int fd;
+
+    memset(stats, 0, sizeof *stats);
+    if (n_inputs == 0 || !inputs)
+        return mig_ctx_error(ctx, MIG_EUSAGE, "%s: no input files", output);
+    if (opts->n_quantiles > MIG_SUMMARIZE_MAX_QUANTILES)
+        return mig_ctx_error(ctx, MIG_EUSAGE, "--quantiles: at most %d quantiles", MIG_SUMMARIZE_MAX_QUANTILES);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    S.ctx = ctx;
+    S.out_path = output;
+    S.in_path = inputs;
+    S.n_in = n_inputs;
+    S.out = -1;
+    S.in = malloc(n_inputs * sizeof *S.in);
+    if (!S.in)
+        return mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", output);
+    for (size_t i = 0; i < n_inputs; i++)
+        S.in[i] = -1;
+
+    if ((st = open_inputs(&S)) != MIG_OK || (st = scan(&S, S.in[0], inputs[0], &S.L)) != MIG_OK)
+        goto done;
+    for (size_t k = 1; k < n_inputs; k++) {
+        layout Lk;
+        if ((st = scan(&S, S.in[k], inputs[k], &Lk)) != MIG_OK)
+            goto done;
+        st = compare_layouts(&S, &S.L, inputs[0], &Lk, inputs[k]);
+        layout_free(&Lk);
+        if (st != MIG_OK || (st = compare_contents(&S, k)) != MIG_OK)
+            goto done;
+    }
+    for (size_t i = 0; i < S.L.n; i++)
+        stats->n_vars += S.L.d[i].role == ROLE_DATA;
+    if (stats->n_vars == 0) {
+        st = mig_ctx_error(ctx, MIG_EDATA, "%s: no variables over time to summarize", inputs[0]);
+        goto done;
+    }
+    if ((st = check_names(&S, opts)) != MIG_OK)
+        goto done;
+    S.scale_id = malloc((S.L.n ? S.L.n : 1) * sizeof *S.scale_id);
+    if (!S.scale_id) {
+        st = mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", output);
+        goto done;
+    }
+    for (size_t i = 0; i < S.L.n; i++)
+        S.scale_id[i] = -1;
+
+    if ((st = create_output(&S)) != MIG_OK)
+        goto done;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < S.L.n; i++) {
+            const dinfo *d = &S.L.d[i];
+            if ((pass == 0) != (d->role == ROLE_SCALE))
+                continue;
+            st = d->role == ROLE_DATA ? summarize_var(&S, d, opts) : copy_dataset(&S, i);
+            if (st != MIG_OK)
+                goto done;
+            stats->n_copied += d->role != ROLE_DATA;
+        }
+    if ((st = write_provenance(&S, opts)) != MIG_OK)
+        goto done;
+
+    for (size_t i = 0; i < S.L.n; i++)
+        close_id(&S.scale_id[i], H5Dclose);
+    if (failed(&S, H5Fclose(S.out), "H5Fclose failed")) {
+        S.out = -1;
+        st = report_h5(&S, output);
+        goto done;
+    }
+    S.out = -1;
+    fd = open(S.tmp, O_RDONLY);
+    if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL)) {
+        st = mig_ctx_error(ctx, MIG_EIO, "%s: cannot sync %s: %s", output, S.tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        goto done;
+    }
+    close(fd);
+    if (rename(S.tmp, output) != 0) {
+        st = mig_ctx_error(ctx, MIG_EIO, "%s: cannot rename %s to it: %s", output, S.tmp, strerror(errno));
+        goto done;
+    }
+    S.tmp_made = 0;
+    stats->n_inputs = n_inputs;
+done:
+    if (S.scale_id)
+        for (size_t i = 0; i < S.L.n; i++)
+            close_id(&S.scale_id[i], H5Dclose);
+    close_id(&S.out, H5Fclose);
+    if (S.tmp_made)
+        unlink(S.tmp);
+    for (size_t i = 0; i < n_inputs; i++)
+        close_id(&S.in[i], H5Fclose);
+    free(S.in);
+    free(S.scale_id);
+    free(S.tmp);
+    layout_free(&S.L);
+    if (st != MIG_OK)
+        memset(stats, 0, sizeof *stats);
+    return st;
+}
