@@ -83,17 +83,6 @@ static void version(void)
     printf("compiler %s, GSL %s, HDF5 %s, OpenMP %d\n", MIGSIM_COMPILER, GSL_VERSION, hdf5, _OPENMP);
 }
 
-/* Prints every diagnostic in ctx and returns the exit code for st. */
-static int fail(mig_ctx *ctx, mig_status st)
-{
-    for (size_t i = 0; i < mig_ctx_n_errors(ctx); i++)
-        fprintf(stderr, "migsim: %s\n", mig_ctx_error_at(ctx, i));
-    if (mig_ctx_n_errors(ctx) == 0)
-        fprintf(stderr, "migsim: %s\n", mig_status_str(st));
-    else if (mig_ctx_n_errors(ctx) > 1)
-        fprintf(stderr, "migsim: %zu problems\n", mig_ctx_n_errors(ctx));
-    return mig_status_exit_code(st);
-}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -261,7 +250,7 @@ int main(int argc, char **argv)
         st = mig_ctx_create(&mctx);
         if (st == MIG_OK)
             st = mig_sweep_task(manifest, task, mctx, &row);
-        rc = st == MIG_OK ? 0 : mctx ? fail(mctx, st) : mig_status_exit_code(st);
+        rc = st == MIG_OK ? 0 : mctx ? mig_ctx_report(mctx, st, stderr) : mig_status_exit_code(st);
         mig_ctx_destroy(&mctx);
         all = rc ? NULL : calloc(n_over + row->n_set + 1, sizeof *all);
         if (!rc && !all)
@@ -290,7 +279,7 @@ int main(int argc, char **argv)
         goto out;
     }
     if ((st = mig_comm_init(&argc, &argv, &comm)) != MIG_OK) {
-        rc = fail(ctx, mig_ctx_error(ctx, st, "cannot initialise MPI"));
+        rc = mig_ctx_report(ctx, mig_ctx_error(ctx, st, "cannot initialise MPI"), stderr);
         goto out;
     }
     ctx->comm = &comm;
@@ -300,14 +289,14 @@ int main(int argc, char **argv)
 
     st = mig_config_load(scenario, (const char *const *)overrides, n_over, ctx, &cfg);
     if (st != MIG_OK) {
-        rc = fail(ctx, st);
+        rc = mig_ctx_report(ctx, st, stderr);
         goto out;
     }
     if (!strcmp(cmd, "check")) {
         mig_world *w = NULL;
         st = mig_world_create(cfg, ctx, &w);
         if (st != MIG_OK) {
-            rc = fail(ctx, st);
+            rc = mig_ctx_report(ctx, st, stderr);
             goto out;
         }
         printf("%s: OK (model %s, %u places, %u links, %u nationalities, %u sources, %u days from %s)\n",
@@ -323,12 +312,12 @@ int main(int argc, char **argv)
                             .checkpoint_every = (uint32_t)every, .stop_after = (uint32_t)stop_after,
                             .restart = restart };
         if (mig_signal_install()) {
-            rc = fail(ctx, mig_ctx_error(ctx, MIG_EINTERNAL, "cannot install signal handlers"));
+            rc = mig_ctx_report(ctx, mig_ctx_error(ctx, MIG_EINTERNAL, "cannot install signal handlers"), stderr);
             goto out;
         }
         st = mig_run(cfg, &ro, ctx, &stats);
         if (st != MIG_OK) {
-            rc = fail(ctx, st);
+            rc = mig_ctx_report(ctx, st, stderr);
             goto out;
         }
         if (stats.ranks > 1)

@@ -19,14 +19,6 @@ static int usage_error(const char *fmt, const char *arg)
     return mig_status_exit_code(MIG_EUSAGE);
 }
 
-static int fail(mig_ctx *ctx, mig_status st)
-{
-    for (size_t i = 0; i < mig_ctx_n_errors(ctx); i++)
-        fprintf(stderr, "migsim: %s\n", mig_ctx_error_at(ctx, i));
-    if (mig_ctx_n_errors(ctx) == 0)
-        fprintf(stderr, "migsim: %s\n", mig_status_str(st));
-    return mig_status_exit_code(st);
-}
 
 int mig_cmd_summarize_main(int argc, char **argv)
 {
@@ -35,6 +27,7 @@ int mig_cmd_summarize_main(int argc, char **argv)
         { "quantiles", required_argument, NULL, 'Q' },
         { "threads", required_argument, NULL, 't' },
         { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *output = NULL, *qtext = "0.05,0.5,0.95";
@@ -52,7 +45,7 @@ int mig_cmd_summarize_main(int argc, char **argv)
         return mig_status_exit_code(MIG_ENOMEM);
     opterr = 0;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "+o:t:q", longopts, NULL)) != -1 || optind < argc) {
+    while ((opt = getopt_long(argc, argv, "+o:t:qh", longopts, NULL)) != -1 || optind < argc) {
         if (opt == -1) {
             inputs[n_in++] = argv[optind++];
             continue;
@@ -71,6 +64,17 @@ int mig_cmd_summarize_main(int argc, char **argv)
                 goto out;
             }
             break;
+        case 'h':
+            printf("Usage: migsim summarize RUN.h5... -o ENSEMBLE.h5 [--quantiles 0.05,0.5,0.95] [-t N] [-q]\n"
+                   "Mean, sample standard deviation and quantiles across replicate runs, for every\n"
+                   "variable (V_mean, V_sd, V_q05, ...), with the runs' dimension scales; the inputs\n"
+                   "and their seeds are listed in /provenance. Inputs must share shapes and labels.\n"
+                   "  -o, --output FILE       HDF5 file to write (temporary name, renamed on success)\n"
+                   "      --quantiles LIST    comma-separated, each in [0, 1]\n"
+                   "  -t, --threads N         OpenMP threads\n"
+                   "  -q, --quiet             no log line\n");
+            free(inputs);
+            return 0;
         case 'q':
             quiet = 1;
             break;
@@ -114,7 +118,7 @@ int mig_cmd_summarize_main(int argc, char **argv)
         st = mig_summarize(inputs, n_in, output, &o, ctx, &stats);
     }
     if (st != MIG_OK) {
-        rc = fail(ctx, st);
+        rc = mig_ctx_report(ctx, st, stderr);
         goto out;
     }
     if (!quiet)

@@ -18,22 +18,13 @@ static int usage_error(const char *fmt, const char *arg)
     return mig_status_exit_code(MIG_EUSAGE);
 }
 
-static int fail(mig_ctx *ctx, mig_status st)
-{
-    for (size_t i = 0; i < mig_ctx_n_errors(ctx); i++)
-        fprintf(stderr, "migsim: %s\n", mig_ctx_error_at(ctx, i));
-    if (mig_ctx_n_errors(ctx) == 0)
-        fprintf(stderr, "migsim: %s\n", mig_status_str(st));
-    else if (mig_ctx_n_errors(ctx) > 1)
-        fprintf(stderr, "migsim: %zu problems\n", mig_ctx_n_errors(ctx));
-    return mig_status_exit_code(st);
-}
 
 int mig_cmd_sweep_main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *spec = NULL, *manifest = NULL;
@@ -44,7 +35,7 @@ int mig_cmd_sweep_main(int argc, char **argv)
 
     opterr = 0;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "+o:q", longopts, NULL)) != -1 || optind < argc) {
+    while ((opt = getopt_long(argc, argv, "+o:qh", longopts, NULL)) != -1 || optind < argc) {
         if (opt == -1) {
             if (spec)
                 return usage_error("unexpected argument \"%s\"", argv[optind]);
@@ -58,6 +49,15 @@ int mig_cmd_sweep_main(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
+        case 'h':
+            printf("Usage: migsim sweep SPEC.yaml -o MANIFEST.csv [-q]\n"
+                   "Expands a sweep spec (a scenario, parameters as value lists or ranges, a grid\n"
+                   "or a Sobol design, replicates, seeds) into a manifest with one row per run;\n"
+                   "run row N with `migsim run --manifest MANIFEST.csv --task N` (N defaults to\n"
+                   "$SLURM_ARRAY_TASK_ID). The spec format is in README.md, \"Sweeps and ensembles\".\n"
+                   "  -o, --output FILE   manifest to write (temporary name, renamed on success)\n"
+                   "  -q, --quiet         no log line\n");
+            return 0;
         default:
             return usage_error("unknown or incomplete option \"%s\"", argv[optind - 1]);
         }
@@ -72,7 +72,7 @@ int mig_cmd_sweep_main(int argc, char **argv)
     if (st == MIG_OK)
         st = mig_sweep_write_manifest(s, manifest, ctx);
     if (st != MIG_OK) {
-        rc = fail(ctx, st);
+        rc = mig_ctx_report(ctx, st, stderr);
     } else {
         uint64_t runs = mig_sweep_runs(s);
         if (!quiet)

@@ -84,6 +84,18 @@ void mig_ctx_clear_errors(mig_ctx *ctx)
     ctx->n_errors = 0;
 }
 
+int mig_ctx_report(const mig_ctx *ctx, mig_status st, FILE *f)
+{
+    size_t n = mig_ctx_n_errors(ctx);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "migsim: %s\n", ctx->errors[i]); /* n > 0: ctx is not NULL */
+    if (n == 0)
+        fprintf(f, "migsim: %s\n", mig_status_str(st));
+    else if (n > 1)
+        fprintf(f, "migsim: %zu problems\n", n);
+    return mig_status_exit_code(st);
+}
+
 void mig_log(mig_ctx *ctx, mig_log_level level, const char *fmt, ...)
 {
     va_list ap;

@@ -33,6 +33,10 @@ mig_status mig_ctx_verror(mig_ctx *ctx, mig_status s, const char *fmt, va_list a
 size_t mig_ctx_n_errors(const mig_ctx *ctx);
 const char *mig_ctx_error_at(const mig_ctx *ctx, size_t i);   /* borrowed */
 void mig_ctx_clear_errors(mig_ctx *ctx);
+/* Prints every diagnostic as "migsim: <text>" to f (then "migsim: N problems" when there
+ * are several, or the status message when there are none) and returns st's exit code:
+ * what a command does on failure. */
+int mig_ctx_report(const mig_ctx *ctx, mig_status st, FILE *f);
 
 /* logging: plain lines prefixed with an ISO timestamp when not on a terminal */
 void mig_log(mig_ctx *ctx, mig_log_level level, const char *fmt, ...)
