@@ -3,8 +3,9 @@
 #include "mig_model.h"
 
 extern const mig_model_ops mig_model_basic;
+extern const mig_model_ops mig_model_corridor;
 
-static const mig_model_ops *const registry[] = { &mig_model_basic };
+static const mig_model_ops *const registry[] = { &mig_model_basic, &mig_model_corridor };
 
 const mig_model_ops *mig_model_find(const char *name)
 {

@@ -11,7 +11,7 @@ build_pkgs=(build-essential cmake pkg-config git
 test_pkgs=(libcriterion-dev python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf
            python3-netcdf4 r-base-core r-cran-hdf5r
            python3-pandas python3-matplotlib python3-pytest python3-nbformat python3-nbclient
-           python3-ipykernel jupyter-nbconvert r-cran-testthat)
+           python3-ipykernel jupyter-nbconvert r-cran-testthat python3-yaml)
 
 mpi_pkgs=(openmpi-bin libopenmpi-dev libhdf5-openmpi-dev)
 

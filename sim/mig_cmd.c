@@ -5,6 +5,7 @@
 
 int mig_cmd_sweep_main(int argc, char **argv);       /* sim/mig_cmd_sweep.c */
 int mig_cmd_summarize_main(int argc, char **argv);   /* sim/mig_cmd_summarize.c */
+int mig_cmd_calibrate_main(int argc, char **argv);   /* sim/mig_cmd_calibrate.c */
 
 const mig_cmd mig_cmds[] = {
     { "sweep",
@@ -14,5 +15,9 @@ const mig_cmd mig_cmds[] = {
       "  migsim summarize RUN.h5... -o ENSEMBLE.h5         mean, sd, quantiles across runs\n"
       "         [--quantiles 0.05,0.5,0.95] [--threads N]",
       mig_cmd_summarize_main },
+    { "calibrate",
+      "  migsim calibrate SCENARIO.yaml -o FITTED.yaml     fit a corridor scenario to the record\n"
+      "         [--levels] [--param KEY=LO:HI]... [--scale S]  (Nelder-Mead), write the fit back",
+      mig_cmd_calibrate_main },
     { NULL, NULL, NULL },
 };

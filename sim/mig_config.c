@@ -85,6 +85,163 @@ static const cyaml_schema_field_t output_fields[] = {
     CYAML_FIELD_END
 };
 
+/* corridor: the corridor model's section (sim/mig_config.h documents every field) */
+static const cyaml_schema_value_t float_entry = {
+    CYAML_VALUE_FLOAT(CYAML_FLAG_DEFAULT, double),
+};
+
+static const cyaml_schema_field_t term_fields[] = {
+    CYAML_FIELD_STRING_PTR("indicator", CYAML_FLAG_POINTER, mig_corridor_term_cfg, indicator, 1, 64),
+    CYAML_FIELD_FLOAT("beta", CYAML_FLAG_DEFAULT, mig_corridor_term_cfg, beta),
+    CYAML_FIELD_FLOAT("ref", CYAML_FLAG_DEFAULT, mig_corridor_term_cfg, ref),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t term_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_term_cfg, term_fields),
+};
+
+static const cyaml_schema_field_t hazard_fields[] = {
+    CYAML_FIELD_STRING_PTR("nationality", CYAML_FLAG_POINTER, mig_corridor_hazard_cfg, nationality, 1, 64),
+    CYAML_FIELD_SEQUENCE_COUNT("places", CYAML_FLAG_POINTER, mig_corridor_hazard_cfg, places, n_places,
+                               &string_entry, 1, 4096),
+    CYAML_FIELD_SEQUENCE_COUNT("shares", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_hazard_cfg,
+                               shares, n_shares, &float_entry, 1, 4096),
+    CYAML_FIELD_FLOAT("base_rate", CYAML_FLAG_DEFAULT, mig_corridor_hazard_cfg, base_rate),
+    CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_hazard_cfg, from, 0, 32),
+    CYAML_FIELD_STRING_PTR("to", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_hazard_cfg, to, 0, 32),
+    CYAML_FIELD_SEQUENCE_COUNT("terms", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_hazard_cfg, terms,
+                               n_terms, &term_entry, 0, 64),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t hazard_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_hazard_cfg, hazard_fields),
+};
+
+static const cyaml_schema_field_t indicator_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, mig_corridor_indicator_cfg, name, 1, 64),
+    CYAML_FIELD_STRING_PTR("file", CYAML_FLAG_POINTER, mig_corridor_indicator_cfg, file, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t indicator_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_indicator_cfg, indicator_fields),
+};
+
+static const cyaml_schema_field_t forcing_fields[] = {
+    CYAML_FIELD_STRING_PTR("place", CYAML_FLAG_POINTER, mig_corridor_forcing_cfg, place, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("nationality", CYAML_FLAG_POINTER, mig_corridor_forcing_cfg, nationality, 1, 64),
+    CYAML_FIELD_STRING_PTR("series", CYAML_FLAG_POINTER, mig_corridor_forcing_cfg, series, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("scale", CYAML_FLAG_DEFAULT, mig_corridor_forcing_cfg, scale),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t forcing_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_forcing_cfg, forcing_fields),
+};
+
+static const cyaml_schema_field_t outcome_fields[] = {
+    CYAML_FIELD_STRING_PTR("nationality", CYAML_FLAG_POINTER, mig_corridor_outcome_cfg, nationality, 1, 64),
+    CYAML_FIELD_STRING_PTR("title42_from", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_outcome_cfg,
+                           title42_from, 0, 32),
+    CYAML_FIELD_FLOAT("title42_expel", CYAML_FLAG_DEFAULT, mig_corridor_outcome_cfg, title42_expel),
+    CYAML_FIELD_FLOAT("title42_remove", CYAML_FLAG_DEFAULT, mig_corridor_outcome_cfg, title42_remove),
+    CYAML_FIELD_FLOAT("remove", CYAML_FLAG_DEFAULT, mig_corridor_outcome_cfg, remove),
+    CYAML_FIELD_FLOAT("retry_expelled", CYAML_FLAG_DEFAULT, mig_corridor_outcome_cfg, retry_expelled),
+    CYAML_FIELD_FLOAT("retry_removed", CYAML_FLAG_DEFAULT, mig_corridor_outcome_cfg, retry_removed),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t outcome_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_outcome_cfg, outcome_fields),
+};
+
+static const cyaml_schema_field_t attraction_fields[] = {
+    CYAML_FIELD_STRING_PTR("place", CYAML_FLAG_POINTER, mig_corridor_attraction_cfg, place, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("value", CYAML_FLAG_DEFAULT, mig_corridor_attraction_cfg, value),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t attraction_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_attraction_cfg, attraction_fields),
+};
+
+static const cyaml_schema_field_t appointment_fields[] = {
+    CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER, mig_corridor_appointment_cfg, from, 1, 32),
+    CYAML_FIELD_FLOAT("per_day", CYAML_FLAG_DEFAULT, mig_corridor_appointment_cfg, per_day),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t appointment_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_appointment_cfg, appointment_fields),
+};
+
+static const cyaml_schema_field_t cbp_one_fields[] = {
+    CYAML_FIELD_SEQUENCE_COUNT("ports", CYAML_FLAG_POINTER, mig_corridor_cbp_one_cfg, ports, n_ports,
+                               &string_entry, 1, 4096),
+    CYAML_FIELD_FLOAT("wait_probability", CYAML_FLAG_DEFAULT, mig_corridor_cbp_one_cfg, wait_probability),
+    CYAML_FIELD_FLOAT("give_up_probability", CYAML_FLAG_OPTIONAL, mig_corridor_cbp_one_cfg, give_up_probability),
+    CYAML_FIELD_SEQUENCE_COUNT("appointments", CYAML_FLAG_POINTER, mig_corridor_cbp_one_cfg, appointments,
+                               n_appointments, &appointment_entry, 1, 4096),
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t ports_fields[] = {
+    CYAML_FIELD_SEQUENCE_COUNT("places", CYAML_FLAG_POINTER, mig_corridor_ports_cfg, places, n_places,
+                               &string_entry, 1, 4096),
+    CYAML_FIELD_FLOAT("attraction", CYAML_FLAG_DEFAULT, mig_corridor_ports_cfg, attraction),
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t corridor_fields[] = {
+    CYAML_FIELD_FLOAT("scale", CYAML_FLAG_DEFAULT, mig_corridor_cfg, scale),
+    CYAML_FIELD_STRING_PTR("route_options", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
+                           route_options, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE_COUNT("attraction", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
+                               attraction, n_attraction, &attraction_entry, 0, 65535),
+    CYAML_FIELD_SEQUENCE_COUNT("indicators", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
+                               indicators, n_indicators, &indicator_entry, 0, 4096),
+    CYAML_FIELD_SEQUENCE_COUNT("hazards", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, hazards,
+                               n_hazards, &hazard_entry, 0, 65535),
+    CYAML_FIELD_SEQUENCE_COUNT("forcing", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, forcing,
+                               n_forcing, &forcing_entry, 0, 65535),
+    CYAML_FIELD_STRING_PTR("title42_until", CYAML_FLAG_POINTER, mig_corridor_cfg, title42_until, 1, 32),
+    CYAML_FIELD_SEQUENCE_COUNT("outcomes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, outcomes,
+                               n_outcomes, &outcome_entry, 0, 65535),
+    CYAML_FIELD_MAPPING_PTR("ports", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, ports,
+                            ports_fields),
+    CYAML_FIELD_MAPPING_PTR("cbp_one", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, cbp_one,
+                            cbp_one_fields),
+    CYAML_FIELD_END
+};
+
+/* calibration: a record written by `migsim calibrate` */
+static const cyaml_schema_field_t calib_param_fields[] = {
+    CYAML_FIELD_STRING_PTR("key", CYAML_FLAG_POINTER, mig_calibration_param_cfg, key, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("value", CYAML_FLAG_DEFAULT, mig_calibration_param_cfg, value),
+    CYAML_FIELD_STRING_PTR("method", CYAML_FLAG_POINTER, mig_calibration_param_cfg, method, 1, 32),
+    CYAML_FIELD_FLOAT("lo", CYAML_FLAG_OPTIONAL, mig_calibration_param_cfg, lo),
+    CYAML_FIELD_FLOAT("hi", CYAML_FLAG_OPTIONAL, mig_calibration_param_cfg, hi),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t calib_param_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_calibration_param_cfg, calib_param_fields),
+};
+
+static const cyaml_schema_field_t calibration_fields[] = {
+    CYAML_FIELD_STRING_PTR("date", CYAML_FLAG_POINTER, mig_calibration_cfg, date, 1, 32),
+    CYAML_FIELD_STRING_PTR("command", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_calibration_cfg, command, 0,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("window", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_calibration_cfg, window, 0,
+                           64),
+    CYAML_FIELD_FLOAT("scale", CYAML_FLAG_OPTIONAL, mig_calibration_cfg, scale),
+    CYAML_FIELD_UINT("evaluations", CYAML_FLAG_OPTIONAL, mig_calibration_cfg, evaluations),
+    CYAML_FIELD_FLOAT("seconds", CYAML_FLAG_OPTIONAL, mig_calibration_cfg, seconds),
+    CYAML_FIELD_FLOAT("objective", CYAML_FLAG_DEFAULT, mig_calibration_cfg, objective),
+    CYAML_FIELD_FLOAT("mape", CYAML_FLAG_DEFAULT, mig_calibration_cfg, mape),
+    CYAML_FIELD_FLOAT("citizenship_error", CYAML_FLAG_OPTIONAL, mig_calibration_cfg, citizenship_error),
+    CYAML_FIELD_FLOAT("sector_error", CYAML_FLAG_OPTIONAL, mig_calibration_cfg, sector_error),
+    CYAML_FIELD_SEQUENCE_COUNT("parameters", CYAML_FLAG_POINTER, mig_calibration_cfg, parameters, n_parameters,
+                               &calib_param_entry, 1, 4096),
+    CYAML_FIELD_STRING_PTR("note", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_calibration_cfg, note, 0,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t config_fields[] = {
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, mig_config, name, 0, CYAML_UNLIMITED),
     CYAML_FIELD_STRING_PTR("description", CYAML_FLAG_POINTER, mig_config, description, 0, CYAML_UNLIMITED),
@@ -95,7 +252,7 @@ static const cyaml_schema_field_t config_fields[] = {
     CYAML_FIELD_MAPPING("network", CYAML_FLAG_DEFAULT, mig_config, network, network_fields),
     CYAML_FIELD_SEQUENCE_COUNT("nationalities", CYAML_FLAG_POINTER, mig_config, nationalities, n_nationalities,
                                &string_entry, 1, 65535),
-    CYAML_FIELD_SEQUENCE_COUNT("sources", CYAML_FLAG_POINTER, mig_config, sources, n_sources, &source_entry, 1,
+    CYAML_FIELD_SEQUENCE_COUNT("sources", CYAML_FLAG_POINTER, mig_config, sources, n_sources, &source_entry, 0,
                                CYAML_UNLIMITED),
     CYAML_FIELD_MAPPING("movement", CYAML_FLAG_DEFAULT, mig_config, movement, movement_fields),
     { .key = "speed_km_per_day",
@@ -103,6 +260,10 @@ static const cyaml_schema_field_t config_fields[] = {
       .value = { CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_mode_table, speed_fields) } },
     CYAML_FIELD_UINT("max_agents", CYAML_FLAG_DEFAULT, mig_config, max_agents),
     CYAML_FIELD_MAPPING("output", CYAML_FLAG_DEFAULT, mig_config, output, output_fields),
+    CYAML_FIELD_MAPPING_PTR("corridor", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_config, corridor,
+                            corridor_fields),
+    CYAML_FIELD_MAPPING_PTR("calibration", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_config, calibration,
+                            calibration_fields),
     CYAML_FIELD_END
 };
 
@@ -140,7 +301,19 @@ static const char defaults_yaml[] =
     "  chunk_days: 32\n"
     "  deflate: 4\n";
 
+/* Defaults inside a corridor section, merged only when the scenario has one (so that
+ * scenarios of other models resolve exactly as before). */
+static const char corridor_defaults_yaml[] =
+    "scale: 1.0\n"
+    "title42_until: 2023-05-11\n"
+    "hazards:\n"
+    "  - terms:\n"
+    "      - ref: 0.0\n"
+    "forcing:\n"
+    "  - scale: 1.0\n";
+
 const char *mig_config_defaults_yaml(void) { return defaults_yaml; }
+const char *mig_config_corridor_defaults_yaml(void) { return corridor_defaults_yaml; }
 
 /* ------------------------------------------------------------------ locations ------- */
 
@@ -891,12 +1064,196 @@ static void check_range(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *
         semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected %s, got %g", what, v);
 }
 
+/* Parses an optional date field into *day; reports a malformed one. Returns 0 when given
+ * and valid, 1 when absent, -1 when malformed. */
+static int check_date(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *field,
+                      const char *text, int32_t *day)
+{
+    if (!text)
+        return 1;
+    if (mig_date_parse(text, day) == 0)
+        return 0;
+    semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected a date YYYY-MM-DD, got \"%s\"", text);
+    return -1;
+}
+
+/* The corridor section: ranges, names that need no network, dates and files. Place names
+ * and CSV contents are checked when the model is created (they need the network). */
+static mig_status check_corridor(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first)
+{
+    mig_corridor_cfg *c = cfg->corridor;
+    char field[128], f2[128];
+    size_t nh = c->n_hazards ? c->n_hazards : 1, ni = c->n_indicators ? c->n_indicators : 1;
+    size_t nf = c->n_forcing ? c->n_forcing : 1, no = c->n_outcomes ? c->n_outcomes : 1;
+
+    check_range(cfg, ctx, errors, first, "corridor.scale", c->scale, 1e-9, 1e6, "agents per person in (0, 1e6]");
+    if (c->route_options) {
+        if (!(c->route_options_path = resolve(cfg->dir, c->route_options)))
+            return MIG_ENOMEM;
+        check_file(cfg, ctx, errors, first, "corridor.route_options", c->route_options_path);
+    }
+    for (uint32_t i = 0; i < c->n_attraction; i++) {
+        snprintf(field, sizeof field, "corridor.attraction[%u].value", i);
+        check_range(cfg, ctx, errors, first, field, c->attraction[i].value, 1e-12, 1e12,
+                    "an attractiveness in (0, 1e12]");
+    }
+    c->indicator_path = calloc(ni, sizeof *c->indicator_path);
+    c->forcing_path = calloc(nf, sizeof *c->forcing_path);
+    c->hazard_from = calloc(nh, sizeof *c->hazard_from);
+    c->hazard_to = calloc(nh, sizeof *c->hazard_to);
+    c->title42_from_day = calloc(no, sizeof *c->title42_from_day);
+    if (!c->indicator_path || !c->forcing_path || !c->hazard_from || !c->hazard_to || !c->title42_from_day)
+        return MIG_ENOMEM;
+    for (uint32_t i = 0; i < c->n_indicators; i++) {
+        snprintf(field, sizeof field, "corridor.indicators[%u].name", i);
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(c->indicators[i].name, c->indicators[j].name) == 0) {
+                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "duplicate indicator \"%s\"",
+                         c->indicators[i].name);
+                break;
+            }
+        snprintf(field, sizeof field, "corridor.indicators[%u].file", i);
+        if (!(c->indicator_path[i] = resolve(cfg->dir, c->indicators[i].file)))
+            return MIG_ENOMEM;
+        check_file(cfg, ctx, errors, first, field, c->indicator_path[i]);
+    }
+    for (uint32_t i = 0; i < c->n_hazards; i++) {
+        mig_corridor_hazard_cfg *h = &c->hazards[i];
+        int rf, rt;
+        snprintf(field, sizeof field, "corridor.hazards[%u].nationality", i);
+        if (mig_config_nationality(cfg, h->nationality) < 0)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                     "unknown nationality \"%s\" (not in nationalities)", h->nationality);
+        snprintf(field, sizeof field, "corridor.hazards[%u].shares", i);
+        if (h->n_shares && h->n_shares != h->n_places)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected %u shares (one per place), got %u",
+                     h->n_places, h->n_shares);
+        for (uint32_t k = 0; k < h->n_shares; k++) {
+            snprintf(field, sizeof field, "corridor.hazards[%u].shares[%u]", i, k);
+            check_range(cfg, ctx, errors, first, field, h->shares[k], 1e-12, 1e12, "a positive share");
+        }
+        snprintf(field, sizeof field, "corridor.hazards[%u].base_rate", i);
+        check_range(cfg, ctx, errors, first, field, h->base_rate, 0.0, 1e9, "persons per day in [0, 1e9]");
+        c->hazard_from[i] = cfg->start_day;
+        c->hazard_to[i] = cfg->start_day + (int32_t)cfg->days - 1;
+        snprintf(field, sizeof field, "corridor.hazards[%u].from", i);
+        rf = check_date(cfg, ctx, errors, first, field, h->from, &c->hazard_from[i]);
+        snprintf(f2, sizeof f2, "corridor.hazards[%u].to", i);
+        rt = check_date(cfg, ctx, errors, first, f2, h->to, &c->hazard_to[i]);
+        if (rf == 0 && rt == 0 && c->hazard_to[i] < c->hazard_from[i])
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, f2, "ends before from (%s)", h->from);
+        for (uint32_t k = 0; k < h->n_terms; k++) {
+            mig_corridor_term_cfg *t = &h->terms[k];
+            uint32_t j;
+            for (j = 0; j < c->n_indicators; j++)
+                if (strcmp(c->indicators[j].name, t->indicator) == 0)
+                    break;
+            snprintf(field, sizeof field, "corridor.hazards[%u].terms[%u].indicator", i, k);
+            if (j == c->n_indicators)
+                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                         "unknown indicator \"%s\" (not in corridor.indicators)", t->indicator);
+            snprintf(field, sizeof field, "corridor.hazards[%u].terms[%u].beta", i, k);
+            check_range(cfg, ctx, errors, first, field, t->beta, -1e3, 1e3, "a coefficient in [-1000, 1000]");
+        }
+    }
+    for (uint32_t i = 0; i < c->n_forcing; i++) {
+        mig_corridor_forcing_cfg *f = &c->forcing[i];
+        snprintf(field, sizeof field, "corridor.forcing[%u].nationality", i);
+        if (mig_config_nationality(cfg, f->nationality) < 0)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                     "unknown nationality \"%s\" (not in nationalities)", f->nationality);
+        snprintf(field, sizeof field, "corridor.forcing[%u].scale", i);
+        check_range(cfg, ctx, errors, first, field, f->scale, 0.0, 1e9, "a multiplier in [0, 1e9]");
+        snprintf(field, sizeof field, "corridor.forcing[%u].series", i);
+        if (!(c->forcing_path[i] = resolve(cfg->dir, f->series)))
+            return MIG_ENOMEM;
+        check_file(cfg, ctx, errors, first, field, c->forcing_path[i]);
+    }
+    check_date(cfg, ctx, errors, first, "corridor.title42_until", c->title42_until, &c->title42_until_day);
+    for (uint32_t i = 0; i < c->n_outcomes; i++) {
+        mig_corridor_outcome_cfg *o = &c->outcomes[i];
+        static const char *const names[] = { "title42_expel", "title42_remove", "remove", "retry_expelled",
+                                             "retry_removed" };
+        const double v[] = { o->title42_expel, o->title42_remove, o->remove, o->retry_expelled,
+                             o->retry_removed };
+        snprintf(field, sizeof field, "corridor.outcomes[%u].nationality", i);
+        if (strcmp(o->nationality, "*") && mig_config_nationality(cfg, o->nationality) < 0)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                     "unknown nationality \"%s\" (not in nationalities, nor \"*\")", o->nationality);
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(o->nationality, c->outcomes[j].nationality) == 0) {
+                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "outcomes for \"%s\" given twice",
+                         o->nationality);
+                break;
+            }
+        for (int k = 0; k < 5; k++) {
+            snprintf(field, sizeof field, "corridor.outcomes[%u].%s", i, names[k]);
+            check_range(cfg, ctx, errors, first, field, v[k], 0.0, 1.0, "a probability in [0, 1]");
+        }
+        snprintf(field, sizeof field, "corridor.outcomes[%u].title42_remove", i);
+        if (o->title42_expel >= 0 && o->title42_remove >= 0 && o->title42_expel + o->title42_remove > 1.0 + 1e-12)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                     "title42_expel + title42_remove must not exceed 1, got %g", o->title42_expel + o->title42_remove);
+        c->title42_from_day[i] = INT32_MIN;
+        snprintf(field, sizeof field, "corridor.outcomes[%u].title42_from", i);
+        check_date(cfg, ctx, errors, first, field, o->title42_from, &c->title42_from_day[i]);
+    }
+    if (c->ports)
+        check_range(cfg, ctx, errors, first, "corridor.ports.attraction", c->ports->attraction, 1e-12, 1e12,
+                    "an attractiveness in (0, 1e12]");
+    if (c->cbp_one) {
+        mig_corridor_cbp_one_cfg *b = c->cbp_one;
+        check_range(cfg, ctx, errors, first, "corridor.cbp_one.wait_probability", b->wait_probability, 0.0, 1.0,
+                    "a probability in [0, 1]");
+        check_range(cfg, ctx, errors, first, "corridor.cbp_one.give_up_probability", b->give_up_probability, 0.0,
+                    1.0, "a probability per day in [0, 1]");
+        if (!(c->appointment_day = calloc(b->n_appointments ? b->n_appointments : 1, sizeof *c->appointment_day)))
+            return MIG_ENOMEM;
+        for (uint32_t i = 0; i < b->n_appointments; i++) {
+            snprintf(field, sizeof field, "corridor.cbp_one.appointments[%u].from", i);
+            if (check_date(cfg, ctx, errors, first, field, b->appointments[i].from, &c->appointment_day[i]) == 0 &&
+                i > 0 && c->appointment_day[i] <= c->appointment_day[i - 1])
+                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "dates must increase (previous %s)",
+                         b->appointments[i - 1].from);
+            snprintf(field, sizeof field, "corridor.cbp_one.appointments[%u].per_day", i);
+            check_range(cfg, ctx, errors, first, field, b->appointments[i].per_day, 0.0, 1e9,
+                        "appointments per day in [0, 1e9]");
+        }
+    }
+    return MIG_OK;
+}
+
+static void check_calibration(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first)
+{
+    mig_calibration_cfg *c = cfg->calibration;
+    char field[128];
+    int32_t day;
+    check_date(cfg, ctx, errors, first, "calibration.date", c->date, &day);
+    for (uint32_t i = 0; i < c->n_parameters; i++) {
+        mig_calibration_param_cfg *p = &c->parameters[i];
+        snprintf(field, sizeof field, "calibration.parameters[%u].method", i);
+        if (strcmp(p->method, "simplex") && strcmp(p->method, "level"))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected simplex or level, got \"%s\"",
+                     p->method);
+        snprintf(field, sizeof field, "calibration.parameters[%u].hi", i);
+        if (p->hi < p->lo)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "below lo (%g)", p->lo);
+    }
+}
+
 static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
 {
     int errors = 0;
     mig_status first = MIG_OK;
     char field[96];
 
+    if (cfg->corridor) { /* derived fields are not in the schema: start them empty */
+        mig_corridor_cfg *c = cfg->corridor;
+        c->route_options_path = NULL;
+        c->indicator_path = c->forcing_path = NULL;
+        c->hazard_from = c->hazard_to = c->title42_from_day = c->appointment_day = NULL;
+        c->title42_until_day = 0;
+    }
     if (mig_date_parse(cfg->start_date, &cfg->start_day))
         semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "start_date", "expected a date YYYY-MM-DD, got \"%s\"",
                  cfg->start_date);
@@ -992,6 +1349,15 @@ static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
     check_range(cfg, ctx, &errors, &first, "output.deflate", cfg->output.deflate, 0, 9, "a gzip level in [0, 9]");
     check_range(cfg, ctx, &errors, &first, "max_agents", (double)cfg->max_agents, 0, 4294967295.0,
                 "a number of agents in [0, 4294967295]");
+    if (cfg->n_sources == 0 && !cfg->corridor)
+        semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "sources", "expected at least 1 entry, got 0");
+    if (cfg->corridor) {
+        mig_status s = check_corridor(cfg, ctx, &errors, &first);
+        if (s != MIG_OK)
+            return s;
+    }
+    if (cfg->calibration)
+        check_calibration(cfg, ctx, &errors, &first);
     return errors ? first : MIG_OK;
 }
 
@@ -1094,6 +1460,22 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
         goto done;
     }
     yaml_document_delete(&def);
+    {
+        int cid = map_get(&L.doc, yaml_document_get_node(&L.doc, 1), "corridor");
+        yaml_node_t *cn = cid ? yaml_document_get_node(&L.doc, cid) : NULL;
+        if (cn && cn->type == YAML_MAPPING_NODE) {
+            if (!parse_yaml(&L, corridor_defaults_yaml, sizeof corridor_defaults_yaml - 1, &def, "defaults", 0)) {
+                st = MIG_EINTERNAL;
+                goto done;
+            }
+            if (!merge_defaults(&L, cid, &def, 1)) {
+                yaml_document_delete(&def);
+                st = MIG_ENOMEM;
+                goto done;
+            }
+            yaml_document_delete(&def);
+        }
+    }
 
     walk(&L, 1, &config_schema, "");
     if (L.errors) {
@@ -1163,6 +1545,22 @@ void mig_config_destroy(mig_config **p)
     free(cfg->source_to);
     free(cfg->resolved_yaml);
     index_free(cfg->index);
+    if (cfg->corridor) {
+        mig_corridor_cfg *c = cfg->corridor;
+        free(c->route_options_path);
+        if (c->indicator_path)
+            for (uint32_t i = 0; i < c->n_indicators; i++)
+                free(c->indicator_path[i]);
+        if (c->forcing_path)
+            for (uint32_t i = 0; i < c->n_forcing; i++)
+                free(c->forcing_path[i]);
+        free(c->indicator_path);
+        free(c->forcing_path);
+        free(c->hazard_from);
+        free(c->hazard_to);
+        free(c->title42_from_day);
+        free(c->appointment_day);
+    }
     cyaml_free(cyaml_cfg(&lb, &cc), &config_schema, cfg, 0);
     *p = NULL;
 }

@@ -93,9 +93,16 @@ typedef struct mig_corridor_cbp_one_cfg {
     char **ports;             /* ports of entry (destination places) taking appointments */
     uint32_t n_ports;
     double wait_probability;  /* P(a person at such a port's border city waits for one) */
+    double give_up_probability; /* P(a waiter stops waiting, per day); default 0 */
     mig_corridor_appointment_cfg *appointments; /* quotas, in date order */
     uint32_t n_appointments;
 } mig_corridor_cbp_one_cfg;
+
+typedef struct mig_corridor_ports_cfg {
+    char **places;            /* ports of entry (destination places where OFO encounters) */
+    uint32_t n_places;
+    double attraction;        /* their attractiveness in route weights, > 0 */
+} mig_corridor_ports_cfg;
 
 typedef struct mig_corridor_cfg {
     double scale;             /* agents per person for everything the model spawns; default 1 */
@@ -108,9 +115,10 @@ typedef struct mig_corridor_cfg {
     uint32_t n_hazards;
     mig_corridor_forcing_cfg *forcing;
     uint32_t n_forcing;
-    char *title42_end;        /* "YYYY-MM-DD" first day without Title 42; default 2023-05-11 */
+    char *title42_until;      /* "YYYY-MM-DD" last day Title 42 applies; default 2023-05-11 */
     mig_corridor_outcome_cfg *outcomes;
     uint32_t n_outcomes;
+    mig_corridor_ports_cfg *ports;     /* NULL: no place is a port of entry */
     mig_corridor_cbp_one_cfg *cbp_one; /* NULL: no appointments */
 
     /* derived by mig_config_load (owned) */
@@ -119,7 +127,7 @@ typedef struct mig_corridor_cfg {
     char **forcing_path;      /* [n_forcing] */
     int32_t *hazard_from;     /* [n_hazards] day numbers, inclusive */
     int32_t *hazard_to;       /* [n_hazards] */
-    int32_t title42_end_day;
+    int32_t title42_until_day;
     int32_t *title42_from_day; /* [n_outcomes]; INT32_MIN when not given */
     int32_t *appointment_day; /* [n_appointments of cbp_one] */
 } mig_corridor_cfg;
@@ -142,7 +150,8 @@ typedef struct mig_calibration_cfg {
     double objective;         /* final objective value */
     double mape;              /* monthly southwest-border encounter MAPE, fraction */
     double citizenship_error; /* mean |FY error| of the top-10 citizenships, fraction */
-    double sector_error;      /* mean |FY share error| of the sectors, fraction (0.01 = 1 point) */
+    double sector_error;      /* mean |FY share error| of the sectors' USBP shares and the ports'
+                               * share of all encounters, fraction (0.01 = 1 point) */
     mig_calibration_param_cfg *parameters;
     uint32_t n_parameters;
     char *note;
@@ -195,6 +204,9 @@ void mig_config_destroy(mig_config **p);
 int mig_config_nationality(const mig_config *cfg, const char *label);
 /* The documented defaults, as YAML text (static). */
 const char *mig_config_defaults_yaml(void);
+/* The defaults inside a corridor section, as YAML text (static); merged only when the
+ * scenario has a corridor section. */
+const char *mig_config_corridor_defaults_yaml(void);
 /* Location of a config field for messages: "file:line:column" or "--set k=v" (owned
  * by cfg). Returns cfg->path when the field was not given (a default). */
 const char *mig_config_where(const mig_config *cfg, const char *field_path);

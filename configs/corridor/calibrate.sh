@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The calibration of configs/corridor/corridor.yaml, as run: three `migsim calibrate` stages
+# that rewrite the scenario in place (values replaced, comments kept). Each stage first
+# matches every nationality's level (its hazard base rates and Darien forcing scales) to
+# its observed October 2020 - September 2023 total, then runs GSL's Nelder-Mead simplex
+# over its parameters on
+#     objective = monthly MAPE / 0.15 + top-10 citizenship FY error / 0.15
+#                 + share error / 0.05   (sectors' shares of USBP and the ports' share of all)
+# and matches the levels again. Stage A fits where people cross (sector attractiveness,
+# route-weight powers, ports, CBP One waiting); stage B when and how often (hazard
+# coefficients, movement timing, Title 42 outcomes); stage C polishes everything together
+# and leaves its record (date, command, objective, every parameter) in the scenario.
+#
+#   configs/corridor/calibrate.sh [MIGSIM] [EVALS_A EVALS_B EVALS_C] [SCALE]
+#
+# STAGES="B C" runs only those stages (to resume).
+# Run from anywhere; paths are relative to the repository root. Defaults: build/migsim, 400 600 400 runs, scale 0.05 agents per migrant (about 0.6 s a run
+# on one core; see README "Calibration").
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+migsim=${1:-build/migsim}
+ea=${2:-400} eb=${3:-600} ec=${4:-400} scale=${5:-0.05}
+scenario=configs/corridor/corridor.yaml
+common=(--levels --scale "$scale" --threads 1 --rounds 2)
+
+sectors=()
+for i in 0 1 2 3 4 5 6 7 8; do sectors+=(--param "corridor.attraction[$i].value=0.05:20"); done
+spatial=(
+  "${sectors[@]}"
+  --param 'movement.distance_power=0:3'
+  --param 'movement.attraction_power=0:4'
+  --param 'corridor.ports.attraction=0.001:0.5'
+  --param 'corridor.cbp_one.wait_probability=0.01:0.99'
+  --param 'corridor.cbp_one.give_up_probability=0:0.2'
+)
+mpp='corridor.hazards[1].terms[1].beta,corridor.hazards[2].terms[2].beta,corridor.hazards[3].terms[1].beta'
+mpp+=',corridor.hazards[4].terms[2].beta,corridor.hazards[6].terms[0].beta,corridor.hazards[7].terms[0].beta'
+mpp+=',corridor.hazards[8].terms[0].beta,corridor.hazards[9].terms[0].beta,corridor.hazards[10].terms[1].beta'
+nca() { echo "corridor.outcomes[2].$1,corridor.outcomes[3].$1,corridor.outcomes[4].$1"; }
+chnv() { echo "corridor.outcomes[5].$1,corridor.outcomes[6].$1,corridor.outcomes[7].$1,corridor.outcomes[8].$1"; }
+temporal=(
+  --param 'movement.move_probability.origin=0.02:1'
+  --param 'movement.move_probability.town=0.2:1'
+  --param 'movement.move_probability.border=0.1:1'
+  --param 'corridor.outcomes[1].title42_expel=0.3:0.95'
+  --param 'corridor.outcomes[1].retry_expelled=0.05:0.95'
+  --param 'corridor.outcomes[1].remove=0.05:0.95'
+  --param 'corridor.outcomes[1].retry_removed=0:0.95'
+  --param "$(nca title42_expel)=0.05:0.9"
+  --param "$(nca retry_expelled)=0.05:0.95"
+  --param "$(chnv title42_expel)=0.05:0.95"
+  --param "$(chnv retry_expelled)=0.05:0.95"
+  --param "$mpp=-1:3"
+  --param 'corridor.hazards[0].terms[0].beta=-0.3:0.3'
+  --param 'corridor.hazards[1].terms[0].beta=-0.5:0.5'
+  --param 'corridor.hazards[2].terms[0].beta=-0.3:0.3'
+  --param 'corridor.hazards[2].terms[1].beta=-3:3'
+  --param 'corridor.hazards[3].terms[0].beta=-0.3:0.3'
+  --param 'corridor.hazards[4].terms[0].beta=-0.02:0.04'
+  --param 'corridor.hazards[4].terms[1].beta,corridor.hazards[5].terms[0].beta=-5:0'
+  --param 'corridor.hazards[10].terms[0].beta=-4:1'
+)
+stages=${STAGES:-A B C}
+for stage in $stages; do
+  case $stage in
+    A) "$migsim" calibrate "$scenario" -o "$scenario" "${common[@]}" --max-evals "$ea" "${spatial[@]}" ;;
+    B) "$migsim" calibrate "$scenario" -o "$scenario" "${common[@]}" --max-evals "$eb" "${temporal[@]}" ;;
+    C) "$migsim" calibrate "$scenario" -o "$scenario" "${common[@]}" --max-evals "$ec" "${spatial[@]}" "${temporal[@]}" ;;
+    *) echo "calibrate.sh: unknown stage $stage" >&2; exit 64 ;;
+  esac
+done

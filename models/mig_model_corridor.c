@@ -1,0 +1,789 @@
+/* mig_model_corridor.c: the Central America - Mexico - US corridor. Agents carry a
+ * nationality (CBP's citizenship labels) and enter from their own origins, by a
+ * log-linear departure hazard on monthly indicators or from observed dated series (the
+ * Darien); each nationality has its own route table. Arriving at a Border Patrol sector or
+ * a port of entry is an encounter; at a sector the outcome is drawn: released, removed to
+ * the origin, or (under Title 42) expelled to the Mexican border city across, from where
+ * the person may try again. Ports of entry receive CBP One appointment holders. */
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mig_agents.h"
+#include "mig_date.h"
+#include "mig_model.h"
+#include "mig_model_corridor.h"
+#include "mig_rng.h"
+#include "mig_route.h"
+#include "mig_timeline.h"
+
+/* Random-number purposes of this model. */
+enum {
+    RNG_MOVE = MIG_RNG_MODEL + 0,    /* move-or-stay and route choice */
+    RNG_CBP_WAIT = MIG_RNG_MODEL + 1, /* whether to wait for a CBP One appointment */
+    RNG_OUTCOME = MIG_RNG_MODEL + 2  /* encounter outcome, retry, border city */
+};
+
+/* Bits of mig_agents.flags used by this model. */
+enum { FLAG_CBP_DECIDED = 1u << 0, FLAG_CBP_WAITER = 1u << 1, FLAG_CBP_APPOINTMENT = 1u << 2 };
+
+typedef struct corridor_state {
+    uint64_t seed;
+    uint32_t n_nat, n_places, days;
+    int32_t start_day;
+    mig_route_table **routes;  /* owned [n_nat] */
+    double *move_prob;         /* owned [n_places] */
+    uint8_t *is_port;          /* owned [n_places]: destination where OFO encounters */
+
+    /* spawning (hazards, then forcing), one entry per (place, nationality) stream */
+    uint32_t n_src;
+    uint32_t *src_place;       /* owned [n_src] */
+    uint16_t *src_nat;         /* owned [n_src] */
+    uint32_t *src_daily;       /* owned [n_src * days] */
+
+    /* encounter outcomes, per nationality */
+    double *t42_expel, *t42_remove, *remove, *retry_exp, *retry_rem; /* owned [n_nat] each */
+    int32_t *t42_from;         /* owned [n_nat] first day Title 42 applies */
+    int32_t t42_until;         /* last day Title 42 applies */
+    uint32_t *across_start;    /* owned [n_places + 1]: border cities with a link into each place */
+    uint32_t *across;          /* owned */
+
+    /* CBP One */
+    uint32_t *cbp_link;        /* owned [n_places]: border city -> CBP One port link, or MIG_NO_LINK */
+    double *cbp_quota;         /* owned [days]: appointments that day (scaled) */
+    double cbp_wait;
+    double cbp_give_up;        /* P(a waiter stops waiting), per day */
+    int cbp_on;                /* today: appointments are given */
+    double cbp_q;              /* today: P(a waiter gets an appointment) */
+    double waiting;            /* expected waiters at the end of the previous day */
+    int has_cbp;               /* 1 when the scenario has a cbp_one section */
+    int64_t observed_step;     /* the last step observed (-1: none) */
+
+    /* observations (borrowed from w->obs) */
+    int64_t *v_enc, *v_rel, *v_rem, *v_exp, *v_appt, *v_wait;
+
+    /* per-thread scratch for apply/decide counts */
+    int threads;
+    size_t scratch_len;
+    int64_t *scratch;          /* owned [threads * scratch_len] */
+} corridor_state;
+
+static void corridor_destroy(void **p)
+{
+    corridor_state *s;
+    if (!p || !*p)
+        return;
+    s = *p;
+    if (s->routes)
+        for (uint32_t k = 0; k < s->n_nat; k++)
+            mig_route_destroy(&s->routes[k]);
+    free(s->routes);
+    free(s->move_prob);
+    free(s->is_port);
+    free(s->src_place);
+    free(s->src_nat);
+    free(s->src_daily);
+    free(s->t42_expel);
+    free(s->t42_remove);
+    free(s->remove);
+    free(s->retry_exp);
+    free(s->retry_rem);
+    free(s->t42_from);
+    free(s->across_start);
+    free(s->across);
+    free(s->cbp_link);
+    free(s->cbp_quota);
+    free(s->scratch);
+    free(s);
+    *p = NULL;
+}
+
+/* Problems found while building: how many, and the status of the first. */
+typedef struct errs {
+    int n;
+    mig_status first;
+} errs;
+
+static void fail_with(errs *e, mig_status s)
+{
+    if (!e->n++)
+        e->first = s;
+}
+
+/* A place named in the scenario: index, or -1 with an error at the field's location. */
+static int64_t named_place(const mig_world *w, mig_ctx *ctx, const char *field, const char *name, errs *errors)
+{
+    int64_t p = mig_network_place(w->net, name);
+    if (p < 0) {
+        mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: unknown place \"%s\" (not in %s)", mig_config_where(w->cfg, field),
+                      field, name, w->cfg->places_path);
+        fail_with(errors, MIG_ECONFIG);
+    }
+    return p;
+}
+
+/* Look-ahead attraction as mig_route_attraction, from a given base attractiveness. */
+static void attraction_ahead(const mig_network *net, const double *base, uint32_t steps, double discount,
+                             double *out, double *prev)
+{
+    uint32_t n = net->n_places;
+    memcpy(out, base, n * sizeof *out);
+    for (uint32_t k = 0; k < steps; k++) {
+        memcpy(prev, out, n * sizeof *prev);
+        for (uint32_t p = 0; p < n; p++) {
+            double best = 0.0;
+            for (uint32_t s = net->out_start[p]; s < net->out_start[p + 1]; s++) {
+                double a = prev[net->link_to[net->out_link[s]]];
+                if (a > best)
+                    best = a;
+            }
+            out[p] = base[p] + discount * best;
+        }
+    }
+}
+
+/* Route tables per nationality: weight = attraction_ahead(to)^a / km^b times the route
+ * options' multipliers. Also marks the ports. */
+static mig_status build_routes(corridor_state *s, mig_world *w, mig_ctx *ctx, errs *errors)
+{
+    const mig_network *net = w->net;
+    const mig_corridor_cfg *c = w->cfg->corridor;
+    const mig_movement_cfg *mv = &w->cfg->movement;
+    const size_t np = net->n_places, nl = net->n_links ? net->n_links : 1;
+    double *base = malloc(np * sizeof *base), *attr = malloc(np * sizeof *attr), *prev = malloc(np * sizeof *prev);
+    double *weight = malloc(nl * sizeof *weight), *mult = malloc(nl * s->n_nat * sizeof *mult);
+    double *wn = malloc(nl * sizeof *wn);
+    mig_status st = MIG_ENOMEM;
+    char field[128];
+
+    s->routes = calloc(s->n_nat, sizeof *s->routes);
+    s->is_port = calloc(np, 1);
+    if (!base || !attr || !prev || !weight || !mult || !wn || !s->routes || !s->is_port)
+        goto out;
+    for (uint32_t p = 0; p < np; p++)
+        base[p] = net->place_attract[p];
+    for (uint32_t i = 0; i < c->n_attraction; i++) {
+        int64_t p;
+        snprintf(field, sizeof field, "corridor.attraction[%u].place", i);
+        if ((p = named_place(w, ctx, field, c->attraction[i].place, errors)) >= 0)
+            base[p] = c->attraction[i].value;
+    }
+    if (c->ports)
+        for (uint32_t i = 0; i < c->ports->n_places; i++) {
+            int64_t p;
+            snprintf(field, sizeof field, "corridor.ports.places[%u]", i);
+            if ((p = named_place(w, ctx, field, c->ports->places[i], errors)) < 0)
+                continue;
+            if (net->place_kind[p] != MIG_KIND_DESTINATION) {
+                mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: \"%s\" is not a destination (a port of entry must be)",
+                              mig_config_where(w->cfg, field), field, c->ports->places[i]);
+                fail_with(errors, MIG_ECONFIG);
+                continue;
+            }
+            s->is_port[p] = 1;
+            base[p] = c->ports->attraction;
+        }
+    attraction_ahead(net, base, mv->lookahead_steps, mv->lookahead_discount, attr, prev);
+    mig_route_weights(net, attr, mv->attraction_power, mv->distance_power, weight);
+    if (c->route_options_path) {
+        st = mig_corridor_route_options(c->route_options_path, w->cfg, net, mult, ctx);
+        if (st != MIG_OK) {
+            fail_with(errors, st);
+            st = MIG_OK;
+            goto out;
+        }
+    } else {
+        for (size_t i = 0; i < nl * s->n_nat; i++)
+            mult[i] = 1.0;
+    }
+    if (errors->n) {
+        st = MIG_OK;
+        goto out;
+    }
+    for (uint32_t k = 0; k < s->n_nat; k++) {
+        for (uint32_t l = 0; l < net->n_links; l++)
+            wn[l] = weight[l] * mult[(size_t)k * net->n_links + l];
+        if ((st = mig_route_create(net, wn, ctx, &s->routes[k])) != MIG_OK)
+            goto out;
+    }
+    st = MIG_OK;
+out:
+    free(base);
+    free(attr);
+    free(prev);
+    free(weight);
+    free(mult);
+    free(wn);
+    return st;
+}
+
+/* Appends one spawn stream; returns its daily row (zeroed) or NULL. */
+static uint32_t *add_stream(corridor_state *s, uint32_t place, uint16_t nat)
+{
+    uint32_t *p = realloc(s->src_place, (s->n_src + 1) * sizeof *p);
+    uint16_t *n;
+    uint32_t *d;
+    if (!p)
+        return NULL;
+    s->src_place = p;
+    if (!(n = realloc(s->src_nat, (s->n_src + 1) * sizeof *n)))
+        return NULL;
+    s->src_nat = n;
+    if (!(d = realloc(s->src_daily, (size_t)(s->n_src + 1) * s->days * sizeof *d)))
+        return NULL;
+    s->src_daily = d;
+    s->src_place[s->n_src] = place;
+    s->src_nat[s->n_src] = nat;
+    d += (size_t)s->n_src * s->days;
+    memset(d, 0, s->days * sizeof *d);
+    s->n_src++;
+    return d;
+}
+
+/* A place where agents of a stream may start: known, not a destination, with a way on. */
+static int64_t start_place(mig_world *w, mig_ctx *ctx, const char *field, const char *name, errs *errors)
+{
+    int64_t p = named_place(w, ctx, field, name, errors);
+    if (p < 0)
+        return -1;
+    if (w->net->place_kind[p] == MIG_KIND_DESTINATION) {
+        mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: \"%s\" is a destination; agents cannot start there",
+                      mig_config_where(w->cfg, field), field, name);
+        fail_with(errors, MIG_ECONFIG);
+        return -1;
+    }
+    if (!mig_network_reaches_destination(w->net, (uint32_t)p)) {
+        mig_ctx_error(ctx, MIG_EDATA, "%s: %s: no destination or camp can be reached from \"%s\"",
+                      mig_config_where(w->cfg, field), field, name);
+        fail_with(errors, MIG_EDATA);
+        return -1;
+    }
+    return p;
+}
+
+static mig_status build_spawning(corridor_state *s, mig_world *w, mig_ctx *ctx, errs *errors)
+{
+    const mig_config *cfg = w->cfg;
+    const mig_corridor_cfg *c = cfg->corridor;
+    mig_indicator **ind = calloc(c->n_indicators ? c->n_indicators : 1, sizeof *ind);
+    mig_hazard_term *terms = NULL;
+    mig_status st = MIG_OK;
+    char field[128], what[384];
+
+    if (!ind)
+        return MIG_ENOMEM;
+    for (uint32_t i = 0; i < c->n_indicators; i++) {
+        mig_status s2 = mig_indicator_load(c->indicator_path[i], c->indicators[i].name, ctx, &ind[i]);
+        if (s2 != MIG_OK)
+            fail_with(errors, s2);
+    }
+    for (uint32_t h = 0; h < c->n_hazards && !errors->n; h++) {
+        const mig_corridor_hazard_cfg *hz = &c->hazards[h];
+        double total_share = 0.0;
+        int nat = mig_config_nationality(cfg, hz->nationality);
+        free(terms);
+        terms = calloc(hz->n_terms ? hz->n_terms : 1, sizeof *terms);
+        if (!terms) {
+            st = MIG_ENOMEM;
+            goto out;
+        }
+        for (uint32_t k = 0; k < hz->n_terms; k++) {
+            for (uint32_t j = 0; j < c->n_indicators; j++)
+                if (strcmp(c->indicators[j].name, hz->terms[k].indicator) == 0)
+                    terms[k].ind = ind[j];
+            terms[k].beta = hz->terms[k].beta;
+            terms[k].ref = hz->terms[k].ref;
+        }
+        for (uint32_t k = 0; k < hz->n_places; k++)
+            total_share += hz->n_shares ? hz->shares[k] : 1.0;
+        for (uint32_t k = 0; k < hz->n_places; k++) {
+            int64_t p;
+            uint32_t *daily;
+            double share = (hz->n_shares ? hz->shares[k] : 1.0) / total_share;
+            snprintf(field, sizeof field, "corridor.hazards[%u].places[%u]", h, k);
+            if ((p = start_place(w, ctx, field, hz->places[k], errors)) < 0)
+                continue;
+            if (!(daily = add_stream(s, (uint32_t)p, (uint16_t)nat))) {
+                st = MIG_ENOMEM;
+                goto out;
+            }
+            snprintf(field, sizeof field, "corridor.hazards[%u]", h);
+            snprintf(what, sizeof what, "%s: %s", mig_config_where(cfg, field), field);
+            st = mig_corridor_hazard_schedule(daily, cfg->start_day, cfg->days, c->hazard_from[h], c->hazard_to[h],
+                                              hz->base_rate, c->scale * share, hz->n_terms, terms, what, ctx);
+            if (st != MIG_OK) {
+                fail_with(errors, st);
+                st = MIG_OK;
+                break;
+            }
+        }
+    }
+    for (uint32_t f = 0; f < c->n_forcing && !errors->n; f++) {
+        const mig_corridor_forcing_cfg *fc = &c->forcing[f];
+        int64_t p;
+        uint32_t *daily;
+        snprintf(field, sizeof field, "corridor.forcing[%u].place", f);
+        if ((p = start_place(w, ctx, field, fc->place, errors)) < 0)
+            continue;
+        if (!(daily = add_stream(s, (uint32_t)p, (uint16_t)mig_config_nationality(cfg, fc->nationality)))) {
+            st = MIG_ENOMEM;
+            goto out;
+        }
+        st = mig_timeline_add_series(daily, cfg->start_day, cfg->days, c->forcing_path[f], fc->scale * c->scale, ctx);
+        if (st != MIG_OK) {
+            fail_with(errors, st);
+            st = MIG_OK;
+        }
+    }
+out:
+    free(terms);
+    for (uint32_t i = 0; i < c->n_indicators; i++)
+        mig_indicator_destroy(&ind[i]);
+    free(ind);
+    return st;
+}
+
+static mig_status build_outcomes(corridor_state *s, mig_world *w, mig_ctx *ctx, errs *errors)
+{
+    const mig_corridor_cfg *c = w->cfg->corridor;
+    const mig_network *net = w->net;
+    const uint32_t nn = s->n_nat, np = net->n_places;
+    uint32_t n_across = 0;
+    (void)ctx;
+    (void)errors;
+    s->t42_expel = calloc(nn, sizeof(double));
+    s->t42_remove = calloc(nn, sizeof(double));
+    s->remove = calloc(nn, sizeof(double));
+    s->retry_exp = calloc(nn, sizeof(double));
+    s->retry_rem = calloc(nn, sizeof(double));
+    s->t42_from = calloc(nn, sizeof(int32_t));
+    s->across_start = calloc((size_t)np + 1, sizeof(uint32_t));
+    if (!s->t42_expel || !s->t42_remove || !s->remove || !s->retry_exp || !s->retry_rem || !s->t42_from ||
+        !s->across_start)
+        return MIG_ENOMEM;
+    for (uint32_t k = 0; k < nn; k++) {
+        const mig_corridor_outcome_cfg *o = NULL;
+        int32_t from = INT32_MIN;
+        for (uint32_t i = 0; i < c->n_outcomes; i++)
+            if (strcmp(c->outcomes[i].nationality, w->cfg->nationalities[k]) == 0) {
+                o = &c->outcomes[i];
+                from = c->title42_from_day[i];
+            }
+        if (!o)
+            for (uint32_t i = 0; i < c->n_outcomes; i++)
+                if (strcmp(c->outcomes[i].nationality, "*") == 0) {
+                    o = &c->outcomes[i];
+                    from = c->title42_from_day[i];
+                }
+        s->t42_from[k] = from;
+        if (!o)
+            continue; /* every encounter is a release */
+        s->t42_expel[k] = o->title42_expel;
+        s->t42_remove[k] = o->title42_remove;
+        s->remove[k] = o->remove;
+        s->retry_exp[k] = o->retry_expelled;
+        s->retry_rem[k] = o->retry_removed;
+    }
+    s->t42_until = c->title42_until_day;
+    /* border cities across each destination: the border-kind places with a link into it */
+    for (uint32_t l = 0; l < net->n_links; l++)
+        if (net->place_kind[net->link_from[l]] == MIG_KIND_BORDER)
+            n_across++;
+    s->across = calloc(n_across ? n_across : 1, sizeof *s->across);
+    if (!s->across)
+        return MIG_ENOMEM;
+    n_across = 0;
+    for (uint32_t p = 0; p < np; p++) {
+        s->across_start[p] = n_across;
+        if (net->place_kind[p] == MIG_KIND_DESTINATION)
+            for (uint32_t l = 0; l < net->n_links; l++)
+                if (net->link_to[l] == p && net->place_kind[net->link_from[l]] == MIG_KIND_BORDER)
+                    s->across[n_across++] = net->link_from[l];
+    }
+    s->across_start[np] = n_across;
+    return MIG_OK;
+}
+
+static mig_status build_cbp_one(corridor_state *s, mig_world *w, mig_ctx *ctx, errs *errors)
+{
+    const mig_corridor_cfg *c = w->cfg->corridor;
+    const mig_network *net = w->net;
+    char field[128];
+    s->cbp_link = malloc(net->n_places * sizeof *s->cbp_link);
+    s->cbp_quota = calloc(s->days, sizeof *s->cbp_quota);
+    if (!s->cbp_link || !s->cbp_quota)
+        return MIG_ENOMEM;
+    for (uint32_t p = 0; p < net->n_places; p++)
+        s->cbp_link[p] = MIG_NO_LINK;
+    if (!c->cbp_one)
+        return MIG_OK;
+    s->has_cbp = 1;
+    s->cbp_wait = c->cbp_one->wait_probability;
+    s->cbp_give_up = c->cbp_one->give_up_probability;
+    for (uint32_t i = 0; i < c->cbp_one->n_ports; i++) {
+        int64_t port;
+        int linked = 0;
+        snprintf(field, sizeof field, "corridor.cbp_one.ports[%u]", i);
+        if ((port = named_place(w, ctx, field, c->cbp_one->ports[i], errors)) < 0)
+            continue;
+        if (net->place_kind[port] != MIG_KIND_DESTINATION) {
+            mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: \"%s\" is not a destination (a port of entry must be)",
+                          mig_config_where(w->cfg, field), field, c->cbp_one->ports[i]);
+            fail_with(errors, MIG_ECONFIG);
+            continue;
+        }
+        for (uint32_t l = 0; l < net->n_links; l++)
+            if (net->link_to[l] == (uint32_t)port && net->place_kind[net->link_from[l]] == MIG_KIND_BORDER) {
+                s->cbp_link[net->link_from[l]] = l;
+                linked = 1;
+            }
+        if (!linked) {
+            mig_ctx_error(ctx, MIG_EDATA, "%s: %s: no border city has a link to \"%s\"",
+                          mig_config_where(w->cfg, field), field, c->cbp_one->ports[i]);
+            fail_with(errors, MIG_EDATA);
+        }
+    }
+    for (uint32_t i = 0; i < s->days; i++) {
+        int32_t day = s->start_day + (int32_t)i;
+        for (uint32_t a = 0; a < c->cbp_one->n_appointments; a++)
+            if (c->appointment_day[a] <= day)
+                s->cbp_quota[i] = c->cbp_one->appointments[a].per_day * c->scale;
+        /* before the first quota date nothing is given (cbp_quota stays 0) */
+    }
+    return MIG_OK;
+}
+
+static mig_status register_obs(corridor_state *s, mig_world *w)
+{
+    static const mig_dim place[] = { MIG_DIM_PLACE }, place_nat[] = { MIG_DIM_PLACE, MIG_DIM_NATIONALITY };
+    mig_status st;
+#define ADD(var, name, long_name, units, nd, dims)                                          \
+    if ((st = mig_obs_add(w->obs, name, long_name, units, nd, dims, &s->var)) != MIG_OK)    \
+        return st;
+    ADD(v_enc, "encounters",
+        "encounters at US Border Patrol sectors and ports of entry (events, not persons), by nationality",
+        "events day-1", 2, place_nat)
+    ADD(v_rel, "released", "encounters that ended in release into the US", "events day-1", 2, place_nat)
+    ADD(v_rem, "removed", "encounters that ended in removal to the origin (Title 8)", "events day-1", 2,
+        place_nat)
+    ADD(v_exp, "expelled", "encounters that ended in expulsion to Mexico under Title 42", "events day-1", 2,
+        place_nat)
+    ADD(v_appt, "cbp_one_encounters", "encounters at ports of entry by CBP One appointment holders",
+        "events day-1", 1, place)
+    ADD(v_wait, "cbp_one_waiting", "persons waiting at border cities for a CBP One appointment, end of day",
+        "persons", 0, NULL)
+#undef ADD
+    return MIG_OK;
+}
+
+static mig_status corridor_create(mig_world *w, mig_ctx *ctx, void **out)
+{
+    const mig_config *cfg = w->cfg;
+    const mig_network *net = w->net;
+    corridor_state *s;
+    mig_status st;
+    errs errors = { 0, MIG_OK };
+    void *tmp;
+
+    *out = NULL;
+    if (!cfg->corridor)
+        return mig_ctx_error(ctx, MIG_ECONFIG, "%s: model: model \"corridor\" needs a corridor section",
+                             mig_config_where(cfg, "model"));
+    if (!(s = calloc(1, sizeof *s)))
+        return MIG_ENOMEM;
+    s->seed = cfg->seed;
+    s->n_nat = w->n_nat;
+    s->n_places = net->n_places;
+    s->days = cfg->days;
+    s->start_day = cfg->start_day;
+    s->observed_step = -1;
+    s->move_prob = malloc(net->n_places * sizeof *s->move_prob);
+    if (!s->move_prob) {
+        st = MIG_ENOMEM;
+        goto fail;
+    }
+    for (uint32_t p = 0; p < net->n_places; p++)
+        s->move_prob[p] =
+            net->place_kind[p] == MIG_KIND_DESTINATION ? 0.0 : cfg->movement.move_prob[net->place_kind[p]];
+    if ((st = build_routes(s, w, ctx, &errors)) != MIG_OK)
+        goto fail;
+    if ((st = build_outcomes(s, w, ctx, &errors)) != MIG_OK)
+        goto fail;
+    if ((st = build_cbp_one(s, w, ctx, &errors)) != MIG_OK)
+        goto fail;
+    if (!errors.n && (st = build_spawning(s, w, ctx, &errors)) != MIG_OK)
+        goto fail;
+    if (errors.n) {
+        st = errors.first;
+        goto fail;
+    }
+    if ((st = register_obs(s, w)) != MIG_OK)
+        goto fail;
+    s->threads = ctx->threads > 0 ? ctx->threads : 1;
+    s->scratch_len = 3 * (size_t)net->n_places * s->n_nat + net->n_places;
+    s->scratch = calloc((size_t)s->threads * s->scratch_len, sizeof *s->scratch);
+    if (!s->scratch) {
+        st = MIG_ENOMEM;
+        goto fail;
+    }
+    *out = s;
+    return MIG_OK;
+fail:
+    tmp = s;
+    corridor_destroy(&tmp);
+    return st;
+}
+
+/* Waiters for CBP One at border cities with a port, and those there who have not decided
+ * yet, in the agent arrays as they are (the end of a day, or the start of the next). */
+static void count_waiting(const corridor_state *s, const mig_world *w, int64_t *waiting, int64_t *undecided)
+{
+    const mig_agents *a = w->agents;
+    const size_t n = a->n;
+    const uint32_t *cbp_link = s->cbp_link;
+    const int nt = w->threads;
+    int64_t wt = 0, ud = 0;
+#pragma omp parallel for num_threads(nt) default(none) shared(a, n, cbp_link) reduction(+ : wt, ud)
+    for (size_t i = 0; i < n; i++)
+        if (a->state[i] == MIG_AGENT_AT_PLACE && cbp_link[a->loc[i]] != MIG_NO_LINK) {
+            wt += (a->flags[i] & FLAG_CBP_WAITER) != 0;
+            ud += (a->flags[i] & FLAG_CBP_DECIDED) == 0;
+        }
+    *waiting = wt;
+    *undecided = ud;
+}
+
+static mig_status corridor_timeline(void *state, mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    corridor_state *s = state;
+    double quota = s->cbp_quota[step];
+    (void)ctx;
+    if (s->has_cbp && s->observed_step + 1 != (int64_t)step) {
+        /* a run restarted from a checkpoint: yesterday's count from the restored agents */
+        int64_t wt, ud;
+        count_waiting(s, w, &wt, &ud);
+        s->waiting = (double)wt + s->cbp_wait * (double)ud;
+    }
+    /* waiting counts this rank's waiters; ranks hold agents by id, evenly at random, so
+     * waiting * ranks estimates the total (exact with one rank, the default build) */
+    double waiting = s->waiting * (double)(w->agents->nranks ? w->agents->nranks : 1);
+    s->cbp_on = quota > 0.0;
+    s->cbp_q = !s->cbp_on ? 0.0 : waiting > quota ? quota / waiting : 1.0;
+    return MIG_OK;
+}
+
+static mig_status corridor_spawn(void *state, mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    corridor_state *s = state;
+    size_t need = 0, first;
+    mig_status st;
+    for (uint32_t k = 0; k < s->n_src; k++)
+        need += s->src_daily[(size_t)k * s->days + step];
+    if (!need)
+        return MIG_OK;
+    if ((st = mig_agents_reserve(w->agents, need)) != MIG_OK)
+        return mig_ctx_error(ctx, st, "cannot grow the agent store to %zu agents", w->agents->n + need);
+    for (uint32_t k = 0; k < s->n_src; k++) {
+        uint32_t count = s->src_daily[(size_t)k * s->days + step];
+        if (!count)
+            continue;
+        mig_agents_spawn(w->agents, count, s->src_place[k], s->src_nat[k], (uint16_t)step, &first);
+        /* count what this rank holds (all of them without MPI); the engine sums the ranks */
+        w->v_spawned[(size_t)s->src_place[k] * w->n_nat + s->src_nat[k]] += (int64_t)(w->agents->n - first);
+        w->total_spawned += (int64_t)(w->agents->n - first);
+    }
+    return MIG_OK;
+}
+
+#define DECIDE_BLOCK 256
+
+/* Each day an agent at a place moves on with the probability of the place's kind, along
+ * a link drawn from its nationality's table. At a border city with a CBP One port, once
+ * appointments are given, an agent first decides (once per stay) whether to wait for one;
+ * a waiter sets off to the port with today's appointment probability and otherwise stays. */
+static void corridor_decide(const void *state, mig_world *w, uint32_t step, size_t begin, size_t end)
+{
+    const corridor_state *s = state;
+    mig_agents *a = w->agents;
+    uint32_t key[DECIDE_BLOCK], purpose[DECIDE_BLOCK], u_move[DECIDE_BLOCK], u_route[DECIDE_BLOCK];
+    for (size_t j = 0; j < DECIDE_BLOCK; j++)
+        purpose[j] = RNG_MOVE;
+    for (size_t b0 = begin; b0 < end; b0 += DECIDE_BLOCK) {
+        size_t nb = end - b0 < DECIDE_BLOCK ? end - b0 : DECIDE_BLOCK;
+        memcpy(key, a->id + b0, nb * sizeof *key);
+        mig_rng_draw_block(s->seed, key, step, purpose, u_move, u_route, nb);
+        for (size_t j = 0; j < nb; j++) {
+            size_t i = b0 + j;
+            uint32_t p, link;
+            if (a->state[i] != MIG_AGENT_AT_PLACE)
+                continue;
+            p = a->loc[i];
+            if (s->cbp_on && s->cbp_link[p] != MIG_NO_LINK) {
+                uint8_t f = a->flags[i];
+                if (!(f & FLAG_CBP_DECIDED)) {
+                    mig_rng_words r = mig_rng_draw(s->seed, a->id[i], step, RNG_CBP_WAIT);
+                    f |= FLAG_CBP_DECIDED;
+                    if (mig_rng_u01(r.w[0]) < s->cbp_wait)
+                        f |= FLAG_CBP_WAITER;
+                    a->flags[i] = f;
+                }
+                if (f & FLAG_CBP_WAITER) {
+                    if (mig_rng_u01(u_move[j]) < s->cbp_q) {
+                        a->flags[i] = f | FLAG_CBP_APPOINTMENT;
+                        a->state[i] = MIG_AGENT_ON_LINK;
+                        a->loc[i] = s->cbp_link[p];
+                        a->progress[i] = 0.0f;
+                    } else if (mig_rng_u01(u_route[j]) < s->cbp_give_up) {
+                        a->flags[i] = f & (uint8_t)~FLAG_CBP_WAITER; /* moves on as others do from tomorrow */
+                    }
+                    continue;
+                }
+            }
+            if (!(mig_rng_u01(u_move[j]) < s->move_prob[p]))
+                continue;
+            link = mig_route_pick(s->routes[a->nat[i]], p, mig_rng_u01(u_route[j]));
+            if (link == MIG_NO_LINK)
+                continue;
+            a->state[i] = MIG_AGENT_ON_LINK;
+            a->loc[i] = link;
+            a->progress[i] = 0.0f;
+        }
+    }
+}
+
+static void thread_range(size_t n, int t, int nt, size_t *b, size_t *e)
+{
+    size_t q = n / (size_t)nt, r = n % (size_t)nt, tt = (size_t)t;
+    *b = tt * q + (tt < r ? tt : r);
+    *e = *b + q + (tt < r ? 1 : 0);
+}
+
+static mig_status grow_scratch(corridor_state *s, int threads)
+{
+    if (threads > s->threads) {
+        int64_t *p = realloc(s->scratch, (size_t)threads * s->scratch_len * sizeof *p);
+        if (!p)
+            return MIG_ENOMEM;
+        s->scratch = p;
+        s->threads = threads;
+    }
+    return MIG_OK;
+}
+
+/* Outcomes of today's encounters (agents absorbed today: the store is compacted daily).
+ * At a port: released. At a sector: expelled under Title 42 (to a border city with a link
+ * into the sector, drawn evenly; retrying or leaving), removed to the origin (setting off
+ * again from there, or leaving), or released. */
+static mig_status corridor_apply(void *state, mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    corridor_state *s = state;
+    mig_agents *a = w->agents;
+    const size_t n = a->n, np = s->n_places, nn = s->n_nat, len = s->scratch_len;
+    const int32_t day = s->start_day + (int32_t)step;
+    const int nt = w->threads;
+    int64_t *scratch;
+    mig_status st;
+    if ((st = grow_scratch(s, nt)) != MIG_OK)
+        return mig_ctx_error(ctx, st, "out of memory");
+    scratch = s->scratch;
+#pragma omp parallel num_threads(nt) default(none) shared(s, a, scratch, n, np, nn, len, day, step, nt)
+    {
+        size_t b, e;
+        int64_t *rel = scratch + (size_t)omp_get_thread_num() * len;
+        int64_t *rem = rel + np * nn, *exp_ = rem + np * nn, *appt = exp_ + np * nn;
+        memset(rel, 0, (3 * np * nn + np) * sizeof *rel);
+        thread_range(n, omp_get_thread_num(), nt, &b, &e);
+        for (size_t i = b; i < e; i++) {
+            uint32_t p, k;
+            mig_rng_words r;
+            double u, pe, pr;
+            int t42;
+            if (a->state[i] != MIG_AGENT_ABSORBED)
+                continue;
+            p = a->loc[i];
+            k = a->nat[i];
+            if (s->is_port[p]) {
+                rel[p * nn + k]++;
+                appt[p] += (a->flags[i] & FLAG_CBP_APPOINTMENT) != 0;
+                continue;
+            }
+            r = mig_rng_draw(s->seed, a->id[i], step, RNG_OUTCOME);
+            t42 = day >= s->t42_from[k] && day <= s->t42_until;
+            pe = t42 ? s->t42_expel[k] : 0.0;
+            pr = t42 ? s->t42_remove[k] : s->remove[k];
+            u = mig_rng_u01(r.w[0]);
+            if (u < pe) {
+                uint32_t c0 = s->across_start[p], nc = s->across_start[p + 1] - c0;
+                exp_[p * nn + k]++;
+                if (nc && mig_rng_u01(r.w[1]) < s->retry_exp[k]) {
+                    uint32_t c = (uint32_t)(mig_rng_u01(r.w[2]) * nc);
+                    a->loc[i] = s->across[c0 + (c < nc ? c : nc - 1)];
+                    a->state[i] = MIG_AGENT_AT_PLACE;
+                    a->progress[i] = 0.0f;
+                    a->flags[i] = 0;
+                } else {
+                    a->state[i] = MIG_AGENT_REMOVED;
+                }
+            } else if (u < pe + pr) {
+                rem[p * nn + k]++;
+                if (mig_rng_u01(r.w[1]) < s->retry_rem[k]) {
+                    a->loc[i] = a->origin[i];
+                    a->state[i] = MIG_AGENT_AT_PLACE;
+                    a->progress[i] = 0.0f;
+                    a->flags[i] = 0;
+                } else {
+                    a->state[i] = MIG_AGENT_REMOVED;
+                }
+            } else {
+                rel[p * nn + k]++;
+            }
+        }
+    }
+    for (int t = 0; t < nt; t++) {
+        const int64_t *h = scratch + (size_t)t * len;
+        for (size_t i = 0; i < np * nn; i++) {
+            s->v_rel[i] += h[i];
+            s->v_rem[i] += h[np * nn + i];
+            s->v_exp[i] += h[2 * np * nn + i];
+        }
+        for (size_t p = 0; p < np; p++)
+            s->v_appt[p] += h[3 * np * nn + p];
+    }
+    return MIG_OK;
+}
+
+/* Encounters = arrivals at destinations; CBP One departures (today's flow on the port
+ * links) and the waiters at the end of the day. */
+static mig_status corridor_observe(void *state, mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    corridor_state *s = state;
+    const mig_network *net = w->net;
+    const size_t nn = s->n_nat;
+    int64_t waiting, undecided;
+    (void)ctx;
+    for (uint32_t p = 0; p < net->n_places; p++)
+        if (net->place_kind[p] == MIG_KIND_DESTINATION)
+            memcpy(s->v_enc + (size_t)p * nn, w->v_arrivals + (size_t)p * nn, nn * sizeof *s->v_enc);
+    s->observed_step = step;
+    if (!s->has_cbp)
+        return MIG_OK;
+    count_waiting(s, w, &waiting, &undecided);
+    /* tomorrow's appointment probability divides the quota among today's waiters and
+     * the expected waiters among those who arrived today and have not decided yet */
+    s->waiting = (double)waiting + s->cbp_wait * (double)undecided;
+    *s->v_wait = waiting;
+    return MIG_OK;
+}
+
+const mig_model_ops mig_model_corridor = {
+    .name = "corridor",
+    .summary = "nationalities, departure hazards and observed forcing, encounters with Title 42 and CBP One",
+    .create = corridor_create,
+    .destroy = corridor_destroy,
+    .timeline = corridor_timeline,
+    .spawn = corridor_spawn,
+    .decide = corridor_decide,
+    .apply = corridor_apply,
+    .observe = corridor_observe,
+};

@@ -1,0 +1,126 @@
+/* mig_model_corridor.h: the corridor model's data pieces, shared by the model, the
+ * `migsim calibrate` command and the tests: monthly indicator series, the log-linear
+ * departure hazard, and per-nationality route options. */
+#ifndef MIG_MODEL_CORRIDOR_H
+#define MIG_MODEL_CORRIDOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mig_config.h"
+#include "mig_ctx.h"
+#include "mig_network.h"
+
+/* A monthly indicator: one value per calendar month (months need not be contiguous). */
+typedef struct mig_indicator {
+    char *name;               /* owned */
+    char *path;               /* owned: the CSV it came from */
+    int32_t first_month;      /* month number (year * 12 + month - 1) of value[0] */
+    uint32_t n_months;
+    double *value;            /* owned [n_months] */
+    uint8_t *have;            /* owned [n_months]: 1 where the CSV gives the month */
+} mig_indicator;
+
+/* A hazard term as the schedule uses it. */
+typedef struct mig_hazard_term {
+    const mig_indicator *ind; /* borrowed */
+    double beta;              /* log-rate per unit of the indicator */
+    double ref;               /* indicator value at which the term is 0 */
+} mig_hazard_term;
+
+/* lifecycle */
+/* Reads a CSV with columns month (YYYY-MM), value (a number), source (non-empty text)
+ * and optionally note. Every problem is reported as file:line:column: column: message;
+ * returns MIG_ENOINPUT or MIG_EDATA after reporting all. Caller owns *out. */
+mig_status mig_indicator_load(const char *path, const char *name, mig_ctx *ctx, mig_indicator **out);
+void mig_indicator_destroy(mig_indicator **p);
+
+/* queries */
+/* Month number of a day number (days since 1970-01-01). */
+int32_t mig_corridor_month_of(int32_t day);
+/* The indicator's value for the month containing day; returns 0 and sets *out, or -1
+ * when the CSV has no row for that month. */
+int mig_indicator_at(const mig_indicator *ind, int32_t day, double *out);
+
+/* The daily departure rate of the hazard model,
+ *     rate = base * exp(sum_k beta_k * (x_k - ref_k)),
+ * with the sum taken in term order. x[k] is term k's indicator value. */
+double mig_corridor_hazard_rate(double base, size_t n_terms, const mig_hazard_term *terms, const double *x);
+
+/* Fills daily[0..days) (run starting on start_day) with departures on days
+ * [from_day, to_day] for a rate of mult * mig_corridor_hazard_rate(base, terms, x(day)),
+ * x from each term's indicator for the day's month. Counts follow the floor rule on the
+ * running sum: with S_k = r_0 + ... + r_k (a double, summed in day order from the first
+ * active day of the run), day k gets floor(S_k) - floor(S_{k-1}). A month an indicator
+ * lacks is an error naming the indicator, the month and what (for messages). */
+mig_status mig_corridor_hazard_schedule(uint32_t *daily, int32_t start_day, uint32_t days, int32_t from_day,
+                                        int32_t to_day, double base, double mult, size_t n_terms,
+                                        const mig_hazard_term *terms, const char *what, mig_ctx *ctx);
+
+/* Route options: multipliers on link weights per nationality, from a CSV with columns
+ * nationality, from, to, weight, source (non-empty) and optionally note; "*" matches any
+ * nationality or place; a link's multiplier is the product of every matching row.
+ * Fills mult[nat * n_links + link] (n_nat * n_links values, set to 1 first). Reports
+ * unknown labels, places and links as file:line:column. */
+mig_status mig_corridor_route_options(const char *path, const mig_config *cfg, const mig_network *net,
+                                      double *mult, mig_ctx *ctx);
+
+/* ---- fitting to the record (models/mig_model_corridor_fit.c) ------------------------ */
+
+/* The observed CBP/OHSS series over a window of calendar months, mapped onto a scenario:
+ * southwest-border encounters (USBP + OFO), by citizenship (columns of citizenships the
+ * scenario lacks are added to its OTHER), and USBP encounters by sector (sector columns
+ * are place names of the network). */
+typedef struct mig_corridor_obs {
+    int32_t first_month;      /* month number (year * 12 + month - 1) of the first month */
+    uint32_t n_months;
+    uint32_t n_nat;           /* the scenario's nationalities */
+    int other;                /* index of the nationality OTHER, or -1 */
+    uint32_t n_sectors;
+    double *total;            /* owned [n_months] */
+    double *ofo;              /* owned [n_months]: of which at ports of entry (CBP OFO) */
+    double *by_nat;           /* owned [n_months * n_nat] */
+    double *by_sector;        /* owned [n_months * n_sectors] */
+    uint32_t *sector_place;   /* owned [n_sectors]: place index of each sector column */
+    char **sector_name;       /* owned [n_sectors] */
+    uint8_t *is_port;         /* owned [n_places]: 1 for the scenario's ports of entry */
+    uint8_t *is_dest;         /* owned [n_places]: 1 for destinations */
+    uint32_t n_places;
+} mig_corridor_obs;
+
+/* A run's encounters on the same months (per migrant: divided by corridor.scale). */
+typedef struct mig_corridor_sim {
+    double *total;            /* owned [n_months] */
+    double *ofo;              /* owned [n_months]: at ports of entry */
+    double *by_nat;           /* owned [n_months * n_nat] */
+    double *by_sector;        /* owned [n_months * n_sectors] */
+} mig_corridor_sim;
+
+/* Fit measures over the window; fiscal years are those wholly inside it. */
+typedef struct mig_corridor_fit {
+    double mape;              /* mean |sim - obs| / obs over the months */
+    double citizenship;       /* mean |sim - obs| / obs over each FY's top-10 citizenships (OTHER excluded) */
+    double sector;            /* mean |share_sim - share_obs| over each FY's sector shares of USBP
+                               * encounters and the ports' (OFO) share of all (0.05 = 5 points) */
+    double objective;         /* mape / 0.15 + citizenship / 0.15 + sector / 0.05 */
+    uint32_t n_fy;            /* fiscal years measured */
+} mig_corridor_fit;
+
+/* Reads cbp_swb_encounters_monthly_fy2021_fy2023.csv,
+ * cbp_swb_encounters_monthly_by_citizenship_fy2021_fy2023.csv and
+ * usbp_swb_encounters_monthly_by_sector_fy2021_fy2023.csv from dir for months
+ * [first_month, last_month]. Every month must be present. Caller owns *out. */
+mig_status mig_corridor_obs_load(const char *dir, const mig_config *cfg, const mig_network *net,
+                                 int32_t first_month, int32_t last_month, mig_ctx *ctx, mig_corridor_obs **out);
+void mig_corridor_obs_destroy(mig_corridor_obs **p);
+
+/* Runs the scenario at path with the overrides (model corridor, in process, no output)
+ * through the last day of the window and sums its encounters into sim (allocated here;
+ * free with mig_corridor_sim_free). */
+mig_status mig_corridor_simulate(const char *path, const char *const *over, size_t n_over,
+                                 const mig_corridor_obs *obs, mig_ctx *ctx, mig_corridor_sim *sim);
+void mig_corridor_sim_free(mig_corridor_sim *sim);
+
+/* Measures sim against obs. */
+void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit);
+
+#endif

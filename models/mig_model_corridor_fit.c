@@ -1,0 +1,419 @@
+/* mig_model_corridor_fit.c: the corridor model against the record: the observed CBP/OHSS
+ * monthly series mapped onto a scenario, an in-process run summed by month, and the fit
+ * measures that `migsim calibrate` minimises and scripts/corridor_compare.py reports. */
+#include "mig_model_corridor.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mig_csv.h"
+#include "mig_date.h"
+#include "mig_obs.h"
+#include "mig_step.h"
+#include "mig_world.h"
+
+#define TOTALS_CSV "cbp_swb_encounters_monthly_fy2021_fy2023.csv"
+#define CITIZENSHIP_CSV "cbp_swb_encounters_monthly_by_citizenship_fy2021_fy2023.csv"
+#define SECTOR_CSV "usbp_swb_encounters_monthly_by_sector_fy2021_fy2023.csv"
+
+void mig_corridor_obs_destroy(mig_corridor_obs **p)
+{
+    mig_corridor_obs *o;
+    if (!p || !*p)
+        return;
+    o = *p;
+    free(o->total);
+    free(o->ofo);
+    free(o->by_nat);
+    free(o->by_sector);
+    free(o->sector_place);
+    if (o->sector_name)
+        for (uint32_t i = 0; i < o->n_sectors; i++)
+            free(o->sector_name[i]);
+    free(o->sector_name);
+    free(o->is_port);
+    free(o->is_dest);
+    free(o);
+    *p = NULL;
+}
+
+/* Opens dir/name; the month column's index in *mcol. */
+static mig_status open_table(const char *dir, const char *name, mig_ctx *ctx, mig_csv **t, int *mcol)
+{
+    char path[4096];
+    mig_status st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if ((st = mig_csv_read(path, ctx, t)) != MIG_OK)
+        return st;
+    if ((*mcol = mig_csv_col(*t, "calendar_month")) < 0) {
+        mig_csv_destroy(t);
+        return mig_ctx_error(ctx, MIG_EDATA, "%s:1: missing required column \"calendar_month\"", path);
+    }
+    return MIG_OK;
+}
+
+/* The window index of a row's month, or -1 (outside, or a total row with no month). */
+static int64_t row_month(const mig_csv *t, size_t r, int mcol, int32_t first, uint32_t n)
+{
+    const char *v = t->cells[r][mcol];
+    char buf[16];
+    int32_t day, m;
+    if (strlen(v) != 7)
+        return -1;
+    snprintf(buf, sizeof buf, "%s-01", v);
+    if (mig_date_parse(buf, &day))
+        return -1;
+    m = mig_corridor_month_of(day) - first;
+    return m >= 0 && (uint32_t)m < n ? m : -1;
+}
+
+static int number(const char *v, double *out)
+{
+    char *end;
+    if (!*v)
+        return -1;
+    *out = strtod(v, &end);
+    return *end || !isfinite(*out) ? -1 : 0;
+}
+
+/* Fills dst[m * width + col_map[j]] from every column j with col_map[j] >= 0; reports a
+ * month of the window that no row gives. */
+static mig_status fill(const mig_csv *t, int mcol, const int *col_map, uint32_t width, int32_t first, uint32_t n,
+                       double *dst, mig_ctx *ctx)
+{
+    uint8_t *have = calloc(n ? n : 1, 1);
+    mig_status st = MIG_OK;
+    if (!have)
+        return MIG_ENOMEM;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        int64_t m = row_month(t, r, mcol, first, n);
+        if (m < 0)
+            continue;
+        have[m] = 1;
+        for (size_t j = 0; j < t->n_cols; j++) {
+            double x;
+            if (col_map[j] < 0)
+                continue;
+            if (number(t->cells[r][j], &x)) {
+                st = mig_ctx_error(ctx, MIG_EDATA, "%s:%zu:%zu: %s: expected a number, got \"%s\"", t->path,
+                                   t->line[r], j + 1, t->header[j], t->cells[r][j]);
+                continue;
+            }
+            dst[(size_t)m * width + (uint32_t)col_map[j]] += x;
+        }
+    }
+    for (uint32_t m = 0; m < n && st == MIG_OK; m++)
+        if (!have[m]) {
+            int y = (int)((first + (int32_t)m) / 12), mo = (int)((first + (int32_t)m) % 12) + 1;
+            st = mig_ctx_error(ctx, MIG_EDATA, "%s: no row for %04d-%02d (needed by the fit window)", t->path, y, mo);
+        }
+    free(have);
+    return st;
+}
+
+mig_status mig_corridor_obs_load(const char *dir, const mig_config *cfg, const mig_network *net,
+                                 int32_t first_month, int32_t last_month, mig_ctx *ctx, mig_corridor_obs **out)
+{
+    mig_corridor_obs *o = calloc(1, sizeof *o);
+    mig_csv *t = NULL;
+    int mcol, *map = NULL;
+    mig_status st = MIG_ENOMEM;
+    int other = mig_config_nationality(cfg, "OTHER");
+
+    *out = NULL;
+    if (!o)
+        return MIG_ENOMEM;
+    if (last_month < first_month) {
+        free(o);
+        return mig_ctx_error(ctx, MIG_EUSAGE, "the fit window ends before it starts");
+    }
+    o->first_month = first_month;
+    o->n_months = (uint32_t)(last_month - first_month + 1);
+    o->n_nat = cfg->n_nationalities;
+    o->n_places = net->n_places;
+    o->other = other;
+    o->total = calloc(o->n_months, sizeof *o->total);
+    o->ofo = calloc(o->n_months, sizeof *o->ofo);
+    o->by_nat = calloc((size_t)o->n_months * o->n_nat, sizeof *o->by_nat);
+    o->is_port = calloc(net->n_places, 1);
+    o->is_dest = calloc(net->n_places, 1);
+    if (!o->total || !o->ofo || !o->by_nat || !o->is_port || !o->is_dest)
+        goto fail;
+    for (uint32_t p = 0; p < net->n_places; p++)
+        o->is_dest[p] = net->place_kind[p] == MIG_KIND_DESTINATION;
+    if (cfg->corridor && cfg->corridor->ports)
+        for (uint32_t i = 0; i < cfg->corridor->ports->n_places; i++) {
+            int64_t p = mig_network_place(net, cfg->corridor->ports->places[i]);
+            if (p >= 0)
+                o->is_port[p] = 1;
+        }
+
+    /* totals */
+    if ((st = open_table(dir, TOTALS_CSV, ctx, &t, &mcol)) != MIG_OK)
+        goto fail;
+    if (!(map = malloc(t->n_cols * sizeof *map))) {
+        st = MIG_ENOMEM;
+        goto fail;
+    }
+    for (size_t j = 0; j < t->n_cols; j++)
+        map[j] = strcmp(t->header[j], "swb_total_encounters_usbp_plus_ofo") == 0 ? 0 : -1;
+    if ((st = fill(t, mcol, map, 1, first_month, o->n_months, o->total, ctx)) != MIG_OK)
+        goto fail;
+    for (size_t j = 0; j < t->n_cols; j++)
+        map[j] = strcmp(t->header[j], "ofo_encounters_swb") == 0 ? 0 : -1;
+    if ((st = fill(t, mcol, map, 1, first_month, o->n_months, o->ofo, ctx)) != MIG_OK)
+        goto fail;
+    mig_csv_destroy(&t);
+    free(map);
+    map = NULL;
+
+    /* citizenships: a column the scenario lacks counts as OTHER */
+    if ((st = open_table(dir, CITIZENSHIP_CSV, ctx, &t, &mcol)) != MIG_OK)
+        goto fail;
+    if (!(map = malloc(t->n_cols * sizeof *map))) {
+        st = MIG_ENOMEM;
+        goto fail;
+    }
+    for (size_t j = 0; j < t->n_cols; j++) {
+        const char *h = t->header[j];
+        int k;
+        if (!strcmp(h, "fiscal_year") || !strcmp(h, "month_abbv") || !strcmp(h, "calendar_month") ||
+            !strcmp(h, "TOTAL")) {
+            map[j] = -1;
+            continue;
+        }
+        k = mig_config_nationality(cfg, h);
+        if (k < 0 && other < 0) {
+            st = mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: citizenship \"%s\" is not a nationality of the scenario, "
+                               "which has no OTHER to count it in", t->path, j + 1, h);
+            goto fail;
+        }
+        map[j] = k >= 0 ? k : other;
+    }
+    if ((st = fill(t, mcol, map, o->n_nat, first_month, o->n_months, o->by_nat, ctx)) != MIG_OK)
+        goto fail;
+    mig_csv_destroy(&t);
+    free(map);
+    map = NULL;
+
+    /* Border Patrol sectors: columns named as the sector places */
+    if ((st = open_table(dir, SECTOR_CSV, ctx, &t, &mcol)) != MIG_OK)
+        goto fail;
+    if (!(map = malloc(t->n_cols * sizeof *map)) || !(o->sector_place = calloc(t->n_cols, sizeof *o->sector_place)) ||
+        !(o->sector_name = calloc(t->n_cols, sizeof *o->sector_name))) {
+        st = MIG_ENOMEM;
+        goto fail;
+    }
+    for (size_t j = 0; j < t->n_cols; j++) {
+        const char *h = t->header[j];
+        int64_t p;
+        map[j] = -1;
+        if (!strcmp(h, "fiscal_year") || !strcmp(h, "month") || !strcmp(h, "calendar_month") ||
+            !strncmp(h, "SWB_", 4))
+            continue;
+        p = mig_network_place(net, h);
+        if (p < 0 || net->place_kind[p] != MIG_KIND_DESTINATION || o->is_port[p]) {
+            st = mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: sector \"%s\" is not a destination place (other than a "
+                               "port of entry) of the network", t->path, j + 1, h);
+            goto fail;
+        }
+        o->sector_place[o->n_sectors] = (uint32_t)p;
+        if (!(o->sector_name[o->n_sectors] = malloc(strlen(h) + 1))) {
+            st = MIG_ENOMEM;
+            goto fail;
+        }
+        strcpy(o->sector_name[o->n_sectors], h);
+        map[j] = (int)o->n_sectors++;
+    }
+    if (!(o->by_sector = calloc((size_t)o->n_months * (o->n_sectors ? o->n_sectors : 1), sizeof *o->by_sector))) {
+        st = MIG_ENOMEM;
+        goto fail;
+    }
+    if ((st = fill(t, mcol, map, o->n_sectors, first_month, o->n_months, o->by_sector, ctx)) != MIG_OK)
+        goto fail;
+    mig_csv_destroy(&t);
+    free(map);
+    *out = o;
+    return MIG_OK;
+fail:
+    free(map);
+    mig_csv_destroy(&t);
+    mig_corridor_obs_destroy(&o);
+    return st;
+}
+
+void mig_corridor_sim_free(mig_corridor_sim *sim)
+{
+    free(sim->total);
+    free(sim->ofo);
+    free(sim->by_nat);
+    free(sim->by_sector);
+    memset(sim, 0, sizeof *sim);
+}
+
+mig_status mig_corridor_simulate(const char *path, const char *const *over, size_t n_over,
+                                 const mig_corridor_obs *obs, mig_ctx *ctx, mig_corridor_sim *sim)
+{
+    mig_config *cfg = NULL;
+    mig_world *w = NULL;
+    mig_status st;
+    int v;
+    int32_t *sector_of = NULL;
+    double scale;
+
+    memset(sim, 0, sizeof *sim);
+    if ((st = mig_config_load(path, over, n_over, ctx, &cfg)) != MIG_OK)
+        return st;
+    if (!cfg->corridor) {
+        st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: the fit needs a scenario of model corridor", path);
+        goto done;
+    }
+    if ((st = mig_world_create(cfg, ctx, &w)) != MIG_OK)
+        goto done;
+    if (w->net->n_places != obs->n_places || w->n_nat != obs->n_nat) {
+        st = mig_ctx_error(ctx, MIG_EINTERNAL, "%s: the network or nationalities changed between runs", path);
+        goto done;
+    }
+    v = mig_obs_find(w->obs, "encounters");
+    sim->total = calloc(obs->n_months, sizeof *sim->total);
+    sim->ofo = calloc(obs->n_months, sizeof *sim->ofo);
+    sim->by_nat = calloc((size_t)obs->n_months * obs->n_nat, sizeof *sim->by_nat);
+    sim->by_sector = calloc((size_t)obs->n_months * (obs->n_sectors ? obs->n_sectors : 1), sizeof *sim->by_sector);
+    sector_of = malloc(obs->n_places * sizeof *sector_of);
+    if (v < 0 || !sim->total || !sim->ofo || !sim->by_nat || !sim->by_sector || !sector_of) {
+        st = v < 0 ? mig_ctx_error(ctx, MIG_EINTERNAL, "no encounters variable") : MIG_ENOMEM;
+        goto done;
+    }
+    for (uint32_t p = 0; p < obs->n_places; p++)
+        sector_of[p] = -1;
+    for (uint32_t s = 0; s < obs->n_sectors; s++)
+        sector_of[obs->sector_place[s]] = (int32_t)s;
+    for (uint32_t day = 0; day < cfg->days; day++) {
+        int64_t m = (int64_t)mig_corridor_month_of(cfg->start_day + (int32_t)day) - obs->first_month;
+        const int64_t *enc = w->obs->vars[v].day;
+        if (m >= (int64_t)obs->n_months)
+            break;
+        if ((st = mig_step_run(w, day, ctx)) != MIG_OK)
+            goto done;
+        if (m < 0)
+            continue;
+        for (uint32_t p = 0; p < obs->n_places; p++) {
+            if (!obs->is_dest[p])
+                continue;
+            for (uint32_t k = 0; k < obs->n_nat; k++) {
+                double e = (double)enc[(size_t)p * obs->n_nat + k];
+                sim->total[m] += e;
+                if (obs->is_port[p])
+                    sim->ofo[m] += e;
+                sim->by_nat[(size_t)m * obs->n_nat + k] += e;
+                if (sector_of[p] >= 0)
+                    sim->by_sector[(size_t)m * obs->n_sectors + (uint32_t)sector_of[p]] += e;
+            }
+        }
+    }
+    scale = cfg->corridor->scale;
+    for (uint32_t m = 0; m < obs->n_months; m++) {
+        sim->total[m] /= scale;
+        sim->ofo[m] /= scale;
+        for (uint32_t k = 0; k < obs->n_nat; k++)
+            sim->by_nat[(size_t)m * obs->n_nat + k] /= scale;
+        for (uint32_t s = 0; s < obs->n_sectors; s++)
+            sim->by_sector[(size_t)m * obs->n_sectors + s] /= scale;
+    }
+    st = MIG_OK;
+done:
+    free(sector_of);
+    if (st != MIG_OK)
+        mig_corridor_sim_free(sim);
+    mig_world_destroy(&w);
+    mig_config_destroy(&cfg);
+    return st;
+}
+
+void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit)
+{
+    const uint32_t nn = obs->n_nat, ns = obs->n_sectors;
+    double ape = 0.0, cit = 0.0, sec = 0.0;
+    uint32_t n_ape = 0, n_cit = 0, n_sec = 0;
+    double *o_nat = calloc(nn ? nn : 1, sizeof *o_nat), *s_nat = calloc(nn ? nn : 1, sizeof *s_nat);
+    double *o_sec = calloc(ns ? ns : 1, sizeof *o_sec), *s_sec = calloc(ns ? ns : 1, sizeof *s_sec);
+    uint8_t *used = calloc(nn ? nn : 1, 1);
+
+    memset(fit, 0, sizeof *fit);
+    for (uint32_t m = 0; m < obs->n_months; m++)
+        if (obs->total[m] > 0) {
+            ape += fabs(sim->total[m] - obs->total[m]) / obs->total[m];
+            n_ape++;
+        }
+    fit->mape = n_ape ? ape / n_ape : 0.0;
+    if (o_nat && s_nat && o_sec && s_sec && used) {
+        /* fiscal years wholly inside the window: October (month index 9) to September */
+        for (uint32_t m0 = 0; m0 + 12 <= obs->n_months; m0++) {
+            double so = 0.0, ss = 0.0;
+            if ((obs->first_month + (int32_t)m0) % 12 != 9)
+                continue;
+            memset(o_nat, 0, nn * sizeof *o_nat);
+            memset(s_nat, 0, nn * sizeof *s_nat);
+            memset(o_sec, 0, ns * sizeof *o_sec);
+            memset(s_sec, 0, ns * sizeof *s_sec);
+            memset(used, 0, nn);
+            for (uint32_t m = m0; m < m0 + 12; m++) {
+                for (uint32_t k = 0; k < nn; k++) {
+                    o_nat[k] += obs->by_nat[(size_t)m * nn + k];
+                    s_nat[k] += sim->by_nat[(size_t)m * nn + k];
+                }
+                for (uint32_t s = 0; s < ns; s++) {
+                    o_sec[s] += obs->by_sector[(size_t)m * ns + s];
+                    s_sec[s] += sim->by_sector[(size_t)m * ns + s];
+                }
+            }
+            /* the top-10 citizenships by observed total; OTHER is not a citizenship */
+            if (obs->other >= 0)
+                used[obs->other] = 1;
+            for (int rank = 0; rank < 10; rank++) {
+                int best = -1;
+                for (uint32_t k = 0; k < nn; k++)
+                    if (!used[k] && o_nat[k] > 0 && (best < 0 || o_nat[k] > o_nat[best]))
+                        best = (int)k;
+                if (best < 0)
+                    break;
+                used[best] = 1;
+                cit += fabs(s_nat[best] - o_nat[best]) / o_nat[best];
+                n_cit++;
+            }
+            for (uint32_t s = 0; s < ns; s++) {
+                so += o_sec[s];
+                ss += s_sec[s];
+            }
+            for (uint32_t s = 0; s < ns && so > 0; s++) {
+                sec += fabs((ss > 0 ? s_sec[s] / ss : 0.0) - o_sec[s] / so);
+                n_sec++;
+            }
+            /* the ports' (OFO) share of all encounters counts as one more share */
+            {
+                double ot = 0.0, oo = 0.0, st = 0.0, sp = 0.0;
+                for (uint32_t m = m0; m < m0 + 12; m++) {
+                    ot += obs->total[m];
+                    oo += obs->ofo ? obs->ofo[m] : 0.0;
+                    st += sim->total[m];
+                    sp += sim->ofo ? sim->ofo[m] : 0.0;
+                }
+                if (ot > 0 && obs->ofo) {
+                    sec += fabs((st > 0 ? sp / st : 0.0) - oo / ot);
+                    n_sec++;
+                }
+            }
+            fit->n_fy++;
+        }
+    }
+    fit->citizenship = n_cit ? cit / n_cit : 0.0;
+    fit->sector = n_sec ? sec / n_sec : 0.0;
+    fit->objective = fit->mape / 0.15 + fit->citizenship / 0.15 + fit->sector / 0.05;
+    free(o_nat);
+    free(s_nat);
+    free(o_sec);
+    free(s_sec);
+    free(used);
+}

@@ -1,0 +1,842 @@
+/* mig_cmd_calibrate.c: `migsim calibrate SCENARIO.yaml -o FITTED.yaml`: fits a corridor
+ * scenario to the observed monthly encounters. Each nationality's level (its hazard base
+ * rates and forcing scales) is matched to its observed total over the window by ratio
+ * updates; the --param keys are fitted with GSL's Nelder-Mead simplex
+ * (gsl_multimin_fminimizer_nmsimplex2) on the objective
+ *     MAPE / 0.15 + citizenship error / 0.15 + share error / 0.05
+ * (each measure over its target: 3 or less means all three means are within target; the
+ * share error covers the sectors' shares of USBP encounters and the ports' share of all).
+ * Runs are in process (no output file), at a reduced scale if asked. The fitted values are
+ * written into a copy of the scenario text, in place of the old ones (comments kept), with
+ * a `calibration` record: date, command, objective, fit measures, every parameter. */
+#include <errno.h>
+#include <getopt.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multimin.h>
+#include <math.h>
+#include <omp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mig_config.h"
+#include "mig_ctx.h"
+#include "mig_date.h"
+#include "mig_model_corridor.h"
+#include "mig_world.h"
+
+int mig_cmd_calibrate_main(int argc, char **argv);
+
+#define MAX_KEYS 64
+
+/* A fitted quantity: one value written to one or more scenario keys. */
+typedef struct param {
+    char *keys[MAX_KEYS];
+    size_t n_keys;
+    double lo, hi, value;
+    int level;                /* 1: a nationality's level (values are per key, scaled together) */
+    int nat;                  /* level: nationality index */
+    double key_value[MAX_KEYS]; /* level: each key's current value */
+} param;
+
+typedef struct cal {
+    const char *scenario;
+    char *text;               /* the scenario file */
+    const char *const *user_set;
+    size_t n_user_set;
+    char scale_set[64], days_set[64];
+    param *simplex;
+    size_t n_simplex;
+    param *levels;
+    size_t n_levels;
+    mig_corridor_obs *obs;
+    mig_ctx *ctx;
+    unsigned evals, max_evals;
+    mig_status err;
+    mig_corridor_fit fit;     /* of the last evaluation */
+    double best;              /* best simplex objective so far */
+    double *best_value;       /* [n_simplex] values at best */
+    int quiet;
+    double t0;
+} cal;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "migsim: calibrate: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'migsim --help'.\n");
+    return mig_status_exit_code(MIG_EUSAGE);
+}
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *t;
+    long n;
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) || !(t = malloc((size_t)n + 1))) {
+        fclose(f);
+        return NULL;
+    }
+    if (fread(t, 1, (size_t)n, f) != (size_t)n) {
+        free(t);
+        fclose(f);
+        return NULL;
+    }
+    t[n] = '\0';
+    fclose(f);
+    return t;
+}
+
+/* ---- values in the scenario text --------------------------------------------------- */
+
+/* The scalar written at a key: its byte offset and length in text. The key must be given
+ * in the file (not a default or a --set); its location comes from the config index. */
+static mig_status locate(const mig_config *cfg0, const char *text, const char *key, size_t *off, size_t *len,
+                         mig_ctx *ctx)
+{
+    const char *where = mig_config_where(cfg0, key), *c2, *c1;
+    long line, col;
+    size_t o = 0;
+    if (!mig_config_has(cfg0, key) || !(c2 = strrchr(where, ':')) || c2 == where)
+        return mig_ctx_error(ctx, MIG_EUSAGE, "%s: %s is not written in the scenario file; write it there first",
+                             cfg0->path, key);
+    for (c1 = c2 - 1; c1 > where && *c1 != ':'; c1--)
+        ;
+    line = strtol(c1 + 1, NULL, 10);
+    col = strtol(c2 + 1, NULL, 10);
+    if (*c1 != ':' || strncmp(where, "--set", 5) == 0 || line < 1 || col < 1)
+        return mig_ctx_error(ctx, MIG_EUSAGE, "%s: %s is not written in the scenario file; write it there first",
+                             cfg0->path, key);
+    for (long l = 1; l < line && text[o]; o++)
+        if (text[o] == '\n')
+            l++;
+    o += (size_t)col - 1;
+    *off = o;
+    /* a plain scalar ends at a comma, bracket or brace (flow style), a comment or the line end */
+    for (*len = 0; text[o + *len] && !strchr(",]}\n\r#", text[o + *len]); (*len)++)
+        ;
+    while (*len && (text[o + *len - 1] == ' ' || text[o + *len - 1] == '\t'))
+        (*len)--;
+    if (!*len)
+        return mig_ctx_error(ctx, MIG_EUSAGE, "%s: %s: no value at %s", cfg0->path, key, where);
+    return MIG_OK;
+}
+
+static mig_status value_of(const mig_config *cfg0, const char *text, const char *key, double *out, mig_ctx *ctx)
+{
+    size_t off, len;
+    char buf[64], *end;
+    mig_status st = locate(cfg0, text, key, &off, &len, ctx);
+    if (st != MIG_OK)
+        return st;
+    if (len >= sizeof buf)
+        return mig_ctx_error(ctx, MIG_EUSAGE, "%s: %s is not a number", cfg0->path, key);
+    memcpy(buf, text + off, len);
+    buf[len] = '\0';
+    *out = strtod(buf, &end);
+    if (*end || !isfinite(*out))
+        return mig_ctx_error(ctx, MIG_EUSAGE, "%s: %s: \"%s\" is not a number", cfg0->path, key, buf);
+    return MIG_OK;
+}
+
+/* ---- one evaluation ---------------------------------------------------------------- */
+
+static double simplex_value(const param *p, double z)
+{
+    return p->lo + (p->hi - p->lo) / (1.0 + exp(-z));
+}
+
+/* Runs the scenario with the current values; fills c->fit and the run's totals. */
+static mig_status evaluate(cal *c, mig_corridor_sim *sim, const char *what)
+{
+    size_t n = c->n_user_set + 2, k = 0, cap = n;
+    char **over;
+    mig_status st;
+    for (size_t i = 0; i < c->n_simplex; i++)
+        cap += c->simplex[i].n_keys;
+    for (size_t i = 0; i < c->n_levels; i++)
+        cap += c->levels[i].n_keys;
+    if (!(over = calloc(cap, sizeof *over)))
+        return MIG_ENOMEM;
+    for (size_t i = 0; i < c->n_user_set; i++)
+        over[k++] = (char *)c->user_set[i];
+    over[k++] = c->scale_set;
+    over[k++] = c->days_set;
+    /* the user's --set come first, so the fitted values override them */
+    for (size_t i = 0; i < c->n_levels; i++)
+        for (size_t j = 0; j < c->levels[i].n_keys; j++) {
+            char buf[512];
+            snprintf(buf, sizeof buf, "%s=%.10g", c->levels[i].keys[j], c->levels[i].key_value[j]);
+            over[k++] = strdup(buf);
+        }
+    for (size_t i = 0; i < c->n_simplex; i++)
+        for (size_t j = 0; j < c->simplex[i].n_keys; j++) {
+            char buf[512];
+            snprintf(buf, sizeof buf, "%s=%.10g", c->simplex[i].keys[j], c->simplex[i].value);
+            over[k++] = strdup(buf);
+        }
+    for (size_t i = n; i < k; i++)
+        if (!over[i]) {
+            st = MIG_ENOMEM;
+            goto out;
+        }
+    st = mig_corridor_simulate(c->scenario, (const char *const *)over, k, c->obs, c->ctx, sim);
+    c->evals++;
+    if (st == MIG_ECONFIG && !strcmp(what, "simplex"))
+        goto out;
+    if (st == MIG_OK) {
+        mig_corridor_measure(c->obs, sim, &c->fit);
+        if (!c->quiet)
+            fprintf(stderr,
+                    "calibrate: run %u (%s): objective %.4f = MAPE %.1f%% / 15%% + citizenships %.1f%% / 15%% + "
+                    "shares %.2f points / 5  [%.0f s]\n",
+                    c->evals, what, c->fit.objective, 100 * c->fit.mape, 100 * c->fit.citizenship,
+                    100 * c->fit.sector, now_s() - c->t0);
+    }
+out:
+    for (size_t i = n; i < k; i++)
+        free(over[i]);
+    free(over);
+    return st;
+}
+
+/* Matches each nationality's level to its observed total over the window. */
+static mig_status match_levels(cal *c, int iterations)
+{
+    for (int it = 0; it < iterations && c->n_levels; it++) {
+        mig_corridor_sim sim;
+        mig_status st = evaluate(c, &sim, "levels");
+        if (st != MIG_OK)
+            return st;
+        for (size_t i = 0; i < c->n_levels; i++) {
+            param *p = &c->levels[i];
+            double o = 0.0, s = 0.0, r;
+            for (uint32_t m = 0; m < c->obs->n_months; m++) {
+                o += c->obs->by_nat[(size_t)m * c->obs->n_nat + (uint32_t)p->nat];
+                s += sim.by_nat[(size_t)m * c->obs->n_nat + (uint32_t)p->nat];
+            }
+            if (!(s > 0) || !(o > 0))
+                continue;
+            r = o / s;
+            r = r < 0.1 ? 0.1 : r > 10.0 ? 10.0 : r;
+            for (size_t j = 0; j < p->n_keys; j++)
+                p->key_value[j] *= r;
+        }
+        mig_corridor_sim_free(&sim);
+    }
+    return MIG_OK;
+}
+
+static double objective(const gsl_vector *z, void *data)
+{
+    cal *c = data;
+    mig_corridor_sim sim;
+    mig_status st;
+    if (c->err != MIG_OK)
+        return GSL_POSINF;
+    for (size_t i = 0; i < c->n_simplex; i++)
+        c->simplex[i].value = simplex_value(&c->simplex[i], gsl_vector_get(z, i));
+    st = evaluate(c, &sim, "simplex");
+    if (st == MIG_ECONFIG) {
+        /* values the scenario rejects (e.g. two probabilities summing past 1): a point
+         * outside the feasible region, penalised so that the simplex turns back */
+        if (!c->quiet)
+            fprintf(stderr, "calibrate: run %u (simplex): rejected: %s\n", c->evals,
+                    mig_ctx_n_errors(c->ctx) ? mig_ctx_error_at(c->ctx, 0) : "invalid values");
+        mig_ctx_clear_errors(c->ctx);
+        return 1e6;
+    }
+    if (st != MIG_OK) {
+        c->err = st;
+        return GSL_POSINF;
+    }
+    mig_corridor_sim_free(&sim);
+    if (c->fit.objective < c->best) {
+        c->best = c->fit.objective;
+        for (size_t i = 0; i < c->n_simplex; i++)
+            c->best_value[i] = c->simplex[i].value;
+    }
+    return c->fit.objective;
+}
+
+static mig_status run_simplex(cal *c, unsigned budget)
+{
+    gsl_multimin_function f = { objective, c->n_simplex, c };
+    gsl_multimin_fminimizer *m;
+    gsl_vector *z, *step;
+    unsigned start = c->evals;
+    if (!c->n_simplex || !budget)
+        return MIG_OK;
+    m = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, c->n_simplex);
+    z = gsl_vector_alloc(c->n_simplex);
+    step = gsl_vector_alloc(c->n_simplex);
+    if (!m || !z || !step) {
+        gsl_multimin_fminimizer_free(m);
+        gsl_vector_free(z);
+        gsl_vector_free(step);
+        return MIG_ENOMEM;
+    }
+    c->best = GSL_POSINF;
+    for (size_t i = 0; i < c->n_simplex; i++) {
+        param *p = &c->simplex[i];
+        double t = (p->value - p->lo) / (p->hi - p->lo);
+        t = t < 0.02 ? 0.02 : t > 0.98 ? 0.98 : t;
+        gsl_vector_set(z, i, log(t / (1 - t)));
+        gsl_vector_set(step, i, 0.7);
+        c->best_value[i] = p->value;
+    }
+    if (gsl_multimin_fminimizer_set(m, &f, z, step) == GSL_SUCCESS)
+        while (c->err == MIG_OK && c->evals - start < budget) {
+            if (gsl_multimin_fminimizer_iterate(m) != GSL_SUCCESS)
+                break;
+            if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), 1e-3) == GSL_SUCCESS)
+                break;
+        }
+    for (size_t i = 0; i < c->n_simplex; i++)
+        c->simplex[i].value = c->best_value[i];
+    gsl_multimin_fminimizer_free(m);
+    gsl_vector_free(z);
+    gsl_vector_free(step);
+    return c->err;
+}
+
+/* ---- the fitted scenario ----------------------------------------------------------- */
+
+typedef struct edit {
+    size_t off, len;
+    char text[64];
+} edit;
+
+static int by_offset_desc(const void *a, const void *b)
+{
+    const edit *x = a, *y = b;
+    return x->off < y->off ? 1 : x->off > y->off ? -1 : 0;
+}
+
+/* Appends printf text to a growing string. */
+static int append(char **s, size_t *n, size_t *cap, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int append(char **s, size_t *n, size_t *cap, const char *fmt, ...)
+{
+    va_list ap;
+    int k;
+    va_start(ap, fmt);
+    k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k < 0)
+        return -1;
+    if (*n + (size_t)k + 1 > *cap) {
+        size_t nc = (*n + (size_t)k + 1) * 2;
+        char *p = realloc(*s, nc);
+        if (!p)
+            return -1;
+        *s = p;
+        *cap = nc;
+    }
+    va_start(ap, fmt);
+    vsnprintf(*s + *n, *cap - *n, fmt, ap);
+    va_end(ap);
+    *n += (size_t)k;
+    return 0;
+}
+
+/* YAML double-quoted text. */
+static void quote(char *dst, size_t cap, const char *s)
+{
+    size_t k = 0;
+    if (cap < 3)
+        return;
+    dst[k++] = '"';
+    for (; *s && k + 3 < cap; s++) {
+        if (*s == '"' || *s == '\\')
+            dst[k++] = '\\';
+        dst[k++] = *s;
+    }
+    dst[k++] = '"';
+    dst[k] = '\0';
+}
+
+static mig_status write_fitted(cal *c, const mig_config *cfg0, const char *out, const char *command, double seconds,
+                               const char *window, double scale, mig_ctx *ctx)
+{
+    size_t n_edits = 0, cap_edits = 0, n = 0, cap = 0, len = strlen(c->text), cut = len;
+    edit *e = NULL;
+    char *s = NULL, date[16], tmp[4096], q[8192];
+    time_t now = time(NULL);
+    struct tm tm;
+    FILE *f;
+    mig_status st = MIG_OK;
+    int ok = 1;
+
+    for (size_t i = 0; i < c->n_levels; i++)
+        cap_edits += c->levels[i].n_keys;
+    for (size_t i = 0; i < c->n_simplex; i++)
+        cap_edits += c->simplex[i].n_keys;
+    if (!(e = calloc(cap_edits ? cap_edits : 1, sizeof *e)))
+        return MIG_ENOMEM;
+    for (size_t i = 0; i < c->n_levels + c->n_simplex && st == MIG_OK; i++) {
+        param *p = i < c->n_levels ? &c->levels[i] : &c->simplex[i - c->n_levels];
+        for (size_t j = 0; j < p->n_keys && st == MIG_OK; j++) {
+            st = locate(cfg0, c->text, p->keys[j], &e[n_edits].off, &e[n_edits].len, ctx);
+            snprintf(e[n_edits].text, sizeof e[n_edits].text, "%.8g", p->level ? p->key_value[j] : p->value);
+            n_edits++;
+        }
+    }
+    if (st != MIG_OK) {
+        free(e);
+        return st;
+    }
+    qsort(e, n_edits, sizeof *e, by_offset_desc);
+    /* an earlier calibration record (a top-level key, written last) is replaced */
+    for (size_t o = 0; o < len; o = strchr(c->text + o, '\n') ? (size_t)(strchr(c->text + o, '\n') - c->text) + 1 : len)
+        if (strncmp(c->text + o, "calibration:", 12) == 0) {
+            cut = o;
+            break;
+        }
+    for (size_t i = 0; i < n_edits; i++)
+        if (e[i].off + e[i].len > cut) {
+            free(e);
+            return mig_ctx_error(ctx, MIG_EUSAGE, "%s: a fitted key lies inside the old calibration record",
+                                 cfg0->path);
+        }
+    /* the text with each edit, front to back (the edits are sorted back to front) */
+    {
+        size_t pos = 0;
+        for (size_t i = n_edits; i-- > 0 && ok;) {
+            ok &= append(&s, &n, &cap, "%.*s%s", (int)(e[i].off - pos), c->text + pos, e[i].text) == 0;
+            pos = e[i].off + e[i].len;
+        }
+        ok &= append(&s, &n, &cap, "%.*s", (int)(cut - pos), c->text + pos) == 0;
+    }
+    if (ok && n && s[n - 1] != '\n')
+        ok &= append(&s, &n, &cap, "\n") == 0;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    quote(q, sizeof q, command);
+    ok &= append(&s, &n, &cap,
+                 "calibration:                # written by migsim calibrate; not used by runs\n"
+                 "  date: %s\n"
+                 "  command: %s\n"
+                 "  window: %s\n"
+                 "  scale: %g\n"
+                 "  evaluations: %u\n"
+                 "  seconds: %.0f\n"
+                 "  objective: %.6g\n"
+                 "  mape: %.6g\n"
+                 "  citizenship_error: %.6g\n"
+                 "  sector_error: %.6g\n"
+                 "  parameters:\n",
+                 date, q, window, scale, c->evals, seconds, c->fit.objective, c->fit.mape, c->fit.citizenship,
+                 c->fit.sector) == 0;
+    for (size_t i = 0; i < c->n_levels && ok; i++)
+        for (size_t j = 0; j < c->levels[i].n_keys && ok; j++) {
+            quote(q, sizeof q, c->levels[i].keys[j]);
+            ok &= append(&s, &n, &cap, "    - {key: %s, value: %.8g, method: level}\n", q, c->levels[i].key_value[j]) ==
+                  0;
+        }
+    for (size_t i = 0; i < c->n_simplex && ok; i++)
+        for (size_t j = 0; j < c->simplex[i].n_keys && ok; j++) {
+            quote(q, sizeof q, c->simplex[i].keys[j]);
+            ok &= append(&s, &n, &cap, "    - {key: %s, value: %.8g, method: simplex, lo: %g, hi: %g}\n", q,
+                         c->simplex[i].value, c->simplex[i].lo, c->simplex[i].hi) == 0;
+        }
+    ok &= append(&s, &n, &cap,
+                 "  note: \"objective = MAPE/0.15 + citizenship error/0.15 + share error/0.05 over the "
+                 "window (fiscal years wholly inside it; share error: the sectors' shares of USBP "
+                 "encounters and the ports' share of all); level = a nationality's hazard base rates and forcing "
+                 "scales matched to its observed total; simplex = GSL nmsimplex2\"\n") == 0;
+    free(e);
+    if (!ok) {
+        free(s);
+        return MIG_ENOMEM;
+    }
+    /* written next to the output (relative paths resolve there), checked, then renamed */
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)getpid());
+    if (!(f = fopen(tmp, "w"))) {
+        free(s);
+        return mig_ctx_error(ctx, MIG_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+    }
+    ok = fwrite(s, 1, n, f) == n;
+    ok &= fclose(f) == 0;
+    free(s);
+    if (!ok) {
+        remove(tmp);
+        return mig_ctx_error(ctx, MIG_EIO, "%s: cannot write: %s", out, strerror(errno));
+    }
+    {
+        mig_config *check = NULL;
+        st = mig_config_load(tmp, NULL, 0, ctx, &check);
+        mig_config_destroy(&check);
+        if (st != MIG_OK) {
+            remove(tmp);
+            return mig_ctx_error(ctx, st, "%s: the fitted scenario does not load there (its paths are relative to "
+                                 "its folder: write it next to %s)", out, cfg0->path);
+        }
+    }
+    if (rename(tmp, out) != 0) {
+        remove(tmp);
+        return mig_ctx_error(ctx, MIG_EIO, "%s: cannot write: %s", out, strerror(errno));
+    }
+    return MIG_OK;
+}
+
+/* ---- command line ------------------------------------------------------------------ */
+
+/* "KEY[,KEY...]=LO:HI" */
+static int parse_param(const char *arg, param *p)
+{
+    const char *eq = strrchr(arg, '=');
+    char keys[4096], *save = NULL, *k, *end;
+    memset(p, 0, sizeof *p);
+    if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof keys)
+        return -1;
+    memcpy(keys, arg, (size_t)(eq - arg));
+    keys[eq - arg] = '\0';
+    p->lo = strtod(eq + 1, &end);
+    if (*end != ':')
+        return -1;
+    p->hi = strtod(end + 1, &end);
+    if (*end || !(p->hi > p->lo))
+        return -1;
+    for (k = strtok_r(keys, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+        if (p->n_keys == MAX_KEYS || !(p->keys[p->n_keys] = strdup(k)))
+            return -1;
+        p->n_keys++;
+    }
+    return p->n_keys ? 0 : -1;
+}
+
+static int parse_month(const char *s, int32_t *out)
+{
+    char buf[16];
+    int32_t day;
+    if (strlen(s) != 7)
+        return -1;
+    snprintf(buf, sizeof buf, "%s-01", s);
+    if (mig_date_parse(buf, &day))
+        return -1;
+    *out = mig_corridor_month_of(day);
+    return 0;
+}
+
+static void free_params(param *p, size_t n)
+{
+    for (size_t i = 0; p && i < n; i++)
+        for (size_t j = 0; j < p[i].n_keys; j++)
+            free(p[i].keys[j]);
+    free(p);
+}
+
+/* One level per nationality: all its hazard base rates and forcing scales, scaled
+ * together (those outside the window keep their ratio to the others). */
+static mig_status build_levels(cal *c, const mig_config *cfg0)
+{
+    const mig_corridor_cfg *cc = cfg0->corridor;
+    c->levels = calloc(cfg0->n_nationalities, sizeof *c->levels);
+    if (!c->levels)
+        return MIG_ENOMEM;
+    for (uint32_t k = 0; k < cfg0->n_nationalities; k++) {
+        param *p = &c->levels[c->n_levels];
+        char key[128];
+        p->level = 1;
+        p->nat = (int)k;
+        for (uint32_t i = 0; i < cc->n_hazards; i++) {
+            if (mig_config_nationality(cfg0, cc->hazards[i].nationality) != (int)k)
+                continue;
+            snprintf(key, sizeof key, "corridor.hazards[%u].base_rate", i);
+            if (p->n_keys == MAX_KEYS || !(p->keys[p->n_keys++] = strdup(key)))
+                return MIG_ENOMEM;
+        }
+        for (uint32_t i = 0; i < cc->n_forcing; i++) {
+            if (mig_config_nationality(cfg0, cc->forcing[i].nationality) != (int)k)
+                continue;
+            snprintf(key, sizeof key, "corridor.forcing[%u].scale", i);
+            if (p->n_keys == MAX_KEYS || !(p->keys[p->n_keys++] = strdup(key)))
+                return MIG_ENOMEM;
+        }
+        if (p->n_keys)
+            c->n_levels++;
+    }
+    for (size_t i = 0; i < c->n_levels; i++)
+        for (size_t j = 0; j < c->levels[i].n_keys; j++) {
+            mig_status st = value_of(cfg0, c->text, c->levels[i].keys[j], &c->levels[i].key_value[j], c->ctx);
+            if (st != MIG_OK)
+                return st;
+        }
+    return MIG_OK;
+}
+
+int mig_cmd_calibrate_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' },  { "param", required_argument, NULL, 'p' },
+        { "levels", no_argument, NULL, 'L' },        { "scale", required_argument, NULL, 'x' },
+        { "window", required_argument, NULL, 'w' },  { "data", required_argument, NULL, 'd' },
+        { "max-evals", required_argument, NULL, 'm' }, { "rounds", required_argument, NULL, 'r' },
+        { "threads", required_argument, NULL, 't' }, { "set", required_argument, NULL, 'S' },
+        { "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *scenario = NULL, *out = NULL, *data = NULL, *window = "2020-10:2023-09";
+    char **sets = calloc((size_t)argc + 1, sizeof *sets), *command = NULL, win[32], *datadir = NULL;
+    size_t n_sets = 0, cmdlen = 16;
+    param *simplex = calloc((size_t)argc + 1, sizeof *simplex);
+    size_t n_simplex = 0;
+    int levels = 0, opt, rc = 0, rounds = 2, threads = 0;
+    long max_evals = 200;
+    double scale = 0.1, t0 = now_s();
+    int32_t first_month, last_month;
+    mig_ctx *ctx = NULL;
+    mig_config *cfg0 = NULL;
+    mig_world *w0 = NULL;
+    mig_status st;
+    cal c;
+
+    memset(&c, 0, sizeof c);
+    gsl_set_error_handler_off();
+    if (!sets || !simplex) {
+        free(sets);
+        free(simplex);
+        return mig_status_exit_code(MIG_ENOMEM);
+    }
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "+o:t:qh", longopts, NULL)) != -1 || optind < argc) {
+        char *end;
+        if (opt == -1) {
+            if (scenario) {
+                rc = usage_error("unexpected argument \"%s\"", argv[optind]);
+                goto done;
+            }
+            scenario = argv[optind++];
+            continue;
+        }
+        switch (opt) {
+        case 'o':
+            out = optarg;
+            break;
+        case 'p':
+            if (parse_param(optarg, &simplex[n_simplex++])) {
+                rc = usage_error("--param %s: expected KEY[,KEY...]=LO:HI with LO < HI", optarg);
+                goto done;
+            }
+            break;
+        case 'L':
+            levels = 1;
+            break;
+        case 'x':
+            scale = strtod(optarg, &end);
+            if (*end || !(scale > 0) || scale > 1e6) {
+                rc = usage_error("--scale: expected agents per migrant in (0, 1e6], got \"%s\"", optarg);
+                goto done;
+            }
+            break;
+        case 'w':
+            window = optarg;
+            break;
+        case 'd':
+            data = optarg;
+            break;
+        case 'm':
+            max_evals = strtol(optarg, &end, 10);
+            if (*end || max_evals < 0 || max_evals > 1000000) {
+                rc = usage_error("--max-evals: expected a number of runs, got \"%s\"", optarg);
+                goto done;
+            }
+            break;
+        case 'r':
+            rounds = (int)strtol(optarg, &end, 10);
+            if (*end || rounds < 1 || rounds > 100) {
+                rc = usage_error("--rounds: expected 1 to 100, got \"%s\"", optarg);
+                goto done;
+            }
+            break;
+        case 't':
+            threads = (int)strtol(optarg, &end, 10);
+            if (*end || threads < 1 || threads > 4096) {
+                rc = usage_error("--threads: expected a positive integer, got \"%s\"", optarg);
+                goto done;
+            }
+            break;
+        case 'S':
+            sets[n_sets++] = optarg;
+            break;
+        case 'q':
+            c.quiet = 1;
+            break;
+        case 'h':
+            printf("Usage: migsim calibrate SCENARIO.yaml -o FITTED.yaml [--levels] [--param KEY[,KEY...]=LO:HI]...\n"
+                   "        [--scale S] [--window YYYY-MM:YYYY-MM] [--data DIR] [--max-evals N] [--rounds R]\n"
+                   "        [--threads N] [--set KEY=VALUE]... [-q]\n"
+                   "Fits a corridor scenario to the observed encounters: --levels matches each\n"
+                   "nationality's level to its observed total; each --param is fitted with GSL's\n"
+                   "Nelder-Mead simplex within [LO, HI]. Objective over the window (default\n"
+                   "2020-10:2023-09): MAPE/0.15 + citizenship error/0.15 + share error/0.05. Runs are\n"
+                   "in process at corridor.scale = S (default 0.1). The fitted values and a\n"
+                   "`calibration` record are written into FITTED.yaml. See README.md, \"Calibration\".\n");
+            rc = 0;
+            goto done;
+        default:
+            rc = usage_error("unknown or incomplete option \"%s\"", argv[optind - 1]);
+            goto done;
+        }
+    }
+    if (!scenario) {
+        rc = usage_error("%s", "missing the scenario file");
+        goto done;
+    }
+    if (!out) {
+        rc = usage_error("%s", "missing -o FITTED.yaml");
+        goto done;
+    }
+    if (strlen(window) != 15 || window[7] != ':' || (memcpy(win, window, 7), win[7] = '\0', parse_month(win, &first_month)) ||
+        parse_month(window + 8, &last_month) || last_month < first_month) {
+        rc = usage_error("--window: expected YYYY-MM:YYYY-MM, got \"%s\"", window);
+        goto done;
+    }
+    for (int i = 0; i < argc; i++)
+        cmdlen += strlen(argv[i]) + 8;
+    if (!(command = calloc(cmdlen, 1))) {
+        rc = mig_status_exit_code(MIG_ENOMEM);
+        goto done;
+    }
+    strcat(command, "migsim");
+    for (int i = 0; i < argc; i++) {
+        strcat(command, " ");
+        strcat(command, argv[i]);
+    }
+    if ((st = mig_ctx_create(&ctx)) != MIG_OK) {
+        rc = mig_status_exit_code(st);
+        goto done;
+    }
+    ctx->level = c.quiet ? MIG_LOG_QUIET : MIG_LOG_INFO;
+    ctx->threads = threads > 0 ? threads : omp_get_max_threads();
+    c.ctx = ctx;
+    c.scenario = scenario;
+    c.user_set = (const char *const *)sets;
+    c.n_user_set = n_sets;
+    c.t0 = t0;
+    c.err = MIG_OK;
+    c.simplex = simplex;
+    c.n_simplex = n_simplex;
+    simplex = NULL;
+    if (!(c.text = read_text(scenario))) {
+        st = mig_ctx_error(ctx, MIG_ENOINPUT, "%s: cannot open: %s", scenario, strerror(errno));
+        goto failed;
+    }
+    /* the scenario as written (locations of the keys), then its world (the network) */
+    if ((st = mig_config_load(scenario, NULL, 0, ctx, &cfg0)) != MIG_OK)
+        goto failed;
+    if (!cfg0->corridor) {
+        st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: calibrate needs a scenario of model corridor", scenario);
+        goto failed;
+    }
+    if ((st = mig_world_create(cfg0, ctx, &w0)) != MIG_OK)
+        goto failed;
+    {
+        const char *slash = strrchr(scenario, '/');
+        size_t dl = slash ? (size_t)(slash - scenario) : 0;
+        if (!data) {
+            if (!(datadir = malloc(dl + 8)))
+                goto nomem;
+            snprintf(datadir, dl + 8, "%.*s%sdata", (int)dl, scenario, dl ? "/" : "");
+            data = datadir;
+        }
+    }
+    if ((st = mig_corridor_obs_load(data, cfg0, w0->net, first_month, last_month, ctx, &c.obs)) != MIG_OK)
+        goto failed;
+    {
+        /* run through the window's last day only */
+        int32_t last_day = mig_date_from_parts((last_month + 1) / 12, (last_month + 1) % 12 + 1, 1) - 1;
+        int32_t first_day = mig_date_from_parts(first_month / 12, first_month % 12 + 1, 1);
+        long days = (long)last_day - cfg0->start_day + 1;
+        if (first_day < cfg0->start_day || days > (long)cfg0->days) {
+            st = mig_ctx_error(ctx, MIG_EUSAGE, "%s: the run (from %s, %u days) does not cover the window %s",
+                               scenario, cfg0->start_date, cfg0->days, window);
+            goto failed;
+        }
+        snprintf(c.days_set, sizeof c.days_set, "days=%ld", days);
+        snprintf(c.scale_set, sizeof c.scale_set, "corridor.scale=%.10g", scale);
+        if (levels && (st = build_levels(&c, cfg0)) != MIG_OK)
+            goto failed;
+    }
+    for (size_t i = 0; i < c.n_simplex; i++) {
+        double v0 = 0.0;
+        for (size_t j = 0; j < c.simplex[i].n_keys; j++) {
+            double v;
+            for (size_t l = 0; l < c.n_levels; l++)
+                for (size_t m = 0; m < c.levels[l].n_keys; m++)
+                    if (!strcmp(c.levels[l].keys[m], c.simplex[i].keys[j])) {
+                        st = mig_ctx_error(ctx, MIG_EUSAGE, "--param %s: fitted as a level already",
+                                           c.simplex[i].keys[j]);
+                        goto failed;
+                    }
+            if ((st = value_of(cfg0, c.text, c.simplex[i].keys[j], &v, ctx)) != MIG_OK)
+                goto failed;
+            if (!j)
+                v0 = v;
+        }
+        c.simplex[i].value = v0 < c.simplex[i].lo ? c.simplex[i].lo : v0 > c.simplex[i].hi ? c.simplex[i].hi : v0;
+    }
+    if (!(c.best_value = calloc(c.n_simplex ? c.n_simplex : 1, sizeof *c.best_value)))
+        goto nomem;
+    if (!c.quiet)
+        fprintf(stderr, "calibrate: %s: %zu level%s, %zu simplex parameter%s, window %s, scale %g, %d thread%s\n",
+                scenario, c.n_levels, c.n_levels == 1 ? "" : "s", c.n_simplex, c.n_simplex == 1 ? "" : "s", window,
+                scale, ctx->threads, ctx->threads == 1 ? "" : "s");
+    for (int r = 0; r < rounds; r++) {
+        if ((st = match_levels(&c, 3)) != MIG_OK)
+            goto failed;
+        if ((st = run_simplex(&c, (unsigned)(max_evals / rounds))) != MIG_OK)
+            goto failed;
+    }
+    if ((st = match_levels(&c, 2)) != MIG_OK)
+        goto failed;
+    {
+        mig_corridor_sim sim;
+        if ((st = evaluate(&c, &sim, "final")) != MIG_OK)
+            goto failed;
+        mig_corridor_sim_free(&sim);
+    }
+    {
+        char wtext[32];
+        snprintf(wtext, sizeof wtext, "%.7s/%.7s", window, window + 8);
+        if ((st = write_fitted(&c, cfg0, out, command, now_s() - t0, wtext, scale, ctx)) != MIG_OK)
+            goto failed;
+    }
+    printf("%s: objective %.4f (MAPE %.1f%%, citizenship error %.1f%%, share error %.2f points) after %u "
+           "runs in %.0f s at scale %g\n",
+           out, c.fit.objective, 100 * c.fit.mape, 100 * c.fit.citizenship, 100 * c.fit.sector, c.evals,
+           now_s() - t0, scale);
+    rc = 0;
+    goto done;
+nomem:
+    st = MIG_ENOMEM;
+failed:
+    rc = mig_ctx_report(ctx, st, stderr);
+done:
+    free_params(simplex, n_simplex);
+    free_params(c.simplex, c.n_simplex);
+    free_params(c.levels, c.n_levels);
+    free(c.best_value);
+    free(c.text);
+    mig_corridor_obs_destroy(&c.obs);
+    mig_world_destroy(&w0);
+    mig_config_destroy(&cfg0);
+    mig_ctx_destroy(&ctx);
+    free(datadir);
+    free(command);
+    free(sets);
+    return rc;
+}

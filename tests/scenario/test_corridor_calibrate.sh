@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `migsim calibrate` on a copy of the corridor scenario, tiny budget: levels and one simplex
+# parameter fitted over October - December 2020 at 1:100; the written scenario keeps its
+# comments, carries the new values and a calibration record, and passes `migsim check`.
+# Bad options fail with exit 64 and leave no file.
+set -euo pipefail
+migsim=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+cp -r "$src/configs/corridor" "$work/corridor"
+s="$work/corridor/corridor.yaml"
+"$migsim" calibrate "$s" -o "$work/corridor/fitted.yaml" --levels --scale 0.01 --window 2020-10:2020-12 \
+  --param 'corridor.outcomes[1].retry_expelled=0.1:0.9' --max-evals 6 --rounds 1 --threads 1 \
+  >"$work/out.txt" 2>"$work/err.txt"
+grep -q "objective" "$work/out.txt"
+f="$work/corridor/fitted.yaml"
+"$migsim" check "$f" | grep -q "OK (model corridor"
+grep -q "^calibration:" "$f"
+grep -q 'key: "corridor.outcomes\[1\].retry_expelled"' "$f"
+grep -q 'key: "corridor.hazards\[0\].base_rate", value: .*method: level' "$f"
+grep -q "window: 2020-10/2020-12" "$f"
+grep -q "^# The Central America" "$f"   # comments kept
+test "$(grep -c '^calibration:' "$f")" = 1
+# calibrating the fitted file again replaces its record
+"$migsim" calibrate "$f" -o "$f" --levels --scale 0.01 --window 2020-10:2020-12 --max-evals 0 --rounds 1 \
+  --threads 1 -q >/dev/null
+test "$(grep -c '^calibration:' "$f")" = 1
+"$migsim" check "$f" >/dev/null
+# usage errors
+set +e
+"$migsim" calibrate "$s" -o "$work/x.yaml" --param 'movement.distance_power=3:1' 2>"$work/e1.txt"; rc1=$?
+"$migsim" calibrate "$s" -o "$work/x.yaml" --window 2020-13:2021-01 2>"$work/e2.txt"; rc2=$?
+"$migsim" calibrate "$s" -o "$work/corridor/x.yaml" --scale 0.01 --window 2020-10:2020-12 --max-evals 2 \
+  --param 'max_agents=0:10' 2>"$work/e3.txt"; rc3=$?
+set -e
+test $rc1 = 64 && grep -q "expected KEY\[,KEY...\]=LO:HI with LO < HI" "$work/e1.txt"
+test $rc2 = 64 && grep -q "window: expected YYYY-MM:YYYY-MM" "$work/e2.txt"
+test $rc3 = 64 && grep -q "max_agents is not written in the scenario file" "$work/e3.txt"
+test ! -e "$work/x.yaml" && test ! -e "$work/corridor/x.yaml"
+echo "test_corridor_calibrate: OK"

@@ -1,0 +1,514 @@
+/* test_corridor.c: the corridor model. The shipped scenario loads and runs (conservation
+ * every day, encounters only at destinations and in the expected sectors, the same result
+ * for 1 and 2 threads); the hazard's response to a step in an indicator matches its
+ * formula exactly; encounter outcomes follow their probabilities (binomial bounds); the
+ * Title 42 switch takes effect on its date; CBP One appointments respect the quota. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../test_util.h"
+#include "mig_date.h"
+#include "mig_model_corridor.h"
+#include "mig_obs.h"
+#include "mig_step.h"
+
+#define CORRIDOR MIGSIM_SOURCE_DIR "/configs/corridor/corridor.yaml"
+
+static int64_t *var(const mig_world *w, const char *name)
+{
+    int i = mig_obs_find(w->obs, name);
+    cr_assert_geq(i, 0, "no variable %s", name);
+    return w->obs->vars[i].day;
+}
+
+/* ---- a small world written into a fresh folder ---------------------------------- */
+
+static char dir[256];
+
+static void write_file(const char *name, const char *text)
+{
+    char path[512];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void make_dir(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/migsim_corridor_%ld_XXXXXX", (long)getpid());
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* Origin A -> border city B -> sector S (foot) or port P; B2 -> S too (a second border
+ * city across S). Every leg is done in one day. */
+static const char places[] = "name,country,kind,lat,lon\n"
+                             "A,X,origin,0,0\n"
+                             "B,X,border,0,1\n"
+                             "B2,X,border,0,2\n"
+                             "S,US,destination,1,1\n"
+                             "P,US,destination,1,2\n";
+static const char links[] = "from,to,distance_km,mode\n"
+                            "A,B,100,bus\n"
+                            "B,S,5,foot\n"
+                            "B,P,5,foot\n"
+                            "B2,S,5,foot\n";
+
+static void world_at(const char *yaml, const char *const *over, size_t n, int threads, mig_ctx **ctx,
+                     mig_config **cfg, mig_world **w)
+{
+    char path[512];
+    write_file("places.csv", places);
+    write_file("links.csv", links);
+    write_file("s.yaml", yaml);
+    snprintf(path, sizeof path, "%s/s.yaml", dir);
+    test_world(path, over, n, threads, ctx, cfg, w);
+}
+
+/* ---- the shipped scenario -------------------------------------------------------- */
+
+Test(corridor, scenario_loads_and_checks)
+{
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    test_world(CORRIDOR, NULL, 0, 2, &ctx, &cfg, &w);
+    cr_assert_str_eq(cfg->model, "corridor");
+    cr_assert_not_null(cfg->corridor);
+    cr_assert_eq(w->net->n_places, 127);
+    cr_assert_eq(mig_config_nationality(cfg, "MEXICO"), 0);
+    cr_assert_geq(mig_config_nationality(cfg, "OTHER"), 0);
+    cr_assert_str_eq(cfg->start_date, "2020-09-01");
+    {
+        int32_t end;
+        char d[11];
+        mig_date_format(cfg->start_day + (int32_t)cfg->days - 1, d);
+        cr_assert_str_eq(d, "2024-09-30", "the run ends on 2024-09-30");
+        cr_assert_eq(mig_date_parse("2021-01-01", &end), 0);
+        cr_assert_leq(cfg->start_day, end, "the run covers 2021-01-01");
+    }
+    test_world_free(&ctx, &cfg, &w);
+}
+
+/* 60 days at 1:20: conservation every day, encounters only at destinations, and in the
+ * sectors the Mexican origins lead to. */
+Test(corridor, short_run_conserves_and_encounters_at_sectors)
+{
+    const char *over[] = { "days=60", "corridor.scale=0.05" };
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    int64_t *enc, spawned = 0, total_enc = 0, *at_sector;
+    test_world(CORRIDOR, over, 2, 2, &ctx, &cfg, &w);
+    enc = var(w, "encounters");
+    at_sector = calloc(w->net->n_places, sizeof *at_sector);
+    for (uint32_t day = 0; day < cfg->days; day++) {
+        int64_t at = 0, on = 0;
+        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK, "day %u: %s", day,
+                     mig_ctx_n_errors(ctx) ? mig_ctx_error_at(ctx, 0) : "");
+        for (size_t i = 0; i < w->agents->n; i++) {
+            at += w->agents->state[i] == MIG_AGENT_AT_PLACE;
+            on += w->agents->state[i] == MIG_AGENT_ON_LINK;
+        }
+        for (uint32_t p = 0; p < w->net->n_places; p++)
+            for (uint32_t k = 0; k < w->n_nat; k++) {
+                int64_t e = enc[p * w->n_nat + k];
+                spawned += w->v_spawned[p * w->n_nat + k];
+                cr_assert(e == 0 || w->net->place_kind[p] == MIG_KIND_DESTINATION,
+                          "day %u: encounters at %s, not a destination", day, w->net->place_name[p]);
+                cr_assert_eq(e, w->net->place_kind[p] == MIG_KIND_DESTINATION ? w->v_arrivals[p * w->n_nat + k] : 0);
+                at_sector[p] += e;
+                total_enc += e;
+            }
+        cr_assert_eq(spawned, *w->v_total_spawned, "day %u", day);
+        cr_assert_eq(*w->v_total_spawned, at + on + *w->v_total_absorbed + *w->v_total_removed,
+                     "day %u: spawned %lld != at places %lld + on links %lld + absorbed %lld + removed %lld", day,
+                     (long long)*w->v_total_spawned, (long long)at, (long long)on,
+                     (long long)*w->v_total_absorbed, (long long)*w->v_total_removed);
+    }
+    cr_assert_gt(spawned, 10000);
+    cr_assert_gt(total_enc, 1000);
+    {
+        const char *expected[] = { "San Diego", "Tucson", "El Paso", "Del Rio", "Laredo", "Rio Grande Valley" };
+        for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+            int64_t p = mig_network_place(w->net, expected[i]);
+            cr_assert_geq(p, 0);
+            cr_assert_gt(at_sector[p], 0, "no encounters at %s in 60 days", expected[i]);
+        }
+    }
+    free(at_sector);
+    test_world_free(&ctx, &cfg, &w);
+}
+
+Test(corridor, same_result_for_1_and_2_threads)
+{
+    const char *over[] = { "days=40", "corridor.scale=0.02", "start_date=2023-04-20" };
+    int64_t *sum[2];
+    size_t n = 0;
+    for (int r = 0; r < 2; r++) {
+        mig_ctx *ctx;
+        mig_config *cfg;
+        mig_world *w;
+        test_world(CORRIDOR, over, 3, r + 1, &ctx, &cfg, &w);
+        n = w->net->n_places * w->n_nat * 4 + 2;
+        sum[r] = calloc(n, sizeof *sum[r]);
+        for (uint32_t day = 0; day < cfg->days; day++) {
+            const char *names[] = { "encounters", "released", "removed", "expelled" };
+            cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+            for (int v = 0; v < 4; v++) {
+                int64_t *x = var(w, names[v]);
+                for (size_t i = 0; i < w->net->n_places * w->n_nat; i++)
+                    sum[r][v * w->net->n_places * w->n_nat + i] += x[i] * (day + 1);
+            }
+            sum[r][n - 2] += *var(w, "cbp_one_waiting");
+            sum[r][n - 1] += *w->v_alive;
+        }
+        test_world_free(&ctx, &cfg, &w);
+    }
+    cr_assert_arr_eq(sum[0], sum[1], n * sizeof(int64_t));
+    cr_assert_gt(sum[0][n - 2], 0, "people wait for CBP One appointments in spring 2023");
+    free(sum[0]);
+    free(sum[1]);
+}
+
+/* ---- the hazard ----------------------------------------------------------------- */
+
+Test(corridor, hazard_rate_formula)
+{
+    mig_indicator ind = { 0 };
+    mig_hazard_term t[2] = { { &ind, 0.3, 0.5 }, { &ind, -1.25, 2.0 } };
+    double x[2] = { 1.7, 0.4 };
+    double r = mig_corridor_hazard_rate(80.0, 2, t, x);
+    cr_assert_float_eq(r, 80.0 * exp(0.3 * (1.7 - 0.5) - 1.25 * (0.4 - 2.0)), 1e-12 * r);
+    cr_assert_float_eq(mig_corridor_hazard_rate(12.5, 0, t, x), 12.5, 0);
+}
+
+/* A step of delta in the indicator between January and February multiplies the daily rate
+ * by exp(beta * delta); the daily counts are exactly the floor rule's. */
+Test(corridor, hazard_step_change_matches_formula)
+{
+    const double base = 100.7, beta = 0.3, ref = 0.5, x0 = 1.0, delta = 0.8;
+    const char yaml[] = "start_date: 2023-01-01\n"
+                        "days: 59\n"
+                        "model: corridor\n"
+                        "network: {places: places.csv, links: links.csv}\n"
+                        "nationalities: [X]\n"
+                        "sources: []\n"
+                        "corridor:\n"
+                        "  indicators: [{name: push, file: push.csv}]\n"
+                        "  hazards:\n"
+                        "    - nationality: X\n"
+                        "      places: [A]\n"
+                        "      base_rate: 100.7\n"
+                        "      terms: [{indicator: push, beta: 0.3, ref: 0.5}]\n";
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    double sum = 0.0, prev = 0.0, r_jan, r_feb;
+    int64_t jan = 0, feb = 0;
+    make_dir();
+    write_file("push.csv", "month,value,source\n2023-01,1.0,test\n2023-02,1.8,test\n");
+    world_at(yaml, NULL, 0, 2, &ctx, &cfg, &w);
+    r_jan = base * exp(beta * (x0 - ref));
+    r_feb = base * exp(beta * (x0 + delta - ref));
+    cr_assert_float_eq(r_feb / r_jan, exp(beta * delta), 1e-12, "the rate ratio is exp(beta * delta)");
+    for (uint32_t day = 0; day < cfg->days; day++) {
+        double r = day < 31 ? r_jan : r_feb, f;
+        int64_t got;
+        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+        got = w->v_spawned[0];
+        sum += r;
+        f = floor(sum);
+        cr_assert_eq(got, (int64_t)(f - prev), "day %u: %lld departures, expected %g", day, (long long)got, f - prev);
+        prev = f;
+        if (day < 31)
+            jan += got;
+        else
+            feb += got;
+    }
+    /* the month totals match n * rate within the floor rounding (one person) */
+    cr_assert_leq(fabs((double)jan - 31 * r_jan), 1.0);
+    cr_assert_leq(fabs((double)feb - 28 * r_feb), 1.0);
+    cr_assert_float_eq(((double)feb / 28) / ((double)jan / 31), exp(beta * delta), 0.002);
+    test_world_free(&ctx, &cfg, &w);
+    remove_dir();
+}
+
+Test(corridor, hazard_month_without_indicator_is_an_error)
+{
+    const char yaml[] = "start_date: 2023-01-01\n"
+                        "days: 40\n"
+                        "model: corridor\n"
+                        "network: {places: places.csv, links: links.csv}\n"
+                        "nationalities: [X]\n"
+                        "sources: []\n"
+                        "corridor:\n"
+                        "  indicators: [{name: push, file: push.csv}]\n"
+                        "  hazards:\n"
+                        "    - {nationality: X, places: [A], base_rate: 10, terms: [{indicator: push, beta: 1}]}\n";
+    char path[512], want[1024];
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w = NULL;
+    make_dir();
+    write_file("places.csv", places);
+    write_file("links.csv", links);
+    write_file("push.csv", "month,value,source\n2023-01,1.0,test\n");
+    write_file("s.yaml", yaml);
+    snprintf(path, sizeof path, "%s/s.yaml", dir);
+    cr_assert_eq(mig_ctx_create(&ctx), MIG_OK);
+    ctx->threads = 1;
+    cr_assert_eq(mig_config_load(path, NULL, 0, ctx, &cfg), MIG_OK);
+    cr_assert_eq(mig_world_create(cfg, ctx, &w), MIG_EDATA);
+    cr_assert_null(w);
+    snprintf(want, sizeof want,
+             "%s:10:7: corridor.hazards[0]: indicator \"push\" (%s/push.csv) has no value for 2023-02, needed from "
+             "2023-02-01",
+             path, dir);
+    cr_assert_eq(mig_ctx_n_errors(ctx), 1);
+    cr_assert_str_eq(mig_ctx_error_at(ctx, 0), want);
+    mig_config_destroy(&cfg);
+    mig_ctx_destroy(&ctx);
+    remove_dir();
+}
+
+/* ---- encounter outcomes --------------------------------------------------------- */
+
+/* Binomial bound: |k - n p| <= 4 sqrt(n p (1 - p)) (+1 for tiny variances). */
+static void assert_binomial(int64_t k, int64_t n, double p, const char *what)
+{
+    double sd = sqrt((double)n * p * (1 - p));
+    cr_assert_leq(fabs((double)k - (double)n * p), 4 * sd + 1, "%s: %lld of %lld, expected p = %g (4 sd = %g)",
+                  what, (long long)k, (long long)n, p, 4 * sd);
+}
+
+static const char outcome_yaml[] = "start_date: 2023-05-01\n"
+                                   "days: 20\n"
+                                   "model: corridor\n"
+                                   "network: {places: places.csv, links: links.csv}\n"
+                                   "nationalities: [X, Y]\n"
+                                   "sources: []\n"
+                                   "movement: {move_probability: {origin: 1, town: 1, camp: 1, border: 1}}\n"
+                                   "corridor:\n"
+                                   "  ports: {places: [P], attraction: 1.0e-9}\n"
+                                   "  hazards:\n"
+                                   "    - {nationality: X, places: [A], base_rate: 2000, to: 2023-05-14}\n"
+                                   "    - {nationality: Y, places: [A], base_rate: 1000, to: 2023-05-14}\n"
+                                   "  title42_until: 2023-05-11\n"
+                                   "  outcomes:\n"
+                                   "    - {nationality: X, title42_expel: 0.3, title42_remove: 0.2, remove: 0.4,\n"
+                                   "       retry_expelled: 1.0, retry_removed: 0.0}\n"
+                                   "    - {nationality: \"*\", title42_from: 2023-05-06, title42_expel: 1.0,\n"
+                                   "       title42_remove: 0.0, remove: 0.0, retry_expelled: 0.0, retry_removed: 0.0}\n";
+
+Test(corridor, outcome_shares_within_binomial_bounds)
+{
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    int64_t *enc, *rel, *rem, *exp_;
+    int64_t n_t42 = 0, e_t42 = 0, r_t42 = 0, n_t8 = 0, r_t8 = 0, rel_all = 0, enc_all = 0;
+    const int64_t S = 3, B = 1, B2 = 2;
+    make_dir();
+    world_at(outcome_yaml, NULL, 0, 2, &ctx, &cfg, &w);
+    enc = var(w, "encounters");
+    rel = var(w, "released");
+    rem = var(w, "removed");
+    exp_ = var(w, "expelled");
+    cr_assert_eq(mig_network_place(w->net, "S"), S);
+    int32_t until, y_from;
+    mig_date_parse("2023-05-11", &until);
+    mig_date_parse("2023-05-06", &y_from);
+    for (uint32_t day = 0; day < cfg->days; day++) {
+        int32_t date = cfg->start_day + (int32_t)day;
+        int64_t n, e, r;
+        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+        n = enc[S * 2 + 0], e = exp_[S * 2 + 0], r = rem[S * 2 + 0];
+        cr_assert_eq(n, e + r + rel[S * 2 + 0], "day %u: every encounter has one outcome", day);
+        if (date <= until) {
+            n_t42 += n, e_t42 += e, r_t42 += r;
+        } else {
+            n_t8 += n, r_t8 += r;
+            cr_assert_eq(e, 0, "day %u: no expulsions after Title 42", day);
+        }
+        /* expelled X retry from a border city across S (B or B2): they are counted there */
+        if (e)
+            cr_assert_geq(w->v_occupancy[B] + w->v_occupancy[B2], e);
+        /* nationality Y: Title 42 applies from 2023-05-06 with expulsion certain */
+        if (enc[S * 2 + 1])
+            cr_assert_eq(exp_[S * 2 + 1], date >= y_from && date <= until ? enc[S * 2 + 1] : 0,
+                         "day %u: Y expelled only from title42_from to title42_until", day);
+        rel_all += rel[mig_network_place(w->net, "P") * 2] + rel[mig_network_place(w->net, "P") * 2 + 1];
+        enc_all += enc[mig_network_place(w->net, "P") * 2] + enc[mig_network_place(w->net, "P") * 2 + 1];
+    }
+    cr_assert_gt(n_t42, 5000);
+    cr_assert_gt(n_t8, 1000);
+    assert_binomial(e_t42, n_t42, 0.3, "expelled under Title 42");
+    assert_binomial(r_t42, n_t42, 0.2, "removed under Title 42");
+    assert_binomial(r_t8, n_t8, 0.4, "removed after Title 42");
+    cr_assert_eq(rel_all, enc_all, "encounters at ports are releases");
+    test_world_free(&ctx, &cfg, &w);
+    remove_dir();
+}
+
+Test(corridor, title42_switch_on_its_date)
+{
+    /* every X encounter is an expulsion while Title 42 applies, none after */
+    const char *over[] = { "corridor.outcomes[0].title42_expel=1.0", "corridor.outcomes[0].title42_remove=0.0",
+                           "corridor.outcomes[0].retry_expelled=0.0" };
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    int64_t *enc, *exp_;
+    int32_t until;
+    const int64_t S = 3;
+    make_dir();
+    world_at(outcome_yaml, over, 3, 1, &ctx, &cfg, &w);
+    enc = var(w, "encounters");
+    exp_ = var(w, "expelled");
+    mig_date_parse("2023-05-11", &until);
+    for (uint32_t day = 0; day < cfg->days; day++) {
+        int32_t date = cfg->start_day + (int32_t)day;
+        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+        if (date <= until)
+            cr_assert_eq(exp_[S * 2], enc[S * 2], "day %u (Title 42): all expelled", day);
+        else
+            cr_assert_eq(exp_[S * 2], 0, "day %u (after Title 42): none expelled", day);
+        if (date == until || date == until + 1)
+            cr_assert_gt(enc[S * 2], 0, "encounters on both sides of the switch");
+    }
+    test_world_free(&ctx, &cfg, &w);
+    remove_dir();
+}
+
+/* CBP One: people at B wait (wait_probability 1) and get at most about the quota a day. */
+Test(corridor, cbp_one_appointments_follow_the_quota)
+{
+    const char yaml[] = "start_date: 2023-01-01\n"
+                        "days: 40\n"
+                        "model: corridor\n"
+                        "network: {places: places.csv, links: links.csv}\n"
+                        "nationalities: [X]\n"
+                        "sources: []\n"
+                        "movement: {move_probability: {origin: 1, town: 1, camp: 1, border: 1}}\n"
+                        "corridor:\n"
+                        "  ports: {places: [P], attraction: 1.0e-9}\n"
+                        "  hazards: [{nationality: X, places: [A], base_rate: 500}]\n"
+                        "  cbp_one:\n"
+                        "    ports: [P]\n"
+                        "    wait_probability: 1.0\n"
+                        "    appointments: [{from: 2023-01-15, per_day: 100}]\n";
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    int64_t *appt, *wait, *enc, total = 0, days_on = 0;
+    const int64_t P = 4, S = 3;
+    make_dir();
+    world_at(yaml, NULL, 0, 2, &ctx, &cfg, &w);
+    appt = var(w, "cbp_one_encounters");
+    wait = var(w, "cbp_one_waiting");
+    enc = var(w, "encounters");
+    for (uint32_t day = 0; day < cfg->days; day++) {
+        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+        if (day < 14) {
+            cr_assert_eq(*wait, 0, "day %u: nobody waits before CBP One", day);
+            cr_assert_eq(appt[P], 0);
+        } else {
+            cr_assert_eq(enc[S], 0, "day %u: waiters do not cross between ports", day);
+            cr_assert_eq(appt[P], enc[P], "day %u: port encounters are appointments", day);
+            if (day > 16) {
+                total += appt[P];
+                days_on++;
+            }
+        }
+    }
+    cr_assert_gt(*wait, 1000, "the queue grows when arrivals exceed the quota");
+    {
+        double want = 100.0 * (double)days_on;
+        cr_assert_leq(fabs((double)total - want), 0.03 * want + 4 * sqrt(want),
+                      "%lld appointments in %lld days of a quota of 100 a day", (long long)total,
+                      (long long)days_on);
+    }
+    test_world_free(&ctx, &cfg, &w);
+    remove_dir();
+}
+
+/* ---- fit measures ---------------------------------------------------------------- */
+
+/* Two fiscal years of made-up monthly figures: a run equal to the record has no error; a
+ * run 10 % above it everywhere has MAPE and citizenship error 0.1 and no share error; a
+ * share off by d points adds d / (sectors + 1) to the share error. */
+Test(corridor, fit_measures)
+{
+    enum { NM = 24, NN = 12, NS = 3 };
+    double total[NM], ofo[NM], by_nat[NM * NN], by_sector[NM * NS], st[NM], so[NM], sn[NM * NN], ss[NM * NS];
+    mig_corridor_obs obs = { 0 };
+    mig_corridor_sim sim = { st, so, sn, ss };
+    mig_corridor_fit fit;
+    obs.first_month = 2020 * 12 + 9; /* October 2020 */
+    obs.n_months = NM;
+    obs.n_nat = NN;
+    obs.other = NN - 1;
+    obs.n_sectors = NS;
+    obs.total = total;
+    obs.ofo = ofo;
+    obs.by_nat = by_nat;
+    obs.by_sector = by_sector;
+    for (int m = 0; m < NM; m++) {
+        total[m] = 0;
+        for (int k = 0; k < NN; k++)
+            total[m] += by_nat[m * NN + k] = 100.0 * (k + 1) + m;
+        ofo[m] = 0.1 * total[m];
+        for (int s = 0; s < NS; s++)
+            by_sector[m * NS + s] = 10.0 * (s + 1) + m;
+    }
+    memcpy(st, total, sizeof st);
+    memcpy(so, ofo, sizeof so);
+    memcpy(sn, by_nat, sizeof sn);
+    memcpy(ss, by_sector, sizeof ss);
+    mig_corridor_measure(&obs, &sim, &fit);
+    cr_assert_eq(fit.n_fy, 2);
+    cr_assert_float_eq(fit.objective, 0.0, 1e-12);
+    for (int i = 0; i < NM; i++)
+        st[i] *= 1.1, so[i] *= 1.1;
+    for (int i = 0; i < NM * NN; i++)
+        sn[i] *= 1.1;
+    for (int i = 0; i < NM * NS; i++)
+        ss[i] *= 1.1;
+    sn[NN - 1] *= 5; /* OTHER is not among the top-10 citizenships */
+    mig_corridor_measure(&obs, &sim, &fit);
+    cr_assert_float_eq(fit.mape, 0.1, 1e-12);
+    cr_assert_float_eq(fit.citizenship, 0.1, 1e-12);
+    cr_assert_float_eq(fit.sector, 0.0, 1e-12);
+    cr_assert_float_eq(fit.objective, 0.1 / 0.15 * 2, 1e-12);
+    /* a sector share 6 points off in one of three sectors, both years (3 sector shares and
+     * the OFO share are measured each year) */
+    memcpy(ss, by_sector, sizeof ss);
+    for (int m = 0; m < NM; m++) {
+        double t = ss[m * NS] + ss[m * NS + 1] + ss[m * NS + 2];
+        ss[m * NS] += 0.06 * t;
+        ss[m * NS + 1] -= 0.06 * t;
+    }
+    mig_corridor_measure(&obs, &sim, &fit);
+    cr_assert_float_eq(fit.sector, 2 * 0.06 / 4, 1e-9);
+    /* the ports' share 5 points high */
+    memcpy(ss, by_sector, sizeof ss);
+    for (int m = 0; m < NM; m++)
+        so[m] = (0.1 + 0.05) * st[m];
+    mig_corridor_measure(&obs, &sim, &fit);
+    cr_assert_float_eq(fit.sector, 0.05 / 4, 1e-9);
+}

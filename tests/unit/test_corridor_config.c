@@ -1,0 +1,289 @@
+/* test_corridor_config.c: bad corridor sections through the real command line
+ * (`migsim check`): each case asserts the exact message (file:line:column: field: ...) and
+ * the exit code; and the corridor section's defaults resolve as documented. */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../test_util.h"
+
+static const char places[] = "name,country,kind,lat,lon\n"
+                             "A,X,origin,0,0\n"
+                             "B,X,border,0,1\n"
+                             "S,US,destination,1,1\n";
+static const char links[] = "from,to,distance_km,mode\n"
+                            "A,B,100,bus\n"
+                            "B,S,5,foot\n";
+static const char push_ok[] = "month,value,source\n2023-01,1.0,test\n2023-02,1.5,test\n";
+
+/* The scenario's head; each case appends its corridor section. */
+#define HEAD                                                                                  \
+    "start_date: 2023-01-01\n"                                                                \
+    "days: 30\n"                                                                              \
+    "model: corridor\n"                                                                       \
+    "network: {places: places.csv, links: links.csv}\n"                                       \
+    "nationalities: [X]\n"                                                                    \
+    "sources: []\n"
+
+typedef struct corridor_case {
+    const char *yaml;
+    const char *extra_name, *extra_text; /* one more file, or NULL */
+    const char *set;                     /* a --set, or NULL */
+    int code;
+    const char *stderr_text;
+} corridor_case;
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *buf = calloc(1, 65536);
+    if (f) {
+        size_t n = fread(buf, 1, 65535, f);
+        buf[n] = '\0';
+        fclose(f);
+    }
+    return buf;
+}
+
+static int run_in(const char *dir, const char *const *args, char **err)
+{
+    char errpath[512];
+    pid_t pid;
+    int status;
+    snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
+    pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int out = open("/dev/null", O_WRONLY);
+        if (fd < 0 || out < 0 || chdir(dir) != 0)
+            _exit(127);
+        dup2(fd, 2);
+        dup2(out, 1);
+        close(fd);
+        close(out);
+        execv(MIGSIM_BINARY, (char *const *)args);
+        _exit(127);
+    }
+    waitpid(pid, &status, 0);
+    *err = slurp(errpath);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static void check_case(const corridor_case *c)
+{
+    char dir[] = "/tmp/migsim-corridor-XXXXXX", cmd[64];
+    const char *args[8] = { "migsim", "check", "s.yaml" };
+    int n = 3, code;
+    char *err;
+    cr_assert_not_null(mkdtemp(dir));
+    write_file(dir, "s.yaml", c->yaml);
+    write_file(dir, "places.csv", places);
+    write_file(dir, "links.csv", links);
+    write_file(dir, "push.csv", push_ok);
+    if (c->extra_name)
+        write_file(dir, c->extra_name, c->extra_text);
+    if (c->set) {
+        args[n++] = "--set";
+        args[n++] = c->set;
+    }
+    args[n] = NULL;
+    code = run_in(dir, args, &err);
+    cr_expect_str_eq(err, c->stderr_text);
+    cr_expect_eq(code, c->code, "exit code %d, expected %d", code, c->code);
+    free(err);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+Test(corridor_config, valid_section_checks)
+{
+    static const corridor_case k = {
+        HEAD "corridor:\n"
+             "  indicators: [{name: push, file: push.csv}]\n"
+             "  hazards: [{nationality: X, places: [A], base_rate: 5, terms: [{indicator: push, beta: 0.1}]}]\n",
+        NULL, NULL, NULL, 0, ""
+    };
+    check_case(&k);
+}
+
+Test(corridor_config, misspelt_key)
+{
+    static const corridor_case k = { HEAD "corridor:\n  scael: 0.1\n", NULL, NULL, NULL, 78,
+                                     "migsim: s.yaml:8:3: corridor.scael: unknown key (did you mean \"scale\"?)\n" };
+    check_case(&k);
+}
+
+Test(corridor_config, unknown_indicator)
+{
+    static const corridor_case k = {
+        HEAD "corridor:\n"
+             "  hazards: [{nationality: X, places: [A], base_rate: 5, terms: [{indicator: pull, beta: 0.1}]}]\n",
+        NULL, NULL, NULL, 78,
+        "migsim: s.yaml:8:77: corridor.hazards[0].terms[0].indicator: unknown indicator \"pull\" (not in "
+        "corridor.indicators)\n"
+    };
+    check_case(&k);
+}
+
+Test(corridor_config, probability_out_of_range_and_sum)
+{
+    static const corridor_case k = {
+        HEAD "corridor:\n"
+             "  outcomes:\n"
+             "    - {nationality: \"*\", title42_expel: 0.8, title42_remove: 0.3, remove: 1.5,\n"
+             "       retry_expelled: 0, retry_removed: 0}\n",
+        NULL, NULL, NULL, 78,
+        "migsim: s.yaml:9:75: corridor.outcomes[0].remove: expected a probability in [0, 1], got 1.5\n"
+        "migsim: s.yaml:9:62: corridor.outcomes[0].title42_remove: title42_expel + title42_remove must not exceed 1, "
+        "got 1.1\n"
+        "migsim: 2 problems\n"
+    };
+    check_case(&k);
+}
+
+Test(corridor_config, unknown_nationality_and_bad_date)
+{
+    static const corridor_case k = {
+        HEAD "corridor:\n"
+             "  hazards: [{nationality: Y, places: [A], base_rate: 5, from: 2023-02-30}]\n",
+        NULL, NULL, NULL, 78,
+        "migsim: s.yaml:8:27: corridor.hazards[0].nationality: unknown nationality \"Y\" (not in nationalities)\n"
+        "migsim: s.yaml:8:63: corridor.hazards[0].from: expected a date YYYY-MM-DD, got \"2023-02-30\"\n"
+        "migsim: 2 problems\n"
+    };
+    check_case(&k);
+}
+
+Test(corridor_config, missing_indicator_file)
+{
+    static const corridor_case k = { HEAD "corridor:\n  indicators: [{name: push, file: nope.csv}]\n", NULL, NULL,
+                                     NULL, 66,
+                                     "migsim: s.yaml:8:35: corridor.indicators[0].file: cannot open \"nope.csv\": No "
+                                     "such file or directory\n" };
+    check_case(&k);
+}
+
+Test(corridor_config, bad_indicator_rows)
+{
+    static const corridor_case k = {
+        HEAD "corridor:\n  indicators: [{name: push, file: bad.csv}]\n", "bad.csv",
+        "month,value,source\n2023-01,1.0,test\n2023-13,x,\n2023-01,2,test\n", NULL, 65,
+        "migsim: bad.csv:3:1: month: expected a month YYYY-MM, got \"2023-13\"\n"
+        "migsim: bad.csv:3:2: value: expected a number, got \"x\"\n"
+        "migsim: bad.csv:3:3: source: expected the source of the value, got an empty cell\n"
+        "migsim: bad.csv:4:1: month: month 2023-01 given twice (first on line 2)\n"
+        "migsim: 4 problems\n"
+    };
+    check_case(&k);
+}
+
+Test(corridor_config, bad_route_options)
+{
+    static const corridor_case k = {
+        HEAD "corridor:\n  route_options: routes.csv\n", "routes.csv",
+        "nationality,from,to,weight,source\nX,Nowhere,*,0,test\nZ,A,S,-1,\n", NULL, 65,
+        "migsim: routes.csv:2:2: from: unknown place \"Nowhere\"\n"
+        "migsim: routes.csv:3:1: nationality: unknown nationality \"Z\" (not in the scenario's nationalities, nor "
+        "\"*\")\n"
+        "migsim: routes.csv:3:3: to: no link from \"A\" to S in the network\n"
+        "migsim: routes.csv:3:4: weight: expected a multiplier >= 0, got \"-1\"\n"
+        "migsim: routes.csv:3:5: source: expected the source or stated assumption, got an empty cell\n"
+        "migsim: 5 problems\n"
+    };
+    check_case(&k);
+}
+
+Test(corridor_config, unknown_place_in_hazard)
+{
+    static const corridor_case k = { HEAD "corridor:\n  hazards: [{nationality: X, places: [A, Z], base_rate: 5}]\n",
+                                     NULL, NULL, NULL, 78,
+                                     "migsim: s.yaml:8:42: corridor.hazards[0].places[1]: unknown place \"Z\" (not in "
+                                     "places.csv)\n" };
+    check_case(&k);
+}
+
+Test(corridor_config, model_corridor_needs_the_section)
+{
+    static const corridor_case k = {
+        "start_date: 2023-01-01\ndays: 30\nmodel: corridor\nnetwork: {places: places.csv, links: links.csv}\n"
+        "nationalities: [X]\nsources: [{place: A, nationality: X, rate: 1}]\n",
+        NULL, NULL, NULL, 78, "migsim: s.yaml:3:8: model: model \"corridor\" needs a corridor section\n"
+    };
+    check_case(&k);
+}
+
+Test(corridor_config, empty_sources_need_a_spawning_model)
+{
+    static const corridor_case k = {
+        "start_date: 2023-01-01\ndays: 30\nnetwork: {places: places.csv, links: links.csv}\nnationalities: [X]\n"
+        "sources: []\n",
+        NULL, NULL, NULL, 78, "migsim: s.yaml:5:10: sources: expected at least 1 entry, got 0\n"
+    };
+    check_case(&k);
+}
+
+Test(corridor_config, set_override_checked_like_the_file)
+{
+    static const corridor_case k = { HEAD "corridor:\n  scale: 0.5\n", NULL, NULL, "corridor.scale=-1", 78,
+                                     "migsim: --set corridor.scale=-1: corridor.scale: expected agents per person in "
+                                     "(0, 1e6], got -1\n" };
+    check_case(&k);
+}
+
+/* The defaults inside a corridor section apply only when it is there. */
+Test(corridor_config, defaults_resolve)
+{
+    char dir[] = "/tmp/migsim-corridor-XXXXXX", path[512], cmd[64];
+    mig_ctx *ctx;
+    mig_config *cfg;
+    cr_assert_not_null(mkdtemp(dir));
+    write_file(dir, "places.csv", places);
+    write_file(dir, "links.csv", links);
+    write_file(dir, "push.csv", push_ok);
+    write_file(dir, "s.yaml",
+               HEAD "corridor:\n"
+                    "  indicators: [{name: push, file: push.csv}]\n"
+                    "  hazards: [{nationality: X, places: [A], base_rate: 5, terms: [{indicator: push, beta: 2}]}]\n");
+    snprintf(path, sizeof path, "%s/s.yaml", dir);
+    cr_assert_eq(mig_ctx_create(&ctx), MIG_OK);
+    cr_assert_eq(mig_config_load(path, NULL, 0, ctx, &cfg), MIG_OK);
+    cr_assert_float_eq(cfg->corridor->scale, 1.0, 0);
+    cr_assert_str_eq(cfg->corridor->title42_until, "2023-05-11");
+    cr_assert_float_eq(cfg->corridor->hazards[0].terms[0].ref, 0.0, 0);
+    cr_assert_null(cfg->corridor->hazards[0].from);
+    cr_assert_eq(cfg->corridor->hazard_from[0], cfg->start_day);
+    cr_assert_eq(cfg->corridor->hazard_to[0], cfg->start_day + 29);
+    cr_assert_null(cfg->corridor->cbp_one);
+    cr_assert_null(cfg->calibration);
+    cr_assert_not_null(strstr(cfg->resolved_yaml, "title42_until"));
+    mig_config_destroy(&cfg);
+    /* a scenario without the section resolves without any corridor key */
+    write_file(dir, "t.yaml",
+               "start_date: 2023-01-01\ndays: 3\nnetwork: {places: places.csv, links: links.csv}\n"
+               "nationalities: [X]\nsources: [{place: A, nationality: X, rate: 1}]\n");
+    snprintf(path, sizeof path, "%s/t.yaml", dir);
+    cr_assert_eq(mig_config_load(path, NULL, 0, ctx, &cfg), MIG_OK);
+    cr_assert_null(cfg->corridor);
+    cr_assert_null(strstr(cfg->resolved_yaml, "corridor"));
+    cr_assert_null(strstr(cfg->resolved_yaml, "title42"));
+    mig_config_destroy(&cfg);
+    mig_ctx_destroy(&ctx);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
