@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mig_agents.h"
+#include "mig_comm.h"
 #include "mig_date.h"
 #include "mig_model.h"
 #include "mig_model_corridor.h"
@@ -565,11 +566,9 @@ static mig_status corridor_timeline(void *state, mig_world *w, uint32_t step, mi
         count_waiting(s, w, &wt, &ud);
         s->waiting = (double)wt + s->cbp_wait * (double)ud;
     }
-    /* waiting counts this rank's waiters; ranks hold agents by id, evenly at random, so
-     * waiting * ranks estimates the total (exact with one rank, the default build) */
-    double waiting = s->waiting * (double)(w->agents->nranks ? w->agents->nranks : 1);
+    /* s->waiting is the total over all MPI ranks (summed in corridor_observe) */
     s->cbp_on = quota > 0.0;
-    s->cbp_q = !s->cbp_on ? 0.0 : waiting > quota ? quota / waiting : 1.0;
+    s->cbp_q = !s->cbp_on ? 0.0 : s->waiting > quota ? quota / s->waiting : 1.0;
     return MIG_OK;
 }
 
@@ -761,7 +760,6 @@ static mig_status corridor_observe(void *state, mig_world *w, uint32_t step, mig
     const mig_network *net = w->net;
     const size_t nn = s->n_nat;
     int64_t waiting, undecided;
-    (void)ctx;
     for (uint32_t p = 0; p < net->n_places; p++)
         if (net->place_kind[p] == MIG_KIND_DESTINATION)
             memcpy(s->v_enc + (size_t)p * nn, w->v_arrivals + (size_t)p * nn, nn * sizeof *s->v_enc);
@@ -769,10 +767,20 @@ static mig_status corridor_observe(void *state, mig_world *w, uint32_t step, mig
     if (!s->has_cbp)
         return MIG_OK;
     count_waiting(s, w, &waiting, &undecided);
-    /* tomorrow's appointment probability divides the quota among today's waiters and
-     * the expected waiters among those who arrived today and have not decided yet */
-    s->waiting = (double)waiting + s->cbp_wait * (double)undecided;
+    /* the engine sums observation variables over MPI ranks: keep this rank's count there */
     *s->v_wait = waiting;
+    /* tomorrow's appointment probability divides the quota among today's waiters and
+     * the expected waiters among those who arrived today and have not decided yet, over
+     * all ranks (every rank calls observe each day, so the sum is a matched collective) */
+    if (ctx->comm) {
+        int64_t sums[2] = { waiting, undecided };
+        mig_status st = mig_comm_sum_i64(ctx->comm, sums, 2);
+        if (st != MIG_OK)
+            return mig_ctx_error(ctx, st, "MPI_Allreduce of the CBP One waiting count failed");
+        waiting = sums[0];
+        undecided = sums[1];
+    }
+    s->waiting = (double)waiting + s->cbp_wait * (double)undecided;
     return MIG_OK;
 }
 
