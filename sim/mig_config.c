@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "mig_date.h"
+#include "mig_util.h"
 
 /* ------------------------------------------------------------------ schema ---------- */
 
@@ -380,32 +381,6 @@ typedef struct loader {
     mig_status status;         /* the first error's status */
 } loader;
 
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap, ap2;
-    int n;
-    char *s;
-    va_start(ap, fmt);
-    va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    s = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (s)
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 static int node_origin(const loader *L, int id)
 {
     return (id > 0 && (size_t)id < L->n_origin) ? L->origin[id] : ORIGIN_FILE;
@@ -433,10 +408,10 @@ static char *node_where(const loader *L, int id)
     yaml_node_t *n = yaml_document_get_node((yaml_document_t *)&L->doc, id);
     int o = node_origin(L, id);
     if (o >= ORIGIN_SET)
-        return xasprintf("--set %s", L->overrides[o - ORIGIN_SET]);
+        return mig_asprintf("--set %s", L->overrides[o - ORIGIN_SET]);
     if (o == ORIGIN_DEFAULT || !n)
-        return xstrdup(L->path);
-    return xasprintf("%s:%zu:%zu", L->path, n->start_mark.line + 1, n->start_mark.column + 1);
+        return strdup(L->path);
+    return mig_asprintf("%s:%zu:%zu", L->path, n->start_mark.line + 1, n->start_mark.column + 1);
 }
 
 static void report(loader *L, mig_status s, int id, const char *field, const char *fmt, ...)
@@ -476,7 +451,7 @@ static void index_add(loader *L, const char *path, int id)
         ix->e = e;
         ix->cap = cap;
     }
-    ix->e[ix->n].path = xstrdup(path);
+    ix->e[ix->n].path = strdup(path);
     ix->e[ix->n].where = node_where(L, id);
     ix->e[ix->n].given = node_origin(L, id) != ORIGIN_DEFAULT;
     ix->n++;
@@ -694,7 +669,7 @@ static int apply_override(loader *L, size_t k)
     {
         const char *val = eq + 1;
         yaml_node_t *root;
-        char *where = xasprintf("--set %s", ov);
+        char *where = mig_asprintf("--set %s", ov);
         int parsed = where && parse_yaml(L, val, strlen(val), &vdoc, where, -1);
         free(where);
         if (!parsed)
@@ -815,7 +790,7 @@ static void walk_mapping(loader *L, int id, const cyaml_schema_field_t *fields, 
             report(L, MIG_ECONFIG, pr.key, path, "keys must be plain words");
             continue;
         }
-        sub = *path ? xasprintf("%s.%s", path, key) : xstrdup(key);
+        sub = *path ? mig_asprintf("%s.%s", path, key) : strdup(key);
         for (f = fields; f->key; f++)
             if (strcmp(f->key, key) == 0)
                 break;
@@ -857,7 +832,7 @@ static void walk_mapping(loader *L, int id, const cyaml_schema_field_t *fields, 
         if (f->value.flags & CYAML_FLAG_OPTIONAL)
             continue;
         if (!map_get(&L->doc, yaml_document_get_node(&L->doc, id), f->key)) {
-            char *sub = *path ? xasprintf("%s.%s", path, f->key) : xstrdup(f->key);
+            char *sub = *path ? mig_asprintf("%s.%s", path, f->key) : strdup(f->key);
             report(L, MIG_ECONFIG, id, sub, "missing required key");
             free(sub);
         }
@@ -896,7 +871,7 @@ static void walk(loader *L, int id, const cyaml_schema_value_t *sv, const char *
         else if (sv->sequence.max != CYAML_UNLIMITED && len > sv->sequence.max)
             report(L, MIG_ECONFIG, id, path, "expected at most %u entries, got %zu", sv->sequence.max, len);
         for (size_t i = 0; i < len; i++) {
-            char *sub = xasprintf("%s[%zu]", path, i);
+            char *sub = mig_asprintf("%s[%zu]", path, i);
             int item = yaml_document_get_node(&L->doc, id)->data.sequence.items.start[i];
             walk(L, item, sv->sequence.entry, sub);
             free(sub);
@@ -1023,13 +998,6 @@ static const cyaml_config_t *cyaml_cfg(cyaml_log_buf *lb, cyaml_config_t *c)
 
 /* ------------------------------------------------------------------ semantic checks - */
 
-static char *resolve(const char *dir, const char *rel)
-{
-    if (rel[0] == '/' || !*dir)
-        return xstrdup(rel);
-    return xasprintf("%s/%s", dir, rel);
-}
-
 /* Reports a semantic problem at the location of field. */
 static void semantic(mig_config *cfg, mig_ctx *ctx, mig_status s, int *errors, mig_status *first,
                      const char *field, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
@@ -1088,7 +1056,7 @@ static mig_status check_corridor(mig_config *cfg, mig_ctx *ctx, int *errors, mig
 
     check_range(cfg, ctx, errors, first, "corridor.scale", c->scale, 1e-9, 1e6, "agents per person in (0, 1e6]");
     if (c->route_options) {
-        if (!(c->route_options_path = resolve(cfg->dir, c->route_options)))
+        if (!(c->route_options_path = mig_path_resolve(cfg->dir, c->route_options)))
             return MIG_ENOMEM;
         check_file(cfg, ctx, errors, first, "corridor.route_options", c->route_options_path);
     }
@@ -1113,7 +1081,7 @@ static mig_status check_corridor(mig_config *cfg, mig_ctx *ctx, int *errors, mig
                 break;
             }
         snprintf(field, sizeof field, "corridor.indicators[%u].file", i);
-        if (!(c->indicator_path[i] = resolve(cfg->dir, c->indicators[i].file)))
+        if (!(c->indicator_path[i] = mig_path_resolve(cfg->dir, c->indicators[i].file)))
             return MIG_ENOMEM;
         check_file(cfg, ctx, errors, first, field, c->indicator_path[i]);
     }
@@ -1165,7 +1133,7 @@ static mig_status check_corridor(mig_config *cfg, mig_ctx *ctx, int *errors, mig
         snprintf(field, sizeof field, "corridor.forcing[%u].scale", i);
         check_range(cfg, ctx, errors, first, field, f->scale, 0.0, 1e9, "a multiplier in [0, 1e9]");
         snprintf(field, sizeof field, "corridor.forcing[%u].series", i);
-        if (!(c->forcing_path[i] = resolve(cfg->dir, f->series)))
+        if (!(c->forcing_path[i] = mig_path_resolve(cfg->dir, f->series)))
             return MIG_ENOMEM;
         check_file(cfg, ctx, errors, first, field, c->forcing_path[i]);
     }
@@ -1260,8 +1228,8 @@ static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
     if (cfg->days < 1 || cfg->days > 65535)
         semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "days", "expected a number of days in [1, 65535], got %u",
                  cfg->days);
-    cfg->places_path = resolve(cfg->dir, cfg->network.places);
-    cfg->links_path = resolve(cfg->dir, cfg->network.links);
+    cfg->places_path = mig_path_resolve(cfg->dir, cfg->network.places);
+    cfg->links_path = mig_path_resolve(cfg->dir, cfg->network.links);
     if (!cfg->places_path || !cfg->links_path)
         return MIG_ENOMEM;
     check_file(cfg, ctx, &errors, &first, "network.places", cfg->places_path);
@@ -1319,7 +1287,7 @@ static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
                      "from/to apply to a rate; a series carries its own dates");
         if (s->series) {
             snprintf(field, sizeof field, "sources[%u].series", i);
-            cfg->series_path[i] = resolve(cfg->dir, s->series);
+            cfg->series_path[i] = mig_path_resolve(cfg->dir, s->series);
             if (!cfg->series_path[i])
                 return MIG_ENOMEM;
             check_file(cfg, ctx, &errors, &first, field, cfg->series_path[i]);
@@ -1501,11 +1469,8 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
     resolved = NULL;
     cfg->index = L.ix;
     L.ix = NULL;
-    cfg->path = xstrdup(path);
-    {
-        const char *slash = strrchr(path, '/');
-        cfg->dir = slash ? xasprintf("%.*s", (int)(slash - path), path) : xstrdup("");
-    }
+    cfg->path = strdup(path);
+    cfg->dir = mig_path_dir(path);
     if (!cfg->path || !cfg->dir) {
         st = MIG_ENOMEM;
         goto done;

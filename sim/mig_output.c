@@ -36,6 +36,8 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include "mig_h5.h"
+
 #define RANK_MAX (1 + MIG_OBS_MAX_DIMS)
 
 typedef struct out_var {
@@ -60,7 +62,7 @@ struct mig_output {
     out_var *vars;              /* owned [n_vars] */
     int finished;               /* 1 after a successful finish */
     int broken;                 /* 1 after a failure that left the file inconsistent */
-    char h5err[512];            /* first HDF5 error description caught, "" if none */
+    char h5err[MIG_H5_ERR_MAX];            /* first HDF5 error description caught, "" if none */
 };
 
 static const char *const place_aux[] = { "place_country", "place_kind", "place_lat", "place_lon",
@@ -72,26 +74,11 @@ static const char *const link_aux[] = { "link_from", "link_to", "link_distance_k
 /* ---------------------------------------------------------------------------------------
  * HDF5 errors */
 
-static herr_t walk_innermost(unsigned n, const H5E_error2_t *e, void *data)
-{
-    char *buf = data;
-    if (n == 0 && e->desc && e->desc[0])
-        snprintf(buf, 512, "%s", e->desc);
-    return 0;
-}
-
 /* When r < 0, stores the innermost HDF5 error description (or what, if the stack is
  * empty) unless an earlier one is already stored, and returns 1; else returns 0. */
 static int failed(mig_output *o, hid_t r, const char *what)
 {
-    char desc[512] = "";
-    if (r >= 0)
-        return 0;
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk_innermost, desc);
-    H5Eclear2(H5E_DEFAULT);
-    if (!o->h5err[0])
-        snprintf(o->h5err, sizeof o->h5err, "%s", desc[0] ? desc : what);
-    return 1;
+    return mig_h5_failed(r, what, o->h5err);
 }
 
 /* Reports the caught HDF5 error as "<path>: HDF5: <description>" and forgets it. */
@@ -104,15 +91,6 @@ static mig_status report_h5(mig_output *o, mig_ctx *ctx)
 }
 
 /* Closes an identifier if open, without disturbing a caught error. */
-static void close_id(hid_t *id, herr_t (*closer)(hid_t))
-{
-    if (*id >= 0) {
-        closer(*id);
-        H5Eclear2(H5E_DEFAULT);
-    }
-    *id = -1;
-}
-
 /* ---------------------------------------------------------------------------------------
  * building blocks */
 
@@ -134,9 +112,9 @@ static int put_attr(mig_output *o, hid_t loc, const char *name, const char *valu
         goto done;
     bad = 0;
 done:
-    close_id(&attr, H5Aclose);
-    close_id(&space, H5Sclose);
-    close_id(&type, H5Tclose);
+    mig_h5_close(&attr, H5Aclose);
+    mig_h5_close(&space, H5Sclose);
+    mig_h5_close(&type, H5Tclose);
     return bad;
 }
 
@@ -148,7 +126,7 @@ static hid_t ordered_plist(mig_output *o, hid_t cls)
         return -1;
     if (failed(o, H5Pset_attr_creation_order(pl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
                "H5Pset_attr_creation_order failed")) {
-        close_id(&pl, H5Pclose);
+        mig_h5_close(&pl, H5Pclose);
         return -1;
     }
     return pl;
@@ -162,7 +140,7 @@ static hid_t vlen_str_type(mig_output *o)
         return -1;
     if (failed(o, H5Tset_size(t, H5T_VARIABLE), "H5Tset_size failed") ||
         failed(o, H5Tset_cset(t, H5T_CSET_UTF8), "H5Tset_cset failed")) {
-        close_id(&t, H5Tclose);
+        mig_h5_close(&t, H5Tclose);
         return -1;
     }
     return t;
@@ -208,9 +186,9 @@ static int put_col(mig_output *o, const col_spec *c, hid_t filetype, hid_t memty
         dset = -1;
     }
 done:
-    close_id(&dset, H5Dclose);
-    close_id(&dcpl, H5Pclose);
-    close_id(&space, H5Sclose);
+    mig_h5_close(&dset, H5Dclose);
+    mig_h5_close(&dcpl, H5Pclose);
+    mig_h5_close(&space, H5Sclose);
     return bad;
 }
 
@@ -222,7 +200,7 @@ static int put_strings(mig_output *o, const col_spec *c, hsize_t n, const char *
     if (t < 0)
         return 1;
     bad = put_col(o, c, t, t, n, s, keep);
-    close_id(&t, H5Tclose);
+    mig_h5_close(&t, H5Tclose);
     return bad;
 }
 
@@ -235,10 +213,10 @@ typedef struct scales {
 
 static void scales_close(scales *sc)
 {
-    close_id(&sc->time, H5Dclose);
-    close_id(&sc->place, H5Dclose);
-    close_id(&sc->link, H5Dclose);
-    close_id(&sc->nat, H5Dclose);
+    mig_h5_close(&sc->time, H5Dclose);
+    mig_h5_close(&sc->place, H5Dclose);
+    mig_h5_close(&sc->link, H5Dclose);
+    mig_h5_close(&sc->nat, H5Dclose);
 }
 
 static hid_t scale_of(const scales *sc, mig_dim d)
@@ -438,8 +416,8 @@ static mig_status create_var(mig_output *o, const mig_output_layout *L, const mi
             goto done;
     bad = 0;
 done:
-    close_id(&dcpl, H5Pclose);
-    close_id(&space, H5Sclose);
+    mig_h5_close(&dcpl, H5Pclose);
+    mig_h5_close(&space, H5Sclose);
     return bad ? report_h5(o, ctx) : MIG_OK;
 }
 
@@ -576,15 +554,15 @@ mig_status mig_output_create(const mig_output_layout *layout, const mig_obs *obs
         if ((s = create_var(o, L, obs, &obs->vars[i], &sc, &o->vars[i], ctx)) != MIG_OK)
             goto fail;
     scales_close(&sc);
-    close_id(&fcpl, H5Pclose);
-    close_id(&fapl, H5Pclose);
+    mig_h5_close(&fcpl, H5Pclose);
+    mig_h5_close(&fapl, H5Pclose);
     *out = o;
     return MIG_OK;
 
 fail:
     scales_close(&sc);
-    close_id(&fcpl, H5Pclose);
-    close_id(&fapl, H5Pclose);
+    mig_h5_close(&fcpl, H5Pclose);
+    mig_h5_close(&fapl, H5Pclose);
     mig_output_destroy(&o);
     return s;
 }
@@ -609,8 +587,8 @@ static int rows_io(mig_output *o, out_var *v, uint32_t t0, uint32_t n, int32_t *
         (write ? failed(o, H5Dwrite(v->dset, H5T_NATIVE_INT32, mspace, fspace, H5P_DEFAULT, buf), "H5Dwrite failed")
                : failed(o, H5Dread(v->dset, H5T_NATIVE_INT32, mspace, fspace, H5P_DEFAULT, buf), "H5Dread failed")))
         bad = 1;
-    close_id(&mspace, H5Sclose);
-    close_id(&fspace, H5Sclose);
+    mig_h5_close(&mspace, H5Sclose);
+    mig_h5_close(&fspace, H5Sclose);
     return bad;
 }
 
@@ -726,8 +704,8 @@ mig_status mig_output_finish(mig_output *o, const mig_prov_item *prov, size_t n_
         bad = 1;
     for (size_t i = 0; !bad && i < n_prov; i++)
         bad = put_attr(o, grp, prov[i].key, prov[i].value ? prov[i].value : "");
-    close_id(&grp, H5Gclose);
-    close_id(&gcpl, H5Pclose);
+    mig_h5_close(&grp, H5Gclose);
+    mig_h5_close(&gcpl, H5Pclose);
     if (bad)
         return report_h5(o, ctx);
 
@@ -767,11 +745,11 @@ void mig_output_destroy(mig_output **p)
         return;
     o = *p;
     for (size_t i = 0; i < o->n_vars; i++) {
-        close_id(&o->vars[i].dset, H5Dclose);
+        mig_h5_close(&o->vars[i].dset, H5Dclose);
         free(o->vars[i].name);
         free(o->vars[i].buf);
     }
-    close_id(&o->file, H5Fclose);
+    mig_h5_close(&o->file, H5Fclose);
     if (o->tmp_made && !o->finished)
         unlink(o->tmp);
     free(o->vars);

@@ -19,6 +19,8 @@
  * description is caught where a call fails (as in mig_output.c). */
 #include "mig_summarize.h"
 
+#include "mig_h5.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -71,7 +73,7 @@ typedef struct summ {
     hid_t out;
     layout L;                    /* of inputs[0] */
     hid_t *scale_id;             /* owned [L.n]: the output's scale datasets, -1 for others */
-    char h5err[512];
+    char h5err[MIG_H5_ERR_MAX];
     mig_ctx *ctx;
 } summ;
 
@@ -80,24 +82,10 @@ static const char *const ds_reserved_attrs[] = { "CLASS", "NAME", "REFERENCE_LIS
 
 /* ------------------------------------------------------------------ HDF5 errors ---- */
 
-static herr_t walk_innermost(unsigned n, const H5E_error2_t *e, void *data)
-{
-    if (n == 0 && e->desc && e->desc[0])
-        snprintf(data, 512, "%s", e->desc);
-    return 0;
-}
-
 /* When r < 0, keeps the innermost HDF5 error description (or what) unless one is kept. */
 static int failed(summ *S, hid_t r, const char *what)
 {
-    char desc[512] = "";
-    if (r >= 0)
-        return 0;
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk_innermost, desc);
-    H5Eclear2(H5E_DEFAULT);
-    if (!S->h5err[0])
-        snprintf(S->h5err, sizeof S->h5err, "%s", desc[0] ? desc : what);
-    return 1;
+    return mig_h5_failed(r, what, S->h5err);
 }
 
 /* "<file>: HDF5: <description>" */
@@ -106,24 +94,6 @@ static mig_status report_h5(summ *S, const char *file)
     mig_status s = mig_ctx_error(S->ctx, MIG_EIO, "%s: HDF5: %s", file, S->h5err[0] ? S->h5err : "unknown error");
     S->h5err[0] = '\0';
     return s;
-}
-
-static void close_id(hid_t *id, herr_t (*closer)(hid_t))
-{
-    if (*id >= 0) {
-        closer(*id);
-        H5Eclear2(H5E_DEFAULT);
-    }
-    *id = -1;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
 }
 
 /* ------------------------------------------------------------------ quantiles ------ */
@@ -202,7 +172,7 @@ static herr_t collect_link(hid_t g, const char *name, const H5L_info_t *info, vo
         nm->v = v;
         nm->cap = cap;
     }
-    if (!(nm->v[nm->n] = xstrdup(name)))
+    if (!(nm->v[nm->n] = strdup(name)))
         return -1;
     nm->n++;
     return 0;
@@ -215,7 +185,7 @@ static herr_t first_scale_name(hid_t did, unsigned dim, hid_t dsid, void *data)
     (void)did;
     (void)dim;
     if (len > 0 && (size_t)len < sizeof buf)
-        *(char **)data = xstrdup(buf[0] == '/' ? buf + 1 : buf);
+        *(char **)data = strdup(buf[0] == '/' ? buf + 1 : buf);
     return 1;
 }
 
@@ -262,7 +232,7 @@ static mig_status scan(summ *S, hid_t f, const char *path, layout *L)
             goto done;
         }
         if (H5Iget_type(obj) != H5I_DATASET) {
-            close_id(&obj, H5Oclose);
+            mig_h5_close(&obj, H5Oclose);
             continue;
         }
         d = &L->d[L->n++];
@@ -301,10 +271,10 @@ static mig_status scan(summ *S, hid_t f, const char *path, layout *L)
         H5Eclear2(H5E_DEFAULT);
         bad = 0;
     next:
-        close_id(&dcpl, H5Pclose);
-        close_id(&type, H5Tclose);
-        close_id(&space, H5Sclose);
-        close_id(&obj, H5Oclose);
+        mig_h5_close(&dcpl, H5Pclose);
+        mig_h5_close(&type, H5Tclose);
+        mig_h5_close(&space, H5Sclose);
+        mig_h5_close(&obj, H5Oclose);
         if (st != MIG_OK)
             goto done;
         if (bad) {
@@ -388,8 +358,8 @@ static void blob_free(blob *b)
     }
     free(b->data);
     b->data = NULL;
-    close_id(&b->memtype, H5Tclose);
-    close_id(&b->space, H5Sclose);
+    mig_h5_close(&b->memtype, H5Tclose);
+    mig_h5_close(&b->space, H5Sclose);
 }
 
 static int blob_read(summ *S, hid_t dset, blob *b)
@@ -429,7 +399,7 @@ static int blob_read(summ *S, hid_t dset, blob *b)
         goto done;
     bad = 0;
 done:
-    close_id(&ftype, H5Tclose);
+    mig_h5_close(&ftype, H5Tclose);
     if (bad) {
         if (b->vstr) {
             free(b->data);
@@ -454,7 +424,7 @@ static char *read_str_attr(hid_t f, const char *obj, const char *name)
         char *p = NULL;
         if ((mt = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(mt, H5T_VARIABLE) < 0 || H5Aread(a, mt, &p) < 0)
             goto done;
-        v = p ? xstrdup(p) : NULL;
+        v = p ? strdup(p) : NULL;
         H5free_memory(p);
     } else {
         size_t n = H5Tget_size(t);
@@ -489,18 +459,18 @@ static mig_status compare_contents(summ *S, size_t k)
         if (failed(S, da = H5Dopen2(S->in[0], d->name, H5P_DEFAULT), "H5Dopen2 failed"))
             return report_h5(S, pa);
         if (failed(S, db = H5Dopen2(S->in[k], d->name, H5P_DEFAULT), "H5Dopen2 failed")) {
-            close_id(&da, H5Dclose);
+            mig_h5_close(&da, H5Dclose);
             return report_h5(S, pb);
         }
         if (blob_read(S, da, &a)) {
-            close_id(&da, H5Dclose);
-            close_id(&db, H5Dclose);
+            mig_h5_close(&da, H5Dclose);
+            mig_h5_close(&db, H5Dclose);
             return report_h5(S, pa);
         }
         if (blob_read(S, db, &b)) {
             blob_free(&a);
-            close_id(&da, H5Dclose);
-            close_id(&db, H5Dclose);
+            mig_h5_close(&da, H5Dclose);
+            mig_h5_close(&db, H5Dclose);
             return report_h5(S, pb);
         }
         if (a.size != b.size || a.vstr != b.vstr) {
@@ -523,8 +493,8 @@ static mig_status compare_contents(summ *S, size_t k)
         }
         blob_free(&a);
         blob_free(&b);
-        close_id(&da, H5Dclose);
-        close_id(&db, H5Dclose);
+        mig_h5_close(&da, H5Dclose);
+        mig_h5_close(&db, H5Dclose);
         if (st == MIG_OK && d->role == ROLE_SCALE) {
             char *ua = read_str_attr(S->in[0], d->name, "units"), *ub = read_str_attr(S->in[k], d->name, "units");
             if ((ua || ub) && (!ua || !ub || strcmp(ua, ub) != 0))
@@ -555,9 +525,9 @@ static int put_attr(summ *S, hid_t loc, const char *name, const char *value)
         goto done;
     bad = 0;
 done:
-    close_id(&attr, H5Aclose);
-    close_id(&space, H5Sclose);
-    close_id(&type, H5Tclose);
+    mig_h5_close(&attr, H5Aclose);
+    mig_h5_close(&space, H5Sclose);
+    mig_h5_close(&type, H5Tclose);
     return bad;
 }
 
@@ -572,8 +542,8 @@ static int put_attr_double(summ *S, hid_t loc, const char *name, double v)
         goto done;
     bad = 0;
 done:
-    close_id(&attr, H5Aclose);
-    close_id(&space, H5Sclose);
+    mig_h5_close(&attr, H5Aclose);
+    mig_h5_close(&space, H5Sclose);
     return bad;
 }
 
@@ -632,11 +602,11 @@ bad:
     c->bad = 1;
 done:
     free(buf);
-    close_id(&na, H5Aclose);
-    close_id(&mt, H5Tclose);
-    close_id(&sp, H5Sclose);
-    close_id(&t, H5Tclose);
-    close_id(&a, H5Aclose);
+    mig_h5_close(&na, H5Aclose);
+    mig_h5_close(&mt, H5Tclose);
+    mig_h5_close(&sp, H5Sclose);
+    mig_h5_close(&t, H5Tclose);
+    mig_h5_close(&a, H5Aclose);
     return c->bad ? -1 : 0;
 }
 
@@ -662,7 +632,7 @@ static hid_t ordered_plist(summ *S, hid_t cls)
         return -1;
     if (failed(S, H5Pset_attr_creation_order(pl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
                "H5Pset_attr_creation_order failed")) {
-        close_id(&pl, H5Pclose);
+        mig_h5_close(&pl, H5Pclose);
         return -1;
     }
     return pl;
@@ -698,7 +668,7 @@ static mig_status copy_dataset(summ *S, size_t i)
     if (failed(S, src = H5Dopen2(S->in[0], d->name, H5P_DEFAULT), "H5Dopen2 failed"))
         return report_h5(S, S->in_path[0]);
     if (blob_read(S, src, &b)) {
-        close_id(&src, H5Dclose);
+        mig_h5_close(&src, H5Dclose);
         return report_h5(S, S->in_path[0]);
     }
     if (failed(S, ftype = H5Dget_type(src), "H5Dget_type failed") ||
@@ -725,10 +695,10 @@ static mig_status copy_dataset(summ *S, size_t i)
     bad = 0;
 done:
     blob_free(&b);
-    close_id(&dst, H5Dclose);
-    close_id(&dcpl, H5Pclose);
-    close_id(&ftype, H5Tclose);
-    close_id(&src, H5Dclose);
+    mig_h5_close(&dst, H5Dclose);
+    mig_h5_close(&dcpl, H5Pclose);
+    mig_h5_close(&ftype, H5Tclose);
+    mig_h5_close(&src, H5Dclose);
     return bad ? report_h5(S, S->out_path) : MIG_OK;
 }
 
@@ -792,8 +762,8 @@ done:
     free(ln);
     free(units);
     free(coords);
-    close_id(&dcpl, H5Pclose);
-    close_id(&space, H5Sclose);
+    mig_h5_close(&dcpl, H5Pclose);
+    mig_h5_close(&space, H5Sclose);
     return bad ? report_h5(S, S->out_path) : MIG_OK;
 }
 
@@ -894,8 +864,8 @@ static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opt
                              "H5Sselect_hyperslab failed") ||
                       failed(S, ms = H5Screate_simple(d->rank, count, NULL), "H5Screate_simple failed") ||
                       failed(S, H5Dread(src[i], H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, in + i * m), "H5Dread failed");
-            close_id(&ms, H5Sclose);
-            close_id(&fs, H5Sclose);
+            mig_h5_close(&ms, H5Sclose);
+            mig_h5_close(&fs, H5Sclose);
             if (bad) {
                 s = report_h5(S, S->in_path[i]);
                 goto done;
@@ -910,8 +880,8 @@ static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opt
                       failed(S, ms = H5Screate_simple(d->rank, count, NULL), "H5Screate_simple failed") ||
                       failed(S, H5Dwrite(st[k].dset, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, out + k * m),
                              "H5Dwrite failed");
-            close_id(&ms, H5Sclose);
-            close_id(&fs, H5Sclose);
+            mig_h5_close(&ms, H5Sclose);
+            mig_h5_close(&fs, H5Sclose);
             if (bad) {
                 s = report_h5(S, S->out_path);
                 goto done;
@@ -920,9 +890,9 @@ static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opt
     }
 done:
     for (size_t i = 0; src && i < n; i++)
-        close_id(&src[i], H5Dclose);
+        mig_h5_close(&src[i], H5Dclose);
     for (size_t k = 0; k < ns; k++)
-        close_id(&st[k].dset, H5Dclose);
+        mig_h5_close(&st[k].dset, H5Dclose);
     free(src);
     free(in);
     free(out);
@@ -958,7 +928,7 @@ static mig_status check_names(summ *S, const mig_summarize_opts *o)
                 }
             if (st != MIG_OK)
                 break;
-            if (!(all[n++] = xstrdup(name))) {
+            if (!(all[n++] = strdup(name))) {
                 st = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
                 break;
             }
@@ -1004,7 +974,7 @@ static mig_status write_provenance(summ *S, const mig_summarize_opts *o)
         return mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
     for (size_t i = 0; i < S->n_in; i++) {
         seeds[i] = read_str_attr(S->in[i], "provenance", "seed");
-        if (!seeds[i] && !(seeds[i] = xstrdup(""))) {
+        if (!seeds[i] && !(seeds[i] = strdup(""))) {
             st = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
             goto done;
         }
@@ -1052,8 +1022,8 @@ static mig_status write_provenance(summ *S, const mig_summarize_opts *o)
     }
     bad = 0;
 done:
-    close_id(&g, H5Gclose);
-    close_id(&gcpl, H5Pclose);
+    mig_h5_close(&g, H5Gclose);
+    mig_h5_close(&gcpl, H5Pclose);
     for (size_t i = 0; i < S->n_in; i++)
         free(seeds[i]);
     free(seeds);
@@ -1148,9 +1118,9 @@ static mig_status create_output(summ *S)
 done:
     st = report_h5(S, S->out_path);
 out:
-    close_id(&root, H5Gclose);
-    close_id(&fcpl, H5Pclose);
-    close_id(&fapl, H5Pclose);
+    mig_h5_close(&root, H5Gclose);
+    mig_h5_close(&fcpl, H5Pclose);
+    mig_h5_close(&fapl, H5Pclose);
     return st;
 }
 
@@ -1221,7 +1191,7 @@ mig_status mig_summarize(const char *const *inputs, size_t n_inputs, const char 
         goto done;
 
     for (size_t i = 0; i < S.L.n; i++)
-        close_id(&S.scale_id[i], H5Dclose);
+        mig_h5_close(&S.scale_id[i], H5Dclose);
     if (failed(&S, H5Fclose(S.out), "H5Fclose failed")) {
         S.out = -1;
         st = report_h5(&S, output);
@@ -1245,12 +1215,12 @@ mig_status mig_summarize(const char *const *inputs, size_t n_inputs, const char 
 done:
     if (S.scale_id)
         for (size_t i = 0; i < S.L.n; i++)
-            close_id(&S.scale_id[i], H5Dclose);
-    close_id(&S.out, H5Fclose);
+            mig_h5_close(&S.scale_id[i], H5Dclose);
+    mig_h5_close(&S.out, H5Fclose);
     if (S.tmp_made)
         unlink(S.tmp);
     for (size_t i = 0; i < n_inputs; i++)
-        close_id(&S.in[i], H5Fclose);
+        mig_h5_close(&S.in[i], H5Fclose);
     free(S.in);
     free(S.scale_id);
     free(S.tmp);

@@ -37,58 +37,12 @@
 #include "mig_config.h"
 #include "mig_csv.h"
 #include "mig_model.h"
+#include "mig_util.h"
 
 #define MAX_REPLICATES 1000000u
 #define MAX_STEPS 1000000u
 
 /* ------------------------------------------------------------------ small helpers --- */
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap, ap2;
-    int n;
-    char *s;
-    va_start(ap, fmt);
-    va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    s = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (s)
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
-/* Folder part of a path ("" for a bare name), newly allocated. */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return xstrdup("");
-    if (slash == path)
-        return xstrdup("/");
-    return xasprintf("%.*s", (int)(slash - path), path);
-}
-
-/* rel resolved against dir (absolute rel, or an empty dir, leave it as is). */
-static char *resolve(const char *dir, const char *rel)
-{
-    if (rel[0] == '/' || !*dir)
-        return xstrdup(rel);
-    if (strcmp(dir, "/") == 0)
-        return xasprintf("/%s", rel);
-    return xasprintf("%s/%s", dir, rel);
-}
 
 /* Strict unsigned decimal: digits only, no sign, no blanks. 0 on success, -1 not a
  * number, -2 negative, -3 too large. */
@@ -388,7 +342,7 @@ static void read_param(spec_reader *R, mig_sweep *s, size_t i, int id, param_nod
         else if (k && strcmp(k, "seed") == 0)
             report(R, MIG_ECONFIG, pn->key, field,
                    "the seed is set by the sweep (seed, seeds, replicates), not swept as a parameter");
-        else if (k && !(p->key = xstrdup(k)))
+        else if (k && !(p->key = strdup(k)))
             report(R, MIG_ENOMEM, pn->key, field, "out of memory");
     }
     if (pn->values) {
@@ -423,7 +377,7 @@ static void read_param(spec_reader *R, mig_sweep *s, size_t i, int id, param_nod
                             report(R, MIG_ECONFIG, item, field, "\"%s\" is listed twice", t);
                             break;
                         }
-                    if (!(p->values[p->n_values++] = xstrdup(t)))
+                    if (!(p->values[p->n_values++] = strdup(t)))
                         report(R, MIG_ENOMEM, item, field, "out of memory");
                 }
             }
@@ -515,7 +469,7 @@ static void read_spec(spec_reader *R, mig_sweep *s, param_nodes **pnodes, int *s
     params = map_get(R, 1, "parameters", NULL);
     *scen_node = scen;
 
-    dir = dir_of(R->path);
+    dir = mig_path_dir(R->path);
     if (!dir) {
         report(R, MIG_ENOMEM, 0, NULL, "out of memory");
         return;
@@ -527,14 +481,14 @@ static void read_spec(spec_reader *R, mig_sweep *s, param_nodes **pnodes, int *s
         if (t && !*t)
             report(R, MIG_ECONFIG, scen, "scenario", "expected a path to a scenario YAML file");
         else if (t)
-            s->scenario = resolve(dir, t);
+            s->scenario = mig_path_resolve(dir, t);
     }
     {
         const char *t = outd ? want_scalar(R, outd, "output_dir") : "runs";
         if (t && !*t)
             report(R, MIG_ECONFIG, outd, "output_dir", "expected a folder for the run outputs");
         else if (t)
-            s->output_dir = resolve(dir, t);
+            s->output_dir = mig_path_resolve(dir, t);
     }
     free(dir);
     s->replicates = 1;
@@ -616,7 +570,7 @@ static mig_status grid_values(mig_sweep_param *p)
             snprintf(buf, sizeof buf, "%.0f", round(v));
         else
             fmt_num(v, buf, sizeof buf);
-        if (!(p->values[p->n_values++] = xstrdup(buf)))
+        if (!(p->values[p->n_values++] = strdup(buf)))
             return MIG_ENOMEM;
     }
     return MIG_OK;
@@ -697,7 +651,7 @@ static mig_status expand(spec_reader *R, mig_sweep *s)
                 if (!s->params[i].ranged)
                     continue;
                 sobol_value(&s->params[i], u[j], buf, sizeof buf);
-                if (!(s->owned_cells[(size_t)k * d + j] = xstrdup(buf))) {
+                if (!(s->owned_cells[(size_t)k * d + j] = strdup(buf))) {
                     gsl_qrng_free(q);
                     return mig_ctx_error(R->ctx, MIG_ENOMEM, "%s: out of memory", R->path);
                 }
@@ -747,7 +701,7 @@ static void adopt_errors(mig_ctx *ctx, mig_ctx *sub, mig_status s, const char *p
 static int check_value(spec_reader *R, const mig_sweep *s, const mig_sweep_param *p, const char *value,
                        int id, const char *field, int key_id, const char *key_field, mig_ctx *sub)
 {
-    char *ov = xasprintf("%s=%s", p->key, value), *kp = xasprintf("%s: ", p->key);
+    char *ov = mig_asprintf("%s=%s", p->key, value), *kp = mig_asprintf("%s: ", p->key);
     const char *over[1];
     mig_config *cfg = NULL;
     mig_status st;
@@ -930,7 +884,7 @@ mig_status mig_sweep_load(const char *path, mig_ctx *ctx, mig_sweep **out)
         goto done;
     }
     s = calloc(1, sizeof *s);
-    if (!s || !(s->path = xstrdup(path))) {
+    if (!s || !(s->path = strdup(path))) {
         st = mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", path);
         goto done;
     }
@@ -1018,7 +972,7 @@ void mig_sweep_output_name(const mig_sweep *s, uint64_t point, uint64_t replicat
 /* mkdir -p. Returns 0, or -1 with errno set. */
 static int make_dirs(const char *path)
 {
-    char *p = xstrdup(path);
+    char *p = strdup(path);
     int rc = 0;
     if (!p) {
         errno = ENOMEM;
@@ -1054,7 +1008,7 @@ static char *rel_path(const char *target, const char *base)
     size_t common = 0, i = 0, up = 0, len;
     char *r, *w;
     if (strcmp(base, "/") == 0)
-        return xstrdup(target[1] ? target + 1 : ".");
+        return strdup(target[1] ? target + 1 : ".");
     /* the longest common prefix ending at a component boundary */
     for (;; i++) {
         int tb = target[i] == '/' || target[i] == '\0', bb = base[i] == '/' || base[i] == '\0';
@@ -1101,7 +1055,7 @@ static void put_cell(FILE *f, const char *s, int first)
 
 mig_status mig_sweep_write_manifest(const mig_sweep *s, const char *path, mig_ctx *ctx)
 {
-    char *mdir = dir_of(path), *tmp = NULL, *rscen = NULL, *rout = NULL, *rel_scen = NULL,
+    char *mdir = mig_path_dir(path), *tmp = NULL, *rscen = NULL, *rout = NULL, *rel_scen = NULL,
          *rel_out = NULL;
     char name[64];
     FILE *f = NULL;
@@ -1132,7 +1086,7 @@ mig_status mig_sweep_write_manifest(const mig_sweep *s, const char *path, mig_ct
     }
     rel_scen = rel_path(rscen, mdir);
     rel_out = rel_path(rout, mdir);
-    tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+    tmp = mig_asprintf("%s.tmp.%ld", path, (long)getpid());
     if (!rel_scen || !rel_out || !tmp) {
         st = mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", path);
         goto done;
@@ -1156,7 +1110,7 @@ mig_status mig_sweep_write_manifest(const mig_sweep *s, const char *path, mig_ct
                      mig_sweep_seed(s, p, r));
             fputs(num, f);
             put_cell(f, rel_scen, 0);
-            out = strcmp(rel_out, ".") == 0 ? xstrdup(name) : xasprintf("%s/%s", rel_out, name);
+            out = strcmp(rel_out, ".") == 0 ? strdup(name) : mig_asprintf("%s/%s", rel_out, name);
             if (!out) {
                 st = mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", path);
                 goto done;
@@ -1277,7 +1231,7 @@ mig_status mig_sweep_task(const char *manifest, const char *task_text, mig_ctx *
                                t->header[c]);
             goto done;
         }
-    mdir = dir_of(manifest);
+    mdir = mig_path_dir(manifest);
     row = calloc(1, sizeof *row);
     if (!mdir || !row)
         goto nomem;
@@ -1285,15 +1239,15 @@ mig_status mig_sweep_task(const char *manifest, const char *task_text, mig_ctx *
     row->point = v[1];
     row->replicate = v[2];
     row->seed = v[3];
-    row->scenario = resolve(mdir, cells[4]);
-    row->output = resolve(mdir, cells[5]);
+    row->scenario = mig_path_resolve(mdir, cells[4]);
+    row->output = mig_path_resolve(mdir, cells[5]);
     row->set = calloc(t->n_cols - N_FIXED + 1, sizeof *row->set);
     if (!row->scenario || !row->output || !row->set)
         goto nomem;
     for (size_t c = N_FIXED; c < t->n_cols; c++)
-        if (!(row->set[row->n_set++] = xasprintf("%s=%s", t->header[c], cells[c])))
+        if (!(row->set[row->n_set++] = mig_asprintf("%s=%s", t->header[c], cells[c])))
             goto nomem;
-    if (!(row->set[row->n_set++] = xasprintf("seed=%" PRIu64, row->seed)))
+    if (!(row->set[row->n_set++] = mig_asprintf("seed=%" PRIu64, row->seed)))
         goto nomem;
     st = MIG_OK;
     goto done;

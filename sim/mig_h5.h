@@ -1,0 +1,17 @@
+/* mig_h5.h: HDF5 failures reported through our own path: the innermost description from
+ * HDF5's error stack is kept for one precise message (automatic printing is off). Shared by
+ * the output and summarize modules. */
+#ifndef MIG_H5_H
+#define MIG_H5_H
+
+#include <hdf5.h>
+
+#define MIG_H5_ERR_MAX 512
+
+/* When r < 0: stores the innermost HDF5 error description (or `what` if the stack is empty)
+ * into err unless err already holds one, clears the stack and returns 1; else returns 0. */
+int mig_h5_failed(hid_t r, const char *what, char err[MIG_H5_ERR_MAX]);
+/* Closes *id with closer when it is open (>= 0), ignoring errors, and sets it to -1. */
+void mig_h5_close(hid_t *id, herr_t (*closer)(hid_t));
+
+#endif
