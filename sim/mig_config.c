@@ -707,31 +707,6 @@ out_counted:
 
 /* ------------------------------------------------------------------ schema walk ----- */
 
-static unsigned edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    unsigned row[65];
-    if (lb > 64)
-        return 99;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (unsigned)j;
-    for (size_t i = 1; i <= la; i++) {
-        unsigned prev = row[0];
-        row[0] = (unsigned)i;
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned cur = row[j];
-            unsigned best = prev + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
-
 static int parse_int_strict(const char *s, int is_unsigned, size_t size, long long *out)
 {
     char *end;
@@ -799,7 +774,7 @@ static void walk_mapping(loader *L, int id, const cyaml_schema_field_t *fields, 
             unsigned bd = 3;
             char list[512] = "";
             for (const cyaml_schema_field_t *g = fields; g->key; g++) {
-                unsigned d = edit_distance(key, g->key);
+                unsigned d = mig_edit_distance(key, g->key);
                 if (d < bd) {
                     bd = d;
                     best = g;

@@ -93,30 +93,6 @@ static void fmt_num(double v, char *buf, size_t n)
     }
 }
 
-static unsigned edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    unsigned row[65];
-    if (lb > 64)
-        return 99;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (unsigned)j;
-    for (size_t i = 1; i <= la; i++) {
-        unsigned prev = row[0];
-        row[0] = (unsigned)i;
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned cur = row[j], best = prev + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
-
 /* ------------------------------------------------------------------ the spec walk --- */
 
 typedef struct spec_reader {
@@ -198,7 +174,7 @@ static void check_keys(spec_reader *R, int id, const char *const *fields, const 
             unsigned bd = 3;
             char list[256] = "";
             for (const char *const *f = fields; *f; f++) {
-                unsigned d = edit_distance(k, *f);
+                unsigned d = mig_edit_distance(k, *f);
                 if (d < bd) {
                     bd = d;
                     best = *f;

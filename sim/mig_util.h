@@ -12,4 +12,7 @@ char *mig_path_dir(const char *path);
  * as it is. */
 char *mig_path_resolve(const char *dir, const char *rel);
 
+/* Levenshtein distance between a and b (for "did you mean"); 99 when b is longer than 64. */
+unsigned mig_edit_distance(const char *a, const char *b);
+
 #endif
