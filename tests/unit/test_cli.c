@@ -2,6 +2,8 @@
  * CSV tables) into a fresh folder, runs `migsim run s.yaml -o out.h5` there, and asserts
  * the exact error text, the exit code, and that no output (nor a temporary file) is left. */
 #include <criterion/criterion.h>
+
+#include "../test_proc.h"
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -34,66 +36,6 @@ typedef struct cli_case {
     int code;              /* expected exit code */
     const char *stderr_text;
 } cli_case;
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char path[512];
-    FILE *f;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "w");
-    cr_assert_not_null(f, "cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *buf = calloc(1, 65536);
-    if (f) {
-        size_t n = fread(buf, 1, 65535, f);
-        buf[n] = '\0';
-        fclose(f);
-    }
-    return buf;
-}
-
-/* Runs the binary in dir with args; returns the exit code and stderr in *err (owned). */
-static int run_in(const char *dir, const char *const *args, char **err)
-{
-    char errpath[512];
-    pid_t pid;
-    int status;
-    snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
-    pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd < 0 || chdir(dir) != 0)
-            _exit(127);
-        dup2(fd, 2);
-        close(fd);
-        execv(MIGSIM_BINARY, (char *const *)args);
-        _exit(127);
-    }
-    waitpid(pid, &status, 0);
-    *err = slurp(errpath);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-/* 1 when dir holds a file whose name starts with prefix. */
-static int has_file(const char *dir, const char *prefix)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int found = 0;
-    while (d && (e = readdir(d)))
-        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
-            found = 1;
-    if (d)
-        closedir(d);
-    return found;
-}
 
 static void check_case(const cli_case *c)
 {

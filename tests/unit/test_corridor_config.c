@@ -2,6 +2,8 @@
  * (`migsim check`): each case asserts the exact message (file:line:column: field: ...) and
  * the exit code; and the corridor section's defaults resolve as documented. */
 #include <criterion/criterion.h>
+
+#include "../test_proc.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,54 +38,6 @@ typedef struct corridor_case {
     int code;
     const char *stderr_text;
 } corridor_case;
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char path[512];
-    FILE *f;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "w");
-    cr_assert_not_null(f, "cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *buf = calloc(1, 65536);
-    if (f) {
-        size_t n = fread(buf, 1, 65535, f);
-        buf[n] = '\0';
-        fclose(f);
-    }
-    return buf;
-}
-
-static int run_in(const char *dir, const char *const *args, char **err)
-{
-    char errpath[512];
-    pid_t pid;
-    int status;
-    snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
-    pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int out = open("/dev/null", O_WRONLY);
-        if (fd < 0 || out < 0 || chdir(dir) != 0)
-            _exit(127);
-        dup2(fd, 2);
-        dup2(out, 1);
-        close(fd);
-        close(out);
-        execv(MIGSIM_BINARY, (char *const *)args);
-        _exit(127);
-    }
-    waitpid(pid, &status, 0);
-    *err = slurp(errpath);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
 
 static void check_case(const corridor_case *c)
 {
