@@ -11,7 +11,7 @@ mkdir -p out
 scenario=${MIGSIM_SCENARIO:-configs/corridor/corridor.yaml}
 ./build/migsim check "$scenario"
 ./build/migsim run "$scenario" -o out/default.h5 "$@"
-echo "quickstart: wrote out/default.h5; open it with:"
+echo "quickstart: wrote out/default.h5; open it with (Python packages: scripts/deps.sh test):"
 echo "  /usr/bin/python3 -c 'import xarray as xr; print(xr.open_dataset(\"out/default.h5\"))'"
 if [ "$scenario" = configs/corridor/corridor.yaml ]; then
   echo "and compare it with the CBP record (FY2021-FY2023):"
