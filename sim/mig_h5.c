@@ -2,6 +2,7 @@
 #include "mig_h5.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static herr_t walk_innermost(unsigned n, const H5E_error2_t *e, void *data)
 {
@@ -29,4 +30,25 @@ void mig_h5_close(hid_t *id, herr_t (*closer)(hid_t))
         H5Eclear2(H5E_DEFAULT);
     }
     *id = -1;
+}
+
+int mig_h5_put_string_attr(hid_t loc, const char *name, const char *value, char err[MIG_H5_ERR_MAX])
+{
+    hid_t type = -1, space = -1, attr = -1;
+    int bad = 1;
+    if (mig_h5_failed(type = H5Tcopy(H5T_C_S1), "H5Tcopy failed", err) ||
+        mig_h5_failed(H5Tset_size(type, strlen(value) + 1), "H5Tset_size failed", err) ||
+        mig_h5_failed(H5Tset_strpad(type, H5T_STR_NULLTERM), "H5Tset_strpad failed", err) ||
+        mig_h5_failed(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset failed", err) ||
+        mig_h5_failed(space = H5Screate(H5S_SCALAR), "H5Screate failed", err) ||
+        mig_h5_failed(attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2 failed",
+                      err) ||
+        mig_h5_failed(H5Awrite(attr, type, value), "H5Awrite failed", err))
+        goto done;
+    bad = 0;
+done:
+    mig_h5_close(&attr, H5Aclose);
+    mig_h5_close(&space, H5Sclose);
+    mig_h5_close(&type, H5Tclose);
+    return bad;
 }

@@ -14,4 +14,8 @@ int mig_h5_failed(hid_t r, const char *what, char err[MIG_H5_ERR_MAX]);
 /* Closes *id with closer when it is open (>= 0), ignoring errors, and sets it to -1. */
 void mig_h5_close(hid_t *id, herr_t (*closer)(hid_t));
 
+/* Writes a scalar fixed-length NUL-terminated UTF-8 string attribute (the form both the
+ * netCDF-4 and h5netcdf readers take). Returns 1 on failure (described in err), else 0. */
+int mig_h5_put_string_attr(hid_t loc, const char *name, const char *value, char err[MIG_H5_ERR_MAX]);
+
 #endif

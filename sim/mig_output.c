@@ -90,7 +90,6 @@ static mig_status report_h5(mig_output *o, mig_ctx *ctx)
     return s;
 }
 
-/* Closes an identifier if open, without disturbing a caught error. */
 /* ---------------------------------------------------------------------------------------
  * building blocks */
 
@@ -98,24 +97,7 @@ static mig_status report_h5(mig_output *o, mig_ctx *ctx)
 /* A scalar fixed-length NUL-terminated UTF-8 string attribute. */
 static int put_attr(mig_output *o, hid_t loc, const char *name, const char *value)
 {
-    hid_t type = -1, space = -1, attr = -1;
-    int bad = 1;
-
-    if (failed(o, type = H5Tcopy(H5T_C_S1), "H5Tcopy failed") ||
-        failed(o, H5Tset_size(type, strlen(value) + 1), "H5Tset_size failed") ||
-        failed(o, H5Tset_strpad(type, H5T_STR_NULLTERM), "H5Tset_strpad failed") ||
-        failed(o, H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset failed") ||
-        failed(o, space = H5Screate(H5S_SCALAR), "H5Screate failed") ||
-        failed(o, attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT),
-               "H5Acreate2 failed") ||
-        failed(o, H5Awrite(attr, type, value), "H5Awrite failed"))
-        goto done;
-    bad = 0;
-done:
-    mig_h5_close(&attr, H5Aclose);
-    mig_h5_close(&space, H5Sclose);
-    mig_h5_close(&type, H5Tclose);
-    return bad;
+    return mig_h5_put_string_attr(loc, name, value, o->h5err);
 }
 
 /* A creation property list for datasets and groups: attributes listed in creation order. */

@@ -513,22 +513,7 @@ static mig_status compare_contents(summ *S, size_t k)
 
 static int put_attr(summ *S, hid_t loc, const char *name, const char *value)
 {
-    hid_t type = -1, space = -1, attr = -1;
-    int bad = 1;
-    if (failed(S, type = H5Tcopy(H5T_C_S1), "H5Tcopy failed") ||
-        failed(S, H5Tset_size(type, strlen(value) + 1), "H5Tset_size failed") ||
-        failed(S, H5Tset_strpad(type, H5T_STR_NULLTERM), "H5Tset_strpad failed") ||
-        failed(S, H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset failed") ||
-        failed(S, space = H5Screate(H5S_SCALAR), "H5Screate failed") ||
-        failed(S, attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2 failed") ||
-        failed(S, H5Awrite(attr, type, value), "H5Awrite failed"))
-        goto done;
-    bad = 0;
-done:
-    mig_h5_close(&attr, H5Aclose);
-    mig_h5_close(&space, H5Sclose);
-    mig_h5_close(&type, H5Tclose);
-    return bad;
+    return mig_h5_put_string_attr(loc, name, value, S->h5err);
 }
 
 static int put_attr_double(summ *S, hid_t loc, const char *name, double v)
