@@ -10,7 +10,6 @@
 #include "mig_route.h"
 
 typedef struct basic_state {
-    mig_route_table *routes;  /* owned */
     double *move_prob;        /* owned [n_places]: per-day probability of moving on */
     uint64_t seed;
 } basic_state;
@@ -21,7 +20,6 @@ static void basic_destroy(void **p)
     if (!p || !*p)
         return;
     s = *p;
-    mig_route_destroy(&s->routes);
     free(s->move_prob);
     free(s);
     *p = NULL;
@@ -51,7 +49,7 @@ static mig_status basic_create(mig_world *w, mig_ctx *ctx, void **out)
                               : mv->move_prob[net->place_kind[p]];
     mig_route_attraction(net, mv->lookahead_steps, mv->lookahead_discount, attraction);
     mig_route_weights(net, attraction, mv->attraction_power, mv->distance_power, weight);
-    st = mig_route_create(net, weight, ctx, &s->routes);
+    st = mig_world_set_routes(w, weight, 0, ctx);
     if (st != MIG_OK)
         goto fail;
     free(attraction);
@@ -74,24 +72,24 @@ static void basic_decide(const void *state, mig_world *w, uint32_t step, size_t 
 {
     const basic_state *s = state;
     mig_agents *a = w->agents;
+    const double *mf = w->move_factor;
+    const size_t np = w->net->n_places;
     uint32_t key[DECIDE_BLOCK], purpose[DECIDE_BLOCK], u_move[DECIDE_BLOCK], u_route[DECIDE_BLOCK];
     for (size_t b0 = begin; b0 < end; b0 += DECIDE_BLOCK) {
         size_t nb = end - b0 < DECIDE_BLOCK ? end - b0 : DECIDE_BLOCK;
-        for (size_t j = 0; j < nb; j++) {
-            uint32_t g = a->group[b0 + j];
-            key[j] = g != MIG_NO_GROUP ? g : a->id[b0 + j];
-            purpose[j] = g != MIG_NO_GROUP ? MIG_RNG_GROUP_MOVE : MIG_RNG_MOVE;
-        }
+        for (size_t j = 0; j < nb; j++)
+            mig_world_key(w, b0 + j, MIG_RNG_MOVE, &key[j], &purpose[j]);
         mig_rng_draw_block(s->seed, key, step, purpose, u_move, u_route, nb);
         for (size_t j = 0; j < nb; j++) {
             size_t i = b0 + j;
-            uint32_t p, link;
+            uint32_t p, link, k;
             if (a->state[i] != MIG_AGENT_AT_PLACE)
                 continue;
             p = a->loc[i];
-            if (!(mig_rng_u01(u_move[j]) < s->move_prob[p]))
+            k = a->nat[i];
+            if (!(mig_rng_u01(u_move[j]) < s->move_prob[p] * mf[(size_t)k * np + p]))
                 continue;
-            link = mig_route_pick(s->routes, p, mig_rng_u01(u_route[j]));
+            link = mig_route_pick(w->routes[k], p, mig_rng_u01(u_route[j]));
             if (link == MIG_NO_LINK)
                 continue;
             a->state[i] = MIG_AGENT_ON_LINK;

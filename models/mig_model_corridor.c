@@ -15,6 +15,7 @@
 #include "mig_date.h"
 #include "mig_model.h"
 #include "mig_model_corridor.h"
+#include "mig_policy.h"
 #include "mig_rng.h"
 #include "mig_route.h"
 #include "mig_timeline.h"
@@ -33,7 +34,6 @@ typedef struct corridor_state {
     uint64_t seed;
     uint32_t n_nat, n_places, days;
     int32_t start_day;
-    mig_route_table **routes;  /* owned [n_nat] */
     double *move_prob;         /* owned [n_places] */
     uint8_t *is_port;          /* owned [n_places]: destination where OFO encounters */
 
@@ -45,8 +45,8 @@ typedef struct corridor_state {
 
     /* encounter outcomes, per nationality */
     double *t42_expel, *t42_remove, *remove, *retry_exp, *retry_rem; /* owned [n_nat] each */
-    int32_t *t42_from;         /* owned [n_nat] first day Title 42 applies */
-    int32_t t42_until;         /* last day Title 42 applies */
+    int32_t *t42_from;         /* owned [n_nat] first day Title 42 applies (while an expulsion
+                                * intervention is in force at the sector) */
     uint32_t *across_start;    /* owned [n_places + 1]: border cities with a link into each place */
     uint32_t *across;          /* owned */
 
@@ -76,10 +76,6 @@ static void corridor_destroy(void **p)
     if (!p || !*p)
         return;
     s = *p;
-    if (s->routes)
-        for (uint32_t k = 0; k < s->n_nat; k++)
-            mig_route_destroy(&s->routes[k]);
-    free(s->routes);
     free(s->move_prob);
     free(s->is_port);
     free(s->src_place);
@@ -158,9 +154,8 @@ static mig_status build_routes(corridor_state *s, mig_world *w, mig_ctx *ctx, er
     mig_status st = MIG_ENOMEM;
     char field[128];
 
-    s->routes = calloc(s->n_nat, sizeof *s->routes);
     s->is_port = calloc(np, 1);
-    if (!base || !attr || !prev || !weight || !mult || !wn || !s->routes || !s->is_port)
+    if (!base || !attr || !prev || !weight || !mult || !wn || !s->is_port)
         goto out;
     for (uint32_t p = 0; p < np; p++)
         base[p] = net->place_attract[p];
@@ -202,13 +197,10 @@ static mig_status build_routes(corridor_state *s, mig_world *w, mig_ctx *ctx, er
         st = MIG_OK;
         goto out;
     }
-    for (uint32_t k = 0; k < s->n_nat; k++) {
+    for (uint32_t k = 0; k < s->n_nat; k++)
         for (uint32_t l = 0; l < net->n_links; l++)
-            wn[l] = weight[l] * mult[(size_t)k * net->n_links + l];
-        if ((st = mig_route_create(net, wn, ctx, &s->routes[k])) != MIG_OK)
-            goto out;
-    }
-    st = MIG_OK;
+            mult[(size_t)k * net->n_links + l] *= weight[l];
+    st = mig_world_set_routes(w, mult, 1, ctx);
 out:
     free(base);
     free(attr);
@@ -386,7 +378,6 @@ static mig_status build_outcomes(corridor_state *s, mig_world *w, mig_ctx *ctx, 
         s->retry_exp[k] = o->retry_expelled;
         s->retry_rem[k] = o->retry_removed;
     }
-    s->t42_until = c->title42_until_day;
     /* border cities across each destination: the border-kind places with a link into it */
     for (uint32_t l = 0; l < net->n_links; l++)
         if (net->place_kind[net->link_from[l]] == MIG_KIND_BORDER)
@@ -515,6 +506,9 @@ static mig_status corridor_create(mig_world *w, mig_ctx *ctx, void **out)
         goto fail;
     if (!errors.n && (st = build_spawning(s, w, ctx, &errors)) != MIG_OK)
         goto fail;
+    for (uint32_t k = 0; k < s->n_src && !errors.n; k++) /* origin interventions */
+        mig_policy_scale_spawn(w->policy, s->src_place[k], s->src_nat[k], s->start_day, s->days,
+                               s->src_daily + (size_t)k * s->days);
     if (errors.n) {
         st = errors.first;
         goto fail;
@@ -575,22 +569,12 @@ static mig_status corridor_timeline(void *state, mig_world *w, uint32_t step, mi
 static mig_status corridor_spawn(void *state, mig_world *w, uint32_t step, mig_ctx *ctx)
 {
     corridor_state *s = state;
-    size_t need = 0, first;
     mig_status st;
-    for (uint32_t k = 0; k < s->n_src; k++)
-        need += s->src_daily[(size_t)k * s->days + step];
-    if (!need)
-        return MIG_OK;
-    if ((st = mig_agents_reserve(w->agents, need)) != MIG_OK)
-        return mig_ctx_error(ctx, st, "cannot grow the agent store to %zu agents", w->agents->n + need);
     for (uint32_t k = 0; k < s->n_src; k++) {
         uint32_t count = s->src_daily[(size_t)k * s->days + step];
-        if (!count)
-            continue;
-        mig_agents_spawn(w->agents, count, s->src_place[k], s->src_nat[k], (uint16_t)step, &first);
-        /* count what this rank holds (all of them without MPI); the engine sums the ranks */
-        w->v_spawned[(size_t)s->src_place[k] * w->n_nat + s->src_nat[k]] += (int64_t)(w->agents->n - first);
-        w->total_spawned += (int64_t)(w->agents->n - first);
+        size_t first;
+        if (count && (st = mig_world_spawn(w, count, s->src_place[k], s->src_nat[k], step, 1, &first, ctx)) != MIG_OK)
+            return st;
     }
     return MIG_OK;
 }
@@ -605,12 +589,13 @@ static void corridor_decide(const void *state, mig_world *w, uint32_t step, size
 {
     const corridor_state *s = state;
     mig_agents *a = w->agents;
+    const double *mf = w->move_factor;
+    const size_t np = s->n_places;
     uint32_t key[DECIDE_BLOCK], purpose[DECIDE_BLOCK], u_move[DECIDE_BLOCK], u_route[DECIDE_BLOCK];
-    for (size_t j = 0; j < DECIDE_BLOCK; j++)
-        purpose[j] = RNG_MOVE;
     for (size_t b0 = begin; b0 < end; b0 += DECIDE_BLOCK) {
         size_t nb = end - b0 < DECIDE_BLOCK ? end - b0 : DECIDE_BLOCK;
-        memcpy(key, a->id + b0, nb * sizeof *key);
+        for (size_t j = 0; j < nb; j++)
+            mig_world_key(w, b0 + j, RNG_MOVE, &key[j], &purpose[j]);
         mig_rng_draw_block(s->seed, key, step, purpose, u_move, u_route, nb);
         for (size_t j = 0; j < nb; j++) {
             size_t i = b0 + j;
@@ -621,7 +606,10 @@ static void corridor_decide(const void *state, mig_world *w, uint32_t step, size
             if (s->cbp_on && s->cbp_link[p] != MIG_NO_LINK) {
                 uint8_t f = a->flags[i];
                 if (!(f & FLAG_CBP_DECIDED)) {
-                    mig_rng_words r = mig_rng_draw(s->seed, a->id[i], step, RNG_CBP_WAIT);
+                    uint32_t kk, pp;
+                    mig_rng_words r;
+                    mig_world_key(w, i, RNG_CBP_WAIT, &kk, &pp);
+                    r = mig_rng_draw(s->seed, kk, step, pp);
                     f |= FLAG_CBP_DECIDED;
                     if (mig_rng_u01(r.w[0]) < s->cbp_wait)
                         f |= FLAG_CBP_WAITER;
@@ -639,9 +627,9 @@ static void corridor_decide(const void *state, mig_world *w, uint32_t step, size
                     continue;
                 }
             }
-            if (!(mig_rng_u01(u_move[j]) < s->move_prob[p]))
+            if (!(mig_rng_u01(u_move[j]) < s->move_prob[p] * mf[(size_t)a->nat[i] * np + p]))
                 continue;
-            link = mig_route_pick(s->routes[a->nat[i]], p, mig_rng_u01(u_route[j]));
+            link = mig_route_pick(w->routes[a->nat[i]], p, mig_rng_u01(u_route[j]));
             if (link == MIG_NO_LINK)
                 continue;
             a->state[i] = MIG_AGENT_ON_LINK;
@@ -686,7 +674,8 @@ static mig_status corridor_apply(void *state, mig_world *w, uint32_t step, mig_c
     if ((st = grow_scratch(s, nt)) != MIG_OK)
         return mig_ctx_error(ctx, st, "out of memory");
     scratch = s->scratch;
-#pragma omp parallel num_threads(nt) default(none) shared(s, a, scratch, n, np, nn, len, day, step, nt)
+    const mig_policy *pol = w->policy;
+#pragma omp parallel num_threads(nt) default(none) shared(s, w, pol, a, scratch, n, np, nn, len, day, step, nt)
     {
         size_t b, e;
         int64_t *rel = scratch + (size_t)omp_get_thread_num() * len;
@@ -707,8 +696,12 @@ static mig_status corridor_apply(void *state, mig_world *w, uint32_t step, mig_c
                 appt[p] += (a->flags[i] & FLAG_CBP_APPOINTMENT) != 0;
                 continue;
             }
-            r = mig_rng_draw(s->seed, a->id[i], step, RNG_OUTCOME);
-            t42 = day >= s->t42_from[k] && day <= s->t42_until;
+            {
+                uint32_t kk, pp;
+                mig_world_key(w, i, RNG_OUTCOME, &kk, &pp);
+                r = mig_rng_draw(s->seed, kk, step, pp);
+            }
+            t42 = day >= s->t42_from[k] && mig_policy_expels(pol, (uint32_t)np, p, (uint16_t)k);
             pe = t42 ? s->t42_expel[k] : 0.0;
             pr = t42 ? s->t42_remove[k] : s->remove[k];
             u = mig_rng_u01(r.w[0]);

@@ -7,7 +7,7 @@
 /* The arrays, as (pointer to member, element size), so that allocation, growth and
  * compaction are written once. */
 #define AGENT_ARRAYS(X)                                                                   \
-    X(id) X(loc) X(progress) X(group) X(birth) X(nat) X(origin) X(state) X(flags)
+    X(id) X(loc) X(progress) X(group) X(birth) X(nat) X(origin) X(state) X(flags) X(held_by) X(pace)
 
 static mig_status resize(mig_agents *a, size_t cap)
 {
@@ -91,6 +91,8 @@ void mig_agents_spawn(mig_agents *a, size_t count, uint32_t place, uint16_t nat,
             a->origin[s + kept] = (uint16_t)place;
             a->state[s + kept] = MIG_AGENT_AT_PLACE;
             a->flags[s + kept] = 0;
+            a->held_by[s + kept] = 0;
+            a->pace[s + kept] = 100;
             kept++;
         }
         a->n += kept;
@@ -106,6 +108,8 @@ void mig_agents_spawn(mig_agents *a, size_t count, uint32_t place, uint16_t nat,
         a->origin[s + i] = (uint16_t)place;
         a->state[s + i] = MIG_AGENT_AT_PLACE;
         a->flags[s + i] = 0;
+        a->held_by[s + i] = 0;
+        a->pace[s + i] = 100;
     }
     a->n += count;
 }
@@ -114,7 +118,7 @@ void mig_agents_compact(mig_agents *a, size_t *freed)
 {
     size_t w = 0;
     for (size_t r = 0; r < a->n; r++) {
-        if (a->state[r] >= MIG_AGENT_ABSORBED)
+        if (MIG_AGENT_GONE(a->state[r]))
             continue;
         if (w != r) {
 #define COPY(f) a->f[w] = a->f[r];

@@ -12,8 +12,15 @@ typedef enum mig_agent_state {
     MIG_AGENT_AT_PLACE = 0,   /* loc is a place index */
     MIG_AGENT_ON_LINK = 1,    /* loc is a link index, progress km travelled along it */
     MIG_AGENT_ABSORBED = 2,   /* reached a destination; removed at the next compaction */
-    MIG_AGENT_REMOVED = 3     /* left the system otherwise (model rules); removed likewise */
+    MIG_AGENT_REMOVED = 3,    /* left the system otherwise (model rules); removed likewise */
+    MIG_AGENT_DETAINED = 4    /* held by an enforcement intervention: loc is the place, progress
+                               * the step of release, held_by the intervention */
 } mig_agent_state;
+
+#define MIG_AGENT_STATES 5
+
+/* 1 when the agent has left the system (absorbed or removed). */
+#define MIG_AGENT_GONE(s) ((s) == MIG_AGENT_ABSORBED || (s) == MIG_AGENT_REMOVED)
 
 #define MIG_NO_GROUP UINT32_MAX
 
@@ -32,11 +39,13 @@ typedef struct mig_agents {
     uint16_t *origin;    /* [cap] place index where the agent spawned */
     uint8_t *state;      /* [cap] mig_agent_state */
     uint8_t *flags;      /* [cap] free for models */
+    uint16_t *held_by;   /* [cap] intervention holding a detained agent (see mig_policy) */
+    uint8_t *pace;       /* [cap] walking pace, percent of the mode's speed (100 = full) */
 } mig_agents;
 
 /* Bytes of storage per agent slot, summed over the arrays above. */
 #define MIG_AGENT_BYTES                                                                   \
-    (sizeof(uint32_t) * 3 + sizeof(float) + sizeof(uint16_t) * 3 + sizeof(uint8_t) * 2)
+    (sizeof(uint32_t) * 3 + sizeof(float) + sizeof(uint16_t) * 4 + sizeof(uint8_t) * 3)
 
 /* lifecycle */
 /* Allocates room for cap agents up front (caller owns *out). */

@@ -1,5 +1,6 @@
 /* mig_checkpoint.c: checkpoint files (HDF5): /checkpoint attributes, /agents/<array>,
- * /obs/<variable> [next_day, values per day]. */
+ * /groups/{pace,speed} [groups], /policy/state [values], /obs/<variable> [next_day,
+ * values per day]. */
 #include "mig_checkpoint.h"
 
 #include <errno.h>
@@ -10,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FORMAT_VERSION 1
+#include "mig_policy.h"
+
+#define FORMAT_VERSION 2
 
 /* The agent arrays, with their HDF5 memory type. */
 #define CKPT_ARRAYS(X)                                                                    \
@@ -22,7 +25,9 @@
     X(nat, H5T_NATIVE_UINT16)                                                             \
     X(origin, H5T_NATIVE_UINT16)                                                          \
     X(state, H5T_NATIVE_UINT8)                                                            \
-    X(flags, H5T_NATIVE_UINT8)
+    X(flags, H5T_NATIVE_UINT8)                                                            \
+    X(held_by, H5T_NATIVE_UINT16)                                                         \
+    X(pace, H5T_NATIVE_UINT8)
 
 /* The running totals, stored as 64-bit attributes. */
 #define CKPT_TOTALS(X)                                                                    \
@@ -85,6 +90,31 @@ mig_status mig_checkpoint_write(const char *path, const mig_world *w, uint32_t n
 #define WRITE(f, t) bad |= H5LTmake_dataset(g, #f, 1, &n, t, w->agents->f) < 0;
         CKPT_ARRAYS(WRITE)
 #undef WRITE
+        H5Gclose(g);
+    }
+    g = bad ? -1 : H5Gcreate2(f, "groups", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    bad |= g < 0;
+    if (!bad) {
+        hsize_t ng = w->n_groups;
+        float zero = 0.0f;
+        bad |= put_u64(g, "n", w->n_groups);
+        bad |= H5LTmake_dataset(g, "pace", 1, &ng, H5T_NATIVE_FLOAT, ng ? w->group_pace : &zero) < 0;
+        bad |= H5LTmake_dataset(g, "speed", 1, &ng, H5T_NATIVE_FLOAT, ng ? w->group_speed : &zero) < 0;
+        H5Gclose(g);
+    }
+    g = bad ? -1 : H5Gcreate2(f, "policy", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    bad |= g < 0;
+    if (!bad) {
+        hsize_t ns = mig_policy_state_size(w->policy);
+        double *state = malloc((ns ? ns : 1) * sizeof *state);
+        if (!state) {
+            st = MIG_ENOMEM;
+            bad = 1;
+        } else {
+            mig_policy_state_get(w->policy, state);
+            bad |= H5LTmake_dataset(g, "state", 1, &ns, H5T_NATIVE_DOUBLE, state) < 0;
+            free(state);
+        }
         H5Gclose(g);
     }
     g = bad ? -1 : H5Gcreate2(f, "obs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -194,6 +224,41 @@ mig_status mig_checkpoint_read(const char *path, mig_world *w, mig_checkpoint **
     w->agents->next_id = (uint32_t)next_id;
     w->agent_steps = steps;
     H5Gclose(g);
+    g = H5Gopen2(f, "groups", H5P_DEFAULT);
+    {
+        uint64_t ng = 0;
+        bad = g < 0 || get_u64(g, "n", &ng) || ng > UINT32_MAX;
+        w->n_groups = 0;
+        while (!bad && w->n_groups < ng) {
+            uint32_t id;
+            if ((st = mig_world_new_group(w, 1.0f, 0.0f, &id)) != MIG_OK)
+                goto done;
+        }
+        if (!bad && ng) {
+            bad |= H5LTread_dataset(g, "pace", H5T_NATIVE_FLOAT, w->group_pace) < 0;
+            bad |= H5LTread_dataset(g, "speed", H5T_NATIVE_FLOAT, w->group_speed) < 0;
+        }
+    }
+    if (g >= 0)
+        H5Gclose(g);
+    g = bad ? -1 : H5Gopen2(f, "policy", H5P_DEFAULT);
+    {
+        hsize_t ns = 0;
+        size_t want = mig_policy_state_size(w->policy);
+        double *state = malloc((want ? want : 1) * sizeof *state);
+        bad = bad || g < 0 || !state || H5LTget_dataset_info(g, "state", &ns, NULL, NULL) < 0 || ns != want ||
+              H5LTread_dataset(g, "state", H5T_NATIVE_DOUBLE, state) < 0;
+        if (!bad)
+            mig_policy_state_set(w->policy, state);
+        free(state);
+    }
+    if (g >= 0)
+        H5Gclose(g);
+    g = -1;
+    if (bad) {
+        st = h5fail(ctx, path, "cannot read the groups or the policy state");
+        goto done;
+    }
 
     ck = calloc(1, sizeof *ck);
     g = H5Gopen2(f, "obs", H5P_DEFAULT);

@@ -200,13 +200,93 @@ static const cyaml_schema_field_t corridor_fields[] = {
                                n_hazards, &hazard_entry, 0, 65535),
     CYAML_FIELD_SEQUENCE_COUNT("forcing", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, forcing,
                                n_forcing, &forcing_entry, 0, 65535),
-    CYAML_FIELD_STRING_PTR("title42_until", CYAML_FLAG_POINTER, mig_corridor_cfg, title42_until, 1, 32),
     CYAML_FIELD_SEQUENCE_COUNT("outcomes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, outcomes,
                                n_outcomes, &outcome_entry, 0, 65535),
     CYAML_FIELD_MAPPING_PTR("ports", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, ports,
                             ports_fields),
     CYAML_FIELD_MAPPING_PTR("cbp_one", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, cbp_one,
                             cbp_one_fields),
+    CYAML_FIELD_END
+};
+
+/* policy: packages of interventions, caravans, groups (sim/mig_config.h documents each) */
+#define OPT_STRINGS(key, type, member, count)                                                     \
+    CYAML_FIELD_SEQUENCE_COUNT(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, type, member, count, \
+                               &string_entry, 0, 65535)
+static const cyaml_schema_field_t intervention_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, mig_intervention_cfg, name, 1, 64),
+    CYAML_FIELD_STRING_PTR("type", CYAML_FLAG_POINTER, mig_intervention_cfg, type, 1, 32),
+    CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_intervention_cfg, from, 0, 32),
+    CYAML_FIELD_STRING_PTR("to", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_intervention_cfg, to, 0, 32),
+    CYAML_FIELD_STRING_PTR("basis", CYAML_FLAG_POINTER, mig_intervention_cfg, basis, 1, CYAML_UNLIMITED),
+    OPT_STRINGS("places", mig_intervention_cfg, places, n_places),
+    OPT_STRINGS("links", mig_intervention_cfg, links, n_links),
+    OPT_STRINGS("modes", mig_intervention_cfg, modes, n_modes),
+    OPT_STRINGS("countries", mig_intervention_cfg, countries, n_countries),
+    OPT_STRINGS("nationalities", mig_intervention_cfg, nationalities, n_nationalities),
+    CYAML_FIELD_FLOAT("probability", CYAML_FLAG_OPTIONAL, mig_intervention_cfg, probability),
+    CYAML_FIELD_UINT("detention_days", CYAML_FLAG_OPTIONAL, mig_intervention_cfg, detention_days),
+    CYAML_FIELD_FLOAT("deport", CYAML_FLAG_OPTIONAL, mig_intervention_cfg, deport),
+    CYAML_FIELD_FLOAT("bus_south", CYAML_FLAG_OPTIONAL, mig_intervention_cfg, bus_south),
+    CYAML_FIELD_FLOAT("release", CYAML_FLAG_OPTIONAL, mig_intervention_cfg, release),
+    CYAML_FIELD_STRING_PTR("bus_to", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_intervention_cfg, bus_to, 1,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("on_link", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_intervention_cfg, on_link, 1,
+                           16),
+    CYAML_FIELD_FLOAT("per_day", CYAML_FLAG_OPTIONAL, mig_intervention_cfg, per_day),
+    CYAML_FIELD_FLOAT("per_month", CYAML_FLAG_OPTIONAL, mig_intervention_cfg, per_month),
+    CYAML_FIELD_FLOAT("factor", CYAML_FLAG_OPTIONAL, mig_intervention_cfg, factor),
+    CYAML_FIELD_FLOAT("route_factor", CYAML_FLAG_OPTIONAL, mig_intervention_cfg, route_factor),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t intervention_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_intervention_cfg, intervention_fields),
+};
+
+static const cyaml_schema_field_t package_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, mig_package_cfg, name, 1, 64),
+    CYAML_FIELD_STRING_PTR("file", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_package_cfg, file, 1,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_BOOL("enabled", CYAML_FLAG_DEFAULT, mig_package_cfg, enabled),
+    CYAML_FIELD_STRING_PTR("description", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_package_cfg, description,
+                           0, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("source", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_package_cfg, source, 0,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE_COUNT("interventions", CYAML_FLAG_POINTER, mig_package_cfg, interventions,
+                               n_interventions, &intervention_entry, 1, 4096),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t package_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_package_cfg, package_fields),
+};
+
+static const cyaml_schema_field_t caravan_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, mig_caravan_cfg, name, 1, 64),
+    CYAML_FIELD_STRING_PTR("place", CYAML_FLAG_POINTER, mig_caravan_cfg, place, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("date", CYAML_FLAG_POINTER, mig_caravan_cfg, date, 1, 32),
+    CYAML_FIELD_UINT("size", CYAML_FLAG_DEFAULT, mig_caravan_cfg, size),
+    OPT_STRINGS("nationalities", mig_caravan_cfg, nationalities, n_nationalities),
+    CYAML_FIELD_SEQUENCE_COUNT("shares", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_caravan_cfg, shares,
+                               n_shares, &float_entry, 1, 65535),
+    CYAML_FIELD_SEQUENCE_COUNT("route", CYAML_FLAG_POINTER, mig_caravan_cfg, route, n_route, &string_entry, 2,
+                               4096),
+    CYAML_FIELD_FLOAT("speed_km_day", CYAML_FLAG_DEFAULT, mig_caravan_cfg, speed_km_day),
+    CYAML_FIELD_UINT("dissolve_days", CYAML_FLAG_DEFAULT, mig_caravan_cfg, dissolve_days),
+    CYAML_FIELD_FLOAT("dissolve_km", CYAML_FLAG_DEFAULT, mig_caravan_cfg, dissolve_km),
+    CYAML_FIELD_BOOL("dissolve_on_enforcement", CYAML_FLAG_DEFAULT, mig_caravan_cfg, dissolve_on_enforcement),
+    CYAML_FIELD_STRING_PTR("basis", CYAML_FLAG_POINTER, mig_caravan_cfg, basis, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t caravan_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_caravan_cfg, caravan_fields),
+};
+#undef OPT_STRINGS
+
+static const cyaml_schema_field_t groups_fields[] = {
+    CYAML_FIELD_FLOAT("family_share", CYAML_FLAG_DEFAULT, mig_groups_cfg, family_share),
+    CYAML_FIELD_UINT("family_size", CYAML_FLAG_DEFAULT, mig_groups_cfg, family_size),
+    CYAML_FIELD_FLOAT("slow_share", CYAML_FLAG_DEFAULT, mig_groups_cfg, slow_share),
+    CYAML_FIELD_FLOAT("slow_pace", CYAML_FLAG_DEFAULT, mig_groups_cfg, slow_pace),
     CYAML_FIELD_END
 };
 
@@ -265,6 +345,11 @@ static const cyaml_schema_field_t config_fields[] = {
                             corridor_fields),
     CYAML_FIELD_MAPPING_PTR("calibration", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_config, calibration,
                             calibration_fields),
+    CYAML_FIELD_SEQUENCE_COUNT("packages", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_config, packages,
+                               n_packages, &package_entry, 0, 4096),
+    CYAML_FIELD_SEQUENCE_COUNT("caravans", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_config, caravans,
+                               n_caravans, &caravan_entry, 0, 4096),
+    CYAML_FIELD_MAPPING("groups", CYAML_FLAG_DEFAULT, mig_config, groups, groups_fields),
     CYAML_FIELD_END
 };
 
@@ -300,13 +385,23 @@ static const char defaults_yaml[] =
     "max_agents: 0\n"
     "output:\n"
     "  chunk_days: 32\n"
-    "  deflate: 4\n";
+    "  deflate: 4\n"
+    "groups:\n"
+    "  family_share: 0.0\n"
+    "  family_size: 4\n"
+    "  slow_share: 0.0\n"
+    "  slow_pace: 0.6\n"
+    "packages:\n"
+    "  - enabled: true\n"
+    "caravans:\n"
+    "  - dissolve_days: 0\n"
+    "    dissolve_km: 0.0\n"
+    "    dissolve_on_enforcement: false\n";
 
 /* Defaults inside a corridor section, merged only when the scenario has one (so that
  * scenarios of other models resolve exactly as before). */
 static const char corridor_defaults_yaml[] =
     "scale: 1.0\n"
-    "title42_until: 2023-05-11\n"
     "hazards:\n"
     "  - terms:\n"
     "      - ref: 0.0\n"
@@ -372,8 +467,11 @@ typedef struct loader {
     const char *path;
     yaml_document_t doc;
     int have_doc;
-    int *origin;               /* [node index] ORIGIN_* */
+    int *origin;               /* [node index] ORIGIN_*, or -(1 + i) for node from include i */
+    yaml_mark_t *mark;         /* [node index] position in its include file */
     size_t n_origin;
+    char **include;            /* [n_include] files spliced in (packages[].file), as resolved */
+    size_t n_include;
     const char *const *overrides;
     struct mig_config_index *ix;
     mig_ctx *ctx;
@@ -393,10 +491,15 @@ static void set_origin(loader *L, int id, int origin)
     if ((size_t)id >= L->n_origin) {
         size_t n = (size_t)id * 2 + 16;
         int *o = realloc(L->origin, n * sizeof *o);
+        yaml_mark_t *m;
         if (!o)
             return;
         memset(o + L->n_origin, 0, (n - L->n_origin) * sizeof *o);
         L->origin = o;
+        if (!(m = realloc(L->mark, n * sizeof *m)))
+            return;
+        memset(m + L->n_origin, 0, (n - L->n_origin) * sizeof *m);
+        L->mark = m;
         L->n_origin = n;
     }
     L->origin[id] = origin;
@@ -409,6 +512,8 @@ static char *node_where(const loader *L, int id)
     int o = node_origin(L, id);
     if (o >= ORIGIN_SET)
         return mig_asprintf("--set %s", L->overrides[o - ORIGIN_SET]);
+    if (o < 0)
+        return mig_asprintf("%s:%zu:%zu", L->include[-o - 1], L->mark[id].line + 1, L->mark[id].column + 1);
     if (o == ORIGIN_DEFAULT || !n)
         return strdup(L->path);
     return mig_asprintf("%s:%zu:%zu", L->path, n->start_mark.line + 1, n->start_mark.column + 1);
@@ -506,8 +611,11 @@ static int copy_node(loader *L, yaml_document_t *dst, yaml_document_t *src, int 
     default:
         return 0;
     }
-    if (dst == &L->doc)
+    if (dst == &L->doc) {
         set_origin(L, out, origin);
+        if (origin < 0 && (size_t)out < L->n_origin)
+            L->mark[out] = n->start_mark;
+    }
     return out;
 }
 
@@ -582,6 +690,83 @@ static int parse_yaml(loader *L, const char *text, size_t len, yaml_document_t *
     return ok;
 }
 
+static char *read_file(const char *path, size_t *len, int *err);
+
+/* Splices each packages[i].file into its entry: the file's keys that the entry lacks are
+ * copied in, keeping their own file:line:column for messages. */
+static void splice_includes(loader *L)
+{
+    int pid = map_get(&L->doc, yaml_document_get_node(&L->doc, 1), "packages");
+    yaml_node_t *seq = pid ? yaml_document_get_node(&L->doc, pid) : NULL;
+    size_t n;
+    if (!seq || seq->type != YAML_SEQUENCE_NODE)
+        return; /* the schema walk reports a wrong type */
+    n = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+    for (size_t i = 0; i < n; i++) {
+        int item = yaml_document_get_node(&L->doc, pid)->data.sequence.items.start[i];
+        yaml_node_t *it = yaml_document_get_node(&L->doc, item);
+        int fid = it->type == YAML_MAPPING_NODE ? map_get(&L->doc, it, "file") : 0;
+        const char *fs = fid ? scalar(yaml_document_get_node(&L->doc, fid)) : NULL;
+        char field[64], *dir, *path, *text, **inc;
+        size_t len = 0, np;
+        int err = 0;
+        yaml_document_t d;
+        yaml_node_t *root;
+        if (!fs || !*fs)
+            continue;
+        snprintf(field, sizeof field, "packages[%zu].file", i);
+        dir = mig_path_dir(L->path);
+        path = dir ? mig_path_resolve(dir, fs) : NULL;
+        free(dir);
+        if (!path)
+            return;
+        if (!(text = read_file(path, &len, &err))) {
+            report(L, MIG_ENOINPUT, fid, field, "cannot open \"%s\": %s", path, strerror(err));
+            free(path);
+            continue;
+        }
+        if (!parse_yaml(L, text, len, &d, path, 0)) {
+            free(text);
+            free(path);
+            continue;
+        }
+        free(text);
+        root = yaml_document_get_root_node(&d);
+        if (!root || root->type != YAML_MAPPING_NODE) {
+            report(L, MIG_ECONFIG, fid, field, "%s: expected a mapping of package keys (name, interventions, ...)",
+                   path);
+            yaml_document_delete(&d);
+            free(path);
+            continue;
+        }
+        if (!(inc = realloc(L->include, (L->n_include + 1) * sizeof *inc))) {
+            yaml_document_delete(&d);
+            free(path);
+            return;
+        }
+        L->include = inc;
+        L->include[L->n_include++] = path;
+        np = (size_t)(root->data.mapping.pairs.top - root->data.mapping.pairs.start);
+        for (size_t j = 0; j < np; j++) {
+            yaml_node_pair_t pr = yaml_document_get_root_node(&d)->data.mapping.pairs.start[j];
+            const char *key = scalar(yaml_document_get_node(&d, pr.key));
+            int origin = -(int)L->n_include, k, v;
+            if (key && strcmp(key, "file") == 0) {
+                k = copy_node(L, &L->doc, &d, pr.key, origin);
+                report(L, MIG_ECONFIG, k, field, "a package file cannot name another file");
+                continue;
+            }
+            if (key && map_get(&L->doc, yaml_document_get_node(&L->doc, item), key))
+                continue; /* the scenario's entry wins */
+            k = copy_node(L, &L->doc, &d, pr.key, origin);
+            v = copy_node(L, &L->doc, &d, pr.value, origin);
+            if (!k || !v || !yaml_document_append_mapping_pair(&L->doc, item, k, v))
+                break;
+        }
+        yaml_document_delete(&d);
+    }
+}
+
 /* Applies one --set key.path=value. Returns 1 on success (errors are reported). */
 static int apply_override(loader *L, size_t k)
 {
@@ -606,13 +791,18 @@ static int apply_override(loader *L, size_t k)
     keypath[eq - ov] = '\0';
 
     for (seg = strtok_r(keypath, ".", &save); seg; seg = strtok_r(NULL, ".", &save)) {
-        char *br = strchr(seg, '[');
+        char *br = strchr(seg, '['), *by_name = NULL;
         long idx = -1;
         yaml_node_t *n = yaml_document_get_node(&L->doc, cur);
         if (br) {
             char *end;
+            size_t bl = strlen(br);
             idx = strtol(br + 1, &end, 10);
-            if (end == br + 1 || *end != ']' || end[1] || idx < 0) {
+            if (end == br + 1 && bl > 2 && br[bl - 1] == ']' && !strchr(br + 1, '[')) {
+                by_name = br + 1; /* packages[working-group]: the entry whose name is that */
+                br[bl - 1] = '\0';
+                idx = 0;
+            } else if (end == br + 1 || *end != ']' || end[1] || idx < 0) {
                 mig_ctx_error(L->ctx, MIG_EUSAGE, "--set %s: bad index in \"%s\"", ov, seg);
                 goto out;
             }
@@ -653,6 +843,19 @@ static int apply_override(loader *L, size_t k)
                 goto out;
             }
             len = (long)(s->data.sequence.items.top - s->data.sequence.items.start);
+            if (by_name) {
+                for (idx = 0; idx < len; idx++) {
+                    yaml_node_t *it = yaml_document_get_node(&L->doc, s->data.sequence.items.start[idx]);
+                    int nid = it && it->type == YAML_MAPPING_NODE ? map_get(&L->doc, it, "name") : 0;
+                    const char *nm = nid ? scalar(yaml_document_get_node(&L->doc, nid)) : NULL;
+                    if (nm && strcmp(nm, by_name) == 0)
+                        break;
+                }
+                if (idx == len) {
+                    mig_ctx_error(L->ctx, MIG_ECONFIG, "--set %s: %s has no entry named \"%s\"", ov, seg, by_name);
+                    goto out;
+                }
+            }
             if (idx >= len) {
                 mig_ctx_error(L->ctx, MIG_ECONFIG, "--set %s: %s has %ld entries (index %ld)", ov, seg, len, idx);
                 goto out;
@@ -1112,7 +1315,6 @@ static mig_status check_corridor(mig_config *cfg, mig_ctx *ctx, int *errors, mig
             return MIG_ENOMEM;
         check_file(cfg, ctx, errors, first, field, c->forcing_path[i]);
     }
-    check_date(cfg, ctx, errors, first, "corridor.title42_until", c->title42_until, &c->title42_until_day);
     for (uint32_t i = 0; i < c->n_outcomes; i++) {
         mig_corridor_outcome_cfg *o = &c->outcomes[i];
         static const char *const names[] = { "title42_expel", "title42_remove", "remove", "retry_expelled",
@@ -1184,6 +1386,227 @@ static void check_calibration(mig_config *cfg, mig_ctx *ctx, int *errors, mig_st
     }
 }
 
+/* Policy types and the keys each takes besides name, type, from, to and basis. */
+static const struct {
+    const char *type;
+    const char *keys; /* space-separated, each surrounded by spaces */
+} policy_keys[] = {
+    { "enforcement", " places links modes countries nationalities probability detention_days deport bus_south release bus_to " },
+    { "closure", " places links modes countries on_link " },
+    { "quota", " places links modes countries nationalities per_day per_month " },
+    { "visa", " places links modes countries nationalities " },
+    { "origin", " places countries nationalities factor " },
+    { "deterrence", " places links modes countries nationalities factor route_factor " },
+    { "expulsion", " places nationalities " },
+};
+static const char *const policy_all_keys[] = { "places", "links", "modes", "countries", "nationalities",
+                                               "probability", "detention_days", "deport", "bus_south",
+                                               "release", "bus_to", "on_link", "per_day", "per_month",
+                                               "factor", "route_factor" };
+
+static int valid_name(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+              *s == '_'))
+            return 0;
+    return 1;
+}
+
+static void check_nationality_list(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *base,
+                                   char **names, uint32_t n)
+{
+    char field[192];
+    for (uint32_t i = 0; i < n; i++)
+        if (mig_config_nationality(cfg, names[i]) < 0) {
+            snprintf(field, sizeof field, "%s.nationalities[%u]", base, i);
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "unknown nationality \"%s\" (not in nationalities)",
+                     names[i]);
+        }
+}
+
+static void check_intervention(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *base,
+                               mig_intervention_cfg *iv)
+{
+    char field[192];
+    const char *keys = NULL;
+    int has[sizeof policy_all_keys / sizeof policy_all_keys[0]];
+    const int32_t last = cfg->start_day + (int32_t)cfg->days - 1;
+    int targets;
+    for (size_t t = 0; t < sizeof policy_keys / sizeof policy_keys[0]; t++)
+        if (strcmp(iv->type, policy_keys[t].type) == 0)
+            keys = policy_keys[t].keys;
+    if (!keys) {
+        snprintf(field, sizeof field, "%s.type", base);
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                 "unknown type \"%s\" (expected enforcement, closure, quota, visa, origin, deterrence or expulsion)",
+                 iv->type);
+        return;
+    }
+    for (size_t k = 0; k < sizeof policy_all_keys / sizeof policy_all_keys[0]; k++) {
+        char pat[40];
+        snprintf(field, sizeof field, "%s.%s", base, policy_all_keys[k]);
+        has[k] = mig_config_has(cfg, field);
+        snprintf(pat, sizeof pat, " %s ", policy_all_keys[k]);
+        if (has[k] && !strstr(keys, pat))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "not used by an intervention of type %s", iv->type);
+    }
+    iv->from_day = cfg->start_day;
+    iv->to_day = last;
+    snprintf(field, sizeof field, "%s.from", base);
+    check_date(cfg, ctx, errors, first, field, iv->from, &iv->from_day);
+    snprintf(field, sizeof field, "%s.to", base);
+    if (check_date(cfg, ctx, errors, first, field, iv->to, &iv->to_day) == 0 && iv->from && iv->to_day < iv->from_day)
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "ends before from (%s)", iv->from ? iv->from : "the run start");
+    for (uint32_t i = 0; i < iv->n_modes; i++) {
+        mig_mode m;
+        snprintf(field, sizeof field, "%s.modes[%u]", base, i);
+        if (mig_mode_parse(iv->modes[i], &m))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "unknown mode \"%s\" (expected foot, boat, bus, rail or air)",
+                     iv->modes[i]);
+    }
+    check_nationality_list(cfg, ctx, errors, first, base, iv->nationalities, iv->n_nationalities);
+    targets = iv->n_places + iv->n_links + iv->n_modes + iv->n_countries;
+    if (!targets && (strcmp(iv->type, "enforcement") == 0 || strcmp(iv->type, "closure") == 0 ||
+                     strcmp(iv->type, "quota") == 0 || strcmp(iv->type, "visa") == 0 ||
+                     strcmp(iv->type, "deterrence") == 0))
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "a %s needs a target: places, links, modes or countries",
+                 iv->type);
+    if (strcmp(iv->type, "visa") == 0 && !iv->n_nationalities)
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "a visa rule needs the nationalities it bars");
+    if (strcmp(iv->type, "enforcement") == 0) {
+        int shares = 0;
+        snprintf(field, sizeof field, "%s.probability", base);
+        if (!mig_config_has(cfg, field))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "missing: P(apprehended) per passage");
+        else
+            check_range(cfg, ctx, errors, first, field, iv->probability, 0.0, 1.0, "a probability in [0, 1]");
+        snprintf(field, sizeof field, "%s.detention_days", base);
+        check_range(cfg, ctx, errors, first, field, iv->detention_days, 0, 3650, "a number of days in [0, 3650]");
+        snprintf(field, sizeof field, "%s.deport", base);
+        shares += mig_config_has(cfg, field);
+        check_range(cfg, ctx, errors, first, field, iv->deport, 0.0, 1.0, "a share in [0, 1]");
+        snprintf(field, sizeof field, "%s.bus_south", base);
+        shares += mig_config_has(cfg, field);
+        check_range(cfg, ctx, errors, first, field, iv->bus_south, 0.0, 1.0, "a share in [0, 1]");
+        snprintf(field, sizeof field, "%s.release", base);
+        shares += mig_config_has(cfg, field);
+        check_range(cfg, ctx, errors, first, field, iv->release, 0.0, 1.0, "a share in [0, 1]");
+        if (!shares)
+            iv->release = 1.0; /* held, then let go where apprehended */
+        else if (fabs(iv->deport + iv->bus_south + iv->release - 1.0) > 1e-9)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "deport + bus_south + release must be 1, got %g",
+                     iv->deport + iv->bus_south + iv->release);
+        snprintf(field, sizeof field, "%s.bus_to", base);
+        if (iv->bus_south > 0.0 && !iv->bus_to)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "missing: the place bus_south takes people to");
+    } else if (strcmp(iv->type, "closure") == 0) {
+        snprintf(field, sizeof field, "%s.on_link", base);
+        if (iv->on_link && strcmp(iv->on_link, "finish") && strcmp(iv->on_link, "return") && strcmp(iv->on_link, "wait"))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected finish, return or wait, got \"%s\"",
+                     iv->on_link);
+    } else if (strcmp(iv->type, "quota") == 0) {
+        int d, m;
+        snprintf(field, sizeof field, "%s.per_day", base);
+        d = mig_config_has(cfg, field);
+        if (d)
+            check_range(cfg, ctx, errors, first, field, iv->per_day, 0.0, 1e9, "a number of agents in [0, 1e9]");
+        else
+            iv->per_day = -1.0;
+        snprintf(field, sizeof field, "%s.per_month", base);
+        m = mig_config_has(cfg, field);
+        if (m)
+            check_range(cfg, ctx, errors, first, field, iv->per_month, 0.0, 1e10, "a number of agents in [0, 1e10]");
+        else
+            iv->per_month = -1.0;
+        if (!d && !m)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "a quota needs per_day or per_month");
+    } else if (strcmp(iv->type, "origin") == 0 || strcmp(iv->type, "deterrence") == 0) {
+        int f, r = 0;
+        snprintf(field, sizeof field, "%s.factor", base);
+        f = mig_config_has(cfg, field);
+        if (f)
+            check_range(cfg, ctx, errors, first, field, iv->factor, 0.0, 1e6, "a multiplier in [0, 1e6]");
+        else
+            iv->factor = 1.0;
+        snprintf(field, sizeof field, "%s.route_factor", base);
+        r = mig_config_has(cfg, field);
+        if (r)
+            check_range(cfg, ctx, errors, first, field, iv->route_factor, 0.0, 1e6, "a multiplier in [0, 1e6]");
+        else
+            iv->route_factor = 1.0;
+        if (!f && !r)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "%s",
+                     strcmp(iv->type, "origin") == 0 ? "an origin intervention needs factor"
+                                                     : "a deterrence needs factor or route_factor");
+    }
+}
+
+static void check_policy(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first)
+{
+    char field[192], base[128];
+    const mig_groups_cfg *g = &cfg->groups;
+    for (uint32_t p = 0; p < cfg->n_packages; p++) {
+        mig_package_cfg *pk = &cfg->packages[p];
+        snprintf(field, sizeof field, "packages[%u].name", p);
+        if (!valid_name(pk->name))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                     "\"%s\": use letters, digits, '-' and '_' only", pk->name);
+        for (uint32_t q = 0; q < p; q++)
+            if (strcmp(cfg->packages[q].name, pk->name) == 0)
+                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "duplicate package name \"%s\"", pk->name);
+        for (uint32_t i = 0; i < pk->n_interventions; i++) {
+            mig_intervention_cfg *iv = &pk->interventions[i];
+            snprintf(base, sizeof base, "packages[%u].interventions[%u]", p, i);
+            snprintf(field, sizeof field, "%s.name", base);
+            if (!valid_name(iv->name))
+                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                         "\"%s\": use letters, digits, '-' and '_' only", iv->name);
+            for (uint32_t j = 0; j < i; j++)
+                if (strcmp(pk->interventions[j].name, iv->name) == 0)
+                    semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                             "duplicate intervention name \"%s\" in package %s", iv->name, pk->name);
+            check_intervention(cfg, ctx, errors, first, base, iv);
+        }
+    }
+    for (uint32_t c = 0; c < cfg->n_caravans; c++) {
+        mig_caravan_cfg *cv = &cfg->caravans[c];
+        double sum = 0.0;
+        snprintf(base, sizeof base, "caravans[%u]", c);
+        snprintf(field, sizeof field, "%s.date", base);
+        check_date(cfg, ctx, errors, first, field, cv->date, &cv->day); /* outside the run: it never forms */
+        snprintf(field, sizeof field, "%s.size", base);
+        check_range(cfg, ctx, errors, first, field, cv->size, 1, 1e8, "a number of agents in [1, 1e8]");
+        snprintf(field, sizeof field, "%s.speed_km_day", base);
+        check_range(cfg, ctx, errors, first, field, cv->speed_km_day, 1e-3, 1e4, "a speed in km/day in (0, 10000]");
+        snprintf(field, sizeof field, "%s.dissolve_km", base);
+        check_range(cfg, ctx, errors, first, field, cv->dissolve_km, 0.0, 1e5, "a distance in km in [0, 100000]");
+        snprintf(field, sizeof field, "%s.route[0]", base);
+        if (cv->n_route && strcmp(cv->route[0], cv->place) != 0)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "the route must start at place \"%s\", not \"%s\"",
+                     cv->place, cv->route[0]);
+        check_nationality_list(cfg, ctx, errors, first, base, cv->nationalities, cv->n_nationalities);
+        snprintf(field, sizeof field, "%s.shares", base);
+        if (cv->n_shares && cv->n_shares != cv->n_nationalities)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected %u shares (one per nationality), got %u",
+                     cv->n_nationalities, cv->n_shares);
+        for (uint32_t i = 0; i < cv->n_shares; i++) {
+            snprintf(field, sizeof field, "%s.shares[%u]", base, i);
+            check_range(cfg, ctx, errors, first, field, cv->shares[i], 0.0, 1e9, "a non-negative share");
+            sum += cv->shares[i];
+        }
+        snprintf(field, sizeof field, "%s.shares", base);
+        if (cv->n_shares && !(sum > 0.0))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "the shares sum to 0");
+    }
+    check_range(cfg, ctx, errors, first, "groups.family_share", g->family_share, 0.0, 1.0, "a share in [0, 1]");
+    check_range(cfg, ctx, errors, first, "groups.family_size", g->family_size, 2, 1000, "a size in [2, 1000]");
+    check_range(cfg, ctx, errors, first, "groups.slow_share", g->slow_share, 0.0, 1.0, "a share in [0, 1]");
+    check_range(cfg, ctx, errors, first, "groups.slow_pace", g->slow_pace, 0.01, 1.0, "a pace in [0.01, 1]");
+}
+
 static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
 {
     int errors = 0;
@@ -1195,7 +1618,6 @@ static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
         c->route_options_path = NULL;
         c->indicator_path = c->forcing_path = NULL;
         c->hazard_from = c->hazard_to = c->title42_from_day = c->appointment_day = NULL;
-        c->title42_until_day = 0;
     }
     if (mig_date_parse(cfg->start_date, &cfg->start_day))
         semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "start_date", "expected a date YYYY-MM-DD, got \"%s\"",
@@ -1301,6 +1723,7 @@ static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
     }
     if (cfg->calibration)
         check_calibration(cfg, ctx, &errors, &first);
+    check_policy(cfg, ctx, &errors, &first);
     return errors ? first : MIG_OK;
 }
 
@@ -1391,6 +1814,7 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
                            path);
         goto done;
     }
+    splice_includes(&L);
     for (size_t k = 0; k < n_overrides; k++)
         apply_override(&L, k);
     if (!parse_yaml(&L, defaults_yaml, sizeof defaults_yaml - 1, &def, "defaults", 0)) {
@@ -1455,6 +1879,10 @@ done:
     if (L.have_doc)
         yaml_document_delete(&L.doc);
     free(L.origin);
+    free(L.mark);
+    for (size_t i = 0; i < L.n_include; i++)
+        free(L.include[i]);
+    free(L.include);
     index_free(L.ix);
     free(resolved);
     if (st != MIG_OK) {

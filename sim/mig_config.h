@@ -4,6 +4,7 @@
 #ifndef MIG_CONFIG_H
 #define MIG_CONFIG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "mig_ctx.h"
 #include "mig_types.h"
@@ -115,7 +116,6 @@ typedef struct mig_corridor_cfg {
     uint32_t n_hazards;
     mig_corridor_forcing_cfg *forcing;
     uint32_t n_forcing;
-    char *title42_until;      /* "YYYY-MM-DD" last day Title 42 applies; default 2023-05-11 */
     mig_corridor_outcome_cfg *outcomes;
     uint32_t n_outcomes;
     mig_corridor_ports_cfg *ports;     /* NULL: no place is a port of entry */
@@ -127,10 +127,83 @@ typedef struct mig_corridor_cfg {
     char **forcing_path;      /* [n_forcing] */
     int32_t *hazard_from;     /* [n_hazards] day numbers, inclusive */
     int32_t *hazard_to;       /* [n_hazards] */
-    int32_t title42_until_day;
     int32_t *title42_from_day; /* [n_outcomes]; INT32_MIN when not given */
     int32_t *appointment_day; /* [n_appointments of cbp_one] */
 } mig_corridor_cfg;
+
+/* ---- policy: packages of dated interventions, and caravans (sim/mig_policy.h) ----------- */
+
+typedef struct mig_intervention_cfg {
+    char *name;               /* unique within its package */
+    char *type;               /* enforcement | closure | quota | visa | origin | deterrence | expulsion */
+    char *from;               /* "YYYY-MM-DD" first day, or NULL (run start) */
+    char *to;                 /* "YYYY-MM-DD" last day, or NULL (run end) */
+    char *basis;              /* why these magnitudes: sources and assumptions (required) */
+    /* targets: each filter given must match (an empty list matches anything) */
+    char **places;            /* place names (a link matches by its destination) */
+    uint32_t n_places;
+    char **links;             /* "from -> to" */
+    uint32_t n_links;
+    char **modes;             /* foot | boat | bus | rail | air */
+    uint32_t n_modes;
+    char **countries;         /* places.csv country (a link matches by its destination's) */
+    uint32_t n_countries;
+    char **nationalities;     /* agents it applies to (empty: all) */
+    uint32_t n_nationalities;
+    /* magnitudes (which apply depends on type; see README "Policy") */
+    double probability;       /* enforcement: P(apprehended) per passage */
+    uint32_t detention_days;  /* enforcement: days held */
+    double deport;            /* enforcement: share deported to the origin */
+    double bus_south;         /* enforcement: share bused to bus_to */
+    double release;           /* enforcement: share released where held */
+    char *bus_to;             /* enforcement: place name */
+    char *on_link;            /* closure: finish | return | wait (default finish) */
+    double per_day;           /* quota: departures per day (agents) */
+    double per_month;         /* quota: departures per calendar month (agents) */
+    double factor;            /* origin: departures multiplier; deterrence: move-probability multiplier */
+    double route_factor;      /* deterrence: route-weight multiplier */
+
+    /* derived by mig_config_load */
+    int32_t from_day, to_day; /* inclusive day numbers */
+} mig_intervention_cfg;
+
+typedef struct mig_package_cfg {
+    char *name;               /* unique; --set 'packages[NAME].enabled=false' */
+    char *file;               /* YAML file the package's other keys were read from, or NULL */
+    bool enabled;             /* default true */
+    char *description;
+    char *source;             /* source ids */
+    mig_intervention_cfg *interventions;
+    uint32_t n_interventions;
+} mig_package_cfg;
+
+typedef struct mig_caravan_cfg {
+    char *name;
+    char *place;              /* where it assembles; route[0] */
+    char *date;               /* "YYYY-MM-DD" the day it assembles and sets off */
+    uint32_t size;            /* agents */
+    char **nationalities;     /* of spawned members (shortfall), optional */
+    uint32_t n_nationalities;
+    double *shares;           /* [n_shares] split of spawned members (even when absent) */
+    uint32_t n_shares;
+    char **route;             /* places walked; consecutive pairs are links */
+    uint32_t n_route;
+    double speed_km_day;      /* walking speed, km per day */
+    uint32_t dissolve_days;   /* 0: no limit */
+    double dissolve_km;       /* 0: no limit */
+    bool dissolve_on_enforcement;
+    char *basis;
+
+    /* derived by mig_config_load */
+    int32_t day;
+} mig_caravan_cfg;
+
+typedef struct mig_groups_cfg {
+    double family_share;      /* share of spawned agents who travel in families, [0, 1] */
+    uint32_t family_size;     /* persons per family, >= 2 */
+    double slow_share;        /* share of persons who walk slower, [0, 1] */
+    double slow_pace;         /* their pace as a multiplier on mode speed, (0, 1] */
+} mig_groups_cfg;
 
 /* A record of a calibration, written by `migsim calibrate` (not used by runs). */
 typedef struct mig_calibration_param_cfg {
@@ -176,6 +249,11 @@ typedef struct mig_config {
     mig_output_cfg output;
     mig_corridor_cfg *corridor;       /* NULL when the scenario has no corridor section */
     mig_calibration_cfg *calibration; /* NULL when not calibrated */
+    mig_package_cfg *packages;        /* policy packages (may be empty) */
+    uint32_t n_packages;
+    mig_caravan_cfg *caravans;
+    uint32_t n_caravans;
+    mig_groups_cfg groups;
 
     /* derived by mig_config_load (owned) */
     char *path;               /* the YAML file as given */

@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const mig_dim_names[MIG_DIM_COUNT] = { "place", "link", "nationality" };
-
+const char *const mig_dim_names[MIG_DIM_COUNT] = { "place", "link", "nationality", "intervention" };
 
 static void var_free(mig_var *v)
 {
@@ -36,8 +35,30 @@ void mig_obs_destroy(mig_obs **p)
     for (size_t i = 0; i < (*p)->n_vars; i++)
         var_free(&(*p)->vars[i]);
     free((*p)->vars);
+    for (size_t i = 0; (*p)->labels && i < (*p)->dim_len[MIG_DIM_INTERVENTION]; i++)
+        free((*p)->labels[i]);
+    free((*p)->labels);
     free(*p);
     *p = NULL;
+}
+
+mig_status mig_obs_set_labels(mig_obs *obs, mig_dim dim, size_t n, const char *const *labels)
+{
+    char **l;
+    if (dim != MIG_DIM_INTERVENTION || obs->labels)
+        return MIG_EINTERNAL;
+    if (!(l = calloc(n ? n : 1, sizeof *l)))
+        return MIG_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (!(l[i] = strdup(labels[i]))) {
+            while (i--)
+                free(l[i]);
+            free(l);
+            return MIG_ENOMEM;
+        }
+    obs->labels = l;
+    obs->dim_len[MIG_DIM_INTERVENTION] = n;
+    return MIG_OK;
 }
 
 mig_status mig_obs_add(mig_obs *obs, const char *name, const char *long_name,

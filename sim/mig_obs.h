@@ -8,7 +8,13 @@
 #include <stdint.h>
 #include "mig_status.h"
 
-typedef enum mig_dim { MIG_DIM_PLACE, MIG_DIM_LINK, MIG_DIM_NATIONALITY, MIG_DIM_COUNT } mig_dim;
+typedef enum mig_dim {
+    MIG_DIM_PLACE,
+    MIG_DIM_LINK,
+    MIG_DIM_NATIONALITY,
+    MIG_DIM_INTERVENTION,
+    MIG_DIM_COUNT
+} mig_dim;
 
 #define MIG_OBS_MAX_DIMS 2
 
@@ -24,6 +30,7 @@ typedef struct mig_var {
 
 typedef struct mig_obs {
     size_t dim_len[MIG_DIM_COUNT];
+    char **labels;            /* owned [dim_len[MIG_DIM_INTERVENTION]]: intervention names */
     size_t n_vars;
     mig_var *vars;            /* owned [n_vars], in registration (= output) order */
 } mig_obs;
@@ -37,6 +44,8 @@ void mig_obs_destroy(mig_obs **p);
  * out row-major over dims (last dim fastest). Name must be unique. */
 mig_status mig_obs_add(mig_obs *obs, const char *name, const char *long_name,
                        const char *units, int ndims, const mig_dim *dims, int64_t **data);
+/* Sets the length and labels (copied) of the intervention dimension (0 until set). */
+mig_status mig_obs_set_labels(mig_obs *obs, mig_dim dim, size_t n, const char *const *labels);
 /* Zeroes every variable's day buffer. */
 void mig_obs_clear(mig_obs *obs);
 

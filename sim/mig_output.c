@@ -190,7 +190,7 @@ static int put_strings(mig_output *o, const col_spec *c, hsize_t n, const char *
  * file contents */
 
 typedef struct scales {
-    hid_t time, place, link, nat;
+    hid_t time, place, link, nat, iv;
 } scales;
 
 static void scales_close(scales *sc)
@@ -199,6 +199,7 @@ static void scales_close(scales *sc)
     mig_h5_close(&sc->place, H5Dclose);
     mig_h5_close(&sc->link, H5Dclose);
     mig_h5_close(&sc->nat, H5Dclose);
+    mig_h5_close(&sc->iv, H5Dclose);
 }
 
 static hid_t scale_of(const scales *sc, mig_dim d)
@@ -206,6 +207,7 @@ static hid_t scale_of(const scales *sc, mig_dim d)
     switch (d) {
     case MIG_DIM_PLACE: return sc->place;
     case MIG_DIM_LINK: return sc->link;
+    case MIG_DIM_INTERVENTION: return sc->iv;
     default: return sc->nat;
     }
 }
@@ -241,6 +243,9 @@ static mig_status write_scales(mig_output *o, const mig_output_layout *L, scales
         goto done;
     c = (col_spec){ "nationality", "nationality", NULL, "nationality", -1 };
     if (put_strings(o, &c, L->n_nationalities, L->nationalities, &sc->nat))
+        goto done;
+    c = (col_spec){ "intervention", "intervention (package/name)", NULL, "intervention", -1 };
+    if (put_strings(o, &c, L->n_interventions, L->interventions, &sc->iv))
         goto done;
     s = MIG_OK;
 done:
@@ -405,7 +410,7 @@ done:
 
 static int reserved_name(const char *name)
 {
-    static const char *const fixed[] = { "time", "place", "link", "nationality", "provenance" };
+    static const char *const fixed[] = { "time", "place", "link", "nationality", "intervention", "provenance" };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         if (strcmp(name, fixed[i]) == 0)
             return 1;
@@ -437,6 +442,7 @@ static mig_status check_layout(const mig_output_layout *L, const mig_obs *obs, m
     len[MIG_DIM_PLACE] = L->net->n_places;
     len[MIG_DIM_LINK] = L->net->n_links;
     len[MIG_DIM_NATIONALITY] = L->n_nationalities;
+    len[MIG_DIM_INTERVENTION] = L->n_interventions;
     for (int d = 0; d < MIG_DIM_COUNT; d++)
         if (obs->dim_len[d] != len[d])
             return mig_ctx_error(ctx, MIG_EINTERNAL,
@@ -464,7 +470,7 @@ mig_status mig_output_create(const mig_output_layout *layout, const mig_obs *obs
     const mig_output_layout *L = layout;
     mig_output *o = NULL;
     hid_t fcpl = -1, fapl = -1;
-    scales sc = { -1, -1, -1, -1 };
+    scales sc = { -1, -1, -1, -1, -1 };
     mig_status s;
     int n, fd;
 

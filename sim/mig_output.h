@@ -19,6 +19,8 @@ typedef struct mig_output_layout {
     const mig_network *net;            /* borrowed: place and link labels and attributes */
     const char *const *nationalities;  /* borrowed [n_nationalities] */
     uint32_t n_nationalities;
+    const char *const *interventions;  /* borrowed [n_interventions]: "package/name" */
+    uint32_t n_interventions;
     uint32_t chunk_days;               /* chunk length along time, >= 1 */
     int deflate;                       /* 0..9 */
     const char *title;                 /* borrowed: global attribute */

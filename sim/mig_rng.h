@@ -13,7 +13,13 @@ typedef enum mig_rng_purpose {
     MIG_RNG_MOVE = 1,        /* move-or-stay and route choice (4 words) */
     MIG_RNG_GROUP_MOVE = 2,  /* the same for a group, keyed by group id */
     MIG_RNG_SPAWN = 3,       /* model spawn decisions (key: source index) */
-    MIG_RNG_MODEL = 16       /* first purpose free for models */
+    MIG_RNG_PACE = 4,        /* walking pace (step 0) */
+    MIG_RNG_ENFORCE = 5,     /* apprehension on a passage */
+    MIG_RNG_RELEASE = 6,     /* outcome of detention */
+    MIG_RNG_QUOTA = 7,       /* priority for a quota (counter word 3: the intervention) */
+    MIG_RNG_CARAVAN = 8,     /* joining a caravan (counter word 3: the caravan) */
+    MIG_RNG_MODEL = 16,      /* first purpose free for models */
+    MIG_RNG_FOR_GROUP = 0x100 /* or-ed into a purpose when the key is a family's group id */
 } mig_rng_purpose;
 
 typedef struct mig_rng_words {
@@ -25,6 +31,17 @@ static inline mig_rng_words mig_rng_draw(uint64_t seed, uint32_t id, uint32_t st
 {
     philox4x32_key_t k = { { (uint32_t)seed, (uint32_t)(seed >> 32) } };
     philox4x32_ctr_t c = { { id, step, purpose, 0u } };
+    philox4x32_ctr_t r = philox4x32(c, k);
+    mig_rng_words out = { { r.v[0], r.v[1], r.v[2], r.v[3] } };
+    return out;
+}
+
+/* The same with a fourth counter word (e.g. an intervention index). */
+static inline mig_rng_words mig_rng_draw4(uint64_t seed, uint32_t id, uint32_t step, uint32_t purpose,
+                                          uint32_t extra)
+{
+    philox4x32_key_t k = { { (uint32_t)seed, (uint32_t)(seed >> 32) } };
+    philox4x32_ctr_t c = { { id, step, purpose, extra } };
     philox4x32_ctr_t r = philox4x32(c, k);
     mig_rng_words out = { { r.v[0], r.v[1], r.v[2], r.v[3] } };
     return out;

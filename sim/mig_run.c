@@ -107,6 +107,8 @@ mig_status mig_run(const mig_config *cfg, const mig_run_opts *opts, mig_ctx *ctx
             .net = w->net,
             .nationalities = (const char *const *)cfg->nationalities,
             .n_nationalities = cfg->n_nationalities,
+            .interventions = (const char *const *)w->obs->labels,
+            .n_interventions = (uint32_t)w->obs->dim_len[MIG_DIM_INTERVENTION],
             .chunk_days = cfg->output.chunk_days,
             .deflate = (int)cfg->output.deflate,
             .title = cfg->name,

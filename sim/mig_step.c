@@ -7,6 +7,7 @@
 
 #include "mig_comm.h"
 #include "mig_model.h"
+#include "mig_policy.h"
 
 /* Slot range [*b, *e) of thread t among nt for n agents: static, contiguous. */
 static void thread_range(size_t n, int t, int nt, size_t *b, size_t *e)
@@ -26,8 +27,12 @@ static void merge(const mig_world *w, size_t off, size_t len, int64_t *dst)
     }
 }
 
+/* Policy first (what is in force today, caravans), then the model's dated changes. */
 static mig_status phase_timeline(mig_world *w, uint32_t step, mig_ctx *ctx)
 {
+    mig_status st;
+    if ((st = mig_policy_day(w->policy, w, step, ctx)) != MIG_OK)
+        return st;
     if (w->model->timeline)
         return w->model->timeline(w->model_state, w, step, ctx);
     return MIG_OK;
@@ -36,20 +41,13 @@ static mig_status phase_timeline(mig_world *w, uint32_t step, mig_ctx *ctx)
 static mig_status phase_spawn(mig_world *w, uint32_t step, mig_ctx *ctx)
 {
     const size_t days = w->cfg->days;
-    size_t need = 0, first;
     mig_status st;
-    for (uint32_t s = 0; s < w->n_sources; s++)
-        need += w->spawn_daily[(size_t)s * days + step];
-    if ((st = mig_agents_reserve(w->agents, need)) != MIG_OK)
-        return mig_ctx_error(ctx, st, "cannot grow the agent store to %zu agents", w->agents->n + need);
     for (uint32_t s = 0; s < w->n_sources; s++) {
         uint32_t count = w->spawn_daily[(size_t)s * days + step];
-        if (!count)
-            continue;
-        mig_agents_spawn(w->agents, count, w->source_place[s], w->source_nat[s], (uint16_t)step, &first);
-        /* count what this rank holds; the reduction sums the ranks */
-        w->v_spawned[(size_t)w->source_place[s] * w->n_nat + w->source_nat[s]] += (int64_t)(w->agents->n - first);
-        w->total_spawned += (int64_t)(w->agents->n - first);
+        size_t first;
+        if (count && (st = mig_world_spawn(w, count, w->source_place[s], w->source_nat[s], step, 1, &first, ctx)) !=
+                         MIG_OK)
+            return st;
     }
     if (w->model->spawn)
         return w->model->spawn(w->model_state, w, step, ctx);
@@ -70,39 +68,57 @@ static void phase_decide(mig_world *w, uint32_t step)
     }
 }
 
-/* Agents on links advance at their mode's speed; those that reach the end arrive, and at
- * a destination are absorbed. Counts flow (departures) and arrivals per thread. */
-static void phase_travel(mig_world *w)
+/* Agents on links advance at their mode's speed times their pace (a family at its slowest
+ * member's, a caravan at its own); those that reach the end arrive (an enforcement there
+ * may apprehend them), and at a destination are absorbed. Counts flow (departures),
+ * arrivals and apprehensions per thread. Links closed with waiting hold their agents. */
+static void phase_travel(mig_world *w, uint32_t step)
 {
     mig_agents *a = w->agents;
     const mig_network *net = w->net;
-    const size_t n = a->n, nl = net->n_links, nn = w->n_nat, len = w->scratch_len;
+    const mig_policy *pol = w->policy;
+    const size_t n = a->n, nl = net->n_links, nn = w->n_nat, np = net->n_places, len = w->scratch_len;
+    const size_t n_app = (size_t)pol->n_iv * np;
     const double *speed = w->speed;
+    const float *gpace = w->group_pace, *gspeed = w->group_speed;
+    const uint8_t *wait = w->link_wait;
     int64_t *scratch = w->scratch;
     const int nt = w->threads;
-#pragma omp parallel num_threads(nt) default(none) shared(a, net, n, nl, nn, len, speed, scratch, nt)
+#pragma omp parallel num_threads(nt) default(none)                                                               \
+    shared(w, a, net, pol, n, nl, nn, np, n_app, len, speed, gpace, gspeed, wait, scratch, nt, step)
     {
         size_t b, e;
         int64_t *flow = scratch + (size_t)omp_get_thread_num() * len;
-        int64_t *arr = flow + nl;
-        memset(flow, 0, (nl + (size_t)net->n_places * nn) * sizeof *flow);
+        int64_t *arr = flow + nl, *app = arr + np * nn;
+        memset(flow, 0, (nl + np * nn + n_app) * sizeof *flow);
         thread_range(n, omp_get_thread_num(), nt, &b, &e);
         for (size_t i = b; i < e; i++) {
-            uint32_t l, to;
-            float prog;
+            uint32_t l, to, g;
+            float prog, sp;
             if (a->state[i] != MIG_AGENT_ON_LINK)
                 continue;
             l = a->loc[i];
+            if (wait[l])
+                continue;
             prog = a->progress[i];
             if (prog == 0.0f)
                 flow[l]++;
-            prog += (float)speed[net->link_mode[l]];
+            g = a->group[i];
+            if (g == MIG_NO_GROUP)
+                sp = (float)(speed[net->link_mode[l]] * (a->pace[i] / 100.0));
+            else if (gspeed[g] > 0.0f)
+                sp = gspeed[g];
+            else
+                sp = (float)(speed[net->link_mode[l]] * gpace[g]);
+            prog += sp;
             if (prog < (float)net->link_km[l]) {
                 a->progress[i] = prog;
                 continue;
             }
             to = net->link_to[l];
             arr[(size_t)to * nn + a->nat[i]]++;
+            if (pol->enf_start[l] < pol->enf_start[l + 1] && mig_policy_apprehend(pol, w, i, l, step, app))
+                continue;
             a->loc[i] = to;
             a->progress[i] = 0.0f;
             a->state[i] = net->place_kind[to] == MIG_KIND_DESTINATION ? MIG_AGENT_ABSORBED
@@ -110,30 +126,42 @@ static void phase_travel(mig_world *w)
         }
     }
     merge(w, 0, nl, w->v_flow);
-    merge(w, nl, (size_t)net->n_places * nn, w->v_arrivals);
+    merge(w, nl, np * nn, w->v_arrivals);
+    merge(w, nl + np * nn, n_app, pol->v_apprehended);
 }
 
+/* After decide: closures, visas, caravans and quotas decide who may set off. */
+static mig_status phase_gate(mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    return mig_policy_gate(w->policy, w, step, ctx);
+}
+
+/* Releases from detention and caravans' progress, then the model's rules. */
 static mig_status phase_apply(mig_world *w, uint32_t step, mig_ctx *ctx)
 {
+    mig_status st;
+    if ((st = mig_policy_after_travel(w->policy, w, step, ctx)) != MIG_OK)
+        return st;
     if (w->model->apply)
         return w->model->apply(w->model_state, w, step, ctx);
     return MIG_OK;
 }
 
-/* Occupancy per place, and agents on links, absorbed and removed this day. */
+/* Occupancy per place, and agents on links, detained, absorbed and removed this day. */
 static mig_status phase_observe(mig_world *w, uint32_t step, mig_ctx *ctx)
 {
     const mig_agents *a = w->agents;
     const size_t n = a->n, np = w->net->n_places, len = w->scratch_len;
     int64_t *scratch = w->scratch;
-    int64_t tally[4] = { 0, 0, 0, 0 }; /* indexed by mig_agent_state */
+    int64_t tally[MIG_AGENT_STATES] = { 0 }; /* indexed by mig_agent_state */
+    mig_status st;
     const int nt = w->threads;
 #pragma omp parallel num_threads(nt) default(none) shared(a, n, np, len, scratch, nt)
     {
         size_t b, e;
         int64_t *occ = scratch + (size_t)omp_get_thread_num() * len;
         int64_t *st = occ + np;
-        memset(occ, 0, (np + 4) * sizeof *occ);
+        memset(occ, 0, (np + MIG_AGENT_STATES) * sizeof *occ);
         thread_range(n, omp_get_thread_num(), nt, &b, &e);
         for (size_t i = b; i < e; i++) {
             st[a->state[i]]++;
@@ -142,11 +170,11 @@ static mig_status phase_observe(mig_world *w, uint32_t step, mig_ctx *ctx)
         }
     }
     merge(w, 0, np, w->v_occupancy);
-    merge(w, np, 4, tally);
+    merge(w, np, MIG_AGENT_STATES, tally);
     w->total_absorbed += tally[MIG_AGENT_ABSORBED];
     w->total_removed += tally[MIG_AGENT_REMOVED];
     *w->v_on_links = tally[MIG_AGENT_ON_LINK];
-    *w->v_alive = tally[MIG_AGENT_AT_PLACE] + tally[MIG_AGENT_ON_LINK];
+    *w->v_alive = tally[MIG_AGENT_AT_PLACE] + tally[MIG_AGENT_ON_LINK] + tally[MIG_AGENT_DETAINED];
     *w->v_total_spawned = w->total_spawned;
     *w->v_total_absorbed = w->total_absorbed;
     *w->v_total_removed = w->total_removed;
@@ -155,6 +183,8 @@ static mig_status phase_observe(mig_world *w, uint32_t step, mig_ctx *ctx)
                              "day %u: conservation violated: spawned %lld != alive %lld + absorbed %lld + removed %lld",
                              step, (long long)w->total_spawned, (long long)*w->v_alive,
                              (long long)w->total_absorbed, (long long)w->total_removed);
+    if ((st = mig_policy_observe(w->policy, w, step, ctx)) != MIG_OK)
+        return st;
     if (w->model->observe)
         return w->model->observe(w->model_state, w, step, ctx);
     return MIG_OK;
@@ -194,7 +224,9 @@ mig_status mig_step_run(mig_world *w, uint32_t step, mig_ctx *ctx)
         return st;
     w->agent_steps += w->agents->n;
     phase_decide(w, step);
-    phase_travel(w);
+    if ((st = phase_gate(w, step, ctx)) != MIG_OK)
+        return st;
+    phase_travel(w, step);
     if ((st = phase_apply(w, step, ctx)) != MIG_OK)
         return st;
     if ((st = phase_observe(w, step, ctx)) != MIG_OK)

@@ -8,6 +8,9 @@
 #include "mig_comm.h"
 #include "mig_date.h"
 #include "mig_model.h"
+#include "mig_policy.h"
+#include "mig_rng.h"
+#include "mig_route.h"
 #include "mig_timeline.h"
 
 /* Checks each source against the network and fills the schedule. */
@@ -79,7 +82,7 @@ static mig_status register_obs(mig_world *w)
     ADD(v_spawned, "spawned", "persons who entered the simulation at a place during the day, by nationality",
         "persons day-1", 2, place_nat)
     ADD(v_on_links, "on_links", "persons travelling along links at the end of the day", "persons", 0, NULL)
-    ADD(v_alive, "alive", "persons in the system (at places or on links) at the end of the day", "persons", 0, NULL)
+    ADD(v_alive, "alive", "persons in the system (at places, on links or detained) at the end of the day", "persons", 0, NULL)
     ADD(v_total_spawned, "total_spawned", "persons spawned since the start, cumulative", "persons", 0, NULL)
     ADD(v_total_absorbed, "total_absorbed", "persons absorbed at destinations since the start, cumulative",
         "persons", 0, NULL)
@@ -134,6 +137,27 @@ mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out
     st = mig_obs_create(w->net->n_places, w->net->n_links, w->n_nat, &w->obs);
     if (st != MIG_OK || (st = register_obs(w)) != MIG_OK)
         goto fail;
+    {
+        size_t nl = w->net->n_links ? w->net->n_links : 1, np = w->net->n_places;
+        w->routes = calloc(w->n_nat, sizeof *w->routes);
+        w->route_weight = calloc((size_t)w->n_nat * nl, sizeof *w->route_weight);
+        w->link_factor = malloc((size_t)w->n_nat * nl * sizeof *w->link_factor);
+        w->move_factor = malloc((size_t)w->n_nat * np * sizeof *w->move_factor);
+        w->link_wait = calloc(nl, 1);
+        if (!w->routes || !w->route_weight || !w->link_factor || !w->move_factor || !w->link_wait) {
+            st = MIG_ENOMEM;
+            goto fail;
+        }
+        for (size_t i = 0; i < (size_t)w->n_nat * nl; i++)
+            w->link_factor[i] = 1.0;
+        for (size_t i = 0; i < (size_t)w->n_nat * np; i++)
+            w->move_factor[i] = 1.0;
+    }
+    if ((st = mig_policy_create(w, ctx, &w->policy)) != MIG_OK)
+        goto fail;
+    for (uint32_t i = 0; i < w->n_sources; i++)
+        mig_policy_scale_spawn(w->policy, w->source_place[i], w->source_nat[i], cfg->start_day, cfg->days,
+                               w->spawn_daily + (size_t)i * cfg->days);
 
     w->model = mig_model_find(cfg->model);
     if (!w->model) {
@@ -144,10 +168,15 @@ mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out
     st = w->model->create(w, ctx, &w->model_state);
     if (st != MIG_OK)
         goto fail;
+    for (uint32_t k = 0; k < w->n_nat; k++)
+        if (!w->routes[k]) {
+            st = mig_ctx_error(ctx, MIG_EINTERNAL, "model %s did not set route weights", w->model->name);
+            goto fail;
+        }
 
     w->threads = ctx->threads > 0 ? ctx->threads : 1;
     w->scratch_len = (size_t)w->net->n_links + 2 * (size_t)w->net->n_places * w->n_nat +
-                     (size_t)w->net->n_places + 4;
+                     (size_t)w->net->n_places * (1 + w->policy->n_iv) + MIG_AGENT_STATES;
     w->scratch = calloc((size_t)w->threads * w->scratch_len, sizeof *w->scratch);
     if (!w->scratch) {
         st = MIG_ENOMEM;
@@ -178,6 +207,17 @@ void mig_world_destroy(mig_world **p)
     w = *p;
     if (w->model && w->model->destroy)
         w->model->destroy(&w->model_state);
+    mig_policy_destroy(&w->policy);
+    if (w->routes)
+        for (uint32_t k = 0; k < w->n_nat; k++)
+            mig_route_destroy(&w->routes[k]);
+    free(w->routes);
+    free(w->route_weight);
+    free(w->link_factor);
+    free(w->move_factor);
+    free(w->link_wait);
+    free(w->group_pace);
+    free(w->group_speed);
     mig_obs_destroy(&w->obs);
     mig_agents_destroy(&w->agents);
     mig_network_destroy(&w->net);
@@ -188,4 +228,106 @@ void mig_world_destroy(mig_world **p)
     free(w->reduce_buf);
     free(w);
     *p = NULL;
+}
+
+/* ---- routes, spawning, groups -------------------------------------------------------- */
+
+mig_status mig_world_set_routes(mig_world *w, const double *weight, int per_nat, mig_ctx *ctx)
+{
+    size_t nl = w->net->n_links;
+    for (uint32_t k = 0; k < w->n_nat; k++)
+        memcpy(w->route_weight + (size_t)k * nl, weight + (per_nat ? (size_t)k * nl : 0), nl * sizeof *weight);
+    return mig_world_rebuild_routes(w, ctx);
+}
+
+mig_status mig_world_rebuild_routes(mig_world *w, mig_ctx *ctx)
+{
+    size_t nl = w->net->n_links;
+    double *wn = malloc((nl ? nl : 1) * sizeof *wn);
+    mig_status st = MIG_OK;
+    if (!wn)
+        return mig_ctx_error(ctx, MIG_ENOMEM, "out of memory building route tables");
+    for (uint32_t k = 0; k < w->n_nat && st == MIG_OK; k++) {
+        mig_route_table *t = NULL;
+        for (size_t l = 0; l < nl; l++)
+            wn[l] = w->route_weight[(size_t)k * nl + l] * w->link_factor[(size_t)k * nl + l];
+        if ((st = mig_route_create(w->net, wn, ctx, &t)) == MIG_OK) {
+            mig_route_destroy(&w->routes[k]);
+            w->routes[k] = t;
+        }
+    }
+    free(wn);
+    return st;
+}
+
+uint8_t mig_world_pace(const mig_world *w, uint32_t id)
+{
+    const mig_groups_cfg *g = &w->cfg->groups;
+    if (!(g->slow_share > 0.0))
+        return 100;
+    if (mig_rng_u01(mig_rng_draw(w->cfg->seed, id, 0, MIG_RNG_PACE).w[0]) < g->slow_share)
+        return (uint8_t)(g->slow_pace * 100.0 + 0.5);
+    return 100;
+}
+
+mig_status mig_world_new_group(mig_world *w, float pace, float speed, uint32_t *id)
+{
+    if (w->n_groups == w->cap_groups) {
+        uint32_t cap = w->cap_groups ? w->cap_groups * 2 : 1024;
+        float *p = realloc(w->group_pace, cap * sizeof *p), *s;
+        if (!p)
+            return MIG_ENOMEM;
+        w->group_pace = p;
+        if (!(s = realloc(w->group_speed, cap * sizeof *s)))
+            return MIG_ENOMEM;
+        w->group_speed = s;
+        w->cap_groups = cap;
+    }
+    w->group_pace[w->n_groups] = pace;
+    w->group_speed[w->n_groups] = speed;
+    *id = w->n_groups++;
+    return MIG_OK;
+}
+
+mig_status mig_world_spawn(mig_world *w, size_t count, uint32_t place, uint16_t nat, uint32_t step, int families,
+                           size_t *first, mig_ctx *ctx)
+{
+    mig_agents *a = w->agents;
+    const mig_groups_cfg *g = &w->cfg->groups;
+    uint32_t id0 = a->next_id, fam_size = g->family_size, n_fam = 0, g0 = 0;
+    mig_status st;
+    *first = a->n;
+    if (!count)
+        return MIG_OK;
+    if ((st = mig_agents_reserve(a, count)) != MIG_OK)
+        return mig_ctx_error(ctx, st, "cannot grow the agent store to %zu agents", a->n + count);
+    mig_agents_spawn(a, count, place, nat, (uint16_t)step, first);
+    w->v_spawned[(size_t)place * w->n_nat + nat] += (int64_t)(a->n - *first);
+    w->total_spawned += (int64_t)(a->n - *first);
+    if (g->slow_share > 0.0)
+        for (size_t i = *first; i < a->n; i++)
+            a->pace[i] = mig_world_pace(w, a->id[i]);
+    if (families && g->family_share > 0.0)
+        n_fam = (uint32_t)((double)count * g->family_share / fam_size);
+    /* families: ids id0 + f * size ... + size - 1, group ids in order; the same on every
+     * rank, since spawning is (each rank keeps its own ids of the same id range) */
+    for (uint32_t f = 0; f < n_fam; f++) {
+        uint32_t gid;
+        uint8_t slowest = 100;
+        for (uint32_t m = 0; m < fam_size; m++) {
+            uint8_t pc = mig_world_pace(w, id0 + f * fam_size + m);
+            if (pc < slowest)
+                slowest = pc;
+        }
+        if ((st = mig_world_new_group(w, (float)(slowest / 100.0), 0.0f, &gid)) != MIG_OK)
+            return mig_ctx_error(ctx, st, "out of memory for groups");
+        if (!f)
+            g0 = gid;
+    }
+    for (size_t i = *first; n_fam && i < a->n; i++) {
+        uint32_t k = a->id[i] - id0;
+        if (k < n_fam * fam_size)
+            a->group[i] = g0 + k / fam_size;
+    }
+    return MIG_OK;
 }

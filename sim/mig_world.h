@@ -12,6 +12,8 @@
 #include "mig_obs.h"
 
 struct mig_model_ops;
+struct mig_policy;
+struct mig_route_table;
 
 typedef struct mig_world {
     const mig_config *cfg;          /* borrowed: outlives the world */
@@ -27,6 +29,21 @@ typedef struct mig_world {
 
     /* per-mode speed, km per day, and per-place move probability (from the config) */
     double speed[8];
+
+    /* route choice: per-nationality alias tables over the model's base weights times
+     * today's policy factors (closures, visas, deterrence), rebuilt when they change */
+    struct mig_route_table **routes; /* owned [n_nat] */
+    double *route_weight;           /* owned [n_nat * n_links]: the model's base weights */
+    double *link_factor;            /* owned [n_nat * n_links]: policy multipliers today */
+    double *move_factor;            /* owned [n_nat * n_places]: policy multipliers on move probability */
+    uint8_t *link_wait;             /* owned [n_links]: closed today, agents on it wait */
+
+    /* groups: families (formed at spawning) and caravans (led by the policy) */
+    uint32_t n_groups, cap_groups;
+    float *group_pace;              /* owned [cap_groups]: multiplier on mode speed, the slowest member's */
+    float *group_speed;             /* owned [cap_groups]: km per day of a led group, 0 for a family */
+
+    struct mig_policy *policy;      /* owned */
 
     /* the model and its state */
     const struct mig_model_ops *model;  /* static table */
@@ -62,5 +79,36 @@ typedef struct mig_world {
  * reported to ctx. */
 mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out);
 void mig_world_destroy(mig_world **p);
+
+/* queries */
+/* The random-number key of agent slot i for purpose: a family's members share their
+ * group's key (and draw alike); everyone else, caravan members included, draws alone. */
+static inline void mig_world_key(const mig_world *w, size_t i, uint32_t purpose, uint32_t *key, uint32_t *pur)
+{
+    uint32_t g = w->agents->group[i];
+    if (g != MIG_NO_GROUP && w->group_speed[g] == 0.0f) {
+        *key = g;
+        *pur = purpose | 0x100u;
+    } else {
+        *key = w->agents->id[i];
+        *pur = purpose;
+    }
+}
+/* The pace (percent of mode speed) of agent id under the scenario's groups section. */
+uint8_t mig_world_pace(const mig_world *w, uint32_t id);
+
+/* changes */
+/* Sets the model's base route weights: weight[n_links] for every nationality (per_nat 0)
+ * or weight[n_nat * n_links] (per_nat 1), and builds the tables with today's factors. */
+mig_status mig_world_set_routes(mig_world *w, const double *weight, int per_nat, mig_ctx *ctx);
+/* Rebuilds the route tables from the base weights and w->link_factor. */
+mig_status mig_world_rebuild_routes(mig_world *w, mig_ctx *ctx);
+/* Spawns count agents at place with nationality nat on step, counts them in `spawned`,
+ * gives each its pace and, when families is 1, forms families of the scenario's size
+ * from the first ids. *first is the slot of the first kept on this rank. */
+mig_status mig_world_spawn(mig_world *w, size_t count, uint32_t place, uint16_t nat, uint32_t step, int families,
+                           size_t *first, mig_ctx *ctx);
+/* A new group with a pace multiplier and a led speed (0: none); its id in *id. */
+mig_status mig_world_new_group(mig_world *w, float pace, float speed, uint32_t *id);
 
 #endif

@@ -16,7 +16,7 @@ places of kind "destination" (sectors and ports of entry), where the basic model
 everyone who reaches them. See tables.encounters().
 """
 from .io import as_dataset, load_observed_monthly, open_run, provenance
-from .plots import plot_corridor_map, plot_difference, plot_monthly
+from .plots import plot_corridor_map, plot_difference, plot_difference_by, plot_monthly
 from .tables import (complete_periods, difference_table, encounters, encounters_table,
                      flows_table, links_table, monthly, occupancy_table)
 
@@ -24,5 +24,5 @@ __all__ = [
     "open_run", "provenance", "as_dataset", "load_observed_monthly",
     "encounters", "encounters_table", "flows_table", "links_table", "occupancy_table",
     "monthly", "complete_periods", "difference_table",
-    "plot_corridor_map", "plot_monthly", "plot_difference",
+    "plot_corridor_map", "plot_monthly", "plot_difference", "plot_difference_by",
 ]

@@ -19,7 +19,8 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from .io import as_dataset
-from .tables import difference_table, monthly
+from .tables import (RUN, _default_how, _half_width, _variable, difference_table,
+                     monthly)
 
 MODE_COLOURS = {"foot": "#d95f02", "boat": "#1f78b4", "bus": "#33a02c",
                 "rail": "#6a3d9a", "air": "#e7298a"}
@@ -287,17 +288,18 @@ def plot_monthly(runs, path, variable="encounters", by=None, observed=None,
 
 def plot_difference(scenario, counterfactual, path, variable="encounters", freq="MS",
                     complete=True, labels=("scenario", "counterfactual"), title=None,
-                    figsize=(9, 6), dpi=120):
+                    interval="normal", figsize=(9, 6), dpi=120):
     """Scenario against counterfactual, per month: the two series (top) and their
     difference, scenario minus counterfactual (bottom).
 
     scenario, counterfactual: a Dataset or path, or lists of them (one run per seed).
-    With several seeds the lines are means over seeds and the bands are
-    mean -+ 1.96 sd / sqrt(n); the difference band is paired when both lists use the same
-    seeds (see difference_table(), which returns the numbers drawn here).
+    With several seeds the lines are means over seeds and the bands are 95% intervals,
+    mean -+ 1.96 sd / sqrt(n) (interval="normal") or mean -+ t_{0.975, n-1} sd / sqrt(n)
+    (interval="t"); the difference band is paired when both lists use the same seeds
+    (see difference_table(), which returns the numbers drawn here).
     """
     table = difference_table(scenario, counterfactual, variable=variable, freq=freq,
-                             complete=complete)
+                             complete=complete, interval=interval)
     x = pd.DatetimeIndex(table.iloc[:, 0])
     fig = _figure(figsize)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
@@ -306,9 +308,9 @@ def plot_difference(scenario, counterfactual, path, variable="encounters", freq=
         n = int(table[f"n_{col}"].iloc[0])
         top.plot(x, table[col], marker="o", color=colour,
                  label=f"{label} (mean of {n} runs)" if n > 1 else label)
-        se = table[f"{col}_se"].to_numpy()
-        if np.isfinite(se).all():
-            top.fill_between(x, table[col] - 1.96 * se, table[col] + 1.96 * se,
+        half = _half_width(table[f"{col}_se"].to_numpy(), n - 1, interval)
+        if np.isfinite(half).all():
+            top.fill_between(x, table[col] - half, table[col] + half,
                              color=colour, alpha=0.2, linewidth=0)
     words = _period_words(freq)
     top.set_ylabel(_ylabel(_runs_first(scenario), variable, words))
@@ -322,7 +324,8 @@ def plot_difference(scenario, counterfactual, path, variable="encounters", freq=
     if np.isfinite(table["se"].to_numpy()).all():
         kind = "paired" if bool(table["paired"].iloc[0]) else "unpaired"
         bottom.fill_between(x, table["lower"], table["upper"], color="C3", alpha=0.2,
-                            linewidth=0, label=f"95% band across seeds ({kind})")
+                            linewidth=0, label=f"95% band across seeds ({kind}"
+                                               + (", t)" if interval == "t" else ")"))
     bottom.set_ylabel("difference")
     bottom.legend(fontsize=8)
     bottom.grid(True, linewidth=0.3, alpha=0.5)
@@ -331,3 +334,48 @@ def plot_difference(scenario, counterfactual, path, variable="encounters", freq=
     _date_axis(bottom, x)
     top.set_title(title or f"{variable} per {words}: {labels[0]} vs {labels[1]}", fontsize=10)
     return _save(fig, path, dpi)
+
+
+def plot_difference_by(scenario, counterfactual, path, by="nationality",
+                       variable="encounters", labels=("scenario", "counterfactual"),
+                       title=None, interval="t", figsize=None, dpi=120):
+    """Scenario minus counterfactual over the whole run, one horizontal bar per label of
+    `by` ("nationality", "sector"/"place", "link"), with 95% error bars across seeds.
+
+    scenario, counterfactual: a Dataset or path, or lists of them (one run per seed).
+    The numbers are difference_table(..., freq="run", by=by, interval=interval): bars
+    are the mean difference (persons over the run for flows such as encounters; the mean
+    over the run for stocks), error bars run from lower to upper (Student's t by default;
+    none with a single run per side). Red bars: the scenario has more; blue: fewer.
+    """
+    table = difference_table(scenario, counterfactual, variable=variable, freq=RUN, by=by,
+                             interval=interval)
+    names = table[by].astype(str).tolist()
+    diff = table["difference"].to_numpy()
+    y = np.arange(len(names))
+    fig = _figure(figsize or (8, max(3.5, 1.5 + 0.45 * len(names))))
+    ax = fig.add_subplot()
+    ax.barh(y, diff, color=np.where(diff >= 0, "#d6604d", "#4393c3"), alpha=0.85,
+            height=0.6)
+    n = int(table["n_scenario"].iloc[0])
+    if np.isfinite(table["se"].to_numpy()).all():
+        kind = "paired" if bool(table["paired"].iloc[0]) else "unpaired"
+        ax.errorbar(diff, y, xerr=[diff - table["lower"], table["upper"] - diff],
+                    fmt="none", ecolor="black", elinewidth=1, capsize=4,
+                    label=f"95% interval across {n} seeds ({kind}"
+                          + (", t)" if interval == "t" else ")"))
+        ax.legend(fontsize=8, loc="best")
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y)
+    ax.set_yticklabels(names)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    stock = _default_how(_variable(_runs_first(scenario), variable)) == "mean"
+    ax.set_xlabel(f"{labels[0]} - {labels[1]}: "
+                  + ("persons (mean over the run)" if stock else "persons over the run"))
+    ax.set_ylabel(by)
+    ax.grid(True, axis="x", linewidth=0.3, alpha=0.5)
+    ax.set_title(title or f"{variable} by {by}, whole run: {labels[0]} - {labels[1]}"
+                 + (f" (mean of {n} seeds)" if n > 1 else ""), fontsize=10)
+    return _save(fig, path, dpi)
+

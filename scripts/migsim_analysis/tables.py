@@ -203,6 +203,59 @@ def occupancy_table(ds: xr.Dataset) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 # scenario vs counterfactual
 
+RUN = "run"     # freq value of difference_table(): one total over the whole run
+
+# t_{0.975, df}, the 97.5% quantile of Student's t (two-sided 95% intervals), for when
+# SciPy is not installed; computed with scipy.stats.t.ppf(0.975, df).
+_T975 = {1: 12.706205, 2: 4.302653, 3: 3.182446, 4: 2.776445, 5: 2.570582, 6: 2.446912,
+         7: 2.364624, 8: 2.306004, 9: 2.262157, 10: 2.228139, 11: 2.200985, 12: 2.178813,
+         13: 2.160369, 14: 2.144787, 15: 2.131450, 16: 2.119905, 17: 2.109816,
+         18: 2.100922, 19: 2.093024, 20: 2.085963, 21: 2.079614, 22: 2.073873,
+         23: 2.068658, 24: 2.063899, 25: 2.059539, 26: 2.055529, 27: 2.051831,
+         28: 2.048407, 29: 2.045230, 30: 2.042272, 40: 2.021075, 50: 2.008559,
+         60: 2.000298, 80: 1.990063, 100: 1.983972, 120: 1.979930, 200: 1.971896,
+         500: 1.964720, 1000: 1.962339}
+
+
+def _t975(df):
+    """t_{0.975, df} for an array of degrees of freedom (NaN where df is NaN or < 1).
+
+    SciPy's scipy.stats.t.ppf when it is installed (python3-scipy); otherwise the table
+    above, read at the largest tabulated df not above df: exact for integer df up to 30
+    (and for the other tabulated values), slightly wider than exact in between (a
+    conservative interval), 1.959964 (the normal quantile) beyond 1000 df.
+    """
+    df = np.asarray(df, dtype=float)
+    ok = np.isfinite(df) & (df >= 1)
+    out = np.full(df.shape, np.nan)
+    try:
+        from scipy.stats import t
+        out[ok] = t.ppf(0.975, df[ok])
+    except ImportError:
+        keys = np.array(sorted(_T975))
+        values = np.array([_T975[k] for k in keys])
+        i = np.searchsorted(keys, df[ok], side="right") - 1
+        out[ok] = np.where(df[ok] > keys[-1], 1.959964, values[np.clip(i, 0, None)])
+    return out
+
+
+def _half_width(se, df, interval):
+    """Half-width of the 95% interval: 1.96 se ("normal") or t_{0.975, df} se ("t").
+
+    Exactly 0 where se is 0 (all seeds agree), even when df is undefined; NaN where se
+    is NaN (a single run on a side gives no spread).
+    """
+    se = np.asarray(se, dtype=float)
+    if interval == "normal":
+        q = np.full(se.shape, 1.96)
+    elif interval == "t":
+        q = _t975(np.broadcast_to(df, se.shape))
+    else:
+        raise ValueError(f"interval must be 'normal' or 't', got {interval!r}")
+    with np.errstate(invalid="ignore"):
+        return np.where(se == 0, 0.0, q * se)
+
+
 def _runs(x):
     if isinstance(x, (list, tuple)):
         if not x:
@@ -215,65 +268,135 @@ def _seed(ds):
     return ds.attrs.get("migsim_seed")
 
 
+def _by_dim(by):
+    """The Dataset dimension behind a `by` name: "sector" is the place dimension."""
+    return "place" if by == "sector" else by
+
+
+def _run_values(ds, variable, by, freq, complete):
+    """One run's numbers as a Series, indexed by period, by `by` label, or both.
+
+    freq="run": one total over the whole run (summed for daily flows, averaged for
+    stocks, as in monthly()), per `by` label, or one row labelled with the run's first and
+    last day ("2023-01-01/2023-03-01") when by is None.
+    """
+    dim = _by_dim(by)
+    if freq == RUN:
+        daily = monthly(ds, variable, by=dim, freq=None)
+        total = getattr(daily, _default_how(_variable(ds, variable)))()
+        if dim is None:
+            time = pd.DatetimeIndex(ds["time"].values)
+            label = f"{time[0].date()}/{time[-1].date()}"
+            return pd.Series([total], index=pd.Index([label], name="period"))
+        total.index.name = by
+        return total
+    per = monthly(ds, variable, by=dim, freq=freq, complete=complete)
+    if dim is None:
+        return per
+    stacked = per.stack()
+    stacked.index.names = [per.index.name, by]
+    return stacked
+
+
+def _days(ds, index, freq):
+    """Simulated days behind each row of `index` (rows from _run_values of this run)."""
+    time = pd.DatetimeIndex(ds["time"].values)
+    if freq == RUN:
+        return np.full(len(index), len(time), dtype="int64")
+    ones = pd.Series(1, index=time)
+    counts = ones if freq is None else ones.resample(freq).sum()
+    periods = index.get_level_values(0) if isinstance(index, pd.MultiIndex) else index
+    return counts.reindex(periods).to_numpy(dtype="int64")
+
+
 def difference_table(scenario, counterfactual, variable="encounters", freq="MS",
-                     complete=True) -> pd.DataFrame:
-    """Monthly scenario minus counterfactual, over one run each or several seeds.
+                     complete=True, by=None, interval="normal") -> pd.DataFrame:
+    """Scenario minus counterfactual, over one run each or several seeds, per month (or
+    other period), per label of a dimension, or as one total over the run.
 
     scenario, counterfactual: a Dataset or path, or a list of them (one per seed).
-    Returns one row per month with columns month, scenario, counterfactual (means over
-    runs), difference (mean of scenario - counterfactual), se, lower, upper
-    (difference -+ 1.96 se), n_scenario, n_counterfactual, paired.
+    variable: "encounters" (see encounters()) or a data variable with a time dimension.
+    freq:     "MS" (months, the default), another pandas period, None (days), or "run":
+              one total over the whole run (every day, whatever `complete` says).
+    by:       None, or a dimension to break the numbers down by: "nationality", "place",
+              "sector" (the same as "place", named for encounters, whose places are the
+              Border Patrol sectors and ports of entry), "link"...
+    complete: True (default) keeps only the periods the runs cover entirely.
+    interval: "normal" (default): lower, upper = difference -+ 1.96 se;
+              "t": difference -+ t_{0.975, df} se, Student's t with df degrees of freedom
+              (n - 1 paired; Welch-Satterthwaite unpaired), the right interval for a
+              handful of seeds.
+
+    Returns one row per period (column month, period or date), per label (a column
+    named `by`), per (period, label), or one row (column period, "first/last day"); then
+    days (simulated days in the period), scenario, counterfactual (means over runs, in
+    the variable's units: persons per period for flows such as encounters), difference
+    (mean of scenario - counterfactual), sd, se, df, lower, upper, scenario_se,
+    counterfactual_se, n_scenario, n_counterfactual, paired.
 
     - Paired (the two lists have the same length n > 1 and the same seeds in the same
-      order, i.e. common random numbers): se = sd(d_i) / sqrt(n) with d_i the per-seed
-      differences.
-    - Unpaired (different seeds or counts, both n > 1):
-      se = sqrt(sd_s^2 / n_s + sd_c^2 / n_c).
-    - Otherwise (a single run on either side) se, lower and upper are NaN: one run gives
-      no estimate of the spread between seeds.
+      order, i.e. common random numbers): d_i = scenario_i - counterfactual_i per seed;
+      sd = sample sd of the d_i (n - 1 in the denominator), se = sd / sqrt(n), df = n - 1.
+    - Unpaired (different seeds or counts, both n > 1): sd is NaN,
+      se = sqrt(sd_s^2 / n_s + sd_c^2 / n_c), df by Welch-Satterthwaite.
+    - Otherwise (a single run on either side) sd, se, df, lower and upper are NaN: one run
+      gives no estimate of the spread between seeds.
+    Where se is 0 (every seed gives the same difference) lower = upper = difference.
     The columns scenario_se and counterfactual_se are sd / sqrt(n) of each side (NaN for
-    n = 1). Only months present in every run are kept; complete=True (default) also drops
-    partial months at either end.
+    n = 1). Only rows present in every run are kept.
     """
+    if interval not in ("normal", "t"):
+        raise ValueError(f"interval must be 'normal' or 't', got {interval!r}")
     s_runs, c_runs = _runs(scenario), _runs(counterfactual)
-    s = pd.concat([monthly(d, variable, freq=freq, complete=complete) for d in s_runs],
+    s = pd.concat([_run_values(d, variable, by, freq, complete) for d in s_runs],
                   axis=1, join="inner").astype(float)
-    c = pd.concat([monthly(d, variable, freq=freq, complete=complete) for d in c_runs],
+    c = pd.concat([_run_values(d, variable, by, freq, complete) for d in c_runs],
                   axis=1, join="inner").astype(float)
     common = s.index.intersection(c.index)
     if len(common) == 0:
         raise ValueError("the scenario and counterfactual runs share no "
-                         + ("complete " if complete else "") + "period")
+                         + ("complete " if complete and freq != RUN else "") + "period")
     s, c = s.loc[common].to_numpy(), c.loc[common].to_numpy()
     ns, nc = s.shape[1], c.shape[1]
     seeds_s, seeds_c = [_seed(d) for d in s_runs], [_seed(d) for d in c_runs]
     paired = ns == nc and ns > 1 and None not in seeds_s and seeds_s == seeds_c
+    nan = np.full(len(common), np.nan)
 
     def side_se(x):
         n = x.shape[1]
-        return x.std(axis=1, ddof=1) / np.sqrt(n) if n > 1 else np.full(x.shape[0], np.nan)
+        return x.std(axis=1, ddof=1) / np.sqrt(n) if n > 1 else nan
 
     if paired:
         d = s - c
-        diff, se = d.mean(axis=1), d.std(axis=1, ddof=1) / np.sqrt(ns)
+        diff, sd = d.mean(axis=1), d.std(axis=1, ddof=1)
+        se, df = sd / np.sqrt(ns), np.full(len(common), ns - 1.0)
     else:
-        diff = s.mean(axis=1) - c.mean(axis=1)
+        diff, sd = s.mean(axis=1) - c.mean(axis=1), nan
         if ns > 1 and nc > 1:
-            se = np.sqrt(s.var(axis=1, ddof=1) / ns + c.var(axis=1, ddof=1) / nc)
+            vs, vc = s.var(axis=1, ddof=1) / ns, c.var(axis=1, ddof=1) / nc
+            se = np.sqrt(vs + vc)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                df = (vs + vc) ** 2 / (vs ** 2 / (ns - 1) + vc ** 2 / (nc - 1))
         else:
-            se = np.full(len(common), np.nan)
-    col = _period_name(freq)
-    return pd.DataFrame({
-        col: common,
+            se, df = nan, nan
+    half = _half_width(se, df, interval)
+    table = common.to_frame(index=False)
+    columns = {
+        "days": _days(s_runs[0], common, freq),
         "scenario": s.mean(axis=1),
         "counterfactual": c.mean(axis=1),
         "difference": diff,
+        "sd": sd,
         "se": se,
-        "lower": diff - 1.96 * se,
-        "upper": diff + 1.96 * se,
+        "df": df,
+        "lower": diff - half,
+        "upper": diff + half,
         "scenario_se": side_se(s),
         "counterfactual_se": side_se(c),
         "n_scenario": ns,
         "n_counterfactual": nc,
         "paired": paired,
-    })
+    }
+    for name, values in columns.items():
+        table[name] = values
+    return table

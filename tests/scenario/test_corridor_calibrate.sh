@@ -7,6 +7,7 @@ set -euo pipefail
 migsim=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
 cp -r "$src/configs/corridor" "$work/corridor"
+cp -r "$src/configs/scenarios" "$work/scenarios"   # packages included by file
 s="$work/corridor/corridor.yaml"
 "$migsim" calibrate "$s" -o "$work/corridor/fitted.yaml" --levels --scale 0.01 --window 2020-10:2020-12 \
   --param 'corridor.outcomes[1].retry_expelled=0.1:0.9' --max-evals 6 --rounds 1 --threads 1 \

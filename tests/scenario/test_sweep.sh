@@ -100,7 +100,7 @@ for point in range(4):
         assert (ens.time.values == ins[0].time.values).all()
         assert list(ens.link_mode.values) == list(ins[0].link_mode.values)
         names = [v for v in ins[0].data_vars if "time" in ins[0][v].dims]
-        assert len(names) == 9, names
+        assert len(names) == 16, names  # 9 engine + 6 policy_* + caravan_members
         for v in names:
             x = np.stack([d[v].values for d in ins]).astype(float)
             m = ens[v + "_mean"]

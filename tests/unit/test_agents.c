@@ -7,7 +7,7 @@
 Test(agents, budget_is_at_most_32_bytes)
 {
     cr_assert_leq(MIG_AGENT_BYTES, 32);
-    cr_assert_eq(MIG_AGENT_BYTES, 24);
+    cr_assert_eq(MIG_AGENT_BYTES, 27);
 }
 
 Test(agents, spawn_reserve_and_compact_keep_order)

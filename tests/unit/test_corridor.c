@@ -308,12 +308,16 @@ static const char outcome_yaml[] = "start_date: 2023-05-01\n"
                                    "  hazards:\n"
                                    "    - {nationality: X, places: [A], base_rate: 2000, to: 2023-05-14}\n"
                                    "    - {nationality: Y, places: [A], base_rate: 1000, to: 2023-05-14}\n"
-                                   "  title42_until: 2023-05-11\n"
                                    "  outcomes:\n"
                                    "    - {nationality: X, title42_expel: 0.3, title42_remove: 0.2, remove: 0.4,\n"
                                    "       retry_expelled: 1.0, retry_removed: 0.0}\n"
                                    "    - {nationality: \"*\", title42_from: 2023-05-06, title42_expel: 1.0,\n"
-                                   "       title42_remove: 0.0, remove: 0.0, retry_expelled: 0.0, retry_removed: 0.0}\n";
+                                   "       title42_remove: 0.0, remove: 0.0, retry_expelled: 0.0, retry_removed: 0.0}\n"
+                                   "packages:\n"
+                                   "  - name: title-42\n"
+                                   "    interventions:\n"
+                                   "      - {name: expulsions, type: expulsion, to: 2023-05-11,\n"
+                                   "         basis: \"test: Title 42 ends on 2023-05-11\"}\n";
 
 Test(corridor, outcome_shares_within_binomial_bounds)
 {
@@ -351,7 +355,7 @@ Test(corridor, outcome_shares_within_binomial_bounds)
         /* nationality Y: Title 42 applies from 2023-05-06 with expulsion certain */
         if (enc[S * 2 + 1])
             cr_assert_eq(exp_[S * 2 + 1], date >= y_from && date <= until ? enc[S * 2 + 1] : 0,
-                         "day %u: Y expelled only from title42_from to title42_until", day);
+                         "day %u: Y expelled only from title42_from to the end of the title-42 package", day);
         rel_all += rel[mig_network_place(w->net, "P") * 2] + rel[mig_network_place(w->net, "P") * 2 + 1];
         enc_all += enc[mig_network_place(w->net, "P") * 2] + enc[mig_network_place(w->net, "P") * 2 + 1];
     }
