@@ -850,11 +850,13 @@ mig_status mig_policy_after_travel(mig_policy *pol, mig_world *w, uint32_t step,
             why = "reached the end of its route";
         if (why) {
             char date[16];
-            const uint32_t at = cv->on_link ? w->net->link_from[l] : w->net->link_to[l];
             cv->ending = 1;
             mig_date_format(day + 1, date);
-            mig_log(ctx, MIG_LOG_INFO, "caravan %s dissolves at %s from %s: %s (%u days, %.1f km)", cc->name,
-                    w->net->place_name[at], date, why, cv->days, cv->km);
+            mig_log(ctx, MIG_LOG_INFO, "caravan %s dissolves %s %s%s%s from %s: %s (%u days, %.1f km)", cc->name,
+                    cv->on_link ? "on the way from" : "at",
+                    w->net->place_name[cv->on_link ? w->net->link_from[l] : w->net->link_to[l]],
+                    cv->on_link ? " to " : "", cv->on_link ? w->net->place_name[w->net->link_to[l]] : "", date,
+                    why, cv->days, cv->km);
         }
     }
     return MIG_OK;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # MPI build: `mpirun -np 1, 2 and 4` give output datasets byte-identical to the default
-# (OpenMP, no MPI) build's, for the demo scenario and for the corridor model; and the work
+# (OpenMP, no MPI) build's, for the demo scenario, a scenario with every intervention and for
+# the corridor model; and the work
 # is really divided (rank 0's log reports the per-day reduction).
 set -euo pipefail
 migsim_mpi=$1 migsim_ref=$2 src=$3 work=$4
@@ -23,6 +24,15 @@ sys.exit(0 if (v.decode() if isinstance(v, bytes) else str(v)) == sys.argv[2] el
 PY
 done
 /usr/bin/python3 "$src/tests/scenario/compare_h5.py" "$work/ref.h5" "$work/np1.h5" "$work/np2.h5" "$work/np4.h5"
+
+# every kind of intervention, families and a caravan (quota caps and caravan counts are
+# summed over ranks)
+pol="$src/tests/data/policy/all.yaml"
+"$migsim_ref" run "$pol" -o "$work/pref.h5" --threads 2 --quiet
+for n in 2 4; do
+  mpirun --oversubscribe -np "$n" "$migsim_mpi" run "$pol" -o "$work/pnp$n.h5" --threads 1 --quiet
+done
+/usr/bin/python3 "$src/tests/scenario/compare_h5.py" "$work/pref.h5" "$work/pnp2.h5" "$work/pnp4.h5"
 
 # the corridor model too, through the CBP One period (its appointment probability needs the
 # waiting count summed over ranks), at reduced scale

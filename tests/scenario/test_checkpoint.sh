@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checkpoint and restart: a run stopped after day k (k = 1, 17, 45, 89) exits 75 and leaves a
 # checkpoint but no output; resumed with --restart, it writes datasets byte-identical to an
-# uninterrupted run's. The same through a real SIGUSR1 (SLURM's warning signal) mid-run.
+# uninterrupted run's. The same through a real SIGUSR1 (SLURM's warning signal) mid-run, and
+# for a scenario with every kind of intervention, families and a caravan.
 set -euo pipefail
 migsim=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
@@ -20,6 +21,18 @@ for k in 1 17 45 89; do
   "$migsim" run "$demo" -o "$work/r$k.h5" --seed 3 --threads 1 --quiet --restart "$work/r$k.h5.ckpt"
   cmp_h5 "$work/full.h5" "$work/r$k.h5"
   [ ! -e "$work/r$k.h5.ckpt" ] || { echo "checkpoint left after a successful run"; exit 1; }
+done
+
+# with every intervention, families and a caravan: detentions, quota months, the caravan's
+# position and the group table are restored (stops before, during and after the caravan)
+pol="$src/tests/data/policy/all.yaml"
+"$migsim" run "$pol" -o "$work/pfull.h5" --threads 2 --quiet
+for k in 33 42 70; do
+  rc=0
+  "$migsim" run "$pol" -o "$work/p$k.h5" --threads 2 --quiet --stop-after "$k" 2>/dev/null || rc=$?
+  [ "$rc" -eq 75 ] || { echo "policy: stop after $k: exit $rc, expected 75"; exit 1; }
+  "$migsim" run "$pol" -o "$work/p$k.h5" --threads 1 --quiet --restart "$work/p$k.h5.ckpt"
+  cmp_h5 "$work/pfull.h5" "$work/p$k.h5"
 done
 
 # a checkpoint of another scenario is refused
