@@ -18,6 +18,7 @@
 #include "mig_signal.h"
 #include "mig_sweep.h"
 #include "mig_version.h"
+#include "mig_policy.h"
 #include "mig_world.h"
 
 static void usage(FILE *f)
@@ -302,6 +303,13 @@ int main(int argc, char **argv)
         printf("%s: OK (model %s, %u places, %u links, %u nationalities, %u sources, %u days from %s)\n",
                scenario, cfg->model, w->net->n_places, w->net->n_links, cfg->n_nationalities, cfg->n_sources,
                cfg->days, cfg->start_date);
+        if (cfg->n_packages || cfg->n_caravans) {
+            uint32_t on = 0;
+            for (uint32_t i = 0; i < cfg->n_packages; i++)
+                on += cfg->packages[i].enabled;
+            printf("  policy: %u of %u packages enabled (%u interventions), %u caravans\n", on, cfg->n_packages,
+                   w->policy->n_iv, cfg->n_caravans);
+        }
         mig_world_destroy(&w);
         rc = 0;
         goto out;

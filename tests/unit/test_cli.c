@@ -131,6 +131,20 @@ Test(cli, set_misspelt_key)
     check_case(&k);
 }
 
+Test(cli, set_unknown_package)
+{
+    static const cli_case k = { NULL, NULL, NULL, { "--set", "packages[nope].enabled=false", NULL }, 78,
+                                "migsim: --set packages[nope].enabled=false: packages: no such list in the scenario\n" };
+    check_case(&k);
+}
+
+Test(cli, policy_unknown_place)
+{
+    static const cli_case k = { "start_date: 2023-01-01\ndays: 10\nnetwork: {places: places.csv, links: links.csv}\nnationalities: [X]\nsources:\n  - {place: A, nationality: X, rate: 10}\npackages:\n  - name: p\n    interventions:\n      - {name: c, type: closure, places: [Atlantis], basis: test}\n", NULL, NULL, { NULL }, 78,
+                                "migsim: s.yaml:10:43: packages[0].interventions[0].places[0]: unknown place \"Atlantis\"\n" };
+    check_case(&k);
+}
+
 Test(cli, set_out_of_range)
 {
     static const cli_case k = { NULL, NULL, NULL, { "--set", "speed_km_per_day.bus=-5", NULL }, 78,
