@@ -639,13 +639,6 @@ static void corridor_decide(const void *state, mig_world *w, uint32_t step, size
     }
 }
 
-static void thread_range(size_t n, int t, int nt, size_t *b, size_t *e)
-{
-    size_t q = n / (size_t)nt, r = n % (size_t)nt, tt = (size_t)t;
-    *b = tt * q + (tt < r ? tt : r);
-    *e = *b + q + (tt < r ? 1 : 0);
-}
-
 static mig_status grow_scratch(corridor_state *s, int threads)
 {
     if (threads > s->threads) {
@@ -681,7 +674,7 @@ static mig_status corridor_apply(void *state, mig_world *w, uint32_t step, mig_c
         int64_t *rel = scratch + (size_t)omp_get_thread_num() * len;
         int64_t *rem = rel + np * nn, *exp_ = rem + np * nn, *appt = exp_ + np * nn;
         memset(rel, 0, (3 * np * nn + np) * sizeof *rel);
-        thread_range(n, omp_get_thread_num(), nt, &b, &e);
+        mig_world_thread_range(n, omp_get_thread_num(), nt, &b, &e);
         for (size_t i = b; i < e; i++) {
             uint32_t p, k;
             mig_rng_words r;

@@ -244,7 +244,7 @@ static mig_status register_obs(mig_policy *pol, mig_obs *obs)
     return MIG_OK;
 }
 
-static void today(mig_policy *pol, mig_world *w, int32_t day);
+static int factors(mig_policy *pol, mig_world *w, int32_t day);
 static void caravan_dissolve(mig_world *w, mig_caravan *cv);
 
 mig_status mig_policy_create(mig_world *w, mig_ctx *ctx, mig_policy **out)
@@ -324,7 +324,7 @@ mig_status mig_policy_create(mig_world *w, mig_ctx *ctx, mig_policy **out)
     if ((st = mig_obs_set_labels(w->obs, MIG_DIM_INTERVENTION, n, (const char *const *)pol->label)) != MIG_OK ||
         (st = register_obs(pol, w->obs)) != MIG_OK)
         goto fail;
-    today(pol, w, cfg->start_day);
+    (void)factors(pol, w, cfg->start_day); /* the first day's factors, before the model builds routes */
     *out = pol;
     return MIG_OK;
 fail:
@@ -416,18 +416,6 @@ static int factors(mig_policy *pol, mig_world *w, int32_t day)
             }
     }
     return changed;
-}
-
-static void today(mig_policy *pol, mig_world *w, int32_t day)
-{
-    (void)factors(pol, w, day);
-}
-
-static void thread_range(size_t n, int t, int nt, size_t *b, size_t *e)
-{
-    size_t q = n / (size_t)nt, r = n % (size_t)nt, tt = (size_t)t;
-    *b = tt * q + (tt < r ? tt : r);
-    *e = *b + q + (tt < r ? 1 : 0);
 }
 
 static int64_t global_sum(mig_ctx *ctx, int64_t v, mig_status *st)
@@ -885,7 +873,7 @@ mig_status mig_policy_observe(mig_policy *pol, mig_world *w, uint32_t step, mig_
         size_t b, e;
         int64_t *det = scratch + (size_t)omp_get_thread_num() * len, *car = det + (size_t)n_iv * np;
         memset(det, 0, ((size_t)n_iv + 1) * np * sizeof *det);
-        thread_range(n, omp_get_thread_num(), nt, &b, &e);
+        mig_world_thread_range(n, omp_get_thread_num(), nt, &b, &e);
         for (size_t i = b; i < e; i++) {
             uint32_t g = a->group[i];
             if (a->state[i] == MIG_AGENT_DETAINED)

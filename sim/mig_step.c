@@ -9,14 +9,6 @@
 #include "mig_model.h"
 #include "mig_policy.h"
 
-/* Slot range [*b, *e) of thread t among nt for n agents: static, contiguous. */
-static void thread_range(size_t n, int t, int nt, size_t *b, size_t *e)
-{
-    size_t q = n / (size_t)nt, r = n % (size_t)nt, tt = (size_t)t;
-    *b = tt * q + (tt < r ? tt : r);
-    *e = *b + q + (tt < r ? 1 : 0);
-}
-
 /* Adds every thread's histogram [off, off + len) into dst. */
 static void merge(const mig_world *w, size_t off, size_t len, int64_t *dst)
 {
@@ -63,7 +55,7 @@ static void phase_decide(mig_world *w, uint32_t step)
 #pragma omp parallel num_threads(nt) default(none) shared(w, model, state, step, n, nt)
     {
         size_t b, e;
-        thread_range(n, omp_get_thread_num(), nt, &b, &e);
+        mig_world_thread_range(n, omp_get_thread_num(), nt, &b, &e);
         model->decide(state, w, step, b, e);
     }
 }
@@ -91,7 +83,7 @@ static void phase_travel(mig_world *w, uint32_t step)
         int64_t *flow = scratch + (size_t)omp_get_thread_num() * len;
         int64_t *arr = flow + nl, *app = arr + np * nn;
         memset(flow, 0, (nl + np * nn + n_app) * sizeof *flow);
-        thread_range(n, omp_get_thread_num(), nt, &b, &e);
+        mig_world_thread_range(n, omp_get_thread_num(), nt, &b, &e);
         for (size_t i = b; i < e; i++) {
             uint32_t l, to, g;
             float prog, sp;
@@ -162,7 +154,7 @@ static mig_status phase_observe(mig_world *w, uint32_t step, mig_ctx *ctx)
         int64_t *occ = scratch + (size_t)omp_get_thread_num() * len;
         int64_t *st = occ + np;
         memset(occ, 0, (np + MIG_AGENT_STATES) * sizeof *occ);
-        thread_range(n, omp_get_thread_num(), nt, &b, &e);
+        mig_world_thread_range(n, omp_get_thread_num(), nt, &b, &e);
         for (size_t i = b; i < e; i++) {
             st[a->state[i]]++;
             if (a->state[i] == MIG_AGENT_AT_PLACE)

@@ -94,6 +94,14 @@ static inline void mig_world_key(const mig_world *w, size_t i, uint32_t purpose,
         *pur = purpose;
     }
 }
+/* Slot range [*b, *e) of thread t among nt for n agents: static and contiguous, so every
+ * parallel phase splits the agents alike. */
+static inline void mig_world_thread_range(size_t n, int t, int nt, size_t *b, size_t *e)
+{
+    size_t q = n / (size_t)nt, r = n % (size_t)nt, tt = (size_t)t;
+    *b = tt * q + (tt < r ? tt : r);
+    *e = *b + q + (tt < r ? 1 : 0);
+}
 /* The pace (percent of mode speed) of agent id under the scenario's groups section. */
 uint8_t mig_world_pace(const mig_world *w, uint32_t id);
 
