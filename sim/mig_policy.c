@@ -850,48 +850,6 @@ mig_status mig_policy_after_travel(mig_policy *pol, mig_world *w, uint32_t step,
     return MIG_OK;
 }
 
-/* ---- observe ----------------------------------------------------------------------------- */
-
-mig_status mig_policy_observe(mig_policy *pol, mig_world *w, uint32_t step, mig_ctx *ctx)
-{
-    const mig_agents *a = w->agents;
-    const mig_network *net = w->net;
-    const size_t n = a->n, np = net->n_places, len = w->scratch_len;
-    const float *gspeed = w->group_speed;
-    int64_t *scratch = w->scratch;
-    const uint32_t n_iv = pol->n_iv;
-    const int nt = w->threads;
-    int any = n_iv > 0;
-    (void)step;
-    (void)ctx;
-    for (uint32_t c = 0; c < pol->n_caravans; c++)
-        any |= pol->caravans[c].status == MIG_CARAVAN_WALKING;
-    if (!any)
-        return MIG_OK;
-#pragma omp parallel num_threads(nt) default(none) shared(a, net, n, np, len, scratch, gspeed, n_iv, nt)
-    {
-        size_t b, e;
-        int64_t *det = scratch + (size_t)omp_get_thread_num() * len, *car = det + (size_t)n_iv * np;
-        memset(det, 0, ((size_t)n_iv + 1) * np * sizeof *det);
-        mig_world_thread_range(n, omp_get_thread_num(), nt, &b, &e);
-        for (size_t i = b; i < e; i++) {
-            uint32_t g = a->group[i];
-            if (a->state[i] == MIG_AGENT_DETAINED)
-                det[(size_t)a->held_by[i] * np + a->loc[i]]++;
-            else if (g != MIG_NO_GROUP && gspeed[g] > 0.0f)
-                car[a->state[i] == MIG_AGENT_ON_LINK ? net->link_from[a->loc[i]] : a->loc[i]]++;
-        }
-    }
-    for (int t = 0; t < nt; t++) {
-        const int64_t *h = scratch + (size_t)t * len;
-        for (size_t i = 0; i < (size_t)n_iv * np; i++)
-            pol->v_detained[i] += h[i];
-        for (size_t p = 0; p < np; p++)
-            pol->v_caravan[p] += h[(size_t)n_iv * np + p];
-    }
-    return MIG_OK;
-}
-
 /* ---- checkpoint -------------------------------------------------------------------------- */
 
 #define IV_STATE 2

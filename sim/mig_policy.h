@@ -79,7 +79,8 @@ typedef struct mig_policy {
 
     /* observations (borrowed from w->obs), [intervention][place] */
     int64_t *v_apprehended, *v_detained, *v_deported, *v_turned_back, *v_released, *v_quota_used;
-    int64_t *v_caravan;         /* [place] persons walking in caravans */
+    int64_t *v_caravan;         /* [place] persons walking in caravans
+                                 * (v_detained and v_caravan are counted in the engine's observe pass) */
 } mig_policy;
 
 /* lifecycle */
@@ -118,8 +119,6 @@ int mig_policy_apprehend(const mig_policy *pol, struct mig_world *w, size_t i, u
                          int64_t *hist);
 /* After travel: releases from detention, caravans' progress and dissolution. */
 mig_status mig_policy_after_travel(mig_policy *pol, struct mig_world *w, uint32_t step, mig_ctx *ctx);
-/* Observe: persons detained and walking in caravans at the end of the day. */
-mig_status mig_policy_observe(mig_policy *pol, struct mig_world *w, uint32_t step, mig_ctx *ctx);
 
 /* Checkpoint: the state as doubles (exact for the integers it holds), and back. */
 void mig_policy_state_get(const mig_policy *pol, double *out);

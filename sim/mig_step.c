@@ -139,30 +139,41 @@ static mig_status phase_apply(mig_world *w, uint32_t step, mig_ctx *ctx)
     return MIG_OK;
 }
 
-/* Occupancy per place, and agents on links, detained, absorbed and removed this day. */
+/* Occupancy per place; agents on links, detained, absorbed and removed this day; and, in
+ * the same pass, the policy's stocks: persons detained by intervention and place, persons
+ * walking in caravans by place. */
 static mig_status phase_observe(mig_world *w, uint32_t step, mig_ctx *ctx)
 {
     const mig_agents *a = w->agents;
-    const size_t n = a->n, np = w->net->n_places, len = w->scratch_len;
+    const mig_network *net = w->net;
+    const size_t n = a->n, np = net->n_places, len = w->scratch_len;
+    const size_t n_det = (size_t)w->policy->n_iv * np;
+    const float *gspeed = w->group_speed;
     int64_t *scratch = w->scratch;
     int64_t tally[MIG_AGENT_STATES] = { 0 }; /* indexed by mig_agent_state */
-    mig_status st;
     const int nt = w->threads;
-#pragma omp parallel num_threads(nt) default(none) shared(a, n, np, len, scratch, nt)
+#pragma omp parallel num_threads(nt) default(none) shared(a, net, n, np, n_det, gspeed, len, scratch, nt)
     {
         size_t b, e;
         int64_t *occ = scratch + (size_t)omp_get_thread_num() * len;
-        int64_t *st = occ + np;
-        memset(occ, 0, (np + MIG_AGENT_STATES) * sizeof *occ);
+        int64_t *st = occ + np, *det = st + MIG_AGENT_STATES, *car = det + n_det;
+        memset(occ, 0, (np + MIG_AGENT_STATES + n_det + np) * sizeof *occ);
         mig_world_thread_range(n, omp_get_thread_num(), nt, &b, &e);
         for (size_t i = b; i < e; i++) {
+            uint32_t g = a->group[i];
             st[a->state[i]]++;
             if (a->state[i] == MIG_AGENT_AT_PLACE)
                 occ[a->loc[i]]++;
+            else if (a->state[i] == MIG_AGENT_DETAINED)
+                det[(size_t)a->held_by[i] * np + a->loc[i]]++;
+            if (g != MIG_NO_GROUP && gspeed[g] > 0.0f && a->state[i] != MIG_AGENT_DETAINED)
+                car[a->state[i] == MIG_AGENT_ON_LINK ? net->link_from[a->loc[i]] : a->loc[i]]++;
         }
     }
     merge(w, 0, np, w->v_occupancy);
     merge(w, np, MIG_AGENT_STATES, tally);
+    merge(w, np + MIG_AGENT_STATES, n_det, w->policy->v_detained);
+    merge(w, np + MIG_AGENT_STATES + n_det, np, w->policy->v_caravan);
     w->total_absorbed += tally[MIG_AGENT_ABSORBED];
     w->total_removed += tally[MIG_AGENT_REMOVED];
     *w->v_on_links = tally[MIG_AGENT_ON_LINK];
@@ -175,8 +186,6 @@ static mig_status phase_observe(mig_world *w, uint32_t step, mig_ctx *ctx)
                              "day %u: conservation violated: spawned %lld != alive %lld + absorbed %lld + removed %lld",
                              step, (long long)w->total_spawned, (long long)*w->v_alive,
                              (long long)w->total_absorbed, (long long)w->total_removed);
-    if ((st = mig_policy_observe(w->policy, w, step, ctx)) != MIG_OK)
-        return st;
     if (w->model->observe)
         return w->model->observe(w->model_state, w, step, ctx);
     return MIG_OK;

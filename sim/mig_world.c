@@ -176,7 +176,7 @@ mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out
 
     w->threads = ctx->threads > 0 ? ctx->threads : 1;
     w->scratch_len = (size_t)w->net->n_links + 2 * (size_t)w->net->n_places * w->n_nat +
-                     (size_t)w->net->n_places * (1 + w->policy->n_iv) + MIG_AGENT_STATES;
+                     (size_t)w->net->n_places * (2 + w->policy->n_iv) + MIG_AGENT_STATES;
     w->scratch = calloc((size_t)w->threads * w->scratch_len, sizeof *w->scratch);
     if (!w->scratch) {
         st = MIG_ENOMEM;
