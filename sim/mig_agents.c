@@ -73,45 +73,27 @@ mig_status mig_agents_reserve(mig_agents *a, size_t extra)
 void mig_agents_spawn(mig_agents *a, size_t count, uint32_t place, uint16_t nat, uint16_t step,
                       size_t *first)
 {
+    /* ids next_id .. next_id + count - 1; keep this rank's (id % nranks == rank), stepping
+     * straight to them (every id with one rank) */
+    const uint64_t end = (uint64_t)a->next_id + count;
     size_t s = a->n;
     *first = s;
-    if (a->nranks > 1) {
-        /* keep only this rank's ids (id % nranks == rank), stepping straight to them */
-        size_t kept = 0;
-        uint64_t end = (uint64_t)a->next_id + count;
-        uint64_t id = a->next_id + (a->rank + a->nranks - a->next_id % a->nranks) % a->nranks;
-        a->next_id = (uint32_t)end;
-        for (; id < end; id += a->nranks) {
-            a->id[s + kept] = (uint32_t)id;
-            a->loc[s + kept] = place;
-            a->progress[s + kept] = 0.0f;
-            a->group[s + kept] = MIG_NO_GROUP;
-            a->birth[s + kept] = step;
-            a->nat[s + kept] = nat;
-            a->origin[s + kept] = (uint16_t)place;
-            a->state[s + kept] = MIG_AGENT_AT_PLACE;
-            a->flags[s + kept] = 0;
-            a->held_by[s + kept] = 0;
-            a->pace[s + kept] = 100;
-            kept++;
-        }
-        a->n += kept;
-        return;
+    for (uint64_t id = a->next_id + (a->rank + a->nranks - a->next_id % a->nranks) % a->nranks; id < end;
+         id += a->nranks, s++) {
+        a->id[s] = (uint32_t)id;
+        a->loc[s] = place;
+        a->progress[s] = 0.0f;
+        a->group[s] = MIG_NO_GROUP;
+        a->birth[s] = step;
+        a->nat[s] = nat;
+        a->origin[s] = (uint16_t)place;
+        a->state[s] = MIG_AGENT_AT_PLACE;
+        a->flags[s] = 0;
+        a->held_by[s] = 0;
+        a->pace[s] = 100;
     }
-    for (size_t i = 0; i < count; i++) {
-        a->id[s + i] = a->next_id++;
-        a->loc[s + i] = place;
-        a->progress[s + i] = 0.0f;
-        a->group[s + i] = MIG_NO_GROUP;
-        a->birth[s + i] = step;
-        a->nat[s + i] = nat;
-        a->origin[s + i] = (uint16_t)place;
-        a->state[s + i] = MIG_AGENT_AT_PLACE;
-        a->flags[s + i] = 0;
-        a->held_by[s + i] = 0;
-        a->pace[s + i] = 100;
-    }
-    a->n += count;
+    a->next_id = (uint32_t)end;
+    a->n = s;
 }
 
 void mig_agents_compact(mig_agents *a, size_t *freed)

@@ -615,6 +615,14 @@ int64_t mig_network_place(const mig_network *net, const char *name)
 
 /* Breadth-first search from p. Returns 1 or 0; -1 when p is not a place or the work
  * arrays cannot be allocated (the prototype has no status to report it through). */
+int64_t mig_network_link(const mig_network *net, uint32_t from, uint32_t to)
+{
+    for (uint32_t s = net->out_start[from]; s < net->out_start[from + 1]; s++)
+        if (net->link_to[net->out_link[s]] == to)
+            return net->out_link[s];
+    return -1;
+}
+
 int mig_network_reaches_destination(const mig_network *net, uint32_t p)
 {
     uint32_t *queue, head = 0, tail = 0;

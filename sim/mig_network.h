@@ -42,6 +42,8 @@ void mig_network_destroy(mig_network **p);
 /* queries */
 /* Index of a place by name; returns -1 when absent. */
 int64_t mig_network_place(const mig_network *net, const char *name);
+/* Index of the link from place `from` to place `to`, or -1. */
+int64_t mig_network_link(const mig_network *net, uint32_t from, uint32_t to);
 /* 1 when some place of kind destination or camp can be reached from place p along
  * directed links (p itself counts), 0 when none can, -1 when p is out of range or memory
  * ran out. */

@@ -144,9 +144,8 @@ static mig_status compile_iv(builder *b, const char *base, const mig_interventio
                 snprintf(to, sizeof to, "%s", t);
                 pf = mig_network_place(net, from);
                 pt = mig_network_place(net, to);
-                for (uint32_t l = 0; pf >= 0 && pt >= 0 && l < net->n_links; l++)
-                    if (net->link_from[l] == (uint32_t)pf && net->link_to[l] == (uint32_t)pt)
-                        link_idx[i] = l;
+                if (pf >= 0 && pt >= 0)
+                    link_idx[i] = mig_network_link(net, (uint32_t)pf, (uint32_t)pt);
             }
         }
         if (link_idx[i] < 0) {
@@ -202,15 +201,12 @@ static mig_status compile_caravan(builder *b, const char *base, const mig_carava
         if (p < 0) {
             fail(b, MIG_ECONFIG, field, "unknown place \"%s\"", c->route[i]);
         } else if (prev >= 0) {
-            uint32_t l = UINT32_MAX;
-            for (uint32_t s = net->out_start[prev]; s < net->out_start[prev + 1]; s++)
-                if (net->link_to[net->out_link[s]] == (uint32_t)p)
-                    l = net->out_link[s];
-            if (l == UINT32_MAX)
+            int64_t l = mig_network_link(net, (uint32_t)prev, (uint32_t)p);
+            if (l < 0)
                 fail(b, MIG_EDATA, field, "no link leads here from the previous place of the route (\"%s\")",
                      c->route[i - 1]);
             else
-                cv->link[i - 1] = l;
+                cv->link[i - 1] = (uint32_t)l;
         }
         prev = p;
     }

@@ -91,12 +91,11 @@ static int64_t *var(const mig_world *w, const char *name)
 
 static uint32_t link_of(const mig_world *w, const char *from, const char *to)
 {
-    int64_t f = mig_network_place(w->net, from), t = mig_network_place(w->net, to);
-    for (uint32_t l = 0; l < w->net->n_links; l++)
-        if (w->net->link_from[l] == (uint32_t)f && w->net->link_to[l] == (uint32_t)t)
-            return l;
-    cr_assert_fail("no link %s -> %s", from, to);
-    return 0;
+    int64_t f = mig_network_place(w->net, from), t = mig_network_place(w->net, to), l = -1;
+    if (f >= 0 && t >= 0)
+        l = mig_network_link(w->net, (uint32_t)f, (uint32_t)t);
+    cr_assert_geq(l, 0, "no link %s -> %s", from, to);
+    return (uint32_t)l;
 }
 
 static uint32_t place(const mig_world *w, const char *name)
