@@ -140,6 +140,61 @@ static void attraction_ahead(const mig_network *net, const double *base, uint32_
     }
 }
 
+/* Nationality k's route weights into wn[n_links] when corridor.attraction_by_nationality
+ * gives it factors (base times its factors; a port of entry takes the factor of the sector
+ * reached from its border city, so that the factors move where a nationality crosses, not
+ * whether at a port or between ports); wn[0] = -1 when it has none. attr and prev are
+ * scratch [n_places]. */
+static mig_status nationality_weights(mig_world *w, const double *base, const uint8_t *is_port, uint32_t k,
+                                      double *attr, double *prev, double *wn)
+{
+    const mig_network *net = w->net;
+    const mig_corridor_nat_attraction_cfg *a = w->cfg->corridor->attraction_by_nationality;
+    const mig_movement_cfg *mv = &w->cfg->movement;
+    const mig_corridor_factor_cfg *f = NULL;
+    double *bk, *fac;
+
+    wn[0] = -1.0;
+    if (!a)
+        return MIG_OK;
+    for (uint32_t i = 0; i < a->n_factors && !f; i++)
+        if (mig_config_nationality(w->cfg, a->factors[i].nationality) == (int)k)
+            f = &a->factors[i];
+    if (!f || f->n_values != a->n_places)
+        return MIG_OK;
+    if (!(bk = malloc(2 * net->n_places * sizeof *bk)))
+        return MIG_ENOMEM;
+    fac = bk + net->n_places;
+    for (uint32_t p = 0; p < net->n_places; p++)
+        fac[p] = 1.0;
+    for (uint32_t j = 0; j < a->n_places; j++) {
+        int64_t p = mig_network_place(net, a->places[j]); /* checked by build_routes */
+        if (p >= 0)
+            fac[p] = f->values[j];
+    }
+    memcpy(bk, base, net->n_places * sizeof *bk);
+    for (uint32_t p = 0; p < net->n_places; p++)
+        bk[p] *= fac[p];
+    /* a port of entry goes with the sector reached from the same border city */
+    for (uint32_t l = 0; l < net->n_links; l++) {
+        uint32_t port = net->link_to[l], city = net->link_from[l];
+        double best = 0.0;
+        if (!is_port[port])
+            continue;
+        for (uint32_t o = net->out_start[city]; o < net->out_start[city + 1]; o++) {
+            uint32_t q = net->link_to[net->out_link[o]];
+            if (!is_port[q] && fac[q] != 1.0 && fac[q] > best)
+                best = fac[q];
+        }
+        if (best > 0.0)
+            bk[port] = base[port] * best;
+    }
+    attraction_ahead(net, bk, mv->lookahead_steps, mv->lookahead_discount, attr, prev);
+    mig_route_weights(net, attr, mv->attraction_power, mv->distance_power, wn);
+    free(bk);
+    return MIG_OK;
+}
+
 /* Route tables per nationality: weight = attraction_ahead(to)^a / km^b times the route
  * options' multipliers. Also marks the ports. */
 static mig_status build_routes(corridor_state *s, mig_world *w, mig_ctx *ctx, errs *errors)
@@ -180,6 +235,11 @@ static mig_status build_routes(corridor_state *s, mig_world *w, mig_ctx *ctx, er
             s->is_port[p] = 1;
             base[p] = c->ports->attraction;
         }
+    if (c->attraction_by_nationality)
+        for (uint32_t j = 0; j < c->attraction_by_nationality->n_places; j++) {
+            snprintf(field, sizeof field, "corridor.attraction_by_nationality.places[%u]", j);
+            named_place(w, ctx, field, c->attraction_by_nationality->places[j], errors);
+        }
     attraction_ahead(net, base, mv->lookahead_steps, mv->lookahead_discount, attr, prev);
     mig_route_weights(net, attr, mv->attraction_power, mv->distance_power, weight);
     if (c->route_options_path) {
@@ -197,9 +257,15 @@ static mig_status build_routes(corridor_state *s, mig_world *w, mig_ctx *ctx, er
         st = MIG_OK;
         goto out;
     }
-    for (uint32_t k = 0; k < s->n_nat; k++)
+    for (uint32_t k = 0; k < s->n_nat; k++) {
+        const double *wk = weight;
+        if ((st = nationality_weights(w, base, s->is_port, k, attr, prev, wn)) != MIG_OK)
+            goto out;
+        if (wn[0] >= 0.0)
+            wk = wn;
         for (uint32_t l = 0; l < net->n_links; l++)
-            mult[(size_t)k * net->n_links + l] *= weight[l];
+            mult[(size_t)k * net->n_links + l] *= wk[l];
+    }
     st = mig_world_set_routes(w, mult, 1, ctx);
 out:
     free(base);

@@ -80,6 +80,7 @@ typedef struct mig_corridor_obs {
     double *ofo;              /* owned [n_months]: of which at ports of entry (CBP OFO) */
     double *by_nat;           /* owned [n_months * n_nat] */
     double *by_sector;        /* owned [n_months * n_sectors] */
+    double *usbp_by_nat;      /* owned [n_months * n_nat]: USBP (between ports) by citizenship (OHSS) */
     uint32_t *sector_place;   /* owned [n_sectors]: place index of each sector column */
     char **sector_name;       /* owned [n_sectors] */
     uint8_t *is_port;         /* owned [n_places]: 1 for the scenario's ports of entry */
@@ -93,6 +94,7 @@ typedef struct mig_corridor_sim {
     double *ofo;              /* owned [n_months]: at ports of entry */
     double *by_nat;           /* owned [n_months * n_nat] */
     double *by_sector;        /* owned [n_months * n_sectors] */
+    double *nat_sector;       /* owned [n_nat * n_sectors]: USBP encounters over the window */
 } mig_corridor_sim;
 
 /* Fit measures over the window; fiscal years are those wholly inside it. */
@@ -106,8 +108,10 @@ typedef struct mig_corridor_fit {
 } mig_corridor_fit;
 
 /* Reads cbp_swb_encounters_monthly_fy2021_fy2023.csv,
- * cbp_swb_encounters_monthly_by_citizenship_fy2021_fy2023.csv and
- * usbp_swb_encounters_monthly_by_sector_fy2021_fy2023.csv from dir for months
+ * cbp_swb_encounters_monthly_by_citizenship_fy2021_fy2023.csv,
+ * usbp_swb_encounters_monthly_by_sector_fy2021_fy2023.csv and
+ * usbp_swb_encounters_monthly_by_citizenship_ohss_fy2021_fy2023.csv (a citizenship counts
+ * as the nationality named by its text up to the first comma, else as OTHER) from dir for months
  * [first_month, last_month]. Every month must be present. Caller owns *out. */
 mig_status mig_corridor_obs_load(const char *dir, const mig_config *cfg, const mig_network *net,
                                  int32_t first_month, int32_t last_month, mig_ctx *ctx, mig_corridor_obs **out);
@@ -119,6 +123,16 @@ void mig_corridor_obs_destroy(mig_corridor_obs **p);
 mig_status mig_corridor_simulate(const char *path, const char *const *over, size_t n_over,
                                  const mig_corridor_obs *obs, mig_ctx *ctx, mig_corridor_sim *sim);
 void mig_corridor_sim_free(mig_corridor_sim *sim);
+
+/* Each nationality's share of its USBP encounters by sector, estimated from the observed
+ * monthly series alone (no sector-by-citizenship table is published): the P >= 0 with
+ * rows summing to 1 that minimises
+ *     |S - C P|^2 / |S|^2 + prior * sum_k w_k |P_k - p0|^2
+ * where S[month][sector] are the sector counts, C[month][k] the USBP counts by citizenship,
+ * p0 the pooled sector shares and w_k nationality k's share of the encounters (projected
+ * gradient with Nesterov steps, rows projected onto the simplex). share[n_nat * n_sectors];
+ * *residual: |S - C P| summed / |S| summed. */
+mig_status mig_corridor_sector_mix(const mig_corridor_obs *obs, double prior, double *share, double *residual);
 
 /* Measures sim against obs. */
 void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit);

@@ -3,6 +3,7 @@
  * measures that `migsim calibrate` minimises and scripts/corridor_compare.py reports. */
 #include "mig_model_corridor.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #define TOTALS_CSV "cbp_swb_encounters_monthly_fy2021_fy2023.csv"
 #define CITIZENSHIP_CSV "cbp_swb_encounters_monthly_by_citizenship_fy2021_fy2023.csv"
 #define SECTOR_CSV "usbp_swb_encounters_monthly_by_sector_fy2021_fy2023.csv"
+#define USBP_CITIZENSHIP_CSV "usbp_swb_encounters_monthly_by_citizenship_ohss_fy2021_fy2023.csv"
 
 void mig_corridor_obs_destroy(mig_corridor_obs **p)
 {
@@ -28,6 +30,7 @@ void mig_corridor_obs_destroy(mig_corridor_obs **p)
     free(o->ofo);
     free(o->by_nat);
     free(o->by_sector);
+    free(o->usbp_by_nat);
     free(o->sector_place);
     if (o->sector_name)
         for (uint32_t i = 0; i < o->n_sectors; i++)
@@ -110,6 +113,170 @@ static mig_status fill(const mig_csv *t, int mcol, const int *col_map, uint32_t 
             st = mig_ctx_error(ctx, MIG_EDATA, "%s: no row for %04d-%02d (needed by the fit window)", t->path, y, mo);
         }
     free(have);
+    return st;
+}
+
+/* usbp_by_nat from the OHSS long table (calendar_month, citizenship, count columns). */
+static mig_status load_usbp_by_nat(const char *dir, const mig_config *cfg, mig_corridor_obs *o, mig_ctx *ctx)
+{
+    mig_csv *t = NULL;
+    int mcol, ccol, vcol;
+    uint8_t *have = NULL;
+    mig_status st;
+
+    if ((st = open_table(dir, USBP_CITIZENSHIP_CSV, ctx, &t, &mcol)) != MIG_OK)
+        return st;
+    ccol = mig_csv_col(t, "citizenship");
+    vcol = mig_csv_col(t, "usbp_swb_encounters_rounded10");
+    if (ccol < 0 || vcol < 0) {
+        st = mig_ctx_error(ctx, MIG_EDATA, "%s:1: missing required column \"%s\"", t->path,
+                           ccol < 0 ? "citizenship" : "usbp_swb_encounters_rounded10");
+        goto out;
+    }
+    o->usbp_by_nat = calloc((size_t)o->n_months * o->n_nat, sizeof *o->usbp_by_nat);
+    have = calloc(o->n_months ? o->n_months : 1, 1);
+    if (!o->usbp_by_nat || !have) {
+        st = MIG_ENOMEM;
+        goto out;
+    }
+    for (size_t r = 0; r < t->n_rows && st == MIG_OK; r++) {
+        int64_t m = row_month(t, r, mcol, o->first_month, o->n_months);
+        char name[128];
+        size_t n = 0;
+        double x;
+        int k;
+        if (m < 0)
+            continue;
+        for (const char *c = t->cells[r][ccol]; *c && *c != ',' && n + 1 < sizeof name; c++)
+            name[n++] = (char)toupper((unsigned char)*c);
+        name[n] = '\0';
+        if ((k = mig_config_nationality(cfg, name)) < 0)
+            k = o->other;
+        if (number(t->cells[r][vcol], &x)) {
+            st = mig_ctx_error(ctx, MIG_EDATA, "%s:%zu:%d: %s: expected a number, got \"%s\"", t->path, t->line[r],
+                               vcol + 1, t->header[vcol], t->cells[r][vcol]);
+            break;
+        }
+        if (k < 0) {
+            st = mig_ctx_error(ctx, MIG_EDATA, "%s:%zu:%d: citizenship \"%s\" is not a nationality of the scenario, "
+                               "which has no OTHER to count it in", t->path, t->line[r], ccol + 1, t->cells[r][ccol]);
+            break;
+        }
+        o->usbp_by_nat[(size_t)m * o->n_nat + (uint32_t)k] += x;
+        have[m] = 1;
+    }
+    for (uint32_t m = 0; m < o->n_months && st == MIG_OK; m++)
+        if (!have[m]) {
+            int y = (int)((o->first_month + (int32_t)m) / 12), mo = (int)((o->first_month + (int32_t)m) % 12) + 1;
+            st = mig_ctx_error(ctx, MIG_EDATA, "%s: no row for %04d-%02d (needed by the fit window)", t->path, y, mo);
+        }
+out:
+    free(have);
+    mig_csv_destroy(&t);
+    return st;
+}
+
+/* Rows of x[n][k] projected onto the probability simplex (sort-based). */
+static void project_rows(double *x, uint32_t n, uint32_t k, double *u)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        double *r = x + (size_t)i * k, css = 0.0, theta = 0.0;
+        memcpy(u, r, k * sizeof *u);
+        for (uint32_t a = 1; a < k; a++) /* descending insertion sort: k is small */
+            for (uint32_t b = a; b > 0 && u[b] > u[b - 1]; b--) {
+                double t = u[b];
+                u[b] = u[b - 1];
+                u[b - 1] = t;
+            }
+        for (uint32_t j = 0; j < k; j++) {
+            css += u[j];
+            if (u[j] - (css - 1.0) / (j + 1) > 0)
+                theta = (css - 1.0) / (j + 1);
+        }
+        for (uint32_t j = 0; j < k; j++)
+            r[j] = r[j] > theta ? r[j] - theta : 0.0;
+    }
+}
+
+mig_status mig_corridor_sector_mix(const mig_corridor_obs *obs, double prior, double *share, double *residual)
+{
+    const uint32_t nn = obs->n_nat, ns = obs->n_sectors, nm = obs->n_months;
+    double *A = calloc((size_t)nn * nn, sizeof *A), *B = calloc((size_t)nn * ns, sizeof *B);
+    double *p0 = calloc(ns ? ns : 1, sizeof *p0), *wt = calloc(nn ? nn : 1, sizeof *wt);
+    double *y = malloc((size_t)nn * ns * sizeof *y), *prev = malloc((size_t)nn * ns * sizeof *prev);
+    double *g = malloc((size_t)nn * ns * sizeof *g), *u = malloc((ns ? ns : 1) * sizeof *u);
+    double norm = 0.0, total = 0.0, trace = 0.0, lip, t = 1.0, res = 0.0, sum = 0.0;
+    mig_status st = MIG_ENOMEM;
+
+    if (!A || !B || !p0 || !wt || !y || !prev || !g || !u || !obs->usbp_by_nat)
+        goto out;
+    for (uint32_t m = 0; m < nm; m++) {
+        const double *c = obs->usbp_by_nat + (size_t)m * nn, *sv = obs->by_sector + (size_t)m * ns;
+        for (uint32_t a = 0; a < nn; a++) {
+            wt[a] += c[a];
+            for (uint32_t b = 0; b < nn; b++)
+                A[(size_t)a * nn + b] += c[a] * c[b];
+            for (uint32_t j = 0; j < ns; j++)
+                B[(size_t)a * ns + j] += c[a] * sv[j];
+        }
+        for (uint32_t j = 0; j < ns; j++) {
+            p0[j] += sv[j];
+            norm += sv[j] * sv[j];
+            total += sv[j];
+        }
+    }
+    st = MIG_EDATA;
+    if (!(norm > 0) || !(total > 0))
+        goto out;
+    for (uint32_t j = 0; j < ns; j++)
+        p0[j] /= total;
+    for (uint32_t a = 0; a < nn; a++) {
+        wt[a] /= total;
+        trace += A[(size_t)a * nn + a];
+    }
+    lip = 2.0 * trace / norm + 2.0 * prior; /* trace >= the largest eigenvalue; wt <= 1 */
+    for (uint32_t a = 0; a < nn; a++)
+        memcpy(share + (size_t)a * ns, p0, ns * sizeof *p0);
+    memcpy(y, share, (size_t)nn * ns * sizeof *y);
+    for (int it = 0; it < 20000; it++) {
+        double tn;
+        for (uint32_t a = 0; a < nn; a++)
+            for (uint32_t j = 0; j < ns; j++) {
+                double ap = 0.0;
+                for (uint32_t b = 0; b < nn; b++)
+                    ap += A[(size_t)a * nn + b] * y[(size_t)b * ns + j];
+                g[(size_t)a * ns + j] = 2.0 * (ap - B[(size_t)a * ns + j]) / norm +
+                                        2.0 * prior * wt[a] * (y[(size_t)a * ns + j] - p0[j]);
+            }
+        memcpy(prev, share, (size_t)nn * ns * sizeof *prev);
+        for (size_t i = 0; i < (size_t)nn * ns; i++)
+            share[i] = y[i] - g[i] / lip;
+        project_rows(share, nn, ns, u);
+        tn = 0.5 * (1.0 + sqrt(1.0 + 4.0 * t * t));
+        for (size_t i = 0; i < (size_t)nn * ns; i++)
+            y[i] = share[i] + (t - 1.0) / tn * (share[i] - prev[i]);
+        t = tn;
+    }
+    for (uint32_t m = 0; m < nm; m++)
+        for (uint32_t j = 0; j < ns; j++) {
+            double fit = 0.0;
+            for (uint32_t a = 0; a < nn; a++)
+                fit += obs->usbp_by_nat[(size_t)m * nn + a] * share[(size_t)a * ns + j];
+            res += fabs(obs->by_sector[(size_t)m * ns + j] - fit);
+            sum += obs->by_sector[(size_t)m * ns + j];
+        }
+    if (residual)
+        *residual = res / sum;
+    st = MIG_OK;
+out:
+    free(A);
+    free(B);
+    free(p0);
+    free(wt);
+    free(y);
+    free(prev);
+    free(g);
+    free(u);
     return st;
 }
 
@@ -235,6 +402,11 @@ mig_status mig_corridor_obs_load(const char *dir, const mig_config *cfg, const m
         goto fail;
     mig_csv_destroy(&t);
     free(map);
+    map = NULL;
+
+    /* USBP by citizenship (long table: one row per month and citizenship) */
+    if ((st = load_usbp_by_nat(dir, cfg, o, ctx)) != MIG_OK)
+        goto fail;
     *out = o;
     return MIG_OK;
 fail:
@@ -250,6 +422,7 @@ void mig_corridor_sim_free(mig_corridor_sim *sim)
     free(sim->ofo);
     free(sim->by_nat);
     free(sim->by_sector);
+    free(sim->nat_sector);
     memset(sim, 0, sizeof *sim);
 }
 
@@ -281,8 +454,9 @@ mig_status mig_corridor_simulate(const char *path, const char *const *over, size
     sim->ofo = calloc(obs->n_months, sizeof *sim->ofo);
     sim->by_nat = calloc((size_t)obs->n_months * obs->n_nat, sizeof *sim->by_nat);
     sim->by_sector = calloc((size_t)obs->n_months * (obs->n_sectors ? obs->n_sectors : 1), sizeof *sim->by_sector);
+    sim->nat_sector = calloc((size_t)obs->n_nat * (obs->n_sectors ? obs->n_sectors : 1), sizeof *sim->nat_sector);
     sector_of = malloc(obs->n_places * sizeof *sector_of);
-    if (v < 0 || !sim->total || !sim->ofo || !sim->by_nat || !sim->by_sector || !sector_of) {
+    if (v < 0 || !sim->total || !sim->ofo || !sim->by_nat || !sim->by_sector || !sim->nat_sector || !sector_of) {
         st = v < 0 ? mig_ctx_error(ctx, MIG_EINTERNAL, "no encounters variable") : MIG_ENOMEM;
         goto done;
     }
@@ -308,8 +482,10 @@ mig_status mig_corridor_simulate(const char *path, const char *const *over, size
                 if (obs->is_port[p])
                     sim->ofo[m] += e;
                 sim->by_nat[(size_t)m * obs->n_nat + k] += e;
-                if (sector_of[p] >= 0)
+                if (sector_of[p] >= 0) {
                     sim->by_sector[(size_t)m * obs->n_sectors + (uint32_t)sector_of[p]] += e;
+                    sim->nat_sector[(size_t)k * obs->n_sectors + (uint32_t)sector_of[p]] += e;
+                }
             }
         }
     }
@@ -322,6 +498,8 @@ mig_status mig_corridor_simulate(const char *path, const char *const *over, size
         for (uint32_t s = 0; s < obs->n_sectors; s++)
             sim->by_sector[(size_t)m * obs->n_sectors + s] /= scale;
     }
+    for (size_t i = 0; i < (size_t)obs->n_nat * obs->n_sectors; i++)
+        sim->nat_sector[i] /= scale;
     st = MIG_OK;
 done:
     free(sector_of);

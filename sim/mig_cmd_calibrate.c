@@ -37,9 +37,11 @@ typedef struct param {
     char *keys[MAX_KEYS];
     size_t n_keys;
     double lo, hi, value;
-    int level;                /* 1: a nationality's level (values are per key, scaled together) */
-    int nat;                  /* level: nationality index */
-    double key_value[MAX_KEYS]; /* level: each key's current value */
+    int level;                /* 1: a nationality's level (values are per key, scaled together);
+                               * 2: a nationality's sector factors (values per key) */
+    int nat;                  /* level, sectors: nationality index */
+    double key_value[MAX_KEYS]; /* level, sectors: each key's current value */
+    int slot[MAX_KEYS];       /* sectors: each key's sector (column of the record's sector table) */
 } param;
 
 typedef struct cal {
@@ -52,6 +54,9 @@ typedef struct cal {
     size_t n_simplex;
     param *levels;
     size_t n_levels;
+    param *sectors;           /* --sectors: one per nationality with factors */
+    size_t n_sectors;
+    double *sector_target;    /* [n_nat * n_sectors of obs]: mig_corridor_sector_mix */
     mig_corridor_obs *obs;
     mig_ctx *ctx;
     unsigned evals, max_evals;
@@ -168,6 +173,8 @@ static mig_status evaluate(cal *c, mig_corridor_sim *sim, const char *what)
         cap += c->simplex[i].n_keys;
     for (size_t i = 0; i < c->n_levels; i++)
         cap += c->levels[i].n_keys;
+    for (size_t i = 0; i < c->n_sectors; i++)
+        cap += c->sectors[i].n_keys;
     if (!(over = calloc(cap, sizeof *over)))
         return MIG_ENOMEM;
     for (size_t i = 0; i < c->n_user_set; i++)
@@ -175,12 +182,14 @@ static mig_status evaluate(cal *c, mig_corridor_sim *sim, const char *what)
     over[k++] = c->scale_set;
     over[k++] = c->days_set;
     /* the user's --set come first, so the fitted values override them */
-    for (size_t i = 0; i < c->n_levels; i++)
-        for (size_t j = 0; j < c->levels[i].n_keys; j++) {
+    for (size_t i = 0; i < c->n_levels + c->n_sectors; i++) {
+        const param *p = i < c->n_levels ? &c->levels[i] : &c->sectors[i - c->n_levels];
+        for (size_t j = 0; j < p->n_keys; j++) {
             char buf[512];
-            snprintf(buf, sizeof buf, "%s=%.10g", c->levels[i].keys[j], c->levels[i].key_value[j]);
+            snprintf(buf, sizeof buf, "%s=%.10g", p->keys[j], p->key_value[j]);
             over[k++] = strdup(buf);
         }
+    }
     for (size_t i = 0; i < c->n_simplex; i++)
         for (size_t j = 0; j < c->simplex[i].n_keys; j++) {
             char buf[512];
@@ -234,6 +243,48 @@ static mig_status match_levels(cal *c, int iterations)
             for (size_t j = 0; j < p->n_keys; j++)
                 p->key_value[j] *= r;
         }
+        mig_corridor_sim_free(&sim);
+    }
+    return MIG_OK;
+}
+
+/* Moves each nationality's sector factors towards its estimated sector shares:
+ * factor *= (target / simulated)^0.7 (ratios bounded to [1/4, 4]), then the row is divided
+ * by its target-weighted geometric mean, so that the sectors' pull against the ports and
+ * the rest of the network stays as it was. A nationality with fewer than 200 simulated
+ * USBP encounters (agents) is left as it is. */
+static mig_status match_sectors(cal *c, int iterations, double scale)
+{
+    const uint32_t ns = c->obs->n_sectors;
+    for (int it = 0; it < iterations && c->n_sectors; it++) {
+        mig_corridor_sim sim;
+        mig_status st = evaluate(c, &sim, "sectors");
+        if (st != MIG_OK)
+            return st;
+        double dev = 0.0, all = 0.0;
+        for (size_t i = 0; i < c->n_sectors; i++) {
+            param *p = &c->sectors[i];
+            const double *got = sim.nat_sector + (size_t)p->nat * ns;
+            const double *want = c->sector_target + (size_t)p->nat * ns;
+            double tot = 0.0;
+            for (uint32_t s = 0; s < ns; s++)
+                tot += got[s];
+            if (!(tot * scale >= 200.0))
+                continue;
+            for (uint32_t s = 0; s < ns; s++)
+                dev += fabs(got[s] - want[s] * tot) / 2;
+            all += tot;
+            for (size_t j = 0; j < p->n_keys; j++) {
+                int s = p->slot[j];
+                double r = (want[s] + 0.002) / (got[s] / tot + 0.002);
+                r = r < 0.25 ? 0.25 : r > 4.0 ? 4.0 : r;
+                p->key_value[j] *= r;
+                p->key_value[j] = p->key_value[j] < 1e-3 ? 1e-3 : p->key_value[j] > 1e3 ? 1e3 : p->key_value[j];
+            }
+        }
+        if (!c->quiet && all > 0)
+            fprintf(stderr, "calibrate: sectors: %.1f%% of USBP encounters are in another sector than the estimated "
+                            "shares by nationality give\n", 100 * dev / all);
         mig_corridor_sim_free(&sim);
     }
     return MIG_OK;
@@ -381,12 +432,16 @@ static mig_status write_fitted(cal *c, const mig_config *cfg0, const char *out, 
 
     for (size_t i = 0; i < c->n_levels; i++)
         cap_edits += c->levels[i].n_keys;
+    for (size_t i = 0; i < c->n_sectors; i++)
+        cap_edits += c->sectors[i].n_keys;
     for (size_t i = 0; i < c->n_simplex; i++)
         cap_edits += c->simplex[i].n_keys;
     if (!(e = calloc(cap_edits ? cap_edits : 1, sizeof *e)))
         return MIG_ENOMEM;
-    for (size_t i = 0; i < c->n_levels + c->n_simplex && st == MIG_OK; i++) {
-        param *p = i < c->n_levels ? &c->levels[i] : &c->simplex[i - c->n_levels];
+    for (size_t i = 0; i < c->n_levels + c->n_sectors + c->n_simplex && st == MIG_OK; i++) {
+        param *p = i < c->n_levels                  ? &c->levels[i]
+                   : i < c->n_levels + c->n_sectors ? &c->sectors[i - c->n_levels]
+                                                    : &c->simplex[i - c->n_levels - c->n_sectors];
         for (size_t j = 0; j < p->n_keys && st == MIG_OK; j++) {
             st = locate(cfg0, c->text, p->keys[j], &e[n_edits].off, &e[n_edits].len, ctx);
             snprintf(e[n_edits].text, sizeof e[n_edits].text, "%.8g", p->level ? p->key_value[j] : p->value);
@@ -443,6 +498,14 @@ static mig_status write_fitted(cal *c, const mig_config *cfg0, const char *out, 
         for (size_t j = 0; j < c->levels[i].n_keys && ok; j++) {
             quote(q, sizeof q, c->levels[i].keys[j]);
             ok &= append(&s, &n, &cap, "    - {key: %s, value: %.8g, method: level}\n", q, c->levels[i].key_value[j]) ==
+                  0;
+        }
+    for (size_t i = 0; i < c->n_sectors && ok; i++)
+        for (size_t j = 0; j < c->sectors[i].n_keys && ok; j++) {
+            quote(q, sizeof q, c->sectors[i].keys[j]);
+            ok &= append(&s, &n, &cap, "    - {key: %s, value: %.8g, method: sector, target: %.4f}\n", q,
+                         c->sectors[i].key_value[j],
+                         c->sector_target[(size_t)c->sectors[i].nat * c->obs->n_sectors + (size_t)c->sectors[i].slot[j]]) ==
                   0;
         }
     for (size_t i = 0; i < c->n_simplex && ok; i++)
@@ -577,11 +640,72 @@ static mig_status build_levels(cal *c, const mig_config *cfg0)
     return MIG_OK;
 }
 
+/* --sectors: one param per nationality row of corridor.attraction_by_nationality, a key
+ * for each Border Patrol sector of the record; the targets from mig_corridor_sector_mix. */
+static mig_status build_sectors(cal *c, const mig_config *cfg0)
+{
+    const mig_corridor_nat_attraction_cfg *a = cfg0->corridor->attraction_by_nationality;
+    const uint32_t ns = c->obs->n_sectors;
+    double residual = 0.0;
+    mig_status st;
+
+    if (!a)
+        return mig_ctx_error(c->ctx, MIG_EUSAGE,
+                             "%s: --sectors fits corridor.attraction_by_nationality, which the scenario lacks; write "
+                             "it there first (places: the Border Patrol sectors; a row of factors per nationality)",
+                             cfg0->path);
+    for (uint32_t s = 0; s < ns; s++) {
+        uint32_t j = 0;
+        while (j < a->n_places && strcmp(a->places[j], c->obs->sector_name[s]))
+            j++;
+        if (j == a->n_places)
+            return mig_ctx_error(c->ctx, MIG_EUSAGE,
+                                 "%s: corridor.attraction_by_nationality.places: sector \"%s\" is missing (--sectors "
+                                 "fits a factor for every Border Patrol sector of the record)",
+                                 mig_config_where(cfg0, "corridor.attraction_by_nationality.places"),
+                                 c->obs->sector_name[s]);
+    }
+    if (!(c->sectors = calloc(a->n_factors ? a->n_factors : 1, sizeof *c->sectors)) ||
+        !(c->sector_target = calloc((size_t)c->obs->n_nat * (ns ? ns : 1), sizeof *c->sector_target)))
+        return MIG_ENOMEM;
+    if ((st = mig_corridor_sector_mix(c->obs, 0.01, c->sector_target, &residual)) != MIG_OK)
+        return mig_ctx_error(c->ctx, st, "the sector mix by nationality could not be estimated from the record");
+    for (uint32_t i = 0; i < a->n_factors; i++) {
+        param *p = &c->sectors[c->n_sectors++];
+        p->level = 2;
+        p->nat = mig_config_nationality(cfg0, a->factors[i].nationality);
+        for (uint32_t j = 0; j < a->n_places; j++)
+            for (uint32_t s = 0; s < ns; s++)
+                if (!strcmp(a->places[j], c->obs->sector_name[s])) {
+                    char key[128];
+                    snprintf(key, sizeof key, "corridor.attraction_by_nationality.factors[%u].values[%u]", i, j);
+                    if (p->n_keys == MAX_KEYS || !(p->keys[p->n_keys] = strdup(key)))
+                        return MIG_ENOMEM;
+                    p->slot[p->n_keys] = (int)s;
+                    if ((st = value_of(cfg0, c->text, key, &p->key_value[p->n_keys], c->ctx)) != MIG_OK)
+                        return st;
+                    p->n_keys++;
+                }
+    }
+    if (!c->quiet) {
+        fprintf(stderr, "calibrate: sector shares by nationality estimated from the record (residual %.1f%% of USBP "
+                        "encounters):\n", 100 * residual);
+        for (size_t i = 0; i < c->n_sectors; i++) {
+            fprintf(stderr, "calibrate:   %-14s", cfg0->nationalities[c->sectors[i].nat]);
+            for (uint32_t s = 0; s < ns; s++)
+                fprintf(stderr, " %5.1f", 100 * c->sector_target[(size_t)c->sectors[i].nat * ns + s]);
+            fputc('\n', stderr);
+        }
+    }
+    return MIG_OK;
+}
+
 int mig_cmd_calibrate_main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },  { "param", required_argument, NULL, 'p' },
         { "levels", no_argument, NULL, 'L' },        { "scale", required_argument, NULL, 'x' },
+        { "sectors", no_argument, NULL, 'E' },
         { "window", required_argument, NULL, 'w' },  { "data", required_argument, NULL, 'd' },
         { "max-evals", required_argument, NULL, 'm' }, { "rounds", required_argument, NULL, 'r' },
         { "threads", required_argument, NULL, 't' }, { "set", required_argument, NULL, 'S' },
@@ -593,7 +717,7 @@ int mig_cmd_calibrate_main(int argc, char **argv)
     size_t n_sets = 0, cmdlen = 16;
     param *simplex = calloc((size_t)argc + 1, sizeof *simplex);
     size_t n_simplex = 0;
-    int levels = 0, opt, rc = 0, rounds = 2, threads = 0;
+    int levels = 0, sectors = 0, opt, rc = 0, rounds = 2, threads = 0;
     long max_evals = 200;
     double scale = 0.1, t0 = now_s();
     int32_t first_month, last_month;
@@ -634,6 +758,9 @@ int mig_cmd_calibrate_main(int argc, char **argv)
             break;
         case 'L':
             levels = 1;
+            break;
+        case 'E':
+            sectors = 1;
             break;
         case 'x':
             scale = strtod(optarg, &end);
@@ -676,11 +803,13 @@ int mig_cmd_calibrate_main(int argc, char **argv)
             c.quiet = 1;
             break;
         case 'h':
-            printf("Usage: migsim calibrate SCENARIO.yaml -o FITTED.yaml [--levels] [--param KEY[,KEY...]=LO:HI]...\n"
-                   "        [--scale S] [--window YYYY-MM:YYYY-MM] [--data DIR] [--max-evals N] [--rounds R]\n"
+            printf("Usage: migsim calibrate SCENARIO.yaml -o FITTED.yaml [--levels] [--sectors]\n"
+                   "        [--param KEY[,KEY...]=LO:HI]... [--scale S] [--window YYYY-MM:YYYY-MM] [--data DIR] [--max-evals N] [--rounds R]\n"
                    "        [--threads N] [--set KEY=VALUE]... [-q]\n"
                    "Fits a corridor scenario to the observed encounters: --levels matches each\n"
-                   "nationality's level to its observed total; each --param is fitted with GSL's\n"
+                   "nationality's level to its observed total; --sectors moves each nationality's\n"
+                   "sector factors (corridor.attraction_by_nationality) towards its sector shares\n"
+                   "estimated from the record; each --param is fitted with GSL's\n"
                    "Nelder-Mead simplex within [LO, HI]. Objective over the window (default\n"
                    "2020-10:2023-09): MAPE/0.15 + citizenship error/0.15 + share error/0.05. Runs are\n"
                    "in process at corridor.scale = S (default 0.1). The fitted values and a\n"
@@ -770,6 +899,8 @@ int mig_cmd_calibrate_main(int argc, char **argv)
         snprintf(c.scale_set, sizeof c.scale_set, "corridor.scale=%.10g", scale);
         if (levels && (st = build_levels(&c, cfg0)) != MIG_OK)
             goto failed;
+        if (sectors && (st = build_sectors(&c, cfg0)) != MIG_OK)
+            goto failed;
     }
     for (size_t i = 0; i < c.n_simplex; i++) {
         double v0 = 0.0;
@@ -798,9 +929,13 @@ int mig_cmd_calibrate_main(int argc, char **argv)
     for (int r = 0; r < rounds; r++) {
         if ((st = match_levels(&c, 3)) != MIG_OK)
             goto failed;
+        if ((st = match_sectors(&c, 4, scale)) != MIG_OK)
+            goto failed;
         if ((st = run_simplex(&c, (unsigned)(max_evals / rounds))) != MIG_OK)
             goto failed;
     }
+    if ((st = match_sectors(&c, 2, scale)) != MIG_OK)
+        goto failed;
     if ((st = match_levels(&c, 2)) != MIG_OK)
         goto failed;
     {
@@ -829,6 +964,8 @@ done:
     free_params(simplex, n_simplex);
     free_params(c.simplex, c.n_simplex);
     free_params(c.levels, c.n_levels);
+    free_params(c.sectors, c.n_sectors);
+    free(c.sector_target);
     free(c.best_value);
     free(c.text);
     mig_corridor_obs_destroy(&c.obs);

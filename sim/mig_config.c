@@ -162,6 +162,24 @@ static const cyaml_schema_value_t attraction_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_attraction_cfg, attraction_fields),
 };
 
+static const cyaml_schema_field_t factor_fields[] = {
+    CYAML_FIELD_STRING_PTR("nationality", CYAML_FLAG_POINTER, mig_corridor_factor_cfg, nationality, 1,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE_COUNT("values", CYAML_FLAG_POINTER, mig_corridor_factor_cfg, values, n_values,
+                               &float_entry, 1, 4096),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t factor_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_factor_cfg, factor_fields),
+};
+static const cyaml_schema_field_t nat_attraction_fields[] = {
+    CYAML_FIELD_SEQUENCE_COUNT("places", CYAML_FLAG_POINTER, mig_corridor_nat_attraction_cfg, places, n_places,
+                               &string_entry, 1, 4096),
+    CYAML_FIELD_SEQUENCE_COUNT("factors", CYAML_FLAG_POINTER, mig_corridor_nat_attraction_cfg, factors,
+                               n_factors, &factor_entry, 0, 65535),
+    CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t appointment_fields[] = {
     CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER, mig_corridor_appointment_cfg, from, 1, 32),
     CYAML_FIELD_FLOAT("per_day", CYAML_FLAG_DEFAULT, mig_corridor_appointment_cfg, per_day),
@@ -194,6 +212,8 @@ static const cyaml_schema_field_t corridor_fields[] = {
                            route_options, 1, CYAML_UNLIMITED),
     CYAML_FIELD_SEQUENCE_COUNT("attraction", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
                                attraction, n_attraction, &attraction_entry, 0, 65535),
+    CYAML_FIELD_MAPPING_PTR("attraction_by_nationality", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
+                            attraction_by_nationality, nat_attraction_fields),
     CYAML_FIELD_SEQUENCE_COUNT("indicators", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
                                indicators, n_indicators, &indicator_entry, 0, 4096),
     CYAML_FIELD_SEQUENCE_COUNT("hazards", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, hazards,
@@ -297,6 +317,7 @@ static const cyaml_schema_field_t calib_param_fields[] = {
     CYAML_FIELD_STRING_PTR("method", CYAML_FLAG_POINTER, mig_calibration_param_cfg, method, 1, 32),
     CYAML_FIELD_FLOAT("lo", CYAML_FLAG_OPTIONAL, mig_calibration_param_cfg, lo),
     CYAML_FIELD_FLOAT("hi", CYAML_FLAG_OPTIONAL, mig_calibration_param_cfg, hi),
+    CYAML_FIELD_FLOAT("target", CYAML_FLAG_OPTIONAL, mig_calibration_param_cfg, target),
     CYAML_FIELD_END
 };
 static const cyaml_schema_value_t calib_param_entry = {
@@ -1243,6 +1264,38 @@ static mig_status check_corridor(mig_config *cfg, mig_ctx *ctx, int *errors, mig
         check_range(cfg, ctx, errors, first, field, c->attraction[i].value, 1e-12, 1e12,
                     "an attractiveness in (0, 1e12]");
     }
+    if (c->attraction_by_nationality) {
+        const mig_corridor_nat_attraction_cfg *a = c->attraction_by_nationality;
+        for (uint32_t j = 0; j < a->n_places; j++)
+            for (uint32_t k = 0; k < j; k++)
+                if (!strcmp(a->places[j], a->places[k])) {
+                    snprintf(field, sizeof field, "corridor.attraction_by_nationality.places[%u]", j);
+                    semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "place \"%s\" given twice", a->places[j]);
+                    break;
+                }
+        for (uint32_t i = 0; i < a->n_factors; i++) {
+            const mig_corridor_factor_cfg *f = &a->factors[i];
+            snprintf(field, sizeof field, "corridor.attraction_by_nationality.factors[%u].nationality", i);
+            if (mig_config_nationality(cfg, f->nationality) < 0)
+                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                         "unknown nationality \"%s\" (not in nationalities)", f->nationality);
+            for (uint32_t k = 0; k < i; k++)
+                if (!strcmp(f->nationality, a->factors[k].nationality)) {
+                    semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "nationality \"%s\" given twice",
+                             f->nationality);
+                    break;
+                }
+            snprintf(field, sizeof field, "corridor.attraction_by_nationality.factors[%u].values", i);
+            if (f->n_values != a->n_places)
+                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                         "%u values for %u places (one per corridor.attraction_by_nationality.places)", f->n_values,
+                         a->n_places);
+            for (uint32_t j = 0; j < f->n_values; j++) {
+                snprintf(f2, sizeof f2, "corridor.attraction_by_nationality.factors[%u].values[%u]", i, j);
+                check_range(cfg, ctx, errors, first, f2, f->values[j], 1e-6, 1e6, "a factor in [1e-06, 1e6]");
+            }
+        }
+    }
     c->indicator_path = calloc(ni, sizeof *c->indicator_path);
     c->forcing_path = calloc(nf, sizeof *c->forcing_path);
     c->hazard_from = calloc(nh, sizeof *c->hazard_from);
@@ -1377,8 +1430,8 @@ static void check_calibration(mig_config *cfg, mig_ctx *ctx, int *errors, mig_st
     for (uint32_t i = 0; i < c->n_parameters; i++) {
         mig_calibration_param_cfg *p = &c->parameters[i];
         snprintf(field, sizeof field, "calibration.parameters[%u].method", i);
-        if (strcmp(p->method, "simplex") && strcmp(p->method, "level"))
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected simplex or level, got \"%s\"",
+        if (strcmp(p->method, "simplex") && strcmp(p->method, "level") && strcmp(p->method, "sector"))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected simplex, level or sector, got \"%s\"",
                      p->method);
         snprintf(field, sizeof field, "calibration.parameters[%u].hi", i);
         if (p->hi < p->lo)

@@ -85,6 +85,21 @@ typedef struct mig_corridor_attraction_cfg {
     double value;             /* replaces the place's attractiveness in route weights, > 0 */
 } mig_corridor_attraction_cfg;
 
+/* Route attractiveness of some places by nationality: values[j] multiplies places[j]'s
+ * attractiveness (corridor.attraction or places.csv) in that nationality's route weights. */
+typedef struct mig_corridor_factor_cfg {
+    char *nationality;        /* a name in nationalities, each at most once */
+    double *values;           /* [n_values == n_places of the block], each in (0, 1e6] */
+    uint32_t n_values;
+} mig_corridor_factor_cfg;
+
+typedef struct mig_corridor_nat_attraction_cfg {
+    char **places;            /* distinct place names */
+    uint32_t n_places;
+    mig_corridor_factor_cfg *factors;
+    uint32_t n_factors;
+} mig_corridor_nat_attraction_cfg;
+
 typedef struct mig_corridor_appointment_cfg {
     char *from;               /* "YYYY-MM-DD" first day of this daily quota */
     double per_day;           /* CBP One appointments per day, >= 0 (persons) */
@@ -110,6 +125,7 @@ typedef struct mig_corridor_cfg {
     char *route_options;      /* CSV nationality,from,to,weight[,source,note], or NULL */
     mig_corridor_attraction_cfg *attraction;
     uint32_t n_attraction;
+    mig_corridor_nat_attraction_cfg *attraction_by_nationality; /* NULL: the same for everyone */
     mig_corridor_indicator_cfg *indicators;
     uint32_t n_indicators;
     mig_corridor_hazard_cfg *hazards;
@@ -209,8 +225,9 @@ typedef struct mig_groups_cfg {
 typedef struct mig_calibration_param_cfg {
     char *key;                /* scenario key, e.g. corridor.hazards[0].base_rate */
     double value;
-    char *method;             /* "simplex" or "level" */
+    char *method;             /* "simplex", "level" or "sector" */
     double lo, hi;            /* search bounds (simplex) */
+    double target;            /* sector: the estimated share of the nationality's USBP encounters */
 } mig_calibration_param_cfg;
 
 typedef struct mig_calibration_cfg {

@@ -461,7 +461,7 @@ Test(corridor, fit_measures)
     enum { NM = 24, NN = 12, NS = 3 };
     double total[NM], ofo[NM], by_nat[NM * NN], by_sector[NM * NS], st[NM], so[NM], sn[NM * NN], ss[NM * NS];
     mig_corridor_obs obs = { 0 };
-    mig_corridor_sim sim = { st, so, sn, ss };
+    mig_corridor_sim sim = { st, so, sn, ss, NULL };
     mig_corridor_fit fit;
     obs.first_month = 2020 * 12 + 9; /* October 2020 */
     obs.n_months = NM;
