@@ -41,7 +41,9 @@ typedef struct param {
                                * 2: a nationality's sector factors (values per key) */
     int nat;                  /* level, sectors: nationality index */
     double key_value[MAX_KEYS]; /* level, sectors: each key's current value */
-    int slot[MAX_KEYS];       /* sectors: each key's sector (column of the record's sector table) */
+    int slot[MAX_KEYS];       /* sectors: each key's sector (column of the record's sector table);
+                               * level: each key's source (-1: outside the window, follows the rest) */
+    int n_sources;            /* level: sources inside the window */
 } param;
 
 typedef struct cal {
@@ -57,6 +59,8 @@ typedef struct cal {
     param *sectors;           /* --sectors: one per nationality with factors */
     size_t n_sectors;
     double *sector_target;    /* [n_nat * n_sectors of obs]: mig_corridor_sector_mix */
+    int32_t win_first, win_last; /* the window's first and last day */
+    int probe;                /* >= 0: levels keep only their sources of this index (the rest 0) */
     mig_corridor_obs *obs;
     mig_ctx *ctx;
     unsigned evals, max_evals;
@@ -186,7 +190,8 @@ static mig_status evaluate(cal *c, mig_corridor_sim *sim, const char *what)
         const param *p = i < c->n_levels ? &c->levels[i] : &c->sectors[i - c->n_levels];
         for (size_t j = 0; j < p->n_keys; j++) {
             char buf[512];
-            snprintf(buf, sizeof buf, "%s=%.10g", p->keys[j], p->key_value[j]);
+            int off = i < c->n_levels && c->probe >= 0 && p->slot[j] != c->probe;
+            snprintf(buf, sizeof buf, "%s=%.10g", p->keys[j], off ? 0.0 : p->key_value[j]);
             over[k++] = strdup(buf);
         }
     }
@@ -221,31 +226,196 @@ out:
     return st;
 }
 
-/* Matches each nationality's level to its observed total over the window. */
+/* The least-squares theta >= 0 minimising sum_f (sum_j theta[j] a[j][f] - b[f])^2 over
+ * n <= MAX_SOURCES unknowns and nf fiscal years: every subset of the unknowns is solved by
+ * its normal equations and the best feasible one kept. */
+#define MAX_SOURCES 4
+#define MAX_FY 16
+static void nnls_small(int n, int nf, double a[MAX_SOURCES][MAX_FY], const double *b, double *theta)
+{
+    double best = HUGE_VAL;
+    for (int j = 0; j < n; j++)
+        theta[j] = 1.0;
+    for (unsigned mask = 1; mask < (1u << n); mask++) {
+        int idx[MAX_SOURCES], m = 0, ok = 1;
+        double M[MAX_SOURCES][MAX_SOURCES + 1], t[MAX_SOURCES] = { 0 }, r = 0.0;
+        for (int j = 0; j < n; j++)
+            if (mask & (1u << j))
+                idx[m++] = j;
+        for (int u = 0; u < m; u++) {
+            for (int v = 0; v < m; v++) {
+                M[u][v] = 0.0;
+                for (int f = 0; f < nf; f++)
+                    M[u][v] += a[idx[u]][f] * a[idx[v]][f];
+            }
+            M[u][m] = 0.0;
+            for (int f = 0; f < nf; f++)
+                M[u][m] += a[idx[u]][f] * b[f];
+        }
+        for (int u = 0; u < m && ok; u++) { /* Gaussian elimination with partial pivoting */
+            int piv = u;
+            for (int v = u + 1; v < m; v++)
+                if (fabs(M[v][u]) > fabs(M[piv][u]))
+                    piv = v;
+            if (!(fabs(M[piv][u]) > 1e-12)) {
+                ok = 0;
+                break;
+            }
+            for (int v = 0; v <= m; v++) {
+                double x = M[u][v];
+                M[u][v] = M[piv][v];
+                M[piv][v] = x;
+            }
+            for (int v = u + 1; v < m; v++) {
+                double g = M[v][u] / M[u][u];
+                for (int q = u; q <= m; q++)
+                    M[v][q] -= g * M[u][q];
+            }
+        }
+        for (int u = m - 1; u >= 0 && ok; u--) {
+            double x = M[u][m];
+            for (int v = u + 1; v < m; v++)
+                x -= M[u][v] * t[v];
+            t[u] = x / M[u][u];
+            if (!(t[u] > 0))
+                ok = 0;
+        }
+        if (!ok)
+            continue;
+        for (int f = 0; f < nf; f++) {
+            double y = -b[f];
+            for (int u = 0; u < m; u++)
+                y += t[u] * a[idx[u]][f];
+            r += y * y;
+        }
+        if (r < best) {
+            best = r;
+            for (int j = 0; j < n; j++)
+                theta[j] = 0.0;
+            for (int u = 0; u < m; u++)
+                theta[idx[u]] = t[u];
+        }
+    }
+    if (best == HUGE_VAL)
+        for (int j = 0; j < n; j++)
+            theta[j] = 1.0;
+}
+
+/* Matches each nationality's sources (its hazard base rates and forcing scales) to its
+ * observed fiscal-year totals over the window. One probe run per source index keeps only
+ * that source of every nationality, which gives each source's encounters by fiscal year;
+ * the multipliers are then the non-negative least squares of the errors (simulated -
+ * observed) / d, where d is the observed total in a fiscal year in which the nationality
+ * is among the top-10 citizenships (relative errors, as the target), and otherwise the
+ * larger of it and the nationality's mean over the fiscal years (so that a year with few
+ * encounters does not outweigh the others). A source outside the window follows the source
+ * entering at the same place (else the nationality's overall change). Multipliers are
+ * bounded to [0.1, 10] per pass. */
 static mig_status match_levels(cal *c, int iterations)
 {
-    for (int it = 0; it < iterations && c->n_levels; it++) {
-        mig_corridor_sim sim;
-        mig_status st = evaluate(c, &sim, "levels");
-        if (st != MIG_OK)
-            return st;
-        for (size_t i = 0; i < c->n_levels; i++) {
-            param *p = &c->levels[i];
-            double o = 0.0, s = 0.0, r;
-            for (uint32_t m = 0; m < c->obs->n_months; m++) {
-                o += c->obs->by_nat[(size_t)m * c->obs->n_nat + (uint32_t)p->nat];
-                s += sim.by_nat[(size_t)m * c->obs->n_nat + (uint32_t)p->nat];
-            }
-            if (!(s > 0) || !(o > 0))
-                continue;
-            r = o / s;
-            r = r < 0.1 ? 0.1 : r > 10.0 ? 10.0 : r;
-            for (size_t j = 0; j < p->n_keys; j++)
-                p->key_value[j] *= r;
-        }
-        mig_corridor_sim_free(&sim);
+    const mig_corridor_obs *o = c->obs;
+    const uint32_t nn = o->n_nat;
+    int fy0[MAX_FY], nf = 0, ns = 0;
+    double (*a)[MAX_SOURCES][MAX_FY] = NULL, *obs_fy = NULL, *wt = NULL;
+    mig_status st = MIG_OK;
+
+    for (uint32_t m = 0; m + 12 <= o->n_months && nf < MAX_FY; m++)
+        if ((o->first_month + (int32_t)m) % 12 == 9)
+            fy0[nf++] = (int)m;
+    for (size_t i = 0; i < c->n_levels; i++)
+        ns = c->levels[i].n_sources > ns ? c->levels[i].n_sources : ns;
+    if (!c->n_levels || !nf || !ns)
+        return MIG_OK;
+    a = calloc(c->n_levels, sizeof *a);
+    obs_fy = calloc((size_t)nn * nf, sizeof *obs_fy);
+    wt = calloc((size_t)nn * nf, sizeof *wt);
+    if (!a || !obs_fy || !wt) {
+        st = MIG_ENOMEM;
+        goto out;
     }
-    return MIG_OK;
+    for (int f = 0; f < nf; f++) {
+        uint8_t used[4096] = { 0 };
+        for (uint32_t k = 0; k < nn; k++)
+            for (int m = fy0[f]; m < fy0[f] + 12; m++)
+                obs_fy[(size_t)k * nf + f] += o->by_nat[(size_t)m * nn + k];
+        for (uint32_t k = 0; k < nn; k++)
+            wt[(size_t)k * nf + f] = 0.0; /* 1: among the top 10 */
+        if (o->other >= 0)
+            used[o->other] = 1;
+        for (int rank = 0; rank < 10 && nn <= 4096; rank++) {
+            int best = -1;
+            for (uint32_t k = 0; k < nn; k++)
+                if (!used[k] && (best < 0 || obs_fy[(size_t)k * nf + f] > obs_fy[(size_t)best * nf + f]))
+                    best = (int)k;
+            if (best < 0)
+                break;
+            used[best] = 1;
+            wt[(size_t)best * nf + f] = 1.0;
+        }
+    }
+    for (int it = 0; it < iterations && st == MIG_OK; it++) {
+        for (int r = 0; r < ns && st == MIG_OK; r++) {
+            mig_corridor_sim sim;
+            c->probe = r;
+            st = evaluate(c, &sim, "levels");
+            c->probe = -1;
+            if (st != MIG_OK)
+                break;
+            for (size_t i = 0; i < c->n_levels; i++)
+                for (int f = 0; f < nf; f++) {
+                    double sum = 0.0;
+                    for (int m = fy0[f]; m < fy0[f] + 12; m++)
+                        sum += sim.by_nat[(size_t)m * nn + (uint32_t)c->levels[i].nat];
+                    a[i][r][f] = sum;
+                }
+            mig_corridor_sim_free(&sim);
+        }
+        for (size_t i = 0; i < c->n_levels && st == MIG_OK; i++) {
+            param *p = &c->levels[i];
+            double theta[MAX_SOURCES], d[MAX_FY], b[MAX_FY], reduced[MAX_SOURCES][MAX_FY], sum_a = 0.0, sum_ta = 0.0;
+            double all, mean = 0.0;
+            int map[MAX_SOURCES], n = 0;
+            for (int f = 0; f < nf; f++)
+                mean += obs_fy[(size_t)p->nat * nf + f] / nf;
+            for (int f = 0; f < nf; f++) {
+                double ob = obs_fy[(size_t)p->nat * nf + f];
+                d[f] = wt[(size_t)p->nat * nf + f] > 0 ? ob : ob > mean ? ob : mean;
+                b[f] = d[f] > 0 ? ob / d[f] : 0.0;
+            }
+            /* a source with no encounters in the window is left as it is */
+            for (int j = 0; j < p->n_sources; j++) {
+                double tot = 0.0;
+                for (int f = 0; f < nf; f++)
+                    tot += a[i][j][f];
+                theta[j] = 1.0;
+                if (tot > 0) {
+                    map[n] = j;
+                    for (int f = 0; f < nf; f++)
+                        reduced[n][f] = d[f] > 0 ? a[i][j][f] / d[f] : 0.0;
+                    n++;
+                }
+            }
+            if (n) {
+                double t[MAX_SOURCES];
+                nnls_small(n, nf, reduced, b, t);
+                for (int u = 0; u < n; u++)
+                    theta[map[u]] = t[u] < 0.1 ? 0.1 : t[u] > 10.0 ? 10.0 : t[u];
+            }
+            for (int j = 0; j < p->n_sources; j++)
+                for (int f = 0; f < nf; f++) {
+                    sum_a += a[i][j][f];
+                    sum_ta += theta[j] * a[i][j][f];
+                }
+            all = sum_a > 0 ? sum_ta / sum_a : 1.0;
+            for (size_t j = 0; j < p->n_keys; j++)
+                p->key_value[j] *= p->slot[j] >= 0 ? theta[p->slot[j]] : all;
+        }
+    }
+out:
+    free(a);
+    free(obs_fy);
+    free(wt);
+    return st;
 }
 
 /* Moves each nationality's sector factors towards its estimated sector shares:
@@ -637,6 +807,38 @@ static mig_status build_levels(cal *c, const mig_config *cfg0)
             if (st != MIG_OK)
                 return st;
         }
+    /* sources: each key inside the window is one; one outside follows the source entering
+     * at the same place (a forcing series carried forward by a hazard), else the rest */
+    for (size_t i = 0; i < c->n_levels; i++) {
+        param *p = &c->levels[i];
+        const char *place[MAX_KEYS];
+        int inside[MAX_KEYS];
+        for (size_t j = 0; j < p->n_keys; j++) {
+            unsigned idx = (unsigned)strtoul(strchr(p->keys[j], '[') + 1, NULL, 10);
+            if (!strncmp(p->keys[j], "corridor.hazards[", 17)) {
+                place[j] = cc->hazards[idx].places[0];
+                inside[j] = cc->hazard_from[idx] <= c->win_last && cc->hazard_to[idx] >= c->win_first;
+            } else {
+                place[j] = cc->forcing[idx].place;
+                inside[j] = 1;
+            }
+        }
+        for (size_t j = 0; j < p->n_keys; j++) {
+            p->slot[j] = -1;
+            if (inside[j]) {
+                if (p->n_sources == MAX_SOURCES)
+                    return mig_ctx_error(c->ctx, MIG_EUSAGE, "--levels: %s has more than %d sources in the window",
+                                         cfg0->nationalities[p->nat], MAX_SOURCES);
+                p->slot[j] = p->n_sources++;
+            }
+        }
+        for (size_t j = 0; j < p->n_keys; j++)
+            for (size_t k = 0; k < p->n_keys && !inside[j]; k++)
+                if (inside[k] && !strcmp(place[k], place[j])) {
+                    p->slot[j] = p->slot[k];
+                    break;
+                }
+    }
     return MIG_OK;
 }
 
@@ -857,6 +1059,7 @@ int mig_cmd_calibrate_main(int argc, char **argv)
     c.n_user_set = n_sets;
     c.t0 = t0;
     c.err = MIG_OK;
+    c.probe = -1;
     c.simplex = simplex;
     c.n_simplex = n_simplex;
     simplex = NULL;
@@ -896,6 +1099,8 @@ int mig_cmd_calibrate_main(int argc, char **argv)
             goto failed;
         }
         snprintf(c.days_set, sizeof c.days_set, "days=%ld", days);
+        c.win_first = first_day;
+        c.win_last = last_day;
         snprintf(c.scale_set, sizeof c.scale_set, "corridor.scale=%.10g", scale);
         if (levels && (st = build_levels(&c, cfg0)) != MIG_OK)
             goto failed;

@@ -1,32 +1,31 @@
 #!/usr/bin/env bash
 # The calibration of configs/corridor/corridor.yaml, as run: three `migsim calibrate` stages
-# that rewrite the scenario in place (values replaced, comments kept). Each stage first
-# matches every nationality's level (its hazard base rates and Darien forcing scales) to
-# its observed October 2020 - September 2023 total, then runs GSL's Nelder-Mead simplex
-# over its parameters on
+# that rewrite the scenario in place (values replaced, comments kept). Each round of a stage
+# first matches every nationality's sources (its hazard base rates and Darien forcing
+# scales) to its observed fiscal-year totals of October 2020 - September 2023 (--levels),
+# moves each nationality's sector factors towards its sector shares estimated from the
+# record (--sectors), then runs GSL's Nelder-Mead simplex over the stage's parameters on
 #     objective = monthly MAPE / 0.15 + top-10 citizenship FY error / 0.15
 #                 + share error / 0.05   (sectors' shares of USBP and the ports' share of all)
-# and matches the levels again. Stage A fits where people cross (sector attractiveness,
-# route-weight powers, ports, CBP One waiting); stage B when and how often (hazard
+# and matches sectors and levels again. Stage A fits where people cross (route-weight
+# powers, ports, CBP One waiting; the sectors' own attractiveness is left as it is, since
+# the factors by nationality multiply it); stage B when and how often (hazard
 # coefficients, movement timing, Title 42 outcomes); stage C polishes everything together
 # and leaves its record (date, command, objective, every parameter) in the scenario.
 #
 #   configs/corridor/calibrate.sh [MIGSIM] [EVALS_A EVALS_B EVALS_C] [SCALE]
 #
 # STAGES="B C" runs only those stages (to resume).
-# Run from anywhere; paths are relative to the repository root. Defaults: build/migsim, 400 600 400 runs, scale 0.05 agents per migrant (about 0.6 s a run
+# Run from anywhere; paths are relative to the repository root. Defaults: build/migsim, 200 500 300 runs, scale 0.05 agents per migrant (about 0.6 s a run
 # on one core; see README "Calibration").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 migsim=${1:-build/migsim}
-ea=${2:-400} eb=${3:-600} ec=${4:-400} scale=${5:-0.05}
+ea=${2:-200} eb=${3:-500} ec=${4:-300} scale=${5:-0.05}
 scenario=configs/corridor/corridor.yaml
-common=(--levels --scale "$scale" --threads 1 --rounds 2)
+common=(--levels --sectors --scale "$scale" --threads 1 --rounds 2)
 
-sectors=()
-for i in 0 1 2 3 4 5 6 7 8; do sectors+=(--param "corridor.attraction[$i].value=0.05:20"); done
 spatial=(
-  "${sectors[@]}"
   --param 'movement.distance_power=0:3'
   --param 'movement.attraction_power=0:4'
   --param 'corridor.ports.attraction=0.001:0.5'

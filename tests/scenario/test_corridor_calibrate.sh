@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `migsim calibrate` on a copy of the corridor scenario, tiny budget: levels and one simplex
-# parameter fitted over October - December 2020 at 1:100; the written scenario keeps its
+# `migsim calibrate` on a copy of the corridor scenario, tiny budget: levels, sector factors
+# and one simplex parameter fitted over October - December 2020 at 1:100; the written scenario keeps its
 # comments, carries the new values and a calibration record, and passes `migsim check`.
 # Bad options fail with exit 64 and leave no file.
 set -euo pipefail
@@ -9,7 +9,7 @@ rm -rf "$work" && mkdir -p "$work"
 cp -r "$src/configs/corridor" "$work/corridor"
 cp -r "$src/configs/scenarios" "$work/scenarios"   # packages included by file
 s="$work/corridor/corridor.yaml"
-"$migsim" calibrate "$s" -o "$work/corridor/fitted.yaml" --levels --scale 0.01 --window 2020-10:2020-12 \
+"$migsim" calibrate "$s" -o "$work/corridor/fitted.yaml" --levels --sectors --scale 0.01 --window 2020-10:2020-12 \
   --param 'corridor.outcomes[1].retry_expelled=0.1:0.9' --max-evals 6 --rounds 1 --threads 1 \
   >"$work/out.txt" 2>"$work/err.txt"
 grep -q "objective" "$work/out.txt"
@@ -19,6 +19,8 @@ grep -q "^calibration:" "$f"
 grep -q 'key: "corridor.outcomes\[1\].retry_expelled"' "$f"
 grep -q 'key: "corridor.hazards\[0\].base_rate", value: .*method: level' "$f"
 grep -q "window: 2020-10/2020-12" "$f"
+grep -q 'key: "corridor.attraction_by_nationality.factors\[0\].values\[8\]", value: .*method: sector, target: 0\.' "$f"
+grep -q "sector shares by nationality estimated from the record" "$work/err.txt"
 grep -q "^# The Central America" "$f"   # comments kept
 test "$(grep -c '^calibration:' "$f")" = 1
 # calibrating the fitted file again replaces its record

@@ -516,3 +516,143 @@ Test(corridor, fit_measures)
     mig_corridor_measure(&obs, &sim, &fit);
     cr_assert_float_eq(fit.sector, 0.05 / 4, 1e-9);
 }
+
+/* ---- where each nationality crosses ------------------------------------------------ */
+
+/* A known sector mix is recovered from the monthly series alone: S = C P exactly, with
+ * nationality counts that vary from month to month (no prior). */
+Test(corridor, sector_mix_recovers_known_shares)
+{
+    enum { NM = 36, NN = 3, NS = 3 };
+    const double truth[NN * NS] = { 0.7, 0.2, 0.1, 0.0, 0.5, 0.5, 0.1, 0.1, 0.8 };
+    double c[NM * NN], s[NM * NS], got[NN * NS], residual = 1.0;
+    mig_corridor_obs obs = { 0 };
+    obs.first_month = 2020 * 12 + 9;
+    obs.n_months = NM;
+    obs.n_nat = NN;
+    obs.other = -1;
+    obs.n_sectors = NS;
+    obs.by_sector = s;
+    obs.usbp_by_nat = c;
+    for (int m = 0; m < NM; m++)
+        for (int k = 0; k < NN; k++)
+            c[m * NN + k] = 1000.0 + 600.0 * sin(0.3 * m * (k + 1) + k);
+    for (int m = 0; m < NM; m++)
+        for (int j = 0; j < NS; j++) {
+            s[m * NS + j] = 0.0;
+            for (int k = 0; k < NN; k++)
+                s[m * NS + j] += c[m * NN + k] * truth[k * NS + j];
+        }
+    cr_assert_eq(mig_corridor_sector_mix(&obs, 0.0, got, &residual), MIG_OK);
+    for (int i = 0; i < NN * NS; i++)
+        cr_assert_float_eq(got[i], truth[i], 1e-3, "share %d: %g, expected %g", i, got[i], truth[i]);
+    cr_assert_leq(residual, 1e-3);
+}
+
+static const char fork_places[] = "name,country,kind,lat,lon\n"
+                                  "A,X,origin,0,0\n"
+                                  "B1,X,border,0,1\n"
+                                  "B2,X,border,0,2\n"
+                                  "S1,US,destination,1,1\n"
+                                  "S2,US,destination,1,2\n";
+static const char fork_links[] = "from,to,distance_km,mode\n"
+                                 "A,B1,100,bus\n"
+                                 "A,B2,100,bus\n"
+                                 "B1,S1,5,foot\n"
+                                 "B2,S2,5,foot\n";
+static const char fork_yaml[] = "start_date: 2023-01-01\n"
+                                "days: 10\n"
+                                "model: corridor\n"
+                                "network: {places: places.csv, links: links.csv}\n"
+                                "nationalities: [X, Y]\n"
+                                "sources: []\n"
+                                "movement: {move_probability: {origin: 1, town: 1, camp: 1, border: 1},\n"
+                                "           attraction_power: 1, distance_power: 1, lookahead_steps: 1,\n"
+                                "           lookahead_discount: 0.5}\n"
+                                "corridor:\n"
+                                "  attraction_by_nationality:\n"
+                                "    places: [S1, S2]\n"
+                                "    factors:\n"
+                                "      - {nationality: X, values: [1, %s]}\n"
+                                "  hazards:\n"
+                                "    - {nationality: X, places: [A], base_rate: 1000, to: 2023-01-05}\n"
+                                "    - {nationality: Y, places: [A], base_rate: 1000, to: 2023-01-05}\n";
+
+/* X's factor of 1e6 on S2 gives it route weight (1 + 0.5)/(1 + 0.5 * 1e6) towards B1
+ * (look-ahead of one step, places' attractiveness 1); Y, without factors, splits evenly. */
+Test(corridor, factors_by_nationality_move_crossings)
+{
+    char yaml[2048], path[512];
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    int64_t *enc, at[2][2] = { { 0, 0 }, { 0, 0 } };
+    int64_t s1, s2;
+    make_dir();
+    snprintf(yaml, sizeof yaml, fork_yaml, "1.0e6");
+    write_file("places.csv", fork_places);
+    write_file("links.csv", fork_links);
+    write_file("s.yaml", yaml);
+    snprintf(path, sizeof path, "%s/s.yaml", dir);
+    test_world(path, NULL, 0, 2, &ctx, &cfg, &w);
+    enc = var(w, "encounters");
+    s1 = mig_network_place(w->net, "S1");
+    s2 = mig_network_place(w->net, "S2");
+    for (uint32_t day = 0; day < cfg->days; day++) {
+        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+        for (uint32_t k = 0; k < 2; k++) {
+            at[k][0] += enc[s1 * w->n_nat + k];
+            at[k][1] += enc[s2 * w->n_nat + k];
+        }
+    }
+    cr_assert_eq(at[0][0] + at[0][1], 5000, "every X is encountered within the run");
+    cr_assert_eq(at[1][0] + at[1][1], 5000);
+    assert_binomial(at[0][0], 5000, 1.5 / (1.5 + 1.0 + 0.5e6), "X at S1");
+    assert_binomial(at[1][0], 5000, 0.5, "Y at S1");
+    test_world_free(&ctx, &cfg, &w);
+    remove_dir();
+}
+
+Test(corridor, factors_by_nationality_errors)
+{
+    const char *bad = "start_date: 2023-01-01\n"
+                      "days: 10\n"
+                      "model: corridor\n"
+                      "network: {places: places.csv, links: links.csv}\n"
+                      "nationalities: [X, Y]\n"
+                      "sources: []\n"
+                      "corridor:\n"
+                      "  attraction_by_nationality:\n"
+                      "    places: [S1, S2]\n"
+                      "    factors:\n"
+                      "      - {nationality: X, values: [1]}\n"
+                      "      - {nationality: Z, values: [1, 2]}\n"
+                      "      - {nationality: X, values: [1, 0]}\n";
+    char path[512], want[3][1024];
+    mig_ctx *ctx;
+    mig_config *cfg = NULL;
+    make_dir();
+    write_file("places.csv", fork_places);
+    write_file("links.csv", fork_links);
+    write_file("s.yaml", bad);
+    snprintf(path, sizeof path, "%s/s.yaml", dir);
+    cr_assert_eq(mig_ctx_create(&ctx), MIG_OK);
+    cr_assert_eq(mig_config_load(path, NULL, 0, ctx, &cfg), MIG_ECONFIG);
+    snprintf(want[0], sizeof want[0],
+             "%s:11:34: corridor.attraction_by_nationality.factors[0].values: 1 values for 2 places (one per "
+             "corridor.attraction_by_nationality.places)",
+             path);
+    snprintf(want[1], sizeof want[1],
+             "%s:12:23: corridor.attraction_by_nationality.factors[1].nationality: unknown nationality \"Z\" (not in "
+             "nationalities)",
+             path);
+    snprintf(want[2], sizeof want[2],
+             "%s:13:23: corridor.attraction_by_nationality.factors[2].nationality: nationality \"X\" given twice", path);
+    cr_assert_geq(mig_ctx_n_errors(ctx), 4);
+    for (int i = 0; i < 3; i++)
+        cr_assert_str_eq(mig_ctx_error_at(ctx, i), want[i]);
+    cr_assert(strstr(mig_ctx_error_at(ctx, 3), "factors[2].values[1]") != NULL, "%s", mig_ctx_error_at(ctx, 3));
+    mig_config_destroy(&cfg);
+    mig_ctx_destroy(&ctx);
+    remove_dir();
+}
