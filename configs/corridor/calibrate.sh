@@ -10,7 +10,7 @@
 # and matches sectors and levels again. Stage A fits where people cross (route-weight
 # powers, ports, CBP One waiting; the sectors' own attractiveness is left as it is, since
 # the factors by nationality multiply it); stage B when and how often (hazard
-# coefficients, movement timing, Title 42 outcomes); stage C polishes everything together
+# coefficients with the annual cycle, movement timing, Title 42 outcomes); stage C polishes everything together
 # and leaves its record (date, command, objective, every parameter) in the scenario.
 #
 #   configs/corridor/calibrate.sh [MIGSIM] [EVALS_A EVALS_B EVALS_C] [SCALE]
@@ -35,6 +35,13 @@ spatial=(
 mpp='corridor.hazards[1].terms[1].beta,corridor.hazards[2].terms[2].beta,corridor.hazards[3].terms[1].beta'
 mpp+=',corridor.hazards[4].terms[2].beta,corridor.hazards[6].terms[0].beta,corridor.hazards[7].terms[0].beta'
 mpp+=',corridor.hazards[8].terms[0].beta,corridor.hazards[9].terms[0].beta,corridor.hazards[10].terms[1].beta'
+# the annual cycle, one pair of betas for every hazard: terms before it per hazard (0-22)
+before=(1 2 3 2 3 1 1 1 1 1 2 0 0 0 0 0 0 0 0 0 0 0 0)
+season_cos='' season_sin=''
+for i in "${!before[@]}"; do
+  season_cos+="${season_cos:+,}corridor.hazards[$i].terms[${before[$i]}].beta"
+  season_sin+="${season_sin:+,}corridor.hazards[$i].terms[$((before[$i] + 1))].beta"
+done
 nca() { echo "corridor.outcomes[2].$1,corridor.outcomes[3].$1,corridor.outcomes[4].$1"; }
 chnv() { echo "corridor.outcomes[5].$1,corridor.outcomes[6].$1,corridor.outcomes[7].$1,corridor.outcomes[8].$1"; }
 temporal=(
@@ -58,6 +65,8 @@ temporal=(
   --param 'corridor.hazards[4].terms[0].beta=-0.02:0.04'
   --param 'corridor.hazards[4].terms[1].beta,corridor.hazards[5].terms[0].beta=-5:0'
   --param 'corridor.hazards[10].terms[0].beta=-4:1'
+  --param "$season_cos=-1:1"
+  --param "$season_sin=-1:1"
 )
 stages=${STAGES:-A B C}
 for stage in $stages; do

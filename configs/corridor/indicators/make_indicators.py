@@ -11,6 +11,7 @@ Usage: /usr/bin/python3 configs/corridor/indicators/make_indicators.py
 """
 import calendar
 import csv
+import math
 import os
 
 FIRST, LAST = (2020, 1), (2024, 12)
@@ -107,3 +108,14 @@ write("ni_political_prisoners.csv", interpolated(
 write("us_chnv_process.csv", policy((2023, 1, 5), "M-POL-01", "the CHNV process"))
 write("mx_visa_brazil.csv", policy((2021, 12, 11), "M-VIS-03", "Mexico's visa for Brazilians"))
 write("us_mpp_suspended.csv", policy((2021, 1, 21), "M-POL-04", "the suspension of new MPP enrolments"))
+
+
+def seasonal(fn, what):
+    """An annual cycle (no data: a model term whose amplitude and phase are fitted)."""
+    for y, m in months():
+        yield (f"{y:04d}-{m:02d}", f"{fn(2 * math.pi * (m - 1) / 12):.6f}",
+               "ASSUMPTION (model design)", what)
+
+
+write("season_cos.csv", seasonal(math.cos, "cos(2 pi (month - 1) / 12): annual cycle, 1 in January"))
+write("season_sin.csv", seasonal(math.sin, "sin(2 pi (month - 1) / 12): annual cycle, 1 in April"))
