@@ -10,7 +10,8 @@
 # and matches sectors and levels again. Stage A fits where people cross (route-weight
 # powers, ports, CBP One waiting; the sectors' own attractiveness is left as it is, since
 # the factors by nationality multiply it); stage B when and how often (hazard
-# coefficients with the annual cycle, movement timing, Title 42 outcomes); stage C polishes everything together
+# coefficients with the annual cycle and the air routes' trends, movement timing, Title 42
+# outcomes); stage C polishes everything together
 # and leaves its record (date, command, objective, every parameter) in the scenario.
 #
 #   configs/corridor/calibrate.sh [MIGSIM] [EVALS_A EVALS_B EVALS_C] [SCALE]
@@ -67,6 +68,13 @@ temporal=(
   --param 'corridor.hazards[10].terms[0].beta=-4:1'
   --param "$season_cos=-1:1"
   --param "$season_sin=-1:1"
+  # growth of the air routes (log-rate per year): Venezuela and Ecuador (air), Colombia, Peru
+  # (not Brazil: its visa term shapes it, and a trend there traded the unranked FY2023 for the
+  # ranked years, which the level matching then undid)
+  --param 'corridor.hazards[6].terms[3].beta=-2:4'
+  --param 'corridor.hazards[7].terms[3].beta=-2:4'
+  --param 'corridor.hazards[8].terms[3].beta=-2:4'
+  --param 'corridor.hazards[9].terms[3].beta=-2:4'
 )
 stages=${STAGES:-A B C}
 for stage in $stages; do

@@ -119,3 +119,13 @@ def seasonal(fn, what):
 
 write("season_cos.csv", seasonal(math.cos, "cos(2 pi (month - 1) / 12): annual cycle, 1 in January"))
 write("season_sin.csv", seasonal(math.sin, "sin(2 pi (month - 1) / 12): annual cycle, 1 in April"))
+
+
+def trend():
+    """Years since January 2021 (no data: a log-linear trend whose slope is fitted)."""
+    for y, m in months():
+        yield (f"{y:04d}-{m:02d}", f"{(index(y, m) - index(2021, 1)) / 12:.6f}",
+               "ASSUMPTION (model design)", "years since 2021-01")
+
+
+write("trend.csv", trend())
