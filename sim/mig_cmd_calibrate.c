@@ -687,8 +687,10 @@ static mig_status write_fitted(cal *c, const mig_config *cfg0, const char *out, 
     ok &= append(&s, &n, &cap,
                  "  note: \"objective = MAPE/0.15 + citizenship error/0.15 + share error/0.05 over the "
                  "window (fiscal years wholly inside it; share error: the sectors' shares of USBP "
-                 "encounters and the ports' share of all); level = a nationality's hazard base rates and forcing "
-                 "scales matched to its observed total; simplex = GSL nmsimplex2\"\n") == 0;
+                 "encounters and the ports' share of all); level = each source of a nationality (hazard base "
+                 "rate, forcing scale) fitted to its observed fiscal-year totals (least squares over probe runs); "
+                 "sector = a nationality's factor on a sector, moved towards the share estimated from the record "
+                 "(target); simplex = GSL nmsimplex2\"\n") == 0;
     free(e);
     if (!ok) {
         free(s);
