@@ -134,6 +134,14 @@ void mig_corridor_sim_free(mig_corridor_sim *sim);
  * *residual: |S - C P| summed / |S| summed. */
 mig_status mig_corridor_sector_mix(const mig_corridor_obs *obs, double prior, double *share, double *residual);
 
+/* The theta >= 0 minimising sum_f (sum_j theta[j] a[j][f] - b[f])^2 for n unknowns
+ * (1 <= n <= MIG_NNLS_MAX_N) and m equations (m <= MIG_NNLS_MAX_M); theta[n]. When no
+ * subset has a solution with every value > 0, theta is all 1 (no change). Used by
+ * `migsim calibrate --levels`. */
+#define MIG_NNLS_MAX_N 4
+#define MIG_NNLS_MAX_M 16
+void mig_corridor_nnls(int n, int m, const double (*a)[MIG_NNLS_MAX_M], const double *b, double *theta);
+
 /* Measures sim against obs. */
 void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit);
 

@@ -198,6 +198,78 @@ static void project_rows(double *x, uint32_t n, uint32_t k, double *u)
     }
 }
 
+/* mig_corridor_nnls: every subset of the unknowns is solved by its normal equations
+ * (Gaussian elimination with partial pivoting) and the best one with all values > 0 kept. */
+void mig_corridor_nnls(int n, int nf, const double (*a)[MIG_NNLS_MAX_M], const double *b, double *theta)
+{
+    double best = HUGE_VAL;
+    for (int j = 0; j < n; j++)
+        theta[j] = 1.0;
+    for (unsigned mask = 1; mask < (1u << n); mask++) {
+        int idx[MIG_NNLS_MAX_N], m = 0, ok = 1;
+        double M[MIG_NNLS_MAX_N][MIG_NNLS_MAX_N + 1], t[MIG_NNLS_MAX_N] = { 0 }, r = 0.0;
+        for (int j = 0; j < n; j++)
+            if (mask & (1u << j))
+                idx[m++] = j;
+        for (int u = 0; u < m; u++) {
+            for (int v = 0; v < m; v++) {
+                M[u][v] = 0.0;
+                for (int f = 0; f < nf; f++)
+                    M[u][v] += a[idx[u]][f] * a[idx[v]][f];
+            }
+            M[u][m] = 0.0;
+            for (int f = 0; f < nf; f++)
+                M[u][m] += a[idx[u]][f] * b[f];
+        }
+        for (int u = 0; u < m && ok; u++) { /* Gaussian elimination with partial pivoting */
+            int piv = u;
+            for (int v = u + 1; v < m; v++)
+                if (fabs(M[v][u]) > fabs(M[piv][u]))
+                    piv = v;
+            if (!(fabs(M[piv][u]) > 1e-12)) {
+                ok = 0;
+                break;
+            }
+            for (int v = 0; v <= m; v++) {
+                double x = M[u][v];
+                M[u][v] = M[piv][v];
+                M[piv][v] = x;
+            }
+            for (int v = u + 1; v < m; v++) {
+                double g = M[v][u] / M[u][u];
+                for (int q = u; q <= m; q++)
+                    M[v][q] -= g * M[u][q];
+            }
+        }
+        for (int u = m - 1; u >= 0 && ok; u--) {
+            double x = M[u][m];
+            for (int v = u + 1; v < m; v++)
+                x -= M[u][v] * t[v];
+            t[u] = x / M[u][u];
+            if (!(t[u] > 0))
+                ok = 0;
+        }
+        if (!ok)
+            continue;
+        for (int f = 0; f < nf; f++) {
+            double y = -b[f];
+            for (int u = 0; u < m; u++)
+                y += t[u] * a[idx[u]][f];
+            r += y * y;
+        }
+        if (r < best) {
+            best = r;
+            for (int j = 0; j < n; j++)
+                theta[j] = 0.0;
+            for (int u = 0; u < m; u++)
+                theta[idx[u]] = t[u];
+        }
+    }
+    if (best == HUGE_VAL)
+        for (int j = 0; j < n; j++)
+            theta[j] = 1.0;
+}
+
 mig_status mig_corridor_sector_mix(const mig_corridor_obs *obs, double prior, double *share, double *residual)
 {
     const uint32_t nn = obs->n_nat, ns = obs->n_sectors, nm = obs->n_months;

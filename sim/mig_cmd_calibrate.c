@@ -226,80 +226,8 @@ out:
     return st;
 }
 
-/* The least-squares theta >= 0 minimising sum_f (sum_j theta[j] a[j][f] - b[f])^2 over
- * n <= MAX_SOURCES unknowns and nf fiscal years: every subset of the unknowns is solved by
- * its normal equations and the best feasible one kept. */
-#define MAX_SOURCES 4
-#define MAX_FY 16
-static void nnls_small(int n, int nf, double a[MAX_SOURCES][MAX_FY], const double *b, double *theta)
-{
-    double best = HUGE_VAL;
-    for (int j = 0; j < n; j++)
-        theta[j] = 1.0;
-    for (unsigned mask = 1; mask < (1u << n); mask++) {
-        int idx[MAX_SOURCES], m = 0, ok = 1;
-        double M[MAX_SOURCES][MAX_SOURCES + 1], t[MAX_SOURCES] = { 0 }, r = 0.0;
-        for (int j = 0; j < n; j++)
-            if (mask & (1u << j))
-                idx[m++] = j;
-        for (int u = 0; u < m; u++) {
-            for (int v = 0; v < m; v++) {
-                M[u][v] = 0.0;
-                for (int f = 0; f < nf; f++)
-                    M[u][v] += a[idx[u]][f] * a[idx[v]][f];
-            }
-            M[u][m] = 0.0;
-            for (int f = 0; f < nf; f++)
-                M[u][m] += a[idx[u]][f] * b[f];
-        }
-        for (int u = 0; u < m && ok; u++) { /* Gaussian elimination with partial pivoting */
-            int piv = u;
-            for (int v = u + 1; v < m; v++)
-                if (fabs(M[v][u]) > fabs(M[piv][u]))
-                    piv = v;
-            if (!(fabs(M[piv][u]) > 1e-12)) {
-                ok = 0;
-                break;
-            }
-            for (int v = 0; v <= m; v++) {
-                double x = M[u][v];
-                M[u][v] = M[piv][v];
-                M[piv][v] = x;
-            }
-            for (int v = u + 1; v < m; v++) {
-                double g = M[v][u] / M[u][u];
-                for (int q = u; q <= m; q++)
-                    M[v][q] -= g * M[u][q];
-            }
-        }
-        for (int u = m - 1; u >= 0 && ok; u--) {
-            double x = M[u][m];
-            for (int v = u + 1; v < m; v++)
-                x -= M[u][v] * t[v];
-            t[u] = x / M[u][u];
-            if (!(t[u] > 0))
-                ok = 0;
-        }
-        if (!ok)
-            continue;
-        for (int f = 0; f < nf; f++) {
-            double y = -b[f];
-            for (int u = 0; u < m; u++)
-                y += t[u] * a[idx[u]][f];
-            r += y * y;
-        }
-        if (r < best) {
-            best = r;
-            for (int j = 0; j < n; j++)
-                theta[j] = 0.0;
-            for (int u = 0; u < m; u++)
-                theta[idx[u]] = t[u];
-        }
-    }
-    if (best == HUGE_VAL)
-        for (int j = 0; j < n; j++)
-            theta[j] = 1.0;
-}
+#define MAX_SOURCES MIG_NNLS_MAX_N
+#define MAX_FY MIG_NNLS_MAX_M
 
 /* Matches each nationality's sources (its hazard base rates and forcing scales) to its
  * observed fiscal-year totals over the window. One probe run per source index keeps only
@@ -397,7 +325,7 @@ static mig_status match_levels(cal *c, int iterations)
             }
             if (n) {
                 double t[MAX_SOURCES];
-                nnls_small(n, nf, reduced, b, t);
+                mig_corridor_nnls(n, nf, (const double(*)[MIG_NNLS_MAX_M])reduced, b, t);
                 for (int u = 0; u < n; u++)
                     theta[map[u]] = t[u] < 0.1 ? 0.1 : t[u] > 10.0 ? 10.0 : t[u];
             }

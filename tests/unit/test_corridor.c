@@ -2,7 +2,9 @@
  * every day, encounters only at destinations and in the expected sectors, the same result
  * for 1 and 2 threads); the hazard's response to a step in an indicator matches its
  * formula exactly; encounter outcomes follow their probabilities (binomial bounds); the
- * Title 42 switch takes effect on its date; CBP One appointments respect the quota. */
+ * Title 42 switch takes effect on its date; CBP One appointments respect the quota; the
+ * calibration's sector-mix estimate and least squares recover known answers, and sector
+ * factors by nationality move crossings as their route weights say. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -663,4 +665,24 @@ Test(corridor, factors_by_nationality_errors)
     mig_config_destroy(&cfg);
     mig_ctx_destroy(&ctx);
     remove_dir();
+}
+
+/* The level fit's least squares: an exact non-negative solution is recovered; when the
+ * unconstrained solution has a negative value, that unknown is 0 and the other is the
+ * one-column least squares. */
+Test(corridor, nnls_recovers_and_clips)
+{
+    double a[MIG_NNLS_MAX_N][MIG_NNLS_MAX_M] = { { 1, 2, 3 }, { 1, 0, 1 } };
+    double b[3], theta[2];
+    for (int f = 0; f < 3; f++)
+        b[f] = 2.0 * a[0][f] + 0.5 * a[1][f];
+    mig_corridor_nnls(2, 3, (const double(*)[MIG_NNLS_MAX_M])a, b, theta);
+    cr_assert_float_eq(theta[0], 2.0, 1e-12);
+    cr_assert_float_eq(theta[1], 0.5, 1e-12);
+    /* b = 2 a0 - 1 a1 has no non-negative fit; theta1 = 0, theta0 = (a0 . b) / (a0 . a0) */
+    for (int f = 0; f < 3; f++)
+        b[f] = 2.0 * a[0][f] - 1.0 * a[1][f];
+    mig_corridor_nnls(2, 3, (const double(*)[MIG_NNLS_MAX_M])a, b, theta);
+    cr_assert_float_eq(theta[1], 0.0, 1e-12);
+    cr_assert_float_eq(theta[0], (1 * 1.0 + 2 * 4.0 + 3 * 5.0) / 14.0, 1e-12);
 }
