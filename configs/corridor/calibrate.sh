@@ -33,9 +33,11 @@ spatial=(
   --param 'corridor.cbp_one.wait_probability=0.01:0.99'
   --param 'corridor.cbp_one.give_up_probability=0:0.2'
 )
-mpp='corridor.hazards[1].terms[1].beta,corridor.hazards[2].terms[2].beta,corridor.hazards[3].terms[1].beta'
+# the MPP suspension: one beta for Guatemala, El Salvador, Nicaragua and the air routes;
+# Honduras and Brazil have their own (their encounters fell after FY2021 while the others rose)
+mpp='corridor.hazards[1].terms[1].beta,corridor.hazards[3].terms[1].beta'
 mpp+=',corridor.hazards[4].terms[2].beta,corridor.hazards[6].terms[0].beta,corridor.hazards[7].terms[0].beta'
-mpp+=',corridor.hazards[8].terms[0].beta,corridor.hazards[9].terms[0].beta,corridor.hazards[10].terms[1].beta'
+mpp+=',corridor.hazards[8].terms[0].beta,corridor.hazards[9].terms[0].beta'
 # the annual cycle, one pair of betas for every hazard: terms before it per hazard (0-22)
 before=(1 2 3 2 3 1 1 1 1 1 2 0 0 0 0 0 0 0 0 0 0 0 0)
 season_cos='' season_sin=''
@@ -58,6 +60,8 @@ temporal=(
   --param "$(chnv title42_expel)=0.05:0.95"
   --param "$(chnv retry_expelled)=0.05:0.95"
   --param "$mpp=-1:3"
+  --param 'corridor.hazards[2].terms[2].beta=-2:3'
+  --param 'corridor.hazards[10].terms[1].beta=-2:3'
   --param 'corridor.hazards[0].terms[0].beta=-0.3:0.3'
   --param 'corridor.hazards[1].terms[0].beta=-0.5:0.5'
   --param 'corridor.hazards[2].terms[0].beta=-0.3:0.3'
