@@ -1,6 +1,6 @@
 /* mig_model_basic.c: the basic ruleset, close to Flee's. Each day an agent at a place
  * moves with the probability set for the place's kind; it takes an out-link chosen with
- * weight attraction_ahead(to)^a / distance_km^b (alias tables built once). Places of kind
+ * weight look-ahead attraction(to)^a / distance_km^b (alias tables built once). Places of kind
  * destination absorb. Group members draw with the group's key, so they choose alike. */
 #include <stdlib.h>
 

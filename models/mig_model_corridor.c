@@ -120,26 +120,6 @@ static int64_t named_place(const mig_world *w, mig_ctx *ctx, const char *field, 
     return p;
 }
 
-/* Look-ahead attraction as mig_route_attraction, from a given base attractiveness. */
-static void attraction_ahead(const mig_network *net, const double *base, uint32_t steps, double discount,
-                             double *out, double *prev)
-{
-    uint32_t n = net->n_places;
-    memcpy(out, base, n * sizeof *out);
-    for (uint32_t k = 0; k < steps; k++) {
-        memcpy(prev, out, n * sizeof *prev);
-        for (uint32_t p = 0; p < n; p++) {
-            double best = 0.0;
-            for (uint32_t s = net->out_start[p]; s < net->out_start[p + 1]; s++) {
-                double a = prev[net->link_to[net->out_link[s]]];
-                if (a > best)
-                    best = a;
-            }
-            out[p] = base[p] + discount * best;
-        }
-    }
-}
-
 /* Nationality k's route weights into wn[n_links] when corridor.attraction_by_nationality
  * gives it factors (base times its factors; a port of entry takes the factor of the sector
  * reached from its border city, so that the factors move where a nationality crosses, not
@@ -189,13 +169,13 @@ static mig_status nationality_weights(mig_world *w, const double *base, const ui
         if (best > 0.0)
             bk[port] = base[port] * best;
     }
-    attraction_ahead(net, bk, mv->lookahead_steps, mv->lookahead_discount, attr, prev);
+    mig_route_attraction_from(net, bk, mv->lookahead_steps, mv->lookahead_discount, attr, prev);
     mig_route_weights(net, attr, mv->attraction_power, mv->distance_power, wn);
     free(bk);
     return MIG_OK;
 }
 
-/* Route tables per nationality: weight = attraction_ahead(to)^a / km^b times the route
+/* Route tables per nationality: weight = look-ahead attraction(to)^a / km^b times the route
  * options' multipliers. Also marks the ports. */
 static mig_status build_routes(corridor_state *s, mig_world *w, mig_ctx *ctx, errs *errors)
 {
@@ -240,7 +220,7 @@ static mig_status build_routes(corridor_state *s, mig_world *w, mig_ctx *ctx, er
             snprintf(field, sizeof field, "corridor.attraction_by_nationality.places[%u]", j);
             named_place(w, ctx, field, c->attraction_by_nationality->places[j], errors);
         }
-    attraction_ahead(net, base, mv->lookahead_steps, mv->lookahead_discount, attr, prev);
+    mig_route_attraction_from(net, base, mv->lookahead_steps, mv->lookahead_discount, attr, prev);
     mig_route_weights(net, attr, mv->attraction_power, mv->distance_power, weight);
     if (c->route_options_path) {
         st = mig_corridor_route_options(c->route_options_path, w->cfg, net, mult, ctx);

@@ -142,6 +142,10 @@ mig_status mig_corridor_sector_mix(const mig_corridor_obs *obs, double prior, do
 #define MIG_NNLS_MAX_M 16
 void mig_corridor_nnls(int n, int m, const double (*a)[MIG_NNLS_MAX_M], const double *b, double *theta);
 
+/* The top-10 citizenships by total[n] (those with total > 0; OTHER, index other, is not a
+ * citizenship): their indices into top[10], largest first; returns how many. */
+int mig_corridor_top10(const double *total, uint32_t n, int other, int top[10]);
+
 /* Measures sim against obs. */
 void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit);
 

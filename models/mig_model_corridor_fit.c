@@ -582,6 +582,25 @@ done:
     return st;
 }
 
+int mig_corridor_top10(const double *total, uint32_t n, int other, int top[10])
+{
+    int n_top = 0;
+    while (n_top < 10) {
+        int best = -1;
+        for (uint32_t k = 0; k < n; k++) {
+            int taken = (int)k == other;
+            for (int r = 0; r < n_top && !taken; r++)
+                taken = top[r] == (int)k;
+            if (!taken && total[k] > 0 && (best < 0 || total[k] > total[best]))
+                best = (int)k;
+        }
+        if (best < 0)
+            break;
+        top[n_top++] = best;
+    }
+    return n_top;
+}
+
 void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit)
 {
     const uint32_t nn = obs->n_nat, ns = obs->n_sectors;
@@ -589,7 +608,6 @@ void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *s
     uint32_t n_ape = 0, n_cit = 0, n_sec = 0;
     double *o_nat = calloc(nn ? nn : 1, sizeof *o_nat), *s_nat = calloc(nn ? nn : 1, sizeof *s_nat);
     double *o_sec = calloc(ns ? ns : 1, sizeof *o_sec), *s_sec = calloc(ns ? ns : 1, sizeof *s_sec);
-    uint8_t *used = calloc(nn ? nn : 1, 1);
 
     memset(fit, 0, sizeof *fit);
     for (uint32_t m = 0; m < obs->n_months; m++)
@@ -598,7 +616,7 @@ void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *s
             n_ape++;
         }
     fit->mape = n_ape ? ape / n_ape : 0.0;
-    if (o_nat && s_nat && o_sec && s_sec && used) {
+    if (o_nat && s_nat && o_sec && s_sec) {
         /* fiscal years wholly inside the window: October (month index 9) to September */
         for (uint32_t m0 = 0; m0 + 12 <= obs->n_months; m0++) {
             double so = 0.0, ss = 0.0;
@@ -608,7 +626,6 @@ void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *s
             memset(s_nat, 0, nn * sizeof *s_nat);
             memset(o_sec, 0, ns * sizeof *o_sec);
             memset(s_sec, 0, ns * sizeof *s_sec);
-            memset(used, 0, nn);
             for (uint32_t m = m0; m < m0 + 12; m++) {
                 for (uint32_t k = 0; k < nn; k++) {
                     o_nat[k] += obs->by_nat[(size_t)m * nn + k];
@@ -619,19 +636,12 @@ void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *s
                     s_sec[s] += sim->by_sector[(size_t)m * ns + s];
                 }
             }
-            /* the top-10 citizenships by observed total; OTHER is not a citizenship */
-            if (obs->other >= 0)
-                used[obs->other] = 1;
-            for (int rank = 0; rank < 10; rank++) {
-                int best = -1;
-                for (uint32_t k = 0; k < nn; k++)
-                    if (!used[k] && o_nat[k] > 0 && (best < 0 || o_nat[k] > o_nat[best]))
-                        best = (int)k;
-                if (best < 0)
-                    break;
-                used[best] = 1;
-                cit += fabs(s_nat[best] - o_nat[best]) / o_nat[best];
-                n_cit++;
+            {
+                int top[10], n_top = mig_corridor_top10(o_nat, nn, obs->other, top);
+                for (int r = 0; r < n_top; r++) {
+                    cit += fabs(s_nat[top[r]] - o_nat[top[r]]) / o_nat[top[r]];
+                    n_cit++;
+                }
             }
             for (uint32_t s = 0; s < ns; s++) {
                 so += o_sec[s];
@@ -665,5 +675,4 @@ void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *s
     free(s_nat);
     free(o_sec);
     free(s_sec);
-    free(used);
 }

@@ -244,7 +244,7 @@ static mig_status match_levels(cal *c, int iterations)
     const mig_corridor_obs *o = c->obs;
     const uint32_t nn = o->n_nat;
     int fy0[MAX_FY], nf = 0, ns = 0;
-    double (*a)[MAX_SOURCES][MAX_FY] = NULL, *obs_fy = NULL, *wt = NULL;
+    double (*a)[MAX_SOURCES][MAX_FY] = NULL, *obs_fy = NULL, *wt = NULL, *tot = NULL;
     mig_status st = MIG_OK;
 
     for (uint32_t m = 0; m + 12 <= o->n_months && nf < MAX_FY; m++)
@@ -257,29 +257,23 @@ static mig_status match_levels(cal *c, int iterations)
     a = calloc(c->n_levels, sizeof *a);
     obs_fy = calloc((size_t)nn * nf, sizeof *obs_fy);
     wt = calloc((size_t)nn * nf, sizeof *wt);
-    if (!a || !obs_fy || !wt) {
+    tot = calloc(nn ? nn : 1, sizeof *tot);
+    if (!a || !obs_fy || !wt || !tot) {
         st = MIG_ENOMEM;
         goto out;
     }
     for (int f = 0; f < nf; f++) {
-        uint8_t used[4096] = { 0 };
-        for (uint32_t k = 0; k < nn; k++)
+        int top[10], n_top;
+        for (uint32_t k = 0; k < nn; k++) {
+            tot[k] = 0.0;
             for (int m = fy0[f]; m < fy0[f] + 12; m++)
-                obs_fy[(size_t)k * nf + f] += o->by_nat[(size_t)m * nn + k];
-        for (uint32_t k = 0; k < nn; k++)
+                tot[k] += o->by_nat[(size_t)m * nn + k];
+            obs_fy[(size_t)k * nf + f] = tot[k];
             wt[(size_t)k * nf + f] = 0.0; /* 1: among the top 10 */
-        if (o->other >= 0)
-            used[o->other] = 1;
-        for (int rank = 0; rank < 10 && nn <= 4096; rank++) {
-            int best = -1;
-            for (uint32_t k = 0; k < nn; k++)
-                if (!used[k] && (best < 0 || obs_fy[(size_t)k * nf + f] > obs_fy[(size_t)best * nf + f]))
-                    best = (int)k;
-            if (best < 0)
-                break;
-            used[best] = 1;
-            wt[(size_t)best * nf + f] = 1.0;
         }
+        n_top = mig_corridor_top10(tot, nn, o->other, top);
+        for (int r = 0; r < n_top; r++)
+            wt[(size_t)top[r] * nf + f] = 1.0;
     }
     for (int it = 0; it < iterations && st == MIG_OK; it++) {
         for (int r = 0; r < ns && st == MIG_OK; r++) {
@@ -343,6 +337,7 @@ out:
     free(a);
     free(obs_fy);
     free(wt);
+    free(tot);
     return st;
 }
 

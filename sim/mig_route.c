@@ -73,14 +73,11 @@ void mig_route_destroy(mig_route_table **p)
     *p = NULL;
 }
 
-void mig_route_attraction(const mig_network *net, uint32_t steps, double discount, double *out)
+void mig_route_attraction_from(const mig_network *net, const double *base, uint32_t steps, double discount,
+                               double *out, double *prev)
 {
     uint32_t n = net->n_places;
-    double *prev = malloc((n ? n : 1) * sizeof *prev);
-    for (uint32_t p = 0; p < n; p++)
-        out[p] = net->place_attract[p];
-    if (!prev)
-        return; /* falls back to the plain attractiveness */
+    memcpy(out, base, n * sizeof *out);
     for (uint32_t k = 0; k < steps; k++) {
         memcpy(prev, out, n * sizeof *prev);
         for (uint32_t p = 0; p < n; p++) {
@@ -90,9 +87,20 @@ void mig_route_attraction(const mig_network *net, uint32_t steps, double discoun
                 if (a > best)
                     best = a;
             }
-            out[p] = net->place_attract[p] + discount * best;
+            out[p] = base[p] + discount * best;
         }
     }
+}
+
+void mig_route_attraction(const mig_network *net, uint32_t steps, double discount, double *out)
+{
+    uint32_t n = net->n_places;
+    double *prev = malloc((n ? n : 1) * sizeof *prev);
+    if (!prev) {
+        memcpy(out, net->place_attract, n * sizeof *out); /* falls back to the plain attractiveness */
+        return;
+    }
+    mig_route_attraction_from(net, net->place_attract, steps, discount, out, prev);
     free(prev);
 }
 

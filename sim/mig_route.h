@@ -30,6 +30,10 @@ void mig_route_destroy(mig_route_table **p);
  * k = 1..steps, A_k(q) = attract(q) + discount * max over q's out-links q->r of A_{k-1}(r).
  * out must have n_places entries. */
 void mig_route_attraction(const mig_network *net, uint32_t steps, double discount, double *out);
+/* The same look-ahead from a given base attractiveness base[n_places] (not the network's);
+ * prev is scratch [n_places]. */
+void mig_route_attraction_from(const mig_network *net, const double *base, uint32_t steps, double discount,
+                               double *out, double *prev);
 /* Link weights attraction(to)^attraction_power / distance_km^distance_power. */
 void mig_route_weights(const mig_network *net, const double *attraction,
                        double attraction_power, double distance_power, double *weight_out);
