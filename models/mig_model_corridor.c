@@ -333,6 +333,8 @@ static mig_status build_spawning(corridor_state *s, mig_world *w, mig_ctx *ctx, 
                     terms[k].ind = ind[j];
             terms[k].beta = hz->terms[k].beta;
             terms[k].ref = hz->terms[k].ref;
+            terms[k].has_max = hz->terms[k].max != NULL;
+            terms[k].max = hz->terms[k].max ? *hz->terms[k].max : 0.0;
         }
         for (uint32_t k = 0; k < hz->n_places; k++)
             total_share += hz->n_shares ? hz->shares[k] : 1.0;

@@ -25,6 +25,8 @@ typedef struct mig_hazard_term {
     const mig_indicator *ind; /* borrowed */
     double beta;              /* log-rate per unit of the indicator */
     double ref;               /* indicator value at which the term is 0 */
+    int has_max;              /* 1: the indicator is capped at max (saturation) */
+    double max;
 } mig_hazard_term;
 
 /* lifecycle */
@@ -42,8 +44,9 @@ int32_t mig_corridor_month_of(int32_t day);
 int mig_indicator_at(const mig_indicator *ind, int32_t day, double *out);
 
 /* The daily departure rate of the hazard model,
- *     rate = base * exp(sum_k beta_k * (x_k - ref_k)),
- * with the sum taken in term order. x[k] is term k's indicator value. */
+ *     rate = base * exp(sum_k beta_k * (min(x_k, max_k) - ref_k)),
+ * with the sum taken in term order. x[k] is term k's indicator value; max_k applies only
+ * to terms with has_max. */
 double mig_corridor_hazard_rate(double base, size_t n_terms, const mig_hazard_term *terms, const double *x);
 
 /* Fills daily[0..days) (run starting on start_day) with departures on days

@@ -242,8 +242,10 @@ done:
 double mig_corridor_hazard_rate(double base, size_t n_terms, const mig_hazard_term *terms, const double *x)
 {
     double eta = 0.0;
-    for (size_t k = 0; k < n_terms; k++)
-        eta += terms[k].beta * (x[k] - terms[k].ref);
+    for (size_t k = 0; k < n_terms; k++) {
+        double v = terms[k].has_max && x[k] > terms[k].max ? terms[k].max : x[k];
+        eta += terms[k].beta * (v - terms[k].ref);
+    }
     return base * exp(eta);
 }
 

@@ -95,6 +95,7 @@ static const cyaml_schema_field_t term_fields[] = {
     CYAML_FIELD_STRING_PTR("indicator", CYAML_FLAG_POINTER, mig_corridor_term_cfg, indicator, 1, 64),
     CYAML_FIELD_FLOAT("beta", CYAML_FLAG_DEFAULT, mig_corridor_term_cfg, beta),
     CYAML_FIELD_FLOAT("ref", CYAML_FLAG_DEFAULT, mig_corridor_term_cfg, ref),
+    CYAML_FIELD_FLOAT_PTR("max", CYAML_FLAG_OPTIONAL, mig_corridor_term_cfg, max),
     CYAML_FIELD_END
 };
 static const cyaml_schema_value_t term_entry = {
@@ -1353,6 +1354,10 @@ static mig_status check_corridor(mig_config *cfg, mig_ctx *ctx, int *errors, mig
                          "unknown indicator \"%s\" (not in corridor.indicators)", t->indicator);
             snprintf(field, sizeof field, "corridor.hazards[%u].terms[%u].beta", i, k);
             check_range(cfg, ctx, errors, first, field, t->beta, -1e3, 1e3, "a coefficient in [-1000, 1000]");
+            if (t->max) {
+                snprintf(field, sizeof field, "corridor.hazards[%u].terms[%u].max", i, k);
+                check_range(cfg, ctx, errors, first, field, *t->max, -1e9, 1e9, "an indicator value in [-1e9, 1e9]");
+            }
         }
     }
     for (uint32_t i = 0; i < c->n_forcing; i++) {

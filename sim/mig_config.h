@@ -43,6 +43,8 @@ typedef struct mig_corridor_term_cfg {
     char *indicator;          /* name of one of corridor.indicators */
     double beta;              /* log-rate change per unit of the indicator */
     double ref;               /* indicator value at which the term is 0; default 0 */
+    double *max;              /* optional: the indicator is held at max above it (saturation);
+                                 NULL: no cap */
 } mig_corridor_term_cfg;
 
 typedef struct mig_corridor_hazard_cfg {

@@ -11,20 +11,24 @@
 # powers, ports, CBP One waiting; the sectors' own attractiveness is left as it is, since
 # the factors by nationality multiply it); stage B when and how often (hazard
 # coefficients with the annual cycle and the air routes' trends, movement timing, Title 42
-# outcomes); stage C polishes everything together
-# and leaves its record (date, command, objective, every parameter) in the scenario.
+# outcomes); stage C polishes everything together; stage D refits only the terms that
+# belong to one nationality (Honduras' hurricanes, Title 42 end, food insecurity and MPP
+# terms; the air routes' trends and Colombia's saturation; Brazil's visa and MPP terms),
+# where the simplex over all parameters at once stalled far from them. The last stage run
+# leaves its record (date, command, objective, every parameter) in the scenario.
 #
-#   configs/corridor/calibrate.sh [MIGSIM] [EVALS_A EVALS_B EVALS_C] [SCALE]
+#   configs/corridor/calibrate.sh [MIGSIM] [EVALS_A EVALS_B EVALS_C EVALS_D] [SCALE]
 #
-# STAGES="B C" runs only those stages (to resume).
-# Run from anywhere; paths are relative to the repository root. Defaults: build/migsim, 200 500 300 runs, scale 0.05 agents per migrant (about 0.6 s a run
+# STAGES="C D" runs only those stages (to resume); THREADS=N runs each stage on N threads
+# (the same results: runs are bitwise identical for any thread count).
+# Run from anywhere; paths are relative to the repository root. Defaults: build/migsim, 200 500 300 150 runs, scale 0.05 agents per migrant (about 0.6 s a run
 # on one core; see README "Calibration").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 migsim=${1:-build/migsim}
-ea=${2:-200} eb=${3:-500} ec=${4:-300} scale=${5:-0.05}
+ea=${2:-200} eb=${3:-500} ec=${4:-300} ed=${5:-150} scale=${6:-0.05}
 scenario=configs/corridor/corridor.yaml
-common=(--levels --sectors --scale "$scale" --threads 1 --rounds 2)
+common=(--levels --sectors --scale "$scale" --threads "${THREADS:-1}" --rounds 2)
 
 spatial=(
   --param 'movement.distance_power=0:3'
@@ -47,6 +51,18 @@ for i in "${!before[@]}"; do
 done
 nca() { echo "corridor.outcomes[2].$1,corridor.outcomes[3].$1,corridor.outcomes[4].$1"; }
 chnv() { echo "corridor.outcomes[5].$1,corridor.outcomes[6].$1,corridor.outcomes[7].$1,corridor.outcomes[8].$1"; }
+# terms of one nationality each (stage D; also part of B and C)
+national=(
+  --param 'corridor.hazards[2].terms[1].beta=-3:3'       # Honduras: food insecurity
+  --param 'corridor.hazards[2].terms[2].beta=-2:3'       # Honduras: MPP suspension
+  --param 'corridor.hazards[2].terms[5].beta=-1:2'       # Honduras: hurricanes Eta and Iota
+  --param 'corridor.hazards[2].terms[6].beta=-1:3'       # Honduras: the end of Title 42
+  --param 'corridor.hazards[6].terms[3].beta=-2:6'       # Venezuela's air route: trend
+  --param 'corridor.hazards[8].terms[3].beta=-2:6'       # Colombia's air route: trend
+  --param 'corridor.hazards[8].terms[3].max=0.3:3'       # ... and the years at which it saturates
+  --param 'corridor.hazards[10].terms[0].beta=-4:1'      # Brazil: Mexico's visa
+  --param 'corridor.hazards[10].terms[1].beta=-2:5'      # Brazil: MPP suspension
+)
 temporal=(
   --param 'movement.move_probability.origin=0.02:1'
   --param 'movement.move_probability.town=0.2:1'
@@ -60,32 +76,28 @@ temporal=(
   --param "$(chnv title42_expel)=0.05:0.95"
   --param "$(chnv retry_expelled)=0.05:0.95"
   --param "$mpp=-1:3"
-  --param 'corridor.hazards[2].terms[2].beta=-2:3'
-  --param 'corridor.hazards[10].terms[1].beta=-2:3'
   --param 'corridor.hazards[0].terms[0].beta=-0.3:0.3'
   --param 'corridor.hazards[1].terms[0].beta=-0.5:0.5'
   --param 'corridor.hazards[2].terms[0].beta=-0.3:0.3'
-  --param 'corridor.hazards[2].terms[1].beta=-3:3'
   --param 'corridor.hazards[3].terms[0].beta=-0.3:0.3'
   --param 'corridor.hazards[4].terms[0].beta=-0.02:0.04'
   --param 'corridor.hazards[4].terms[1].beta,corridor.hazards[5].terms[0].beta=-5:0'
-  --param 'corridor.hazards[10].terms[0].beta=-4:1'
   --param "$season_cos=-1:1"
   --param "$season_sin=-1:1"
   # growth of the air routes (log-rate per year): Venezuela and Ecuador (air), Colombia, Peru
   # (not Brazil: its visa term shapes it, and a trend there traded the unranked FY2023 for the
   # ranked years, which the level matching then undid)
-  --param 'corridor.hazards[6].terms[3].beta=-2:4'
   --param 'corridor.hazards[7].terms[3].beta=-2:4'
-  --param 'corridor.hazards[8].terms[3].beta=-2:4'
   --param 'corridor.hazards[9].terms[3].beta=-2:4'
+  "${national[@]}"
 )
-stages=${STAGES:-A B C}
+stages=${STAGES:-A B C D}
 for stage in $stages; do
   case $stage in
     A) "$migsim" calibrate "$scenario" -o "$scenario" "${common[@]}" --max-evals "$ea" "${spatial[@]}" ;;
     B) "$migsim" calibrate "$scenario" -o "$scenario" "${common[@]}" --max-evals "$eb" "${temporal[@]}" ;;
     C) "$migsim" calibrate "$scenario" -o "$scenario" "${common[@]}" --max-evals "$ec" "${spatial[@]}" "${temporal[@]}" ;;
+    D) "$migsim" calibrate "$scenario" -o "$scenario" "${common[@]}" --max-evals "$ed" "${national[@]}" ;;
     *) echo "calibrate.sh: unknown stage $stage" >&2; exit 64 ;;
   esac
 done

@@ -200,11 +200,23 @@ Test(corridor, same_result_for_1_and_2_threads)
 Test(corridor, hazard_rate_formula)
 {
     mig_indicator ind = { 0 };
-    mig_hazard_term t[2] = { { &ind, 0.3, 0.5 }, { &ind, -1.25, 2.0 } };
+    mig_hazard_term t[2] = { { &ind, 0.3, 0.5, 0, 0.0 }, { &ind, -1.25, 2.0, 0, 0.0 } };
     double x[2] = { 1.7, 0.4 };
     double r = mig_corridor_hazard_rate(80.0, 2, t, x);
     cr_assert_float_eq(r, 80.0 * exp(0.3 * (1.7 - 0.5) - 1.25 * (0.4 - 2.0)), 1e-12 * r);
     cr_assert_float_eq(mig_corridor_hazard_rate(12.5, 0, t, x), 12.5, 0);
+}
+
+/* A term with max holds its indicator at max above it (saturation), and leaves it alone below. */
+Test(corridor, hazard_rate_max_caps_the_indicator)
+{
+    mig_indicator ind = { 0 };
+    mig_hazard_term t[2] = { { &ind, 0.7, 0.25, 1, 1.5 }, { &ind, -0.4, 0.0, 1, 9.0 } };
+    double above[2] = { 2.75, 3.0 }, below[2] = { 1.2, 3.0 };
+    double r = mig_corridor_hazard_rate(40.0, 2, t, above);
+    cr_assert_float_eq(r, 40.0 * exp(0.7 * (1.5 - 0.25) - 0.4 * 3.0), 1e-12 * r, "x above max is held at max");
+    r = mig_corridor_hazard_rate(40.0, 2, t, below);
+    cr_assert_float_eq(r, 40.0 * exp(0.7 * (1.2 - 0.25) - 0.4 * 3.0), 1e-12 * r, "x below max is used as it is");
 }
 
 /* A step of delta in the indicator between January and February multiplies the daily rate
@@ -254,6 +266,47 @@ Test(corridor, hazard_step_change_matches_formula)
     cr_assert_leq(fabs((double)jan - 31 * r_jan), 1.0);
     cr_assert_leq(fabs((double)feb - 28 * r_feb), 1.0);
     cr_assert_float_eq(((double)feb / 28) / ((double)jan / 31), exp(beta * delta), 0.002);
+    test_world_free(&ctx, &cfg, &w);
+    remove_dir();
+}
+
+/* The same step with the term's max at 1.4 (by --set, checked like the file): January's 1.0
+ * is below the cap, February's 1.8 is held at 1.4, so the rate ratio is exp(beta * 0.4). */
+Test(corridor, hazard_step_change_saturates_at_max)
+{
+    const double base = 100.7, beta = 0.3, ref = 0.5;
+    const char yaml[] = "start_date: 2023-01-01\n"
+                        "days: 59\n"
+                        "model: corridor\n"
+                        "network: {places: places.csv, links: links.csv}\n"
+                        "nationalities: [X]\n"
+                        "sources: []\n"
+                        "corridor:\n"
+                        "  indicators: [{name: push, file: push.csv}]\n"
+                        "  hazards:\n"
+                        "    - nationality: X\n"
+                        "      places: [A]\n"
+                        "      base_rate: 100.7\n"
+                        "      terms: [{indicator: push, beta: 0.3, ref: 0.5}]\n";
+    const char *const over[] = { "corridor.hazards[0].terms[0].max=1.4" };
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    double r_jan = base * exp(beta * (1.0 - ref)), r_feb = base * exp(beta * (1.4 - ref));
+    int64_t jan = 0, feb = 0;
+    make_dir();
+    write_file("push.csv", "month,value,source\n2023-01,1.0,test\n2023-02,1.8,test\n");
+    world_at(yaml, over, 1, 2, &ctx, &cfg, &w);
+    for (uint32_t day = 0; day < cfg->days; day++) {
+        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+        if (day < 31)
+            jan += w->v_spawned[0];
+        else
+            feb += w->v_spawned[0];
+    }
+    cr_assert_leq(fabs((double)jan - 31 * r_jan), 1.0, "January %lld, expected %g", (long long)jan, 31 * r_jan);
+    cr_assert_leq(fabs((double)feb - 28 * r_feb), 1.0, "February %lld, expected %g (capped)", (long long)feb,
+                  28 * r_feb);
     test_world_free(&ctx, &cfg, &w);
     remove_dir();
 }

@@ -95,6 +95,18 @@ Test(corridor_config, unknown_indicator)
     check_case(&k);
 }
 
+Test(corridor_config, bad_term_max)
+{
+    static const corridor_case k = {
+        HEAD "corridor:\n"
+             "  indicators: [{name: push, file: push.csv}]\n"
+             "  hazards: [{nationality: X, places: [A], base_rate: 5, terms: [{indicator: push, beta: 0.1, max: soon}]}]\n",
+        NULL, NULL, NULL, 78,
+        "migsim: s.yaml:9:99: corridor.hazards[0].terms[0].max: expected a number, got \"soon\"\n"
+    };
+    check_case(&k);
+}
+
 Test(corridor_config, probability_out_of_range_and_sum)
 {
     static const corridor_case k = {

@@ -108,6 +108,7 @@ write("ni_political_prisoners.csv", interpolated(
 write("us_chnv_process.csv", policy((2023, 1, 5), "M-POL-01", "the CHNV process"))
 write("mx_visa_brazil.csv", policy((2021, 12, 11), "M-VIS-03", "Mexico's visa for Brazilians"))
 write("us_mpp_suspended.csv", policy((2021, 1, 21), "M-POL-04", "the suspension of new MPP enrolments"))
+write("us_title42_ended.csv", policy((2023, 5, 12), "M-POL-02", "the end of Title 42 (expired 2023-05-11)"))
 
 
 def seasonal(fn, what):
@@ -129,3 +130,24 @@ def trend():
 
 
 write("trend.csv", trend())
+
+
+# Hurricanes Eta (landfall 3 Nov 2020) and Iota (16-17 Nov 2020): about 4.6 million people
+# affected in Honduras by the two storms together (COPECO via OCHA, update of 14 Dec 2020,
+# M-HUR-01; Reuters: some 4.5 million, M-HUR-02). The figure decays with an assumed recovery
+# time constant of HURRICANE_TAU months (ASSUMPTION: no monthly recovery series was found).
+HURRICANE_TAU = 12.0
+
+
+def hurricanes(tau=HURRICANE_TAU):
+    k0 = index(2020, 11)
+    for y, m in months():
+        k = index(y, m)
+        if k < k0:
+            yield f"{y:04d}-{m:02d}", "0.000000", "M-HUR-01", "before the hurricanes"
+        else:
+            yield (f"{y:04d}-{m:02d}", f"{4.6 * math.exp(-(k - k0) / tau):.6f}", "M-HUR-01;M-HUR-02",
+                   f"DERIVED: 4.6 million affected x exp(-(months since 2020-11) / {tau:g}) (decay: ASSUMPTION)")
+
+
+write("hn_hurricanes.csv", hurricanes())
