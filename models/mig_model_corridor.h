@@ -101,12 +101,22 @@ typedef struct mig_corridor_sim {
 } mig_corridor_sim;
 
 /* Fit measures over the window; fiscal years are those wholly inside it. */
+/* Weight of the band excess in the objective: a value outside its target band costs this
+ * many times more per unit of excess than its error inside, so the simplex prefers bringing
+ * the worst values into their bands (the targets count values within bands) over trimming
+ * errors that are within them already. */
+#define MIG_CORRIDOR_OUTSIDE_WEIGHT 4.0
+
 typedef struct mig_corridor_fit {
     double mape;              /* mean |sim - obs| / obs over the months */
     double citizenship;       /* mean |sim - obs| / obs over each FY's top-10 citizenships (OTHER excluded) */
     double sector;            /* mean |share_sim - share_obs| over each FY's sector shares of USBP
                                * encounters and the ports' (OFO) share of all (0.05 = 5 points) */
-    double objective;         /* mape / 0.15 + citizenship / 0.15 + sector / 0.05 */
+    double outside;           /* band excess: mean over the citizenship values of
+                               * max(0, |sim - obs| / obs / 0.15 - 1), plus the same over the
+                               * share values with 0.05 (0: every value within its target) */
+    double objective;         /* mape / 0.15 + citizenship / 0.15 + sector / 0.05
+                               * + MIG_CORRIDOR_OUTSIDE_WEIGHT * outside */
     uint32_t n_fy;            /* fiscal years measured */
 } mig_corridor_fit;
 

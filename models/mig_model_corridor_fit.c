@@ -604,7 +604,7 @@ int mig_corridor_top10(const double *total, uint32_t n, int other, int top[10])
 void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit)
 {
     const uint32_t nn = obs->n_nat, ns = obs->n_sectors;
-    double ape = 0.0, cit = 0.0, sec = 0.0;
+    double ape = 0.0, cit = 0.0, sec = 0.0, cit_out = 0.0, sec_out = 0.0;
     uint32_t n_ape = 0, n_cit = 0, n_sec = 0;
     double *o_nat = calloc(nn ? nn : 1, sizeof *o_nat), *s_nat = calloc(nn ? nn : 1, sizeof *s_nat);
     double *o_sec = calloc(ns ? ns : 1, sizeof *o_sec), *s_sec = calloc(ns ? ns : 1, sizeof *s_sec);
@@ -639,7 +639,9 @@ void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *s
             {
                 int top[10], n_top = mig_corridor_top10(o_nat, nn, obs->other, top);
                 for (int r = 0; r < n_top; r++) {
-                    cit += fabs(s_nat[top[r]] - o_nat[top[r]]) / o_nat[top[r]];
+                    double e = fabs(s_nat[top[r]] - o_nat[top[r]]) / o_nat[top[r]];
+                    cit += e;
+                    cit_out += e > 0.15 ? e / 0.15 - 1.0 : 0.0;
                     n_cit++;
                 }
             }
@@ -648,7 +650,9 @@ void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *s
                 ss += s_sec[s];
             }
             for (uint32_t s = 0; s < ns && so > 0; s++) {
-                sec += fabs((ss > 0 ? s_sec[s] / ss : 0.0) - o_sec[s] / so);
+                double d = fabs((ss > 0 ? s_sec[s] / ss : 0.0) - o_sec[s] / so);
+                sec += d;
+                sec_out += d > 0.05 ? d / 0.05 - 1.0 : 0.0;
                 n_sec++;
             }
             /* the ports' (OFO) share of all encounters counts as one more share */
@@ -661,7 +665,9 @@ void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *s
                     sp += sim->ofo ? sim->ofo[m] : 0.0;
                 }
                 if (ot > 0 && obs->ofo) {
-                    sec += fabs((st > 0 ? sp / st : 0.0) - oo / ot);
+                    double d = fabs((st > 0 ? sp / st : 0.0) - oo / ot);
+                    sec += d;
+                    sec_out += d > 0.05 ? d / 0.05 - 1.0 : 0.0;
                     n_sec++;
                 }
             }
@@ -670,7 +676,9 @@ void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *s
     }
     fit->citizenship = n_cit ? cit / n_cit : 0.0;
     fit->sector = n_sec ? sec / n_sec : 0.0;
-    fit->objective = fit->mape / 0.15 + fit->citizenship / 0.15 + fit->sector / 0.05;
+    fit->outside = (n_cit ? cit_out / n_cit : 0.0) + (n_sec ? sec_out / n_sec : 0.0);
+    fit->objective = fit->mape / 0.15 + fit->citizenship / 0.15 + fit->sector / 0.05 +
+                     MIG_CORRIDOR_OUTSIDE_WEIGHT * fit->outside;
     free(o_nat);
     free(s_nat);
     free(o_sec);

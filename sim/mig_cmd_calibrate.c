@@ -3,9 +3,11 @@
  * rates and forcing scales) is matched to its observed total over the window by ratio
  * updates; the --param keys are fitted with GSL's Nelder-Mead simplex
  * (gsl_multimin_fminimizer_nmsimplex2) on the objective
- *     MAPE / 0.15 + citizenship error / 0.15 + share error / 0.05
+ *     MAPE / 0.15 + citizenship error / 0.15 + share error / 0.05 + 4 x band excess
  * (each measure over its target: 3 or less means all three means are within target; the
- * share error covers the sectors' shares of USBP encounters and the ports' share of all).
+ * share error covers the sectors' shares of USBP encounters and the ports' share of all;
+ * the band excess is how far the values outside their bands lie beyond them, in targets).
+ * The fitted scenario gets the values of the best whole-scenario run.
  * Runs are in process (no output file), at a reduced scale if asked. The fitted values are
  * written into a copy of the scenario text, in place of the old ones (comments kept), with
  * a `calibration` record: date, command, objective, fit measures, every parameter. */
@@ -68,6 +70,10 @@ typedef struct cal {
     mig_corridor_fit fit;     /* of the last evaluation */
     double best;              /* best simplex objective so far */
     double *best_value;       /* [n_simplex] values at best */
+    double kept;              /* best objective of a whole-scenario run (not a level probe) */
+    unsigned kept_run;        /* its run number */
+    double *kept_value;       /* every fitted value at that run (snapshot_values order) */
+    size_t n_values;
     int quiet;
     double t0;
 } cal;
@@ -167,6 +173,31 @@ static double simplex_value(const param *p, double z)
     return p->lo + (p->hi - p->lo) / (1.0 + exp(-z));
 }
 
+/* Every fitted value (levels' and sectors' keys, then the simplex parameters) copied to or
+ * from dst; returns how many there are (dst NULL: only counts). */
+static size_t snapshot_values(cal *c, double *dst, int restore)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_levels + c->n_sectors; i++) {
+        param *p = i < c->n_levels ? &c->levels[i] : &c->sectors[i - c->n_levels];
+        for (size_t j = 0; j < p->n_keys; j++, n++)
+            if (dst) {
+                if (restore)
+                    p->key_value[j] = dst[n];
+                else
+                    dst[n] = p->key_value[j];
+            }
+    }
+    for (size_t i = 0; i < c->n_simplex; i++, n++)
+        if (dst) {
+            if (restore)
+                c->simplex[i].value = dst[n];
+            else
+                dst[n] = c->simplex[i].value;
+        }
+    return n;
+}
+
 /* Runs the scenario with the current values; fills c->fit and the run's totals. */
 static mig_status evaluate(cal *c, mig_corridor_sim *sim, const char *what)
 {
@@ -212,12 +243,17 @@ static mig_status evaluate(cal *c, mig_corridor_sim *sim, const char *what)
         goto out;
     if (st == MIG_OK) {
         mig_corridor_measure(c->obs, sim, &c->fit);
+        if (c->probe < 0 && c->fit.objective < c->kept) {
+            c->kept = c->fit.objective;
+            c->kept_run = c->evals;
+            snapshot_values(c, c->kept_value, 0);
+        }
         if (!c->quiet)
             fprintf(stderr,
                     "calibrate: run %u (%s): objective %.4f = MAPE %.1f%% / 15%% + citizenships %.1f%% / 15%% + "
-                    "shares %.2f points / 5  [%.0f s]\n",
+                    "shares %.2f points / 5 + %g x outside %.3f  [%.0f s]\n",
                     c->evals, what, c->fit.objective, 100 * c->fit.mape, 100 * c->fit.citizenship,
-                    100 * c->fit.sector, now_s() - c->t0);
+                    100 * c->fit.sector, MIG_CORRIDOR_OUTSIDE_WEIGHT, c->fit.outside, now_s() - c->t0);
     }
 out:
     for (size_t i = n; i < k; i++)
@@ -279,7 +315,7 @@ static mig_status match_levels(cal *c, int iterations)
         for (int r = 0; r < ns && st == MIG_OK; r++) {
             mig_corridor_sim sim;
             c->probe = r;
-            st = evaluate(c, &sim, "levels");
+            st = evaluate(c, &sim, "level probe");
             c->probe = -1;
             if (st != MIG_OK)
                 break;
@@ -584,9 +620,10 @@ static mig_status write_fitted(cal *c, const mig_config *cfg0, const char *out, 
                  "  mape: %.6g\n"
                  "  citizenship_error: %.6g\n"
                  "  sector_error: %.6g\n"
+                 "  outside: %.6g\n"
                  "  parameters:\n",
                  date, q, window, scale, c->evals, seconds, c->fit.objective, c->fit.mape, c->fit.citizenship,
-                 c->fit.sector) == 0;
+                 c->fit.sector, c->fit.outside) == 0;
     for (size_t i = 0; i < c->n_levels && ok; i++)
         for (size_t j = 0; j < c->levels[i].n_keys && ok; j++) {
             quote(q, sizeof q, c->levels[i].keys[j]);
@@ -608,9 +645,10 @@ static mig_status write_fitted(cal *c, const mig_config *cfg0, const char *out, 
                          c->simplex[i].value, c->simplex[i].lo, c->simplex[i].hi) == 0;
         }
     ok &= append(&s, &n, &cap,
-                 "  note: \"objective = MAPE/0.15 + citizenship error/0.15 + share error/0.05 over the "
-                 "window (fiscal years wholly inside it; share error: the sectors' shares of USBP "
-                 "encounters and the ports' share of all); level = each source of a nationality (hazard base "
+                 "  note: \"objective = MAPE/0.15 + citizenship error/0.15 + share error/0.05 + 4 x outside over "
+                 "the window (fiscal years wholly inside it; share error: the sectors' shares of USBP "
+                 "encounters and the ports' share of all; outside: mean of max(0, error/target - 1) over the "
+                 "citizenship values plus the same over the share values); the values of the best run; level = each source of a nationality (hazard base "
                  "rate, forcing scale) fitted to its observed fiscal-year totals (least squares over probe runs); "
                  "sector = a nationality's factor on a sector, moved towards the share estimated from the record "
                  "(target); simplex = GSL nmsimplex2\"\n") == 0;
@@ -938,7 +976,8 @@ int mig_cmd_calibrate_main(int argc, char **argv)
                    "sector factors (corridor.attraction_by_nationality) towards its sector shares\n"
                    "estimated from the record; each --param is fitted with GSL's\n"
                    "Nelder-Mead simplex within [LO, HI]. Objective over the window (default\n"
-                   "2020-10:2023-09): MAPE/0.15 + citizenship error/0.15 + share error/0.05. Runs are\n"
+                   "2020-10:2023-09): MAPE/0.15 + citizenship error/0.15 + share error/0.05\n"
+                   "+ 4 x band excess (values outside their +-15 %% or +-5 point bands). Runs are\n"
                    "in process at corridor.scale = S (default 0.1). The fitted values and a\n"
                    "`calibration` record are written into FITTED.yaml. See README.md, \"Calibration\".\n");
             rc = 0;
@@ -1052,10 +1091,21 @@ int mig_cmd_calibrate_main(int argc, char **argv)
     }
     if (!(c.best_value = calloc(c.n_simplex ? c.n_simplex : 1, sizeof *c.best_value)))
         goto nomem;
+    c.n_values = snapshot_values(&c, NULL, 0);
+    c.kept = GSL_POSINF;
+    if (!(c.kept_value = calloc(c.n_values ? c.n_values : 1, sizeof *c.kept_value)))
+        goto nomem;
     if (!c.quiet)
         fprintf(stderr, "calibrate: %s: %zu level%s, %zu simplex parameter%s, window %s, scale %g, %d thread%s\n",
                 scenario, c.n_levels, c.n_levels == 1 ? "" : "s", c.n_simplex, c.n_simplex == 1 ? "" : "s", window,
                 scale, ctx->threads, ctx->threads == 1 ? "" : "s");
+    {
+        /* the values as given: a stage never leaves the scenario worse than it found it */
+        mig_corridor_sim sim;
+        if ((st = evaluate(&c, &sim, "start")) != MIG_OK)
+            goto failed;
+        mig_corridor_sim_free(&sim);
+    }
     for (int r = 0; r < rounds; r++) {
         if ((st = match_levels(&c, 3)) != MIG_OK)
             goto failed;
@@ -1073,6 +1123,18 @@ int mig_cmd_calibrate_main(int argc, char **argv)
         if ((st = evaluate(&c, &sim, "final")) != MIG_OK)
             goto failed;
         mig_corridor_sim_free(&sim);
+        if (c.fit.objective > c.kept) {
+            /* the last matching of sectors and levels made it worse: keep the best run */
+            unsigned run = c.kept_run;
+            double worse = c.fit.objective;
+            snapshot_values(&c, c.kept_value, 1);
+            if ((st = evaluate(&c, &sim, "kept")) != MIG_OK)
+                goto failed;
+            mig_corridor_sim_free(&sim);
+            if (!c.quiet)
+                fprintf(stderr, "calibrate: kept the values of run %u (objective %.4f; the final matching gave %.4f)\n",
+                        run, c.fit.objective, worse);
+        }
     }
     {
         char wtext[32];
@@ -1097,6 +1159,7 @@ done:
     free_params(c.sectors, c.n_sectors);
     free(c.sector_target);
     free(c.best_value);
+    free(c.kept_value);
     free(c.text);
     mig_corridor_obs_destroy(&c.obs);
     mig_world_destroy(&w0);

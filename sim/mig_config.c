@@ -338,6 +338,7 @@ static const cyaml_schema_field_t calibration_fields[] = {
     CYAML_FIELD_FLOAT("mape", CYAML_FLAG_DEFAULT, mig_calibration_cfg, mape),
     CYAML_FIELD_FLOAT("citizenship_error", CYAML_FLAG_OPTIONAL, mig_calibration_cfg, citizenship_error),
     CYAML_FIELD_FLOAT("sector_error", CYAML_FLAG_OPTIONAL, mig_calibration_cfg, sector_error),
+    CYAML_FIELD_FLOAT("outside", CYAML_FLAG_OPTIONAL, mig_calibration_cfg, outside),
     CYAML_FIELD_SEQUENCE_COUNT("parameters", CYAML_FLAG_POINTER, mig_calibration_cfg, parameters, n_parameters,
                                &calib_param_entry, 1, 4096),
     CYAML_FIELD_STRING_PTR("note", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_calibration_cfg, note, 0,

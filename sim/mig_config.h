@@ -244,6 +244,7 @@ typedef struct mig_calibration_cfg {
     double citizenship_error; /* mean |FY error| of the top-10 citizenships, fraction */
     double sector_error;      /* mean |FY share error| of the sectors' USBP shares and the ports'
                                * share of all encounters, fraction (0.01 = 1 point) */
+    double outside;           /* band excess of the values outside their targets (0: none) */
     mig_calibration_param_cfg *parameters;
     uint32_t n_parameters;
     char *note;

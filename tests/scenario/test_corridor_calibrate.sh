@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `migsim calibrate` on a copy of the corridor scenario, tiny budget: levels, sector factors
 # and one simplex parameter fitted over October - December 2020 at 1:100; the written scenario keeps its
-# comments, carries the new values and a calibration record, and passes `migsim check`.
+# comments, carries the new values and a calibration record with the best run's values and
+# objective, and passes `migsim check`.
 # Bad options fail with exit 64 and leave no file.
 set -euo pipefail
 migsim=$1 src=$2 work=$3
@@ -21,6 +22,25 @@ grep -q 'key: "corridor.hazards\[0\].base_rate", value: .*method: level' "$f"
 grep -q "window: 2020-10/2020-12" "$f"
 grep -q 'key: "corridor.attraction_by_nationality.factors\[0\].values\[8\]", value: .*method: sector, target: 0\.' "$f"
 grep -q "sector shares by nationality estimated from the record" "$work/err.txt"
+# the file gets the best whole-scenario run (level probes, which keep one source, excluded;
+# this window has no whole fiscal year, so none run), also when the last matching of sectors
+# and levels made it worse: then the log names the run kept. Checked on this run and on a
+# second with another parameter and budget (one of the two keeps an earlier run with the
+# scenario as calibrated on 2026-12-02).
+best_of() {
+  local log=$1 rec=$2 best final
+  best=$(sed -n 's/^calibrate: run [0-9]* (\(start\|simplex\|sectors\|final\|kept\)): objective \([0-9.]*\) .*/\2/p' \
+    "$log" | sort -g | head -n 1)
+  final=$(sed -n 's/^calibrate: run [0-9]* (final): objective \([0-9.]*\) .*/\1/p' "$log")
+  awk -v b="$best" '/^  objective: / { d = $2 - b; ok = (d < 5e-5 && d > -5e-5) } END { exit !ok }' "$rec"
+  if [ "$final" != "$best" ]; then
+    grep -q "^calibrate: kept the values of run [0-9]* (objective $best; the final matching gave $final)" "$log"
+  fi
+}
+best_of "$work/err.txt" "$f"
+"$migsim" calibrate "$s" -o "$work/corridor/fitted2.yaml" --levels --sectors --scale 0.01 --window 2020-10:2020-12 \
+  --param 'movement.distance_power=0:3' --max-evals 10 --rounds 1 --threads 1 >/dev/null 2>"$work/err2.txt"
+best_of "$work/err2.txt" "$work/corridor/fitted2.yaml"
 grep -q "^# The Central America" "$f"   # comments kept
 test "$(grep -c '^calibration:' "$f")" = 1
 # calibrating the fitted file again replaces its record

@@ -562,6 +562,18 @@ Test(corridor, fit_measures)
     cr_assert_float_eq(fit.citizenship, 0.1, 1e-12);
     cr_assert_float_eq(fit.sector, 0.0, 1e-12);
     cr_assert_float_eq(fit.objective, 0.1 / 0.15 * 2, 1e-12);
+    cr_assert_float_eq(fit.outside, 0.0, 1e-12, "every value within its band: no excess");
+    /* one citizenship 45 % high in both years, of 10 a year: 3 targets out, excess 2 / 10 */
+    for (int m = 0; m < NM; m++)
+        sn[m * NN + 3] = by_nat[m * NN + 3] * 1.45;
+    mig_corridor_measure(&obs, &sim, &fit);
+    cr_assert_float_eq(fit.citizenship, (9 * 0.1 + 0.45) / 10, 1e-12);
+    cr_assert_float_eq(fit.outside, (0.45 / 0.15 - 1) / 10, 1e-12);
+    cr_assert_float_eq(fit.objective,
+                       0.1 / 0.15 + fit.citizenship / 0.15 + MIG_CORRIDOR_OUTSIDE_WEIGHT * (0.45 / 0.15 - 1) / 10,
+                       1e-9);
+    for (int m = 0; m < NM; m++)
+        sn[m * NN + 3] = by_nat[m * NN + 3] * 1.1;
     /* a sector share 6 points off in one of three sectors, both years (3 sector shares and
      * the OFO share are measured each year) */
     memcpy(ss, by_sector, sizeof ss);
@@ -572,6 +584,7 @@ Test(corridor, fit_measures)
     }
     mig_corridor_measure(&obs, &sim, &fit);
     cr_assert_float_eq(fit.sector, 2 * 0.06 / 4, 1e-9);
+    cr_assert_float_eq(fit.outside, 2 * (0.06 / 0.05 - 1) / 4, 1e-9, "two shares 6 points off of four a year");
     /* the ports' share 5 points high */
     memcpy(ss, by_sector, sizeof ss);
     for (int m = 0; m < NM; m++)
