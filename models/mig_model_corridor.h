@@ -100,13 +100,13 @@ typedef struct mig_corridor_sim {
     double *nat_sector;       /* owned [n_nat * n_sectors]: USBP encounters over the window */
 } mig_corridor_sim;
 
-/* Fit measures over the window; fiscal years are those wholly inside it. */
 /* Weight of the band excess in the objective: a value outside its target band costs this
  * many times more per unit of excess than its error inside, so the simplex prefers bringing
  * the worst values into their bands (the targets count values within bands) over trimming
  * errors that are within them already. */
 #define MIG_CORRIDOR_OUTSIDE_WEIGHT 4.0
 
+/* Fit measures over the window; fiscal years are those wholly inside it. */
 typedef struct mig_corridor_fit {
     double mape;              /* mean |sim - obs| / obs over the months */
     double citizenship;       /* mean |sim - obs| / obs over each FY's top-10 citizenships (OTHER excluded) */

@@ -219,32 +219,36 @@ Test(corridor, hazard_rate_max_caps_the_indicator)
     cr_assert_float_eq(r, 40.0 * exp(0.7 * (1.2 - 0.25) - 0.4 * 3.0), 1e-12 * r, "x below max is used as it is");
 }
 
+/* One hazard (base 100.7, beta 0.3, ref 0.5) on an indicator that steps from 1.0 in January
+ * to 1.8 in February 2023 (push.csv, written by each test). */
+static const char step_yaml[] = "start_date: 2023-01-01\n"
+                                "days: 59\n"
+                                "model: corridor\n"
+                                "network: {places: places.csv, links: links.csv}\n"
+                                "nationalities: [X]\n"
+                                "sources: []\n"
+                                "corridor:\n"
+                                "  indicators: [{name: push, file: push.csv}]\n"
+                                "  hazards:\n"
+                                "    - nationality: X\n"
+                                "      places: [A]\n"
+                                "      base_rate: 100.7\n"
+                                "      terms: [{indicator: push, beta: 0.3, ref: 0.5}]\n";
+static const char step_csv[] = "month,value,source\n2023-01,1.0,test\n2023-02,1.8,test\n";
+
 /* A step of delta in the indicator between January and February multiplies the daily rate
  * by exp(beta * delta); the daily counts are exactly the floor rule's. */
 Test(corridor, hazard_step_change_matches_formula)
 {
     const double base = 100.7, beta = 0.3, ref = 0.5, x0 = 1.0, delta = 0.8;
-    const char yaml[] = "start_date: 2023-01-01\n"
-                        "days: 59\n"
-                        "model: corridor\n"
-                        "network: {places: places.csv, links: links.csv}\n"
-                        "nationalities: [X]\n"
-                        "sources: []\n"
-                        "corridor:\n"
-                        "  indicators: [{name: push, file: push.csv}]\n"
-                        "  hazards:\n"
-                        "    - nationality: X\n"
-                        "      places: [A]\n"
-                        "      base_rate: 100.7\n"
-                        "      terms: [{indicator: push, beta: 0.3, ref: 0.5}]\n";
     mig_ctx *ctx;
     mig_config *cfg;
     mig_world *w;
     double sum = 0.0, prev = 0.0, r_jan, r_feb;
     int64_t jan = 0, feb = 0;
     make_dir();
-    write_file("push.csv", "month,value,source\n2023-01,1.0,test\n2023-02,1.8,test\n");
-    world_at(yaml, NULL, 0, 2, &ctx, &cfg, &w);
+    write_file("push.csv", step_csv);
+    world_at(step_yaml, NULL, 0, 2, &ctx, &cfg, &w);
     r_jan = base * exp(beta * (x0 - ref));
     r_feb = base * exp(beta * (x0 + delta - ref));
     cr_assert_float_eq(r_feb / r_jan, exp(beta * delta), 1e-12, "the rate ratio is exp(beta * delta)");
@@ -275,19 +279,6 @@ Test(corridor, hazard_step_change_matches_formula)
 Test(corridor, hazard_step_change_saturates_at_max)
 {
     const double base = 100.7, beta = 0.3, ref = 0.5;
-    const char yaml[] = "start_date: 2023-01-01\n"
-                        "days: 59\n"
-                        "model: corridor\n"
-                        "network: {places: places.csv, links: links.csv}\n"
-                        "nationalities: [X]\n"
-                        "sources: []\n"
-                        "corridor:\n"
-                        "  indicators: [{name: push, file: push.csv}]\n"
-                        "  hazards:\n"
-                        "    - nationality: X\n"
-                        "      places: [A]\n"
-                        "      base_rate: 100.7\n"
-                        "      terms: [{indicator: push, beta: 0.3, ref: 0.5}]\n";
     const char *const over[] = { "corridor.hazards[0].terms[0].max=1.4" };
     mig_ctx *ctx;
     mig_config *cfg;
@@ -295,8 +286,8 @@ Test(corridor, hazard_step_change_saturates_at_max)
     double r_jan = base * exp(beta * (1.0 - ref)), r_feb = base * exp(beta * (1.4 - ref));
     int64_t jan = 0, feb = 0;
     make_dir();
-    write_file("push.csv", "month,value,source\n2023-01,1.0,test\n2023-02,1.8,test\n");
-    world_at(yaml, over, 1, 2, &ctx, &cfg, &w);
+    write_file("push.csv", step_csv);
+    world_at(step_yaml, over, 1, 2, &ctx, &cfg, &w);
     for (uint32_t day = 0; day < cfg->days; day++) {
         cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
         if (day < 31)
