@@ -21,6 +21,15 @@
 
 #define CORRIDOR MIGSIM_SOURCE_DIR "/configs/corridor/corridor.yaml"
 
+/* The head of the tests' small corridor scenarios (places.csv and links.csv of each test). */
+#define SCENARIO_HEAD(days, nationalities)                                                    \
+    "start_date: 2023-01-01\n"                                                                \
+    "days: " days "\n"                                                                        \
+    "model: corridor\n"                                                                       \
+    "network: {places: places.csv, links: links.csv}\n"                                       \
+    "nationalities: " nationalities "\n"                                                      \
+    "sources: []\n"
+
 static int64_t *var(const mig_world *w, const char *name)
 {
     int i = mig_obs_find(w->obs, name);
@@ -221,12 +230,7 @@ Test(corridor, hazard_rate_max_caps_the_indicator)
 
 /* One hazard (base 100.7, beta 0.3, ref 0.5) on an indicator that steps from 1.0 in January
  * to 1.8 in February 2023 (push.csv, written by each test). */
-static const char step_yaml[] = "start_date: 2023-01-01\n"
-                                "days: 59\n"
-                                "model: corridor\n"
-                                "network: {places: places.csv, links: links.csv}\n"
-                                "nationalities: [X]\n"
-                                "sources: []\n"
+static const char step_yaml[] = SCENARIO_HEAD("59", "[X]")
                                 "corridor:\n"
                                 "  indicators: [{name: push, file: push.csv}]\n"
                                 "  hazards:\n"
@@ -304,12 +308,7 @@ Test(corridor, hazard_step_change_saturates_at_max)
 
 Test(corridor, hazard_month_without_indicator_is_an_error)
 {
-    const char yaml[] = "start_date: 2023-01-01\n"
-                        "days: 40\n"
-                        "model: corridor\n"
-                        "network: {places: places.csv, links: links.csv}\n"
-                        "nationalities: [X]\n"
-                        "sources: []\n"
+    const char yaml[] = SCENARIO_HEAD("40", "[X]")
                         "corridor:\n"
                         "  indicators: [{name: push, file: push.csv}]\n"
                         "  hazards:\n"
@@ -456,12 +455,7 @@ Test(corridor, title42_switch_on_its_date)
 /* CBP One: people at B wait (wait_probability 1) and get at most about the quota a day. */
 Test(corridor, cbp_one_appointments_follow_the_quota)
 {
-    const char yaml[] = "start_date: 2023-01-01\n"
-                        "days: 40\n"
-                        "model: corridor\n"
-                        "network: {places: places.csv, links: links.csv}\n"
-                        "nationalities: [X]\n"
-                        "sources: []\n"
+    const char yaml[] = SCENARIO_HEAD("40", "[X]")
                         "movement: {move_probability: {origin: 1, town: 1, camp: 1, border: 1}}\n"
                         "corridor:\n"
                         "  ports: {places: [P], attraction: 1.0e-9}\n"
@@ -627,12 +621,7 @@ static const char fork_links[] = "from,to,distance_km,mode\n"
                                  "A,B2,100,bus\n"
                                  "B1,S1,5,foot\n"
                                  "B2,S2,5,foot\n";
-static const char fork_yaml[] = "start_date: 2023-01-01\n"
-                                "days: 10\n"
-                                "model: corridor\n"
-                                "network: {places: places.csv, links: links.csv}\n"
-                                "nationalities: [X, Y]\n"
-                                "sources: []\n"
+static const char fork_yaml[] = SCENARIO_HEAD("10", "[X, Y]")
                                 "movement: {move_probability: {origin: 1, town: 1, camp: 1, border: 1},\n"
                                 "           attraction_power: 1, distance_power: 1, lookahead_steps: 1,\n"
                                 "           lookahead_discount: 0.5}\n"
@@ -682,12 +671,7 @@ Test(corridor, factors_by_nationality_move_crossings)
 
 Test(corridor, factors_by_nationality_errors)
 {
-    const char *bad = "start_date: 2023-01-01\n"
-                      "days: 10\n"
-                      "model: corridor\n"
-                      "network: {places: places.csv, links: links.csv}\n"
-                      "nationalities: [X, Y]\n"
-                      "sources: []\n"
+    const char *bad = SCENARIO_HEAD("10", "[X, Y]")
                       "corridor:\n"
                       "  attraction_by_nationality:\n"
                       "    places: [S1, S2]\n"
