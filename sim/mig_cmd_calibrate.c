@@ -7,7 +7,8 @@
  * (each measure over its target: 3 or less means all three means are within target; the
  * share error covers the sectors' shares of USBP encounters and the ports' share of all;
  * the band excess is how far the values outside their bands lie beyond them, in targets).
- * The fitted scenario gets the values of the best whole-scenario run.
+ * A matching step that does not lower the objective is undone, the simplex never ends worse
+ * than it started, and the fitted scenario gets the values of the best whole-scenario run.
  * Runs are in process (no output file), at a reduced scale if asked. The fitted values are
  * written into a copy of the scenario text, in place of the old ones (comments kept), with
  * a `calibration` record: date, command, objective, fit measures, every parameter. */
@@ -70,6 +71,8 @@ typedef struct cal {
     mig_corridor_fit fit;     /* of the last evaluation */
     double best;              /* best simplex objective so far */
     double *best_value;       /* [n_simplex] values at best */
+    double current;           /* objective of the current values (NAN: not evaluated) */
+    double *before;           /* [n_values] the values before a matching step */
     double kept;              /* best objective of a whole-scenario run (not a level probe) */
     unsigned kept_run;        /* its run number */
     double *kept_value;       /* every fitted value at that run (snapshot_values order) */
@@ -265,6 +268,44 @@ out:
 #define MAX_SOURCES MIG_NNLS_MAX_N
 #define MAX_FY MIG_NNLS_MAX_M
 
+static mig_status evaluate(cal *c, mig_corridor_sim *sim, const char *what);
+
+/* A matching step (levels or sectors) is kept only if it lowers the objective: runs the
+ * scenario with the stepped values and, unless that beats c->current, puts back c->before
+ * (saved by the caller before the step). *kept: 1 if the step stays. */
+static mig_status keep_if_better(cal *c, const char *what, int *kept)
+{
+    mig_corridor_sim sim;
+    mig_status st = evaluate(c, &sim, what);
+    if (st != MIG_OK)
+        return st;
+    mig_corridor_sim_free(&sim);
+    *kept = !(c->fit.objective >= c->current);
+    if (*kept)
+        c->current = c->fit.objective;
+    else {
+        if (!c->quiet)
+            fprintf(stderr, "calibrate: %s: step undone (objective %.4f, not below %.4f)\n", what, c->fit.objective,
+                    c->current);
+        snapshot_values(c, c->before, 1);
+    }
+    return MIG_OK;
+}
+
+/* The objective of the current values, evaluated if not known. */
+static mig_status know_current(cal *c, const char *what)
+{
+    mig_corridor_sim sim;
+    mig_status st;
+    if (!isnan(c->current))
+        return MIG_OK;
+    if ((st = evaluate(c, &sim, what)) != MIG_OK)
+        return st;
+    mig_corridor_sim_free(&sim);
+    c->current = c->fit.objective;
+    return MIG_OK;
+}
+
 /* Matches each nationality's sources (its hazard base rates and forcing scales) to its
  * observed fiscal-year totals over the window. One probe run per source index keeps only
  * that source of every nationality, which gives each source's encounters by fiscal year;
@@ -274,7 +315,8 @@ out:
  * larger of it and the nationality's mean over the fiscal years (so that a year with few
  * encounters does not outweigh the others). A source outside the window follows the source
  * entering at the same place (else the nationality's overall change). Multipliers are
- * bounded to [0.1, 10] per pass. */
+ * bounded to [0.1, 10] per pass; a pass that does not lower the objective is undone and
+ * ends the matching. */
 static mig_status match_levels(cal *c, int iterations)
 {
     const mig_corridor_obs *o = c->obs;
@@ -311,7 +353,11 @@ static mig_status match_levels(cal *c, int iterations)
         for (int r = 0; r < n_top; r++)
             wt[(size_t)top[r] * nf + f] = 1.0;
     }
+    if ((st = know_current(c, "levels")) != MIG_OK)
+        goto out;
     for (int it = 0; it < iterations && st == MIG_OK; it++) {
+        int kept;
+        snapshot_values(c, c->before, 0);
         for (int r = 0; r < ns && st == MIG_OK; r++) {
             mig_corridor_sim sim;
             c->probe = r;
@@ -368,6 +414,8 @@ static mig_status match_levels(cal *c, int iterations)
             for (size_t j = 0; j < p->n_keys; j++)
                 p->key_value[j] *= p->slot[j] >= 0 ? theta[p->slot[j]] : all;
         }
+        if (st == MIG_OK && (st = keep_if_better(c, "levels", &kept)) == MIG_OK && !kept)
+            break;
     }
 out:
     free(a);
@@ -381,16 +429,29 @@ out:
  * factor *= (target / simulated)^0.7 (ratios bounded to [1/4, 4]), then the row is divided
  * by its target-weighted geometric mean, so that the sectors' pull against the ports and
  * the rest of the network stays as it was. A nationality with fewer than 200 simulated
- * USBP encounters (agents) is left as it is. */
+ * USBP encounters (agents) is left as it is. A step that does not lower the objective is
+ * undone and ends the matching. */
 static mig_status match_sectors(cal *c, int iterations, double scale)
 {
     const uint32_t ns = c->obs->n_sectors;
+    int kept = 1;
     for (int it = 0; it < iterations && c->n_sectors; it++) {
         mig_corridor_sim sim;
         mig_status st = evaluate(c, &sim, "sectors");
         if (st != MIG_OK)
             return st;
         double dev = 0.0, all = 0.0;
+        if (it > 0 && !(c->fit.objective < c->current)) {
+            /* the previous step made it worse */
+            if (!c->quiet)
+                fprintf(stderr, "calibrate: sectors: step undone (objective %.4f, not below %.4f)\n",
+                        c->fit.objective, c->current);
+            snapshot_values(c, c->before, 1);
+            mig_corridor_sim_free(&sim);
+            return MIG_OK;
+        }
+        c->current = c->fit.objective;
+        snapshot_values(c, c->before, 0);
         for (size_t i = 0; i < c->n_sectors; i++) {
             param *p = &c->sectors[i];
             const double *got = sim.nat_sector + (size_t)p->nat * ns;
@@ -416,6 +477,8 @@ static mig_status match_sectors(cal *c, int iterations, double scale)
                             "shares by nationality give\n", 100 * dev / all);
         mig_corridor_sim_free(&sim);
     }
+    if (c->n_sectors && iterations > 0)
+        return keep_if_better(c, "sectors", &kept);
     return MIG_OK;
 }
 
@@ -468,7 +531,10 @@ static mig_status run_simplex(cal *c, unsigned budget)
         gsl_vector_free(step);
         return MIG_ENOMEM;
     }
-    c->best = GSL_POSINF;
+    /* the values as they are count as the best so far: the starting vertex can differ from
+     * them (a value near a bound is moved inside before the logit), and the simplex must
+     * not leave them worse than it found them */
+    c->best = isnan(c->current) ? GSL_POSINF : c->current;
     for (size_t i = 0; i < c->n_simplex; i++) {
         param *p = &c->simplex[i];
         double t = (p->value - p->lo) / (p->hi - p->lo);
@@ -486,6 +552,8 @@ static mig_status run_simplex(cal *c, unsigned budget)
         }
     for (size_t i = 0; i < c->n_simplex; i++)
         c->simplex[i].value = c->best_value[i];
+    if (isfinite(c->best))
+        c->current = c->best; /* the objective of the values just restored */
     gsl_multimin_fminimizer_free(m);
     gsl_vector_free(z);
     gsl_vector_free(step);
@@ -1093,8 +1161,10 @@ int mig_cmd_calibrate_main(int argc, char **argv)
         goto nomem;
     c.n_values = snapshot_values(&c, NULL, 0);
     c.kept = GSL_POSINF;
-    if (!(c.kept_value = calloc(c.n_values ? c.n_values : 1, sizeof *c.kept_value)))
+    if (!(c.kept_value = calloc(c.n_values ? c.n_values : 1, sizeof *c.kept_value)) ||
+        !(c.before = calloc(c.n_values ? c.n_values : 1, sizeof *c.before)))
         goto nomem;
+    c.current = NAN;
     if (!c.quiet)
         fprintf(stderr, "calibrate: %s: %zu level%s, %zu simplex parameter%s, window %s, scale %g, %d thread%s\n",
                 scenario, c.n_levels, c.n_levels == 1 ? "" : "s", c.n_simplex, c.n_simplex == 1 ? "" : "s", window,
@@ -1105,6 +1175,7 @@ int mig_cmd_calibrate_main(int argc, char **argv)
         if ((st = evaluate(&c, &sim, "start")) != MIG_OK)
             goto failed;
         mig_corridor_sim_free(&sim);
+        c.current = c.fit.objective;
     }
     for (int r = 0; r < rounds; r++) {
         if ((st = match_levels(&c, 3)) != MIG_OK)
@@ -1160,6 +1231,7 @@ done:
     free(c.sector_target);
     free(c.best_value);
     free(c.kept_value);
+    free(c.before);
     free(c.text);
     mig_corridor_obs_destroy(&c.obs);
     mig_world_destroy(&w0);

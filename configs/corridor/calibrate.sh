@@ -8,8 +8,9 @@
 #     objective = monthly MAPE / 0.15 + top-10 citizenship FY error / 0.15
 #                 + share error / 0.05   (sectors' shares of USBP and the ports' share of all)
 #                 + 4 x band excess      (how far values outside their bands lie beyond them)
-# and matches sectors and levels again; the scenario gets the best run's values (the
-# values as given included, so no stage leaves it worse than it found it).
+# and matches sectors and levels again. A matching step that does not lower the objective
+# is undone, and the scenario gets the best run's values (the values as given included, so
+# no stage leaves it worse than it found it).
 #   A  where people cross (route-weight powers, ports, CBP One waiting; the sectors' own
 #      attractiveness is left as it is, since the factors by nationality multiply it);
 #   B  when and how often (hazard coefficients with the annual cycle and the air routes'
@@ -21,8 +22,8 @@
 #   E  the same, one nationality at a time, each with its level as a simplex parameter and
 #      without the level and sector matching (a small simplex finds what the large ones
 #      miss, e.g. Brazil's visa term; the matching, least squares towards fiscal-year totals
-#      and steps towards estimated sector shares, is not a step down the objective and
-#      undid such gains).
+#      and steps towards estimated sector shares, is not a step down the objective: from a
+#      calibrated scenario its steps are undone, which only costs runs).
 # The last stage run leaves its record (date, command, objective, every parameter) in the
 # scenario.
 #
