@@ -601,6 +601,12 @@ int mig_corridor_top10(const double *total, uint32_t n, int other, int top[10])
     return n_top;
 }
 
+/* How far an error lies beyond its target band, in targets (0 inside it). */
+static double band_excess(double error, double target)
+{
+    return error > target ? error / target - 1.0 : 0.0;
+}
+
 void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit)
 {
     const uint32_t nn = obs->n_nat, ns = obs->n_sectors;
@@ -641,7 +647,7 @@ void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *s
                 for (int r = 0; r < n_top; r++) {
                     double e = fabs(s_nat[top[r]] - o_nat[top[r]]) / o_nat[top[r]];
                     cit += e;
-                    cit_out += e > 0.15 ? e / 0.15 - 1.0 : 0.0;
+                    cit_out += band_excess(e, 0.15);
                     n_cit++;
                 }
             }
@@ -652,7 +658,7 @@ void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *s
             for (uint32_t s = 0; s < ns && so > 0; s++) {
                 double d = fabs((ss > 0 ? s_sec[s] / ss : 0.0) - o_sec[s] / so);
                 sec += d;
-                sec_out += d > 0.05 ? d / 0.05 - 1.0 : 0.0;
+                sec_out += band_excess(d, 0.05);
                 n_sec++;
             }
             /* the ports' (OFO) share of all encounters counts as one more share */
@@ -667,7 +673,7 @@ void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *s
                 if (ot > 0 && obs->ofo) {
                     double d = fabs((st > 0 ? sp / st : 0.0) - oo / ot);
                     sec += d;
-                    sec_out += d > 0.05 ? d / 0.05 - 1.0 : 0.0;
+                    sec_out += band_excess(d, 0.05);
                     n_sec++;
                 }
             }

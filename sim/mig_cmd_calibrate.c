@@ -73,9 +73,6 @@ typedef struct cal {
     double *best_value;       /* [n_simplex] values at best */
     double current;           /* objective of the current values (NAN: not evaluated) */
     double *before;           /* [n_values] the values before a matching step */
-    double kept;              /* best objective of a whole-scenario run (not a level probe) */
-    unsigned kept_run;        /* its run number */
-    double *kept_value;       /* every fitted value at that run (snapshot_values order) */
     size_t n_values;
     int quiet;
     double t0;
@@ -246,11 +243,6 @@ static mig_status evaluate(cal *c, mig_corridor_sim *sim, const char *what)
         goto out;
     if (st == MIG_OK) {
         mig_corridor_measure(c->obs, sim, &c->fit);
-        if (c->probe < 0 && c->fit.objective < c->kept) {
-            c->kept = c->fit.objective;
-            c->kept_run = c->evals;
-            snapshot_values(c, c->kept_value, 0);
-        }
         if (!c->quiet)
             fprintf(stderr,
                     "calibrate: run %u (%s): objective %.4f = MAPE %.1f%% / 15%% + citizenships %.1f%% / 15%% + "
@@ -270,9 +262,23 @@ out:
 
 static mig_status evaluate(cal *c, mig_corridor_sim *sim, const char *what);
 
-/* A matching step (levels or sectors) is kept only if it lowers the objective: runs the
- * scenario with the stepped values and, unless that beats c->current, puts back c->before
- * (saved by the caller before the step). *kept: 1 if the step stays. */
+/* A matching step (levels or sectors) is kept only if it lowers the objective: c->fit is
+ * the run with the stepped values; unless it beats c->current, c->before (saved by the
+ * caller before the step) is put back. Returns 1 if the step stays. */
+static int settle_step(cal *c, const char *what)
+{
+    if (c->fit.objective < c->current) {
+        c->current = c->fit.objective;
+        return 1;
+    }
+    if (!c->quiet)
+        fprintf(stderr, "calibrate: %s: step undone (objective %.4f, not below %.4f)\n", what, c->fit.objective,
+                c->current);
+    snapshot_values(c, c->before, 1);
+    return 0;
+}
+
+/* Runs the stepped values and settles the step; *kept: 1 if it stays. */
 static mig_status keep_if_better(cal *c, const char *what, int *kept)
 {
     mig_corridor_sim sim;
@@ -280,15 +286,7 @@ static mig_status keep_if_better(cal *c, const char *what, int *kept)
     if (st != MIG_OK)
         return st;
     mig_corridor_sim_free(&sim);
-    *kept = !(c->fit.objective >= c->current);
-    if (*kept)
-        c->current = c->fit.objective;
-    else {
-        if (!c->quiet)
-            fprintf(stderr, "calibrate: %s: step undone (objective %.4f, not below %.4f)\n", what, c->fit.objective,
-                    c->current);
-        snapshot_values(c, c->before, 1);
-    }
+    *kept = settle_step(c, what);
     return MIG_OK;
 }
 
@@ -441,16 +439,12 @@ static mig_status match_sectors(cal *c, int iterations, double scale)
         if (st != MIG_OK)
             return st;
         double dev = 0.0, all = 0.0;
-        if (it > 0 && !(c->fit.objective < c->current)) {
-            /* the previous step made it worse */
-            if (!c->quiet)
-                fprintf(stderr, "calibrate: sectors: step undone (objective %.4f, not below %.4f)\n",
-                        c->fit.objective, c->current);
-            snapshot_values(c, c->before, 1);
+        if (it == 0)
+            c->current = c->fit.objective;
+        else if (!settle_step(c, "sectors")) { /* the previous step made it worse */
             mig_corridor_sim_free(&sim);
             return MIG_OK;
         }
-        c->current = c->fit.objective;
         snapshot_values(c, c->before, 0);
         for (size_t i = 0; i < c->n_sectors; i++) {
             param *p = &c->sectors[i];
@@ -1160,9 +1154,7 @@ int mig_cmd_calibrate_main(int argc, char **argv)
     if (!(c.best_value = calloc(c.n_simplex ? c.n_simplex : 1, sizeof *c.best_value)))
         goto nomem;
     c.n_values = snapshot_values(&c, NULL, 0);
-    c.kept = GSL_POSINF;
-    if (!(c.kept_value = calloc(c.n_values ? c.n_values : 1, sizeof *c.kept_value)) ||
-        !(c.before = calloc(c.n_values ? c.n_values : 1, sizeof *c.before)))
+    if (!(c.before = calloc(c.n_values ? c.n_values : 1, sizeof *c.before)))
         goto nomem;
     c.current = NAN;
     if (!c.quiet)
@@ -1194,18 +1186,6 @@ int mig_cmd_calibrate_main(int argc, char **argv)
         if ((st = evaluate(&c, &sim, "final")) != MIG_OK)
             goto failed;
         mig_corridor_sim_free(&sim);
-        if (c.fit.objective > c.kept) {
-            /* the last matching of sectors and levels made it worse: keep the best run */
-            unsigned run = c.kept_run;
-            double worse = c.fit.objective;
-            snapshot_values(&c, c.kept_value, 1);
-            if ((st = evaluate(&c, &sim, "kept")) != MIG_OK)
-                goto failed;
-            mig_corridor_sim_free(&sim);
-            if (!c.quiet)
-                fprintf(stderr, "calibrate: kept the values of run %u (objective %.4f; the final matching gave %.4f)\n",
-                        run, c.fit.objective, worse);
-        }
     }
     {
         char wtext[32];
@@ -1230,7 +1210,6 @@ done:
     free_params(c.sectors, c.n_sectors);
     free(c.sector_target);
     free(c.best_value);
-    free(c.kept_value);
     free(c.before);
     free(c.text);
     mig_corridor_obs_destroy(&c.obs);
