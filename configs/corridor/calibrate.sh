@@ -18,7 +18,8 @@
 #   C  everything together;
 #   D  the terms that belong to one nationality (Honduras' food insecurity, MPP, hurricanes
 #      and Title 42 end; the trends of Venezuela's and Colombia's air routes and where
-#      Colombia's saturates; Brazil's visa and MPP terms; the Haitians' wait at Tapachula);
+#      Colombia's saturates; Brazil's visa and MPP terms; the Haitians' wait at Tapachula,
+#      before and after CBP One appointments opened);
 #   E  the same, one nationality at a time, each with its level as a simplex parameter and
 #      without the level and sector matching (a small simplex finds what the large ones
 #      miss, e.g. Brazil's visa term; the matching, least squares towards fiscal-year totals
@@ -31,12 +32,12 @@
 #
 # STAGES="C D" runs only those stages (to resume); THREADS=N runs each stage on N threads
 # (the same results: runs are bitwise identical for any thread count).
-# Run from anywhere; paths are relative to the repository root. Defaults: build/migsim, 200 500 300 300 40 runs, scale 0.05 agents per migrant (about 0.6 s a run
+# Run from anywhere; paths are relative to the repository root. Defaults: build/migsim, 200 500 300 300 80 runs, scale 0.05 agents per migrant (about 0.6 s a run
 # on one core; see README "Calibration").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 migsim=${1:-build/migsim}
-ea=${2:-200} eb=${3:-500} ec=${4:-300} ed=${5:-300} ee=${6:-40} scale=${7:-0.05}
+ea=${2:-200} eb=${3:-500} ec=${4:-300} ed=${5:-300} ee=${6:-80} scale=${7:-0.05}
 scenario=configs/corridor/corridor.yaml
 common=(--levels --sectors --scale "$scale" --threads "${THREADS:-1}" --rounds 2)
 
@@ -73,6 +74,7 @@ national=(
   --param 'corridor.hazards[10].terms[0].beta=-4:1'      # Brazil: Mexico's visa
   --param 'corridor.hazards[10].terms[1].beta=-2:5'      # Brazil: MPP suspension
   --param 'packages[3].interventions[0].factor=0.0005:1' # Haitians' wait at Tapachula (tapachula-asylum)
+  --param 'packages[3].interventions[1].factor=0.0005:1' # ... once CBP One appointments opened
 )
 # stage E: each nationality's own terms with its level, one simplex per nationality (no
 # level or sector matching: the level is a simplex parameter here)
@@ -81,7 +83,7 @@ by_nationality=(
   "corridor.hazards[6].base_rate=1:300 corridor.hazards[6].terms[3].beta=-2:6"
   "corridor.hazards[8].base_rate=1:300 corridor.hazards[8].terms[3].beta=-2:6 corridor.hazards[8].terms[3].max=0.3:3"
   "corridor.hazards[10].base_rate=0.1:50 corridor.hazards[10].terms[0].beta=-4:1 corridor.hazards[10].terms[1].beta=-2:5"
-  "corridor.forcing[2].scale=0.1:5 packages[3].interventions[0].factor=0.0005:1"
+  "corridor.forcing[2].scale=0.1:5 packages[3].interventions[0].factor=0.0005:1 packages[3].interventions[1].factor=0.0005:1"
 )
 temporal=(
   --param 'movement.move_probability.origin=0.02:1'
