@@ -45,6 +45,40 @@ EOF
 /usr/bin/python3 "$src/scripts/corridor_compare.py" "$work/c.h5" --png "$work/c.png" --json "$work/c.json" >"$work/compare.txt"
 grep -q "MAPE" "$work/compare.txt"
 test -s "$work/c.png"
+# The Haitians' wait at Tapachula has two periods split at the CBP One launch: a run where
+# the second period keeps the first one's factor is the same as the default up to
+# 2023-01-17 (draws are keyed by agent and day), and from 2023-01-18 far fewer Haitians
+# leave Tapachula for the places it links to (the default's fitted factor is about 70 times
+# the first period's; at 1:20 the two 14-day windows hold about 1,500 and 110 arrivals).
+wait=(--quiet --set days=900 --set corridor.scale=0.05)
+f1=$(/usr/bin/python3 -c 'import sys, yaml
+p = {k["name"]: k for k in yaml.safe_load(open(sys.argv[1]))["packages"]}["tapachula-asylum"]
+print(repr({i["name"]: i for i in p["interventions"]}["haitians-wait"]["factor"]))' "$scenario")
+[ -n "$f1" ] || { echo "no factor for haitians-wait in $scenario"; exit 1; }
+"$migsim" run "$scenario" -o "$work/wait.h5" --threads 2 "${wait[@]}"
+"$migsim" run "$scenario" -o "$work/wait_same.h5" --threads 1 "${wait[@]}" \
+  --set "packages[tapachula-asylum].interventions[haitians-wait-cbp-one].factor=$f1"
+/usr/bin/python3 - "$work/wait.h5" "$work/wait_same.h5" <<'EOF2'
+import sys
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+fit, same = (xr.open_dataset(p) for p in sys.argv[1:3])
+t = pd.to_datetime(fit["time"].values)
+i = int(np.flatnonzero(t == pd.Timestamp("2023-01-18"))[0])
+for v in ("arrivals", "encounters", "occupancy"):
+    assert (fit[v].values[:i] == same[v].values[:i]).all(), f"{v} differ before 2023-01-18"
+onward = ["Huixtla", "Mapastepec", "Tuxtla Gutiérrez", "Mexico City"]
+def left(ds, a, b):
+    return int(ds["arrivals"].sel(nationality="HAITI", place=onward).values[a:b].sum())
+before, after, after_same = left(fit, i - 14, i), left(fit, i, i + 14), left(same, i, i + 14)
+assert before == left(same, i - 14, i)
+assert after > 5 * after_same, (before, after, after_same)
+assert after > 5 * before, (before, after, after_same)
+print(f"test_corridor: Haitians onward from Tapachula, 14 days before/after 2023-01-18: "
+      f"{before}/{after} (one factor throughout: {after_same})")
+EOF2
 # With CBP One in force, a run stopped after day 10 and restarted (with another thread
 # count) writes the same datasets as an uninterrupted one: the model's state is rebuilt from
 # the restored agents.
