@@ -3,7 +3,9 @@
 # HDF5 file whose `encounters` (time, place, nationality) are the arrivals at destinations
 # (zero elsewhere), appear in the sectors the Mexican origins lead to, and whose totals
 # conserve agents every day (spawned = alive + absorbed + removed); the comparison script
-# reads it and draws its PNG; a checkpointed and restarted run equals an uninterrupted one.
+# reads it and draws its PNG; the Haitians' wait at Tapachula shortens on 2023-01-18 and
+# nothing before that day changes; Haitians fly to Managua only in October - December 2023,
+# at the derived rate; a checkpointed and restarted run equals an uninterrupted one.
 set -euo pipefail
 migsim=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
@@ -78,6 +80,31 @@ assert after > 5 * after_same, (before, after, after_same)
 assert after > 5 * before, (before, after, after_same)
 print(f"test_corridor: Haitians onward from Tapachula, 14 days before/after 2023-01-18: "
       f"{before}/{after} (one factor throughout: {after_same})")
+EOF2
+# Haitians fly from Port-au-Prince to Managua only in October - December 2023, at the
+# scenario's derived daily rate (departures are the running sum of rate x scale, floored):
+# 436.92 x 0.05 x 92 days = 2009.8, so 2,009 spawned there, none before or after.
+"$migsim" run "$scenario" -o "$work/managua.h5" --threads 2 --quiet --set start_date=2023-09-01 \
+  --set days=150 --set corridor.scale=0.05
+/usr/bin/python3 - "$work/managua.h5" "$scenario" <<'EOF2'
+import math
+import sys
+import pandas as pd
+import xarray as xr
+import yaml
+
+ds = xr.open_dataset(sys.argv[1])
+cfg = yaml.safe_load(open(sys.argv[2]))
+(h,) = [h for h in cfg["corridor"]["hazards"] if h["places"] == ["Haiti (Port-au-Prince)"]]
+assert (h["nationality"], str(h["from"]), str(h["to"])) == ("HAITI", "2023-10-01", "2023-12-31"), h
+s = ds["spawned"].sel(place="Haiti (Port-au-Prince)")
+assert int(s.sum()) == int(s.sel(nationality="HAITI").sum()), "only Haitians leave from Port-au-Prince"
+d = s.sel(nationality="HAITI").to_series()
+d.index = pd.to_datetime(d.index)
+expected = math.floor(h["base_rate"] * 0.05 * 92)
+got = (int(d[:"2023-09-30"].sum()), int(d["2023-10-01":"2023-12-31"].sum()), int(d["2024-01-01":].sum()))
+assert got == (0, expected, 0), (got, expected)
+print(f"test_corridor: Haitians spawned at Port-au-Prince Sep / Oct-Dec / Jan 2024: {got} (expected {expected})")
 EOF2
 # With CBP One in force, a run stopped after day 10 and restarted (with another thread
 # count) writes the same datasets as an uninterrupted one: the model's state is rebuilt from
