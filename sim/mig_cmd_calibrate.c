@@ -29,6 +29,7 @@
 #include "mig_ctx.h"
 #include "mig_date.h"
 #include "mig_model_corridor.h"
+#include "mig_util.h"
 #include "mig_world.h"
 
 int mig_cmd_calibrate_main(int argc, char **argv);
@@ -118,22 +119,24 @@ static char *read_text(const char *path)
 
 /* The scalar written at a key: its byte offset and length in text. The key must be given
  * in the file (not a default or a --set); its location comes from the config index. */
-static mig_status locate(const mig_config *cfg0, const char *text, const char *key, size_t *off, size_t *len,
-                         mig_ctx *ctx)
+/* Where key's value is written in the scenario text: 0 and *off, *len; 1 not written in the
+ * scenario (a default or a --set), 2 written in another file (a package's file), 3 no value
+ * there. No message: locate() and resolve_names() say what fits their use. */
+static int find_value(const mig_config *cfg0, const char *text, const char *key, size_t *off, size_t *len)
 {
     const char *where = mig_config_where(cfg0, key), *c2, *c1;
+    size_t plen = strlen(cfg0->path), o = 0;
     long line, col;
-    size_t o = 0;
     if (!mig_config_has(cfg0, key) || !(c2 = strrchr(where, ':')) || c2 == where)
-        return mig_ctx_error(ctx, MIG_EUSAGE, "%s: %s is not written in the scenario file; write it there first",
-                             cfg0->path, key);
+        return 1;
     for (c1 = c2 - 1; c1 > where && *c1 != ':'; c1--)
         ;
     line = strtol(c1 + 1, NULL, 10);
     col = strtol(c2 + 1, NULL, 10);
     if (*c1 != ':' || strncmp(where, "--set", 5) == 0 || line < 1 || col < 1)
-        return mig_ctx_error(ctx, MIG_EUSAGE, "%s: %s is not written in the scenario file; write it there first",
-                             cfg0->path, key);
+        return 1;
+    if ((size_t)(c1 - where) != plen || strncmp(where, cfg0->path, plen) != 0)
+        return 2;
     for (long l = 1; l < line && text[o]; o++)
         if (text[o] == '\n')
             l++;
@@ -144,8 +147,108 @@ static mig_status locate(const mig_config *cfg0, const char *text, const char *k
         ;
     while (*len && (text[o + *len - 1] == ' ' || text[o + *len - 1] == '\t'))
         (*len)--;
-    if (!*len)
+    return *len ? 0 : 3;
+}
+
+static mig_status locate(const mig_config *cfg0, const char *text, const char *key, size_t *off, size_t *len,
+                         mig_ctx *ctx)
+{
+    const char *where = mig_config_where(cfg0, key);
+    switch (find_value(cfg0, text, key, off, len)) {
+    case 0:
+        return MIG_OK;
+    case 1:
+        return mig_ctx_error(ctx, MIG_EUSAGE, "%s: %s is not written in the scenario file; write it there first",
+                             cfg0->path, key);
+    case 2:
+        return mig_ctx_error(ctx, MIG_EUSAGE,
+                             "%s: %s is written in another file (%s); calibrate rewrites only the scenario file",
+                             cfg0->path, key, where);
+    default:
         return mig_ctx_error(ctx, MIG_EUSAGE, "%s: %s: no value at %s", cfg0->path, key, where);
+    }
+}
+
+static int append(char **s, size_t *n, size_t *cap, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A key whose list entries are named, as --set allows (packages[tapachula-asylum].
+ * interventions[haitians-wait].factor), with each name turned into the index of the entry
+ * whose `name` is written so in the scenario file (packages[3].interventions[0].factor).
+ * *out: the key with indices only (the caller frees it); NULL on failure. */
+static mig_status resolve_names(const mig_config *cfg0, const char *text, const char *key, char **out, mig_ctx *ctx)
+{
+    char *r = NULL;
+    size_t n = 0, cap = 0;
+    const char *s = key;
+    mig_status st = MIG_OK;
+    *out = NULL;
+    if (append(&r, &n, &cap, "%s", ""))
+        return MIG_ENOMEM;
+    while (*s && st == MIG_OK) {
+        const char *br = strchr(s, '['), *close = br ? strchr(br, ']') : NULL, *q;
+        int bad = 0;
+        if (!br) {
+            if (append(&r, &n, &cap, "%s", s))
+                st = MIG_ENOMEM;
+            break;
+        }
+        if (!close || close == br + 1) {
+            st = mig_ctx_error(ctx, MIG_EUSAGE, "--param %s: bad index in the key", key);
+            break;
+        }
+        bad = append(&r, &n, &cap, "%.*s", (int)(br + 1 - s), s);
+        for (q = br + 1; q < close && *q >= '0' && *q <= '9'; q++)
+            ;
+        if (q == close) {
+            bad = bad || append(&r, &n, &cap, "%.*s", (int)(close - br - 1), br + 1);
+        } else if (!bad) {
+            const size_t nl = (size_t)(close - br - 1);
+            long i = 0;
+            int elsewhere = 0;
+            for (;; i++) {
+                size_t off, len;
+                char *probe = mig_asprintf("%s%ld].name", r, i);
+                int has, f;
+                if (!probe) {
+                    st = MIG_ENOMEM;
+                    break;
+                }
+                has = mig_config_has(cfg0, probe);
+                f = has ? find_value(cfg0, text, probe, &off, &len) : 1;
+                free(probe);
+                if (!has) {
+                    st = elsewhere ? mig_ctx_error(ctx, MIG_EUSAGE,
+                                                   "--param %s: %.*s has no entry named \"%.*s\" in the scenario file "
+                                                   "(entries written in another file cannot be fitted: calibrate "
+                                                   "rewrites only the scenario file)",
+                                                   key, (int)(n - 1), r, (int)nl, br + 1)
+                                   : mig_ctx_error(ctx, MIG_EUSAGE, "--param %s: %.*s has no entry named \"%.*s\"",
+                                                   key, (int)(n - 1), r, (int)nl, br + 1);
+                    break;
+                }
+                if (f == 2)
+                    elsewhere = 1;
+                if (f != 0)
+                    continue; /* a name written elsewhere: its entry cannot be fitted here anyway */
+                if (len >= 2 && (text[off] == '"' || text[off] == '\'') && text[off + len - 1] == text[off]) {
+                    off++;
+                    len -= 2;
+                }
+                if (len == nl && !strncmp(text + off, br + 1, nl))
+                    break;
+            }
+            bad = st == MIG_OK && append(&r, &n, &cap, "%ld", i);
+        }
+        bad = bad || (st == MIG_OK && append(&r, &n, &cap, "]"));
+        if (bad)
+            st = MIG_ENOMEM;
+        s = close + 1;
+    }
+    if (st != MIG_OK) {
+        free(r);
+        return st;
+    }
+    *out = r;
     return MIG_OK;
 }
 
@@ -568,7 +671,6 @@ static int by_offset_desc(const void *a, const void *b)
 }
 
 /* Appends printf text to a growing string. */
-static int append(char **s, size_t *n, size_t *cap, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int append(char **s, size_t *n, size_t *cap, const char *fmt, ...)
 {
     va_list ap;
@@ -1133,6 +1235,14 @@ int mig_cmd_calibrate_main(int argc, char **argv)
         if (sectors && (st = build_sectors(&c, cfg0)) != MIG_OK)
             goto failed;
     }
+    for (size_t i = 0; i < c.n_simplex; i++)
+        for (size_t j = 0; j < c.simplex[i].n_keys; j++) {
+            char *k;
+            if ((st = resolve_names(cfg0, c.text, c.simplex[i].keys[j], &k, ctx)) != MIG_OK)
+                goto failed;
+            free(c.simplex[i].keys[j]);
+            c.simplex[i].keys[j] = k;
+        }
     for (size_t i = 0; i < c.n_simplex; i++) {
         double v0 = 0.0;
         for (size_t j = 0; j < c.simplex[i].n_keys; j++) {

@@ -73,8 +73,8 @@ national=(
   --param 'corridor.hazards[8].terms[3].max=0.3:3'       # ... and the years at which it saturates
   --param 'corridor.hazards[10].terms[0].beta=-4:1'      # Brazil: Mexico's visa
   --param 'corridor.hazards[10].terms[1].beta=-2:5'      # Brazil: MPP suspension
-  --param 'packages[3].interventions[0].factor=0.0005:1' # Haitians' wait at Tapachula (tapachula-asylum)
-  --param 'packages[3].interventions[1].factor=0.0005:1' # ... once CBP One appointments opened
+  --param 'packages[tapachula-asylum].interventions[haitians-wait].factor=0.0005:1' # Haitians' wait at Tapachula (tapachula-asylum)
+  --param 'packages[tapachula-asylum].interventions[haitians-wait-cbp-one].factor=0.0005:1' # ... once CBP One appointments opened
 )
 # stage E: each nationality's own terms with its level, one simplex per nationality (no
 # level or sector matching: the level is a simplex parameter here)
@@ -83,7 +83,7 @@ by_nationality=(
   "corridor.hazards[6].base_rate=1:300 corridor.hazards[6].terms[3].beta=-2:6"
   "corridor.hazards[8].base_rate=1:300 corridor.hazards[8].terms[3].beta=-2:6 corridor.hazards[8].terms[3].max=0.3:3"
   "corridor.hazards[10].base_rate=0.1:50 corridor.hazards[10].terms[0].beta=-4:1 corridor.hazards[10].terms[1].beta=-2:5"
-  "corridor.forcing[2].scale=0.1:5 packages[3].interventions[0].factor=0.0005:1 packages[3].interventions[1].factor=0.0005:1"
+  "corridor.forcing[2].scale=0.1:5 packages[tapachula-asylum].interventions[haitians-wait].factor=0.0005:1 packages[tapachula-asylum].interventions[haitians-wait-cbp-one].factor=0.0005:1"
 )
 temporal=(
   --param 'movement.move_probability.origin=0.02:1'
