@@ -117,11 +117,10 @@ static char *read_text(const char *path)
 
 /* ---- values in the scenario text --------------------------------------------------- */
 
-/* The scalar written at a key: its byte offset and length in text. The key must be given
- * in the file (not a default or a --set); its location comes from the config index. */
-/* Where key's value is written in the scenario text: 0 and *off, *len; 1 not written in the
- * scenario (a default or a --set), 2 written in another file (a package's file), 3 no value
- * there. No message: locate() and resolve_names() say what fits their use. */
+/* The scalar written at a key: its byte offset and length in the scenario text, from the
+ * config index. Returns 0 and *off, *len; 1 when the key is not written in the file (a
+ * default or a --set), 2 when it is written in another file (a package's file), 3 when no
+ * value is there. No message: locate() and resolve_names() say what fits their use. */
 static int find_value(const mig_config *cfg0, const char *text, const char *key, size_t *off, size_t *len)
 {
     const char *where = mig_config_where(cfg0, key), *c2, *c1;
