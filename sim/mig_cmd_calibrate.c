@@ -170,6 +170,40 @@ static mig_status locate(const mig_config *cfg0, const char *text, const char *k
 
 static int append(char **s, size_t *n, size_t *cap, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The index of the entry of list (a key path, e.g. "packages[3].interventions") whose
+ * `name` is written in the scenario file as the nl bytes at name. */
+static mig_status entry_index(const mig_config *cfg0, const char *text, const char *key, const char *list,
+                              const char *name, size_t nl, long *out, mig_ctx *ctx)
+{
+    int elsewhere = 0;
+    for (long i = 0;; i++) {
+        size_t off, len;
+        char *probe = mig_asprintf("%s[%ld].name", list, i);
+        int f;
+        if (!probe)
+            return MIG_ENOMEM;
+        f = mig_config_has(cfg0, probe) ? find_value(cfg0, text, probe, &off, &len) : -1;
+        free(probe);
+        if (f < 0)
+            return mig_ctx_error(ctx, MIG_EUSAGE, "--param %s: %s has no entry named \"%.*s\"%s", key, list, (int)nl,
+                                 name,
+                                 elsewhere ? " in the scenario file (entries written in another file cannot be "
+                                             "fitted: calibrate rewrites only the scenario file)"
+                                           : "");
+        elsewhere |= f == 2;
+        if (f != 0)
+            continue; /* a name written elsewhere: its entry cannot be fitted here anyway */
+        if (len >= 2 && (text[off] == '"' || text[off] == '\'') && text[off + len - 1] == text[off]) {
+            off++;
+            len -= 2;
+        }
+        if (len == nl && !strncmp(text + off, name, nl)) {
+            *out = i;
+            return MIG_OK;
+        }
+    }
+}
+
 /* A key whose list entries are named, as --set allows (packages[tapachula-asylum].
  * interventions[haitians-wait].factor), with each name turned into the index of the entry
  * whose `name` is written so in the scenario file (packages[3].interventions[0].factor).
@@ -178,77 +212,39 @@ static mig_status resolve_names(const mig_config *cfg0, const char *text, const 
 {
     char *r = NULL;
     size_t n = 0, cap = 0;
-    const char *s = key;
+    const char *s = key, *br;
     mig_status st = MIG_OK;
     *out = NULL;
-    if (append(&r, &n, &cap, "%s", ""))
-        return MIG_ENOMEM;
-    while (*s && st == MIG_OK) {
-        const char *br = strchr(s, '['), *close = br ? strchr(br, ']') : NULL, *q;
-        int bad = 0;
-        if (!br) {
-            if (append(&r, &n, &cap, "%s", s))
-                st = MIG_ENOMEM;
-            break;
+    while ((br = strchr(s, '[')) != NULL) {
+        const char *close = strchr(br, ']');
+        const size_t nl = close ? (size_t)(close - br - 1) : 0;
+        long i = 0;
+        if (!nl) {
+            free(r);
+            return mig_ctx_error(ctx, MIG_EUSAGE, "--param %s: bad index in the key", key);
         }
-        if (!close || close == br + 1) {
-            st = mig_ctx_error(ctx, MIG_EUSAGE, "--param %s: bad index in the key", key);
-            break;
-        }
-        bad = append(&r, &n, &cap, "%.*s", (int)(br + 1 - s), s);
-        for (q = br + 1; q < close && *q >= '0' && *q <= '9'; q++)
-            ;
-        if (q == close) {
-            bad = bad || append(&r, &n, &cap, "%.*s", (int)(close - br - 1), br + 1);
-        } else if (!bad) {
-            const size_t nl = (size_t)(close - br - 1);
-            long i = 0;
-            int elsewhere = 0;
-            for (;; i++) {
-                size_t off, len;
-                char *probe = mig_asprintf("%s%ld].name", r, i);
-                int has, f;
-                if (!probe) {
-                    st = MIG_ENOMEM;
-                    break;
-                }
-                has = mig_config_has(cfg0, probe);
-                f = has ? find_value(cfg0, text, probe, &off, &len) : 1;
-                free(probe);
-                if (!has) {
-                    st = elsewhere ? mig_ctx_error(ctx, MIG_EUSAGE,
-                                                   "--param %s: %.*s has no entry named \"%.*s\" in the scenario file "
-                                                   "(entries written in another file cannot be fitted: calibrate "
-                                                   "rewrites only the scenario file)",
-                                                   key, (int)(n - 1), r, (int)nl, br + 1)
-                                   : mig_ctx_error(ctx, MIG_EUSAGE, "--param %s: %.*s has no entry named \"%.*s\"",
-                                                   key, (int)(n - 1), r, (int)nl, br + 1);
-                    break;
-                }
-                if (f == 2)
-                    elsewhere = 1;
-                if (f != 0)
-                    continue; /* a name written elsewhere: its entry cannot be fitted here anyway */
-                if (len >= 2 && (text[off] == '"' || text[off] == '\'') && text[off + len - 1] == text[off]) {
-                    off++;
-                    len -= 2;
-                }
-                if (len == nl && !strncmp(text + off, br + 1, nl))
-                    break;
+        if (append(&r, &n, &cap, "%.*s", (int)(br - s), s))
+            goto nomem;
+        if (strspn(br + 1, "0123456789") == nl) {
+            if (append(&r, &n, &cap, "[%.*s]", (int)nl, br + 1))
+                goto nomem;
+        } else {
+            if ((st = entry_index(cfg0, text, key, r, br + 1, nl, &i, ctx)) != MIG_OK) {
+                free(r);
+                return st;
             }
-            bad = st == MIG_OK && append(&r, &n, &cap, "%ld", i);
+            if (append(&r, &n, &cap, "[%ld]", i))
+                goto nomem;
         }
-        bad = bad || (st == MIG_OK && append(&r, &n, &cap, "]"));
-        if (bad)
-            st = MIG_ENOMEM;
         s = close + 1;
     }
-    if (st != MIG_OK) {
-        free(r);
-        return st;
-    }
+    if (append(&r, &n, &cap, "%s", s))
+        goto nomem;
     *out = r;
     return MIG_OK;
+nomem:
+    free(r);
+    return MIG_ENOMEM;
 }
 
 static mig_status value_of(const mig_config *cfg0, const char *text, const char *key, double *out, mig_ctx *ctx)
