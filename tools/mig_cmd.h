@@ -1,4 +1,4 @@
-/* mig_cmd.h: subcommands beyond run and check, each in its own file (sim/mig_cmd_*.c).
+/* mig_cmd.h: subcommands beyond run and check, each in its own file (tools/mig_cmd_*.c).
  * Each takes argc/argv starting at the subcommand's name, prints its own errors through a
  * mig_ctx, and returns a process exit code (sysexits); only main calls exit. */
 #ifndef MIG_CMD_H

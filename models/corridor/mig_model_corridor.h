@@ -67,7 +67,7 @@ mig_status mig_corridor_hazard_schedule(uint32_t *daily, int32_t start_day, uint
 mig_status mig_corridor_route_options(const char *path, const mig_config *cfg, const mig_network *net,
                                       double *mult, mig_ctx *ctx);
 
-/* ---- fitting to the record (models/mig_model_corridor_fit.c) ------------------------ */
+/* ---- fitting to the record (models/corridor/mig_model_corridor_fit.c) ------------------------ */
 
 /* The observed CBP/OHSS series over a window of calendar months, mapped onto a scenario:
  * southwest-border encounters (USBP + OFO), by citizenship (columns of citizenships the

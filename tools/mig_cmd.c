@@ -3,9 +3,9 @@
 
 #include "mig_cmd.h"
 
-int mig_cmd_sweep_main(int argc, char **argv);       /* sim/mig_cmd_sweep.c */
-int mig_cmd_summarize_main(int argc, char **argv);   /* sim/mig_cmd_summarize.c */
-int mig_cmd_calibrate_main(int argc, char **argv);   /* sim/mig_cmd_calibrate.c */
+int mig_cmd_sweep_main(int argc, char **argv);       /* tools/mig_cmd_sweep.c */
+int mig_cmd_summarize_main(int argc, char **argv);   /* tools/mig_cmd_summarize.c */
+int mig_cmd_calibrate_main(int argc, char **argv);   /* tools/mig_cmd_calibrate.c */
 
 const mig_cmd mig_cmds[] = {
     { "sweep",
