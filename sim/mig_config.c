@@ -441,6 +441,8 @@ enum { ORIGIN_FILE = 0, ORIGIN_DEFAULT = 1, ORIGIN_SET = 2 /* + override index *
 typedef struct index_entry {
     char *path;    /* "sources[2].rate" */
     char *where;   /* "configs/x.yaml:12:7", "--set days=3" or the file name for defaults */
+    mig_loc loc;   /* the same as fields; loc.file is file */
+    char *file;    /* "configs/x.yaml", "--set days=3" */
     int given;     /* 1 unless a default */
 } index_entry;
 
@@ -456,6 +458,7 @@ static void index_free(struct mig_config_index *ix)
     for (size_t i = 0; i < ix->n; i++) {
         free(ix->e[i].path);
         free(ix->e[i].where);
+        free(ix->e[i].file);
     }
     free(ix->e);
     free(ix);
@@ -475,6 +478,24 @@ const char *mig_config_where(const mig_config *cfg, const char *field_path)
 {
     const index_entry *e = index_find(cfg->index, field_path);
     return e ? e->where : cfg->path;
+}
+
+mig_loc mig_config_loc(const mig_config *cfg, const char *field_path)
+{
+    const index_entry *e = index_find(cfg->index, field_path);
+    mig_loc none = { cfg->path, 0, 0 };
+    return e ? e->loc : none;
+}
+
+mig_status mig_config_diag(const mig_config *cfg, mig_ctx *ctx, mig_status s, const char *field, const char *fmt,
+                           ...)
+{
+    mig_loc loc = mig_config_loc(cfg, field);
+    va_list ap;
+    va_start(ap, fmt);
+    mig_ctx_vdiag(ctx, s, &loc, field, fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 int mig_config_has(const mig_config *cfg, const char *field_path)
@@ -528,18 +549,44 @@ static void set_origin(loader *L, int id, int origin)
     L->origin[id] = origin;
 }
 
-/* Location text of a node: file:line:col, --set text, or the file for defaults. */
-static char *node_where(const loader *L, int id)
+/* Location of a node: file, line and column; the --set text; or the file alone for
+ * defaults. *file is newly allocated (NULL when memory runs out). */
+static mig_loc node_loc(const loader *L, int id, char **file)
 {
     yaml_node_t *n = yaml_document_get_node((yaml_document_t *)&L->doc, id);
     int o = node_origin(L, id);
-    if (o >= ORIGIN_SET)
-        return mig_asprintf("--set %s", L->overrides[o - ORIGIN_SET]);
-    if (o < 0)
-        return mig_asprintf("%s:%zu:%zu", L->include[-o - 1], L->mark[id].line + 1, L->mark[id].column + 1);
-    if (o == ORIGIN_DEFAULT || !n)
-        return strdup(L->path);
-    return mig_asprintf("%s:%zu:%zu", L->path, n->start_mark.line + 1, n->start_mark.column + 1);
+    mig_loc loc = { NULL, 0, 0 };
+    if (o >= ORIGIN_SET) {
+        *file = mig_asprintf("--set %s", L->overrides[o - ORIGIN_SET]);
+    } else if (o < 0) {
+        *file = strdup(L->include[-o - 1]);
+        loc.line = L->mark[id].line + 1;
+        loc.column = L->mark[id].column + 1;
+    } else {
+        *file = strdup(L->path);
+        if (o != ORIGIN_DEFAULT && n) {
+            loc.line = n->start_mark.line + 1;
+            loc.column = n->start_mark.column + 1;
+        }
+    }
+    loc.file = *file ? *file : L->path;
+    return loc;
+}
+
+/* Location text of a node: file:line:col, --set text, or the file for defaults. */
+static char *node_where(const loader *L, int id)
+{
+    char *file;
+    mig_loc loc = node_loc(L, id, &file);
+    char *w = loc.line ? mig_asprintf("%s:%lu:%lu", loc.file, loc.line, loc.column) : strdup(loc.file);
+    free(file);
+    return w;
+}
+
+static void count_error(loader *L, mig_status s)
+{
+    if (!L->errors++)
+        L->status = s;
 }
 
 static void report(loader *L, mig_status s, int id, const char *field, const char *fmt, ...)
@@ -547,25 +594,13 @@ static void report(loader *L, mig_status s, int id, const char *field, const cha
 static void report(loader *L, mig_status s, int id, const char *field, const char *fmt, ...)
 {
     va_list ap;
-    char *where = node_where(L, id), *msg;
-    int n;
+    char *file;
+    mig_loc loc = node_loc(L, id, &file);
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    mig_ctx_vdiag(L->ctx, s, &loc, field, fmt, ap);
     va_end(ap);
-    msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (msg) {
-        va_start(ap, fmt);
-        vsnprintf(msg, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    }
-    if (field && *field)
-        mig_ctx_error(L->ctx, s, "%s: %s: %s", where ? where : L->path, field, msg ? msg : "");
-    else
-        mig_ctx_error(L->ctx, s, "%s: %s", where ? where : L->path, msg ? msg : "");
-    if (!L->errors++)
-        L->status = s;
-    free(where);
-    free(msg);
+    count_error(L, s);
+    free(file);
 }
 
 static void index_add(loader *L, const char *path, int id)
@@ -581,6 +616,7 @@ static void index_add(loader *L, const char *path, int id)
     }
     ix->e[ix->n].path = strdup(path);
     ix->e[ix->n].where = node_where(L, id);
+    ix->e[ix->n].loc = node_loc(L, id, &ix->e[ix->n].file);
     ix->e[ix->n].given = node_origin(L, id) != ORIGIN_DEFAULT;
     ix->n++;
 }
@@ -700,14 +736,16 @@ static int parse_yaml(loader *L, const char *text, size_t len, yaml_document_t *
     ok = yaml_parser_load(&p, doc);
     if (!ok) {
         const char *problem = p.problem ? p.problem : "unknown problem";
-        if (line_offset >= 0)
-            mig_ctx_error(L->ctx, MIG_ECONFIG, "%s:%zu:%zu: YAML syntax error: %s%s%s", where,
-                          p.problem_mark.line + 1, p.problem_mark.column + 1, problem,
-                          p.context ? " " : "", p.context ? p.context : "");
-        else
-            mig_ctx_error(L->ctx, MIG_ECONFIG, "%s: YAML syntax error: %s", where, problem);
-        if (!L->errors++)
-            L->status = MIG_ECONFIG;
+        mig_loc loc = { where, 0, 0 };
+        if (line_offset >= 0) {
+            loc.line = p.problem_mark.line + 1;
+            loc.column = p.problem_mark.column + 1;
+            mig_ctx_diag(L->ctx, MIG_ECONFIG, &loc, NULL, "YAML syntax error: %s%s%s", problem,
+                         p.context ? " " : "", p.context ? p.context : "");
+        } else {
+            mig_ctx_diag(L->ctx, MIG_ECONFIG, &loc, NULL, "YAML syntax error: %s", problem);
+        }
+        count_error(L, MIG_ECONFIG);
     }
     yaml_parser_delete(&p);
     return ok;
@@ -790,6 +828,21 @@ static void splice_includes(loader *L)
     }
 }
 
+/* Reports a problem of override k at "--set KEY=VALUE" (field may be NULL); the caller
+ * counts it. */
+static void set_error(loader *L, size_t k, mig_status s, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void set_error(loader *L, size_t k, mig_status s, const char *field, const char *fmt, ...)
+{
+    char *file = mig_asprintf("--set %s", L->overrides[k]);
+    mig_loc loc = { file ? file : "--set", 0, 0 };
+    va_list ap;
+    va_start(ap, fmt);
+    mig_ctx_vdiag(L->ctx, s, &loc, field, fmt, ap);
+    va_end(ap);
+    free(file);
+}
+
 /* Applies one --set key.path=value. Returns 1 on success (errors are reported). */
 static int apply_override(loader *L, size_t k)
 {
@@ -802,9 +855,8 @@ static int apply_override(loader *L, size_t k)
     int *item_slot = NULL;
 
     if (!eq || eq == ov) {
-        mig_ctx_error(L->ctx, MIG_EUSAGE, "--set %s: expected key=value", ov);
-        if (!L->errors++)
-            L->status = MIG_EUSAGE;
+        set_error(L, k, MIG_EUSAGE, NULL, "expected key=value");
+        count_error(L, MIG_EUSAGE);
         return 0;
     }
     keypath = malloc((size_t)(eq - ov) + 1);
@@ -826,13 +878,13 @@ static int apply_override(loader *L, size_t k)
                 br[bl - 1] = '\0';
                 idx = 0;
             } else if (end == br + 1 || *end != ']' || end[1] || idx < 0) {
-                mig_ctx_error(L->ctx, MIG_EUSAGE, "--set %s: bad index in \"%s\"", ov, seg);
+                set_error(L, k, MIG_EUSAGE, NULL, "bad index in \"%s\"", seg);
                 goto out;
             }
             *br = '\0';
         }
         if (!n || n->type != YAML_MAPPING_NODE) {
-            mig_ctx_error(L->ctx, MIG_ECONFIG, "--set %s: \"%s\" is not inside a mapping", ov, seg);
+            set_error(L, k, MIG_ECONFIG, NULL, "\"%s\" is not inside a mapping", seg);
             goto out;
         }
         slot = NULL;
@@ -847,7 +899,7 @@ static int apply_override(loader *L, size_t k)
             int kid = yaml_document_add_scalar(&L->doc, NULL, (yaml_char_t *)seg, -1, YAML_PLAIN_SCALAR_STYLE);
             int vid = yaml_document_add_mapping(&L->doc, NULL, YAML_BLOCK_MAPPING_STYLE);
             if (idx >= 0) {
-                mig_ctx_error(L->ctx, MIG_ECONFIG, "--set %s: %s: no such list in the scenario", ov, seg);
+                set_error(L, k, MIG_ECONFIG, seg, "no such list in the scenario");
                 goto out;
             }
             set_origin(L, kid, ORIGIN_SET + (int)k);
@@ -862,7 +914,7 @@ static int apply_override(loader *L, size_t k)
             yaml_node_t *s = yaml_document_get_node(&L->doc, cur);
             long len;
             if (s->type != YAML_SEQUENCE_NODE) {
-                mig_ctx_error(L->ctx, MIG_ECONFIG, "--set %s: %s: not a list", ov, seg);
+                set_error(L, k, MIG_ECONFIG, seg, "not a list");
                 goto out;
             }
             len = (long)(s->data.sequence.items.top - s->data.sequence.items.start);
@@ -875,12 +927,12 @@ static int apply_override(loader *L, size_t k)
                         break;
                 }
                 if (idx == len) {
-                    mig_ctx_error(L->ctx, MIG_ECONFIG, "--set %s: %s has no entry named \"%s\"", ov, seg, by_name);
+                    set_error(L, k, MIG_ECONFIG, NULL, "%s has no entry named \"%s\"", seg, by_name);
                     goto out;
                 }
             }
             if (idx >= len) {
-                mig_ctx_error(L->ctx, MIG_ECONFIG, "--set %s: %s has %ld entries (index %ld)", ov, seg, len, idx);
+                set_error(L, k, MIG_ECONFIG, NULL, "%s has %ld entries (index %ld)", seg, len, idx);
                 goto out;
             }
             item_slot = &s->data.sequence.items.start[idx];
@@ -888,7 +940,7 @@ static int apply_override(loader *L, size_t k)
         }
     }
     if (!slot) {
-        mig_ctx_error(L->ctx, MIG_EUSAGE, "--set %s: empty key", ov);
+        set_error(L, k, MIG_EUSAGE, NULL, "empty key");
         goto out;
     }
     /* The value is parsed as YAML, so lists ("[A, B]") work as in the file. */
@@ -903,7 +955,7 @@ static int apply_override(loader *L, size_t k)
         root = yaml_document_get_root_node(&vdoc);
         if (!root) {
             yaml_document_delete(&vdoc);
-            mig_ctx_error(L->ctx, MIG_ECONFIG, "--set %s: empty value", ov);
+            set_error(L, k, MIG_ECONFIG, NULL, "empty value");
             goto out;
         }
         {
@@ -924,8 +976,7 @@ static int apply_override(loader *L, size_t k)
     free(keypath);
     return ok;
 out:
-    if (!L->errors++)
-        L->status = MIG_ECONFIG;
+    count_error(L, MIG_ECONFIG);
 out_counted:
     free(keypath);
     return ok;
@@ -1210,7 +1261,7 @@ static void semantic(mig_config *cfg, mig_ctx *ctx, mig_status s, int *errors, m
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    mig_ctx_error(ctx, s, "%s: %s: %s", mig_config_where(cfg, field), field, msg);
+    mig_config_diag(cfg, ctx, s, field, "%s", msg);
     if (!(*errors)++)
         *first = s;
 }
@@ -1837,6 +1888,7 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
                            mig_config **out)
 {
     loader L = { 0 };
+    mig_loc file_loc = { path, 0, 0 };
     yaml_document_t def;
     size_t len = 0;
     int err = 0;
@@ -1858,8 +1910,8 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
     text = read_file(path, &len, &err);
     if (!text) {
         index_free(L.ix);
-        return mig_ctx_error(ctx, err == ENOMEM ? MIG_ENOMEM : MIG_ENOINPUT, "%s: cannot open: %s", path,
-                             strerror(err));
+        return mig_ctx_diag(ctx, err == ENOMEM ? MIG_ENOMEM : MIG_ENOINPUT, &file_loc, NULL, "cannot open: %s",
+                            strerror(err));
     }
     if (!parse_yaml(&L, text, len, &L.doc, path, 0)) {
         free(text);
@@ -1869,8 +1921,8 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
     free(text);
     L.have_doc = 1;
     if (!yaml_document_get_root_node(&L.doc) || yaml_document_get_root_node(&L.doc)->type != YAML_MAPPING_NODE) {
-        st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: expected a mapping of scenario keys (start_date, days, ...)",
-                           path);
+        st = mig_ctx_diag(ctx, MIG_ECONFIG, &file_loc, NULL,
+                          "expected a mapping of scenario keys (start_date, days, ...)");
         goto done;
     }
     splice_includes(&L);
@@ -1910,7 +1962,7 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
     }
     resolved = emit(&L);
     if (!resolved) {
-        st = mig_ctx_error(ctx, MIG_ENOMEM, "%s: cannot write the resolved scenario", path);
+        st = mig_ctx_diag(ctx, MIG_ENOMEM, &file_loc, NULL, "cannot write the resolved scenario");
         goto done;
     }
     ce = cyaml_load_data((const uint8_t *)resolved, strlen(resolved), cyaml_cfg(&lb, &cc), &config_schema,
@@ -1919,7 +1971,7 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
         char *nl;
         while ((nl = strchr(lb.text, '\n')))
             *nl = ' ';
-        st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s (libcyaml: %s)", path, cyaml_strerror(ce), lb.text);
+        st = mig_ctx_diag(ctx, MIG_ECONFIG, &file_loc, NULL, "%s (libcyaml: %s)", cyaml_strerror(ce), lb.text);
         cfg = NULL;
         goto done;
     }

@@ -308,7 +308,16 @@ const char *mig_config_corridor_defaults_yaml(void);
 /* Location of a config field for messages: "file:line:column" or "--set k=v" (owned
  * by cfg). Returns cfg->path when the field was not given (a default). */
 const char *mig_config_where(const mig_config *cfg, const char *field_path);
+/* The same location as fields: the file (or "--set k=v"), line and column (0 when not
+ * known: a default or a --set); loc.file is owned by cfg. */
+mig_loc mig_config_loc(const mig_config *cfg, const char *field_path);
 /* 1 when field_path was given in the file or by --set (not a default), else 0. */
 int mig_config_has(const mig_config *cfg, const char *field_path);
+
+/* errors */
+/* Adds a diagnostic about field_path at its location ("file:line:col: field: message")
+ * and returns s. */
+mig_status mig_config_diag(const mig_config *cfg, mig_ctx *ctx, mig_status s, const char *field_path,
+                           const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -1,4 +1,4 @@
-/* mig_ctx.c: diagnostics list and timestamped logging. */
+/* mig_ctx.c: diagnostic records and timestamped logging. */
 #include "mig_ctx.h"
 
 #include <stdlib.h>
@@ -30,49 +30,135 @@ void mig_ctx_destroy(mig_ctx **p)
     *p = NULL;
 }
 
-mig_status mig_ctx_verror(mig_ctx *ctx, mig_status s, const char *fmt, va_list ap)
+static char *vformat(const char *fmt, va_list ap)
 {
     va_list ap2;
     char *text;
     int n;
-
-    if (!ctx)
-        return s;
     va_copy(ap2, ap);
     n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
-    if (n < 0)
-        return s;
+    if (n < 0 || !(text = malloc((size_t)n + 1)))
+        return NULL;
+    vsnprintf(text, (size_t)n + 1, fmt, ap);
+    return text;
+}
+
+/* The printed form: "file:line:col: field: message", each part left out when absent. */
+static char *diag_text(const mig_diag *d)
+{
+    char *t = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&t, &n);
+    if (!f)
+        return NULL;
+    if (d->file) {
+        fputs(d->file, f);
+        if (d->line)
+            fprintf(f, ":%lu", d->line);
+        if (d->line && d->column)
+            fprintf(f, ":%lu", d->column);
+        fputs(": ", f);
+    }
+    if (d->field)
+        fprintf(f, "%s: ", d->field);
+    fputs(d->message, f);
+    if (fclose(f)) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+static void diag_free(mig_diag *d)
+{
+    free(d->file);
+    free(d->field);
+    free(d->message);
+    free(d->text);
+}
+
+/* Appends *d, taking its strings; frees them when memory runs out. */
+static void push(mig_ctx *ctx, mig_diag *d)
+{
     if (ctx->n_errors == ctx->cap_errors) {
         size_t cap = ctx->cap_errors ? 2 * ctx->cap_errors : 8;
-        char **e = realloc(ctx->errors, cap * sizeof *e);
-        if (!e)
-            return s;
+        mig_diag *e = realloc(ctx->errors, cap * sizeof *e);
+        if (!e) {
+            diag_free(d);
+            return;
+        }
         ctx->errors = e;
         ctx->cap_errors = cap;
     }
-    text = malloc((size_t)n + 1);
-    if (!text)
+    if (!d->message || !(d->text = diag_text(d))) {
+        diag_free(d);
+        return;
+    }
+    ctx->errors[ctx->n_errors++] = *d;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s && *s ? strdup(s) : NULL;
+}
+
+mig_status mig_ctx_vdiag(mig_ctx *ctx, mig_status s, const mig_loc *loc, const char *field, const char *fmt,
+                         va_list ap)
+{
+    mig_diag d = { .status = s };
+    if (!ctx)
         return s;
-    vsnprintf(text, (size_t)n + 1, fmt, ap);
-    ctx->errors[ctx->n_errors++] = text;
+    d.message = vformat(fmt, ap);
+    if (loc && loc->file) {
+        d.file = strdup(loc->file);
+        d.line = loc->line;
+        d.column = loc->column;
+    }
+    d.field = dup_or_null(field);
+    push(ctx, &d);
     return s;
+}
+
+mig_status mig_ctx_diag(mig_ctx *ctx, mig_status s, const mig_loc *loc, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mig_ctx_vdiag(ctx, s, loc, field, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+mig_status mig_ctx_verror(mig_ctx *ctx, mig_status s, const char *fmt, va_list ap)
+{
+    return mig_ctx_vdiag(ctx, s, NULL, NULL, fmt, ap);
 }
 
 mig_status mig_ctx_error(mig_ctx *ctx, mig_status s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    mig_ctx_verror(ctx, s, fmt, ap);
+    mig_ctx_vdiag(ctx, s, NULL, NULL, fmt, ap);
     va_end(ap);
     return s;
 }
 
+mig_status mig_ctx_add(mig_ctx *ctx, const mig_diag *d)
+{
+    mig_loc loc = { d->file, d->line, d->column };
+    return mig_ctx_diag(ctx, d->status, &loc, d->field, "%s", d->message);
+}
+
 size_t mig_ctx_n_errors(const mig_ctx *ctx) { return ctx ? ctx->n_errors : 0; }
+
+const mig_diag *mig_ctx_diag_at(const mig_ctx *ctx, size_t i)
+{
+    return (ctx && i < ctx->n_errors) ? &ctx->errors[i] : NULL;
+}
 
 const char *mig_ctx_error_at(const mig_ctx *ctx, size_t i)
 {
-    return (ctx && i < ctx->n_errors) ? ctx->errors[i] : NULL;
+    return (ctx && i < ctx->n_errors) ? ctx->errors[i].text : NULL;
 }
 
 void mig_ctx_clear_errors(mig_ctx *ctx)
@@ -80,7 +166,7 @@ void mig_ctx_clear_errors(mig_ctx *ctx)
     if (!ctx)
         return;
     for (size_t i = 0; i < ctx->n_errors; i++)
-        free(ctx->errors[i]);
+        diag_free(&ctx->errors[i]);
     ctx->n_errors = 0;
 }
 
@@ -88,7 +174,7 @@ int mig_ctx_report(const mig_ctx *ctx, mig_status st, FILE *f)
 {
     size_t n = mig_ctx_n_errors(ctx);
     for (size_t i = 0; i < n; i++)
-        fprintf(f, "migsim: %s\n", ctx->errors[i]); /* n > 0: ctx is not NULL */
+        fprintf(f, "migsim: %s\n", ctx->errors[i].text); /* n > 0: ctx is not NULL */
     if (n == 0)
         fprintf(f, "migsim: %s\n", mig_status_str(st));
     else if (n > 1)

@@ -1,5 +1,5 @@
-/* mig_ctx.h: the run context passed down every call: error detail (a list of precise
- * diagnostics for main to print), the logger and the thread count. No hidden globals. */
+/* mig_ctx.h: the run context passed down every call: error detail (a list of diagnostic
+ * records for main to print), the logger and the thread count. No hidden globals. */
 #ifndef MIG_CTX_H
 #define MIG_CTX_H
 
@@ -10,8 +10,27 @@
 
 typedef enum mig_log_level { MIG_LOG_QUIET = 0, MIG_LOG_INFO = 1, MIG_LOG_DEBUG = 2 } mig_log_level;
 
+/* Where a problem is: a file (or "--set KEY=VALUE" for a command-line override) and a
+ * 1-based line and column, 0 when not known. file is borrowed. */
+typedef struct mig_loc {
+    const char *file;
+    unsigned long line, column;
+} mig_loc;
+
+/* One problem. Code that acts on a problem reads these fields; text is only for printing:
+ * "file:line:col: field: message", each part left out when absent ("file: message",
+ * "field: message", "message"). */
+typedef struct mig_diag {
+    mig_status status;
+    char *file;             /* owned, or NULL */
+    unsigned long line, column;
+    char *field;            /* owned: key path or column name, or NULL */
+    char *message;          /* owned */
+    char *text;             /* owned: the printed form */
+} mig_diag;
+
 typedef struct mig_ctx {
-    char **errors;          /* owned: formatted diagnostics, oldest first */
+    mig_diag *errors;       /* owned: diagnostics, oldest first */
     size_t n_errors;
     size_t cap_errors;
     FILE *log;              /* borrowed: where log lines go (stderr by default) */
@@ -25,13 +44,22 @@ typedef struct mig_ctx {
 mig_status mig_ctx_create(mig_ctx **out);         /* caller owns *out */
 void mig_ctx_destroy(mig_ctx **p);                /* accepts NULL; sets *p = NULL */
 
-/* errors: append one diagnostic (printf-style) and return s, so a caller can write
- * `return mig_ctx_error(ctx, MIG_EDATA, "%s:%d: ...", ...)`. */
+/* errors: append one diagnostic and return s, so a caller can write
+ * `return mig_ctx_diag(ctx, MIG_EDATA, &loc, "column", "expected ...", ...)`.
+ * mig_ctx_diag: at loc (NULL: nowhere), about field (NULL or "": none); the message is
+ * printf-style. mig_ctx_error: a message without a place. */
+mig_status mig_ctx_diag(mig_ctx *ctx, mig_status s, const mig_loc *loc, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+mig_status mig_ctx_vdiag(mig_ctx *ctx, mig_status s, const mig_loc *loc, const char *field, const char *fmt,
+                         va_list ap);
 mig_status mig_ctx_error(mig_ctx *ctx, mig_status s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 mig_status mig_ctx_verror(mig_ctx *ctx, mig_status s, const char *fmt, va_list ap);
+/* Appends a copy of d (e.g. from another context). */
+mig_status mig_ctx_add(mig_ctx *ctx, const mig_diag *d);
 size_t mig_ctx_n_errors(const mig_ctx *ctx);
-const char *mig_ctx_error_at(const mig_ctx *ctx, size_t i);   /* borrowed */
+const mig_diag *mig_ctx_diag_at(const mig_ctx *ctx, size_t i);   /* borrowed; NULL past the end */
+const char *mig_ctx_error_at(const mig_ctx *ctx, size_t i);      /* borrowed: its printed text */
 void mig_ctx_clear_errors(mig_ctx *ctx);
 /* Prints every diagnostic as "migsim: <text>" to f (then "migsim: N problems" when there
  * are several, or the status message when there are none) and returns st's exit code:

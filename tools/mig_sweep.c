@@ -120,20 +120,17 @@ static void report(spec_reader *R, mig_status s, int id, const char *field, cons
 static void report(spec_reader *R, mig_status s, int id, const char *field, const char *fmt, ...)
 {
     yaml_node_t *n = node(R, id);
-    char msg[1024], where[600];
+    char msg[1024];
+    mig_loc loc = { R->path, 0, 0 };
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (n)
-        snprintf(where, sizeof where, "%s:%zu:%zu", R->path, n->start_mark.line + 1,
-                 n->start_mark.column + 1);
-    else
-        snprintf(where, sizeof where, "%s", R->path);
-    if (field && *field)
-        mig_ctx_error(R->ctx, s, "%s: %s: %s", where, field, msg);
-    else
-        mig_ctx_error(R->ctx, s, "%s: %s", where, msg);
+    if (n) {
+        loc.line = n->start_mark.line + 1;
+        loc.column = n->start_mark.column + 1;
+    }
+    mig_ctx_diag(R->ctx, s, &loc, field, "%s", msg);
     if (!R->errors++)
         R->status = s;
 }
@@ -654,22 +651,36 @@ static mig_status expand(spec_reader *R, mig_sweep *s)
 
 /* ------------------------------------------------------------------ stage 3 --------- */
 
-/* Moves the diagnostics of sub into ctx, each prefixed with prefix (may be NULL). A leading
- * "--set <ov>: " is dropped: the prefix says where the value came from. */
-static void adopt_errors(mig_ctx *ctx, mig_ctx *sub, mig_status s, const char *prefix, const char *ov)
+/* Moves the diagnostics of sub into ctx, each with status s. */
+static void adopt_errors(mig_ctx *ctx, mig_ctx *sub, mig_status s)
 {
-    char head[600];
-    snprintf(head, sizeof head, "--set %s: ", ov ? ov : "");
     for (size_t i = 0; i < mig_ctx_n_errors(sub); i++) {
-        const char *e = mig_ctx_error_at(sub, i);
-        if (ov && strncmp(e, head, strlen(head)) == 0)
-            e += strlen(head);
-        if (prefix)
-            mig_ctx_error(ctx, s, "%s: %s", prefix, e);
-        else
-            mig_ctx_error(ctx, s, "%s", e);
+        mig_diag d = *mig_ctx_diag_at(sub, i);
+        d.status = s;
+        mig_ctx_add(ctx, &d);
     }
     mig_ctx_clear_errors(sub);
+}
+
+/* A problem of the scenario loaded with override ov, told at the sweep's own place: its
+ * field and message when it is about the override ("--set ov"), else its whole text. */
+static void report_sub(spec_reader *R, mig_status s, int id, const char *field, const mig_diag *d,
+                       const char *set_file)
+{
+    if (!d->file || strcmp(d->file, set_file) != 0)
+        report(R, s, id, field, "%s", d->text);
+    else if (d->field)
+        report(R, s, id, field, "%s: %s", d->field, d->message);
+    else
+        report(R, s, id, field, "%s", d->message);
+}
+
+/* 1 when d (the first problem of the scenario loaded with --set KEY=...) is about the
+ * value: it names key as its field, at the override or nowhere, and is no unknown key. */
+static int on_value(const mig_diag *d, const char *set_file, const char *key)
+{
+    return d->field && strcmp(d->field, key) == 0 && (!d->file || strcmp(d->file, set_file) == 0) &&
+           strncmp(d->message, "unknown key", 11) != 0;
 }
 
 /* Loads the scenario with one override; on failure reports at node id (the value) or at
@@ -677,45 +688,35 @@ static void adopt_errors(mig_ctx *ctx, mig_ctx *sub, mig_status s, const char *p
 static int check_value(spec_reader *R, const mig_sweep *s, const mig_sweep_param *p, const char *value,
                        int id, const char *field, int key_id, const char *key_field, mig_ctx *sub)
 {
-    char *ov = mig_asprintf("%s=%s", p->key, value), *kp = mig_asprintf("%s: ", p->key);
+    char *ov = mig_asprintf("%s=%s", p->key, value), *set_file = mig_asprintf("--set %s=%s", p->key, value);
     const char *over[1];
     mig_config *cfg = NULL;
     mig_status st;
     int bad = 0;
 
-    if (!ov || !kp) {
+    if (!ov || !set_file) {
         free(ov);
-        free(kp);
+        free(set_file);
         report(R, MIG_ENOMEM, id, field, "out of memory");
         return -1;
     }
     over[0] = ov;
     st = mig_config_load(s->scenario, over, 1, sub, &cfg);
     if (st == MIG_OK && !mig_model_find(cfg->model))
-        st = mig_ctx_error(sub, MIG_ECONFIG, "%s: model: unknown model \"%s\"", mig_config_where(cfg, "model"),
-                           cfg->model);
+        st = mig_config_diag(cfg, sub, MIG_ECONFIG, "model", "unknown model \"%s\"", cfg->model);
     if (st != MIG_OK) {
-        char head[600];
-        const char *e0 = mig_ctx_n_errors(sub) ? mig_ctx_error_at(sub, 0) : "";
-        int on_key;
-        snprintf(head, sizeof head, "--set %s: ", ov);
-        if (strncmp(e0, head, strlen(head)) == 0)
-            e0 += strlen(head);
-        /* a message about the value starts with the key's field name; anything else (an
+        const mig_diag *d0 = mig_ctx_diag_at(sub, 0);
+        /* a problem with the value is one about the key's own field; anything else (an
          * unknown key, an index past a list's end) is about the key */
-        on_key = strncmp(e0, kp, strlen(kp)) != 0 || strstr(e0, ": unknown key") != NULL;
-        for (size_t i = 0; i < mig_ctx_n_errors(sub); i++) {
-            const char *e = mig_ctx_error_at(sub, i);
-            if (strncmp(e, head, strlen(head)) == 0)
-                e += strlen(head);
-            report(R, st, on_key ? key_id : id, on_key ? key_field : field, "%s", e);
-        }
+        int on_key = !d0 || !on_value(d0, set_file, p->key);
+        for (size_t i = 0; i < mig_ctx_n_errors(sub); i++)
+            report_sub(R, st, on_key ? key_id : id, on_key ? key_field : field, mig_ctx_diag_at(sub, i), set_file);
         mig_ctx_clear_errors(sub);
         bad = 1;
     }
     mig_config_destroy(&cfg);
     free(ov);
-    free(kp);
+    free(set_file);
     return bad;
 }
 
@@ -740,11 +741,10 @@ static void check_scenario(spec_reader *R, const mig_sweep *s, const param_nodes
     }
     st = mig_config_load(s->scenario, NULL, 0, sub, &cfg);
     if (st == MIG_OK && !mig_model_find(cfg->model))
-        st = mig_ctx_error(sub, MIG_ECONFIG, "%s: model: unknown model \"%s\"", mig_config_where(cfg, "model"),
-                           cfg->model);
+        st = mig_config_diag(cfg, sub, MIG_ECONFIG, "model", "unknown model \"%s\"", cfg->model);
     mig_config_destroy(&cfg);
     if (st != MIG_OK) {
-        adopt_errors(R->ctx, sub, st, NULL, NULL);
+        adopt_errors(R->ctx, sub, st);
         if (!R->errors++)
             R->status = st;
         mig_ctx_destroy(&sub);
