@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "mig_config.h"
+#include "mig_cmd.h"
 #include "mig_ctx.h"
 #include "mig_date.h"
 #include "mig_model_corridor.h"
@@ -86,13 +87,6 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "migsim: calibrate: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'migsim --help'.\n");
-    return mig_status_exit_code(MIG_EUSAGE);
-}
 
 static char *read_text(const char *path)
 {
@@ -123,23 +117,16 @@ static char *read_text(const char *path)
  * value is there. No message: locate() and resolve_names() say what fits their use. */
 static int find_value(const mig_config *cfg0, const char *text, const char *key, size_t *off, size_t *len)
 {
-    const char *where = mig_config_where(cfg0, key), *c2, *c1;
-    size_t plen = strlen(cfg0->path), o = 0;
-    long line, col;
-    if (!mig_config_has(cfg0, key) || !(c2 = strrchr(where, ':')) || c2 == where)
+    mig_loc loc = mig_config_loc(cfg0, key);
+    size_t o = 0;
+    if (!mig_config_has(cfg0, key) || loc.line < 1 || loc.column < 1)
         return 1;
-    for (c1 = c2 - 1; c1 > where && *c1 != ':'; c1--)
-        ;
-    line = strtol(c1 + 1, NULL, 10);
-    col = strtol(c2 + 1, NULL, 10);
-    if (*c1 != ':' || strncmp(where, "--set", 5) == 0 || line < 1 || col < 1)
-        return 1;
-    if ((size_t)(c1 - where) != plen || strncmp(where, cfg0->path, plen) != 0)
+    if (strcmp(loc.file, cfg0->path) != 0)
         return 2;
-    for (long l = 1; l < line && text[o]; o++)
+    for (unsigned long l = 1; l < loc.line && text[o]; o++)
         if (text[o] == '\n')
             l++;
-    o += (size_t)col - 1;
+    o += loc.column - 1;
     *off = o;
     /* a plain scalar ends at a comma, bracket or brace (flow style), a comment or the line end */
     for (*len = 0; text[o + *len] && !strchr(",]}\n\r#", text[o + *len]); (*len)++)
@@ -1024,7 +1011,98 @@ static mig_status build_sectors(cal *c, const mig_config *cfg0)
     return MIG_OK;
 }
 
-int mig_cmd_calibrate_main(int argc, char **argv)
+/* ---- the command ------------------------------------------------------------------- */
+
+/* calibrate's command line */
+typedef struct cal_args {
+    const char *scenario, *out, *data, *window;
+    char **sets;              /* [n_sets] --set texts (borrowed from argv) */
+    size_t n_sets;
+    param *simplex;           /* [n_simplex] --param */
+    size_t n_simplex;
+    int levels, sectors, quiet;
+    long rounds, threads, max_evals;
+    double scale;
+    int32_t first_month, last_month;
+} cal_args;
+
+static void print_help(void)
+{
+    printf("Usage: migsim calibrate SCENARIO.yaml -o FITTED.yaml [--levels] [--sectors]\n"
+           "        [--param KEY[,KEY...]=LO:HI]... [--scale S] [--window YYYY-MM:YYYY-MM] [--data DIR] [--max-evals N] [--rounds R]\n"
+           "        [--threads N] [--set KEY=VALUE]... [-q]\n"
+           "Fits a corridor scenario to the observed encounters: --levels matches each\n"
+           "nationality's level to its observed total; --sectors moves each nationality's\n"
+           "sector factors (corridor.attraction_by_nationality) towards its sector shares\n"
+           "estimated from the record; each --param is fitted with GSL's\n"
+           "Nelder-Mead simplex within [LO, HI]. Objective over the window (default\n"
+           "2020-10:2023-09): MAPE/0.15 + citizenship error/0.15 + share error/0.05\n"
+           "+ 4 x band excess (values outside their +-15 %% or +-5 point bands). Runs are\n"
+           "in process at corridor.scale = S (default 0.1). The fitted values and a\n"
+           "`calibration` record are written into FITTED.yaml. See README.md, \"Calibration\".\n");
+}
+
+/* One option (getopt's opt with optarg) into a; returns -1 when it is fine, else the
+ * exit code (0 after --help). */
+static int parse_option(cal_args *a, int opt, char **argv)
+{
+    char *end;
+    switch (opt) {
+    case 'o':
+        a->out = optarg;
+        return -1;
+    case 'p':
+        if (parse_param(optarg, &a->simplex[a->n_simplex++]))
+            return mig_cmd_usage_error("calibrate", "--param %s: expected KEY[,KEY...]=LO:HI with LO < HI", optarg);
+        return -1;
+    case 'L':
+        a->levels = 1;
+        return -1;
+    case 'E':
+        a->sectors = 1;
+        return -1;
+    case 'x':
+        a->scale = strtod(optarg, &end);
+        if (*end || !(a->scale > 0) || a->scale > 1e6)
+            return mig_cmd_usage_error("calibrate", "--scale: expected agents per migrant in (0, 1e6], got \"%s\"",
+                                       optarg);
+        return -1;
+    case 'w':
+        a->window = optarg;
+        return -1;
+    case 'd':
+        a->data = optarg;
+        return -1;
+    case 'm':
+        a->max_evals = strtol(optarg, &end, 10);
+        if (*end || a->max_evals < 0 || a->max_evals > 1000000)
+            return mig_cmd_usage_error("calibrate", "--max-evals: expected a number of runs, got \"%s\"", optarg);
+        return -1;
+    case 'r':
+        if (mig_cmd_parse_long(optarg, 1, 100, &a->rounds))
+            return mig_cmd_usage_error("calibrate", "--rounds: expected 1 to 100, got \"%s\"", optarg);
+        return -1;
+    case 't':
+        if (mig_cmd_parse_long(optarg, 1, 4096, &a->threads))
+            return mig_cmd_usage_error("calibrate", "--threads: expected a positive integer, got \"%s\"", optarg);
+        return -1;
+    case 'S':
+        a->sets[a->n_sets++] = optarg;
+        return -1;
+    case 'q':
+        a->quiet = 1;
+        return -1;
+    case 'h':
+        print_help();
+        return 0;
+    default:
+        return mig_cmd_usage_error("calibrate", "unknown or incomplete option \"%s\"", argv[optind - 1]);
+    }
+}
+
+/* The command line into a (whose sets and simplex hold argc + 1 entries); returns -1 when
+ * the command is to run, else the exit code. */
+static int parse_args(cal_args *a, int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },  { "param", required_argument, NULL, 'p' },
@@ -1036,15 +1114,170 @@ int mig_cmd_calibrate_main(int argc, char **argv)
         { "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *scenario = NULL, *out = NULL, *data = NULL, *window = "2020-10:2023-09";
-    char **sets = calloc((size_t)argc + 1, sizeof *sets), *command = NULL, win[32], *datadir = NULL;
-    size_t n_sets = 0, cmdlen = 16;
-    param *simplex = calloc((size_t)argc + 1, sizeof *simplex);
-    size_t n_simplex = 0;
-    int levels = 0, sectors = 0, opt, rc = 0, rounds = 2, threads = 0;
-    long max_evals = 200;
-    double scale = 0.1, t0 = now_s();
-    int32_t first_month, last_month;
+    const char *window;
+    char win[32];
+    int opt, rc;
+
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "+o:t:qh", longopts, NULL)) != -1 || optind < argc) {
+        if (opt != -1) {
+            if ((rc = parse_option(a, opt, argv)) >= 0)
+                return rc;
+        } else if (a->scenario) {
+            return mig_cmd_usage_error("calibrate", "unexpected argument \"%s\"", argv[optind]);
+        } else {
+            a->scenario = argv[optind++];
+        }
+    }
+    if (!a->scenario)
+        return mig_cmd_usage_error("calibrate", "%s", "missing the scenario file");
+    if (!a->out)
+        return mig_cmd_usage_error("calibrate", "%s", "missing -o FITTED.yaml");
+    window = a->window;
+    if (strlen(window) != 15 || window[7] != ':' ||
+        (memcpy(win, window, 7), win[7] = '\0', parse_month(win, &a->first_month)) ||
+        parse_month(window + 8, &a->last_month) || a->last_month < a->first_month)
+        return mig_cmd_usage_error("calibrate", "--window: expected YYYY-MM:YYYY-MM, got \"%s\"", window);
+    return -1;
+}
+
+/* The scenario as written (locations of the keys), then its world (the network) and the
+ * record over the window; the run's days and scale, and the levels and sectors to match.
+ * *datadir: the default data folder when --data is not given (caller frees). */
+static mig_status open_scenario(cal *c, const cal_args *a, mig_config **cfg0, mig_world **w0, char **datadir)
+{
+    const char *data = a->data, *scenario = a->scenario;
+    int32_t last_day, first_day;
+    long days;
+    mig_status st;
+
+    if (!(c->text = read_text(scenario)))
+        return mig_ctx_error(c->ctx, MIG_ENOINPUT, "%s: cannot open: %s", scenario, strerror(errno));
+    if ((st = mig_config_load(scenario, NULL, 0, c->ctx, cfg0)) != MIG_OK)
+        return st;
+    if (!(*cfg0)->corridor)
+        return mig_ctx_error(c->ctx, MIG_ECONFIG, "%s: calibrate needs a scenario of model corridor", scenario);
+    if ((st = mig_world_create(*cfg0, c->ctx, w0)) != MIG_OK)
+        return st;
+    if (!data) {
+        const char *slash = strrchr(scenario, '/');
+        size_t dl = slash ? (size_t)(slash - scenario) : 0;
+        if (!(*datadir = malloc(dl + 8)))
+            return MIG_ENOMEM;
+        snprintf(*datadir, dl + 8, "%.*s%sdata", (int)dl, scenario, dl ? "/" : "");
+        data = *datadir;
+    }
+    st = mig_corridor_obs_load(data, *cfg0, (*w0)->net, a->first_month, a->last_month, c->ctx, &c->obs);
+    if (st != MIG_OK)
+        return st;
+    /* run through the window's last day only */
+    last_day = mig_date_from_parts((a->last_month + 1) / 12, (a->last_month + 1) % 12 + 1, 1) - 1;
+    first_day = mig_date_from_parts(a->first_month / 12, a->first_month % 12 + 1, 1);
+    days = (long)last_day - (*cfg0)->start_day + 1;
+    if (first_day < (*cfg0)->start_day || days > (long)(*cfg0)->days)
+        return mig_ctx_error(c->ctx, MIG_EUSAGE, "%s: the run (from %s, %u days) does not cover the window %s",
+                             scenario, (*cfg0)->start_date, (*cfg0)->days, a->window);
+    snprintf(c->days_set, sizeof c->days_set, "days=%ld", days);
+    c->win_first = first_day;
+    c->win_last = last_day;
+    snprintf(c->scale_set, sizeof c->scale_set, "corridor.scale=%.10g", a->scale);
+    if (a->levels && (st = build_levels(c, *cfg0)) != MIG_OK)
+        return st;
+    if (a->sectors && (st = build_sectors(c, *cfg0)) != MIG_OK)
+        return st;
+    return MIG_OK;
+}
+
+/* The --param keys with their entry names turned into indices, each parameter starting
+ * at its value in the scenario file (within [lo, hi]). */
+static mig_status prepare_simplex(cal *c, const mig_config *cfg0)
+{
+    mig_status st;
+    for (size_t i = 0; i < c->n_simplex; i++)
+        for (size_t j = 0; j < c->simplex[i].n_keys; j++) {
+            char *k;
+            if ((st = resolve_names(cfg0, c->text, c->simplex[i].keys[j], &k, c->ctx)) != MIG_OK)
+                return st;
+            free(c->simplex[i].keys[j]);
+            c->simplex[i].keys[j] = k;
+        }
+    for (size_t i = 0; i < c->n_simplex; i++) {
+        param *p = &c->simplex[i];
+        double v0 = 0.0;
+        for (size_t j = 0; j < p->n_keys; j++) {
+            double v;
+            for (size_t l = 0; l < c->n_levels; l++)
+                for (size_t m = 0; m < c->levels[l].n_keys; m++)
+                    if (!strcmp(c->levels[l].keys[m], p->keys[j]))
+                        return mig_ctx_error(c->ctx, MIG_EUSAGE, "--param %s: fitted as a level already",
+                                             p->keys[j]);
+            if ((st = value_of(cfg0, c->text, p->keys[j], &v, c->ctx)) != MIG_OK)
+                return st;
+            if (!j)
+                v0 = v;
+        }
+        p->value = v0 < p->lo ? p->lo : v0 > p->hi ? p->hi : v0;
+    }
+    return MIG_OK;
+}
+
+/* One whole-scenario evaluation, its result kept in c->fit. */
+static mig_status evaluate_all(cal *c, const char *what)
+{
+    mig_corridor_sim sim;
+    mig_status st = evaluate(c, &sim, what);
+    if (st == MIG_OK)
+        mig_corridor_sim_free(&sim);
+    return st;
+}
+
+/* The fit: the values as given (a stage never leaves the scenario worse than it found
+ * it), rounds of level and sector matching and simplex, a last matching, a final run. */
+static mig_status fit(cal *c, const cal_args *a)
+{
+    mig_status st;
+    if (!(c->best_value = calloc(c->n_simplex ? c->n_simplex : 1, sizeof *c->best_value)))
+        return MIG_ENOMEM;
+    c->n_values = snapshot_values(c, NULL, 0);
+    if (!(c->before = calloc(c->n_values ? c->n_values : 1, sizeof *c->before)))
+        return MIG_ENOMEM;
+    c->current = NAN;
+    if (!c->quiet)
+        fprintf(stderr, "calibrate: %s: %zu level%s, %zu simplex parameter%s, window %s, scale %g, %d thread%s\n",
+                a->scenario, c->n_levels, c->n_levels == 1 ? "" : "s", c->n_simplex, c->n_simplex == 1 ? "" : "s",
+                a->window, a->scale, c->ctx->threads, c->ctx->threads == 1 ? "" : "s");
+    if ((st = evaluate_all(c, "start")) != MIG_OK)
+        return st;
+    c->current = c->fit.objective;
+    for (long r = 0; r < a->rounds; r++) {
+        if ((st = match_levels(c, 3)) != MIG_OK || (st = match_sectors(c, 4, a->scale)) != MIG_OK ||
+            (st = run_simplex(c, (unsigned)(a->max_evals / a->rounds))) != MIG_OK)
+            return st;
+    }
+    if ((st = match_sectors(c, 2, a->scale)) != MIG_OK || (st = match_levels(c, 2)) != MIG_OK)
+        return st;
+    return evaluate_all(c, "final");
+}
+
+static void free_cal(cal *c)
+{
+    free_params(c->simplex, c->n_simplex);
+    free_params(c->levels, c->n_levels);
+    free_params(c->sectors, c->n_sectors);
+    free(c->sector_target);
+    free(c->best_value);
+    free(c->before);
+    free(c->text);
+    mig_corridor_obs_destroy(&c->obs);
+}
+
+int mig_cmd_calibrate_main(int argc, char **argv)
+{
+    cal_args a = { .window = "2020-10:2023-09", .rounds = 2, .max_evals = 200, .scale = 0.1 };
+    char *command = NULL, *datadir = NULL;
+    double t0 = now_s();
+    int rc;
     mig_ctx *ctx = NULL;
     mig_config *cfg0 = NULL;
     mig_world *w0 = NULL;
@@ -1053,276 +1286,48 @@ int mig_cmd_calibrate_main(int argc, char **argv)
 
     memset(&c, 0, sizeof c);
     gsl_set_error_handler_off();
-    if (!sets || !simplex) {
-        free(sets);
-        free(simplex);
-        return mig_status_exit_code(MIG_ENOMEM);
-    }
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "+o:t:qh", longopts, NULL)) != -1 || optind < argc) {
-        char *end;
-        if (opt == -1) {
-            if (scenario) {
-                rc = usage_error("unexpected argument \"%s\"", argv[optind]);
-                goto done;
-            }
-            scenario = argv[optind++];
-            continue;
-        }
-        switch (opt) {
-        case 'o':
-            out = optarg;
-            break;
-        case 'p':
-            if (parse_param(optarg, &simplex[n_simplex++])) {
-                rc = usage_error("--param %s: expected KEY[,KEY...]=LO:HI with LO < HI", optarg);
-                goto done;
-            }
-            break;
-        case 'L':
-            levels = 1;
-            break;
-        case 'E':
-            sectors = 1;
-            break;
-        case 'x':
-            scale = strtod(optarg, &end);
-            if (*end || !(scale > 0) || scale > 1e6) {
-                rc = usage_error("--scale: expected agents per migrant in (0, 1e6], got \"%s\"", optarg);
-                goto done;
-            }
-            break;
-        case 'w':
-            window = optarg;
-            break;
-        case 'd':
-            data = optarg;
-            break;
-        case 'm':
-            max_evals = strtol(optarg, &end, 10);
-            if (*end || max_evals < 0 || max_evals > 1000000) {
-                rc = usage_error("--max-evals: expected a number of runs, got \"%s\"", optarg);
-                goto done;
-            }
-            break;
-        case 'r':
-            rounds = (int)strtol(optarg, &end, 10);
-            if (*end || rounds < 1 || rounds > 100) {
-                rc = usage_error("--rounds: expected 1 to 100, got \"%s\"", optarg);
-                goto done;
-            }
-            break;
-        case 't':
-            threads = (int)strtol(optarg, &end, 10);
-            if (*end || threads < 1 || threads > 4096) {
-                rc = usage_error("--threads: expected a positive integer, got \"%s\"", optarg);
-                goto done;
-            }
-            break;
-        case 'S':
-            sets[n_sets++] = optarg;
-            break;
-        case 'q':
-            c.quiet = 1;
-            break;
-        case 'h':
-            printf("Usage: migsim calibrate SCENARIO.yaml -o FITTED.yaml [--levels] [--sectors]\n"
-                   "        [--param KEY[,KEY...]=LO:HI]... [--scale S] [--window YYYY-MM:YYYY-MM] [--data DIR] [--max-evals N] [--rounds R]\n"
-                   "        [--threads N] [--set KEY=VALUE]... [-q]\n"
-                   "Fits a corridor scenario to the observed encounters: --levels matches each\n"
-                   "nationality's level to its observed total; --sectors moves each nationality's\n"
-                   "sector factors (corridor.attraction_by_nationality) towards its sector shares\n"
-                   "estimated from the record; each --param is fitted with GSL's\n"
-                   "Nelder-Mead simplex within [LO, HI]. Objective over the window (default\n"
-                   "2020-10:2023-09): MAPE/0.15 + citizenship error/0.15 + share error/0.05\n"
-                   "+ 4 x band excess (values outside their +-15 %% or +-5 point bands). Runs are\n"
-                   "in process at corridor.scale = S (default 0.1). The fitted values and a\n"
-                   "`calibration` record are written into FITTED.yaml. See README.md, \"Calibration\".\n");
-            rc = 0;
-            goto done;
-        default:
-            rc = usage_error("unknown or incomplete option \"%s\"", argv[optind - 1]);
-            goto done;
-        }
-    }
-    if (!scenario) {
-        rc = usage_error("%s", "missing the scenario file");
-        goto done;
-    }
-    if (!out) {
-        rc = usage_error("%s", "missing -o FITTED.yaml");
-        goto done;
-    }
-    if (strlen(window) != 15 || window[7] != ':' || (memcpy(win, window, 7), win[7] = '\0', parse_month(win, &first_month)) ||
-        parse_month(window + 8, &last_month) || last_month < first_month) {
-        rc = usage_error("--window: expected YYYY-MM:YYYY-MM, got \"%s\"", window);
-        goto done;
-    }
-    for (int i = 0; i < argc; i++)
-        cmdlen += strlen(argv[i]) + 8;
-    if (!(command = calloc(cmdlen, 1))) {
+    a.sets = calloc((size_t)argc + 1, sizeof *a.sets);
+    a.simplex = calloc((size_t)argc + 1, sizeof *a.simplex);
+    if (!a.sets || !a.simplex)
         rc = mig_status_exit_code(MIG_ENOMEM);
-        goto done;
-    }
-    strcat(command, "migsim");
-    for (int i = 0; i < argc; i++) {
-        strcat(command, " ");
-        strcat(command, argv[i]);
-    }
-    if ((st = mig_ctx_create(&ctx)) != MIG_OK) {
+    else if ((rc = parse_args(&a, argc, argv)) < 0 && !(command = mig_cmd_line("migsim", argc, argv)))
+        rc = mig_status_exit_code(MIG_ENOMEM);
+    else if (rc < 0 && (st = mig_ctx_create(&ctx)) != MIG_OK)
         rc = mig_status_exit_code(st);
+    if (rc >= 0)
         goto done;
-    }
-    ctx->level = c.quiet ? MIG_LOG_QUIET : MIG_LOG_INFO;
-    ctx->threads = threads > 0 ? threads : omp_get_max_threads();
-    c.ctx = ctx;
-    c.scenario = scenario;
-    c.user_set = (const char *const *)sets;
-    c.n_user_set = n_sets;
-    c.t0 = t0;
-    c.err = MIG_OK;
-    c.probe = -1;
-    c.simplex = simplex;
-    c.n_simplex = n_simplex;
-    simplex = NULL;
-    if (!(c.text = read_text(scenario))) {
-        st = mig_ctx_error(ctx, MIG_ENOINPUT, "%s: cannot open: %s", scenario, strerror(errno));
-        goto failed;
-    }
-    /* the scenario as written (locations of the keys), then its world (the network) */
-    if ((st = mig_config_load(scenario, NULL, 0, ctx, &cfg0)) != MIG_OK)
-        goto failed;
-    if (!cfg0->corridor) {
-        st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: calibrate needs a scenario of model corridor", scenario);
-        goto failed;
-    }
-    if ((st = mig_world_create(cfg0, ctx, &w0)) != MIG_OK)
-        goto failed;
-    {
-        const char *slash = strrchr(scenario, '/');
-        size_t dl = slash ? (size_t)(slash - scenario) : 0;
-        if (!data) {
-            if (!(datadir = malloc(dl + 8)))
-                goto nomem;
-            snprintf(datadir, dl + 8, "%.*s%sdata", (int)dl, scenario, dl ? "/" : "");
-            data = datadir;
-        }
-    }
-    if ((st = mig_corridor_obs_load(data, cfg0, w0->net, first_month, last_month, ctx, &c.obs)) != MIG_OK)
-        goto failed;
-    {
-        /* run through the window's last day only */
-        int32_t last_day = mig_date_from_parts((last_month + 1) / 12, (last_month + 1) % 12 + 1, 1) - 1;
-        int32_t first_day = mig_date_from_parts(first_month / 12, first_month % 12 + 1, 1);
-        long days = (long)last_day - cfg0->start_day + 1;
-        if (first_day < cfg0->start_day || days > (long)cfg0->days) {
-            st = mig_ctx_error(ctx, MIG_EUSAGE, "%s: the run (from %s, %u days) does not cover the window %s",
-                               scenario, cfg0->start_date, cfg0->days, window);
-            goto failed;
-        }
-        snprintf(c.days_set, sizeof c.days_set, "days=%ld", days);
-        c.win_first = first_day;
-        c.win_last = last_day;
-        snprintf(c.scale_set, sizeof c.scale_set, "corridor.scale=%.10g", scale);
-        if (levels && (st = build_levels(&c, cfg0)) != MIG_OK)
-            goto failed;
-        if (sectors && (st = build_sectors(&c, cfg0)) != MIG_OK)
-            goto failed;
-    }
-    for (size_t i = 0; i < c.n_simplex; i++)
-        for (size_t j = 0; j < c.simplex[i].n_keys; j++) {
-            char *k;
-            if ((st = resolve_names(cfg0, c.text, c.simplex[i].keys[j], &k, ctx)) != MIG_OK)
-                goto failed;
-            free(c.simplex[i].keys[j]);
-            c.simplex[i].keys[j] = k;
-        }
-    for (size_t i = 0; i < c.n_simplex; i++) {
-        double v0 = 0.0;
-        for (size_t j = 0; j < c.simplex[i].n_keys; j++) {
-            double v;
-            for (size_t l = 0; l < c.n_levels; l++)
-                for (size_t m = 0; m < c.levels[l].n_keys; m++)
-                    if (!strcmp(c.levels[l].keys[m], c.simplex[i].keys[j])) {
-                        st = mig_ctx_error(ctx, MIG_EUSAGE, "--param %s: fitted as a level already",
-                                           c.simplex[i].keys[j]);
-                        goto failed;
-                    }
-            if ((st = value_of(cfg0, c.text, c.simplex[i].keys[j], &v, ctx)) != MIG_OK)
-                goto failed;
-            if (!j)
-                v0 = v;
-        }
-        c.simplex[i].value = v0 < c.simplex[i].lo ? c.simplex[i].lo : v0 > c.simplex[i].hi ? c.simplex[i].hi : v0;
-    }
-    if (!(c.best_value = calloc(c.n_simplex ? c.n_simplex : 1, sizeof *c.best_value)))
-        goto nomem;
-    c.n_values = snapshot_values(&c, NULL, 0);
-    if (!(c.before = calloc(c.n_values ? c.n_values : 1, sizeof *c.before)))
-        goto nomem;
-    c.current = NAN;
-    if (!c.quiet)
-        fprintf(stderr, "calibrate: %s: %zu level%s, %zu simplex parameter%s, window %s, scale %g, %d thread%s\n",
-                scenario, c.n_levels, c.n_levels == 1 ? "" : "s", c.n_simplex, c.n_simplex == 1 ? "" : "s", window,
-                scale, ctx->threads, ctx->threads == 1 ? "" : "s");
-    {
-        /* the values as given: a stage never leaves the scenario worse than it found it */
-        mig_corridor_sim sim;
-        if ((st = evaluate(&c, &sim, "start")) != MIG_OK)
-            goto failed;
-        mig_corridor_sim_free(&sim);
-        c.current = c.fit.objective;
-    }
-    for (int r = 0; r < rounds; r++) {
-        if ((st = match_levels(&c, 3)) != MIG_OK)
-            goto failed;
-        if ((st = match_sectors(&c, 4, scale)) != MIG_OK)
-            goto failed;
-        if ((st = run_simplex(&c, (unsigned)(max_evals / rounds))) != MIG_OK)
-            goto failed;
-    }
-    if ((st = match_sectors(&c, 2, scale)) != MIG_OK)
-        goto failed;
-    if ((st = match_levels(&c, 2)) != MIG_OK)
-        goto failed;
-    {
-        mig_corridor_sim sim;
-        if ((st = evaluate(&c, &sim, "final")) != MIG_OK)
-            goto failed;
-        mig_corridor_sim_free(&sim);
+    ctx->level = a.quiet ? MIG_LOG_QUIET : MIG_LOG_INFO;
+    ctx->threads = a.threads > 0 ? (int)a.threads : omp_get_max_threads();
+    c = (cal){ .ctx = ctx, .scenario = a.scenario, .user_set = (const char *const *)a.sets,
+               .n_user_set = a.n_sets, .t0 = t0, .err = MIG_OK, .probe = -1, .simplex = a.simplex,
+               .n_simplex = a.n_simplex, .quiet = a.quiet };
+    a.simplex = NULL;
+    if ((st = open_scenario(&c, &a, &cfg0, &w0, &datadir)) != MIG_OK || (st = prepare_simplex(&c, cfg0)) != MIG_OK ||
+        (st = fit(&c, &a)) != MIG_OK) {
+        rc = mig_ctx_report(ctx, st, stderr);
+        goto done;
     }
     {
         char wtext[32];
-        snprintf(wtext, sizeof wtext, "%.7s/%.7s", window, window + 8);
-        if ((st = write_fitted(&c, cfg0, out, command, now_s() - t0, wtext, scale, ctx)) != MIG_OK)
-            goto failed;
+        snprintf(wtext, sizeof wtext, "%.7s/%.7s", a.window, a.window + 8);
+        if ((st = write_fitted(&c, cfg0, a.out, command, now_s() - t0, wtext, a.scale, ctx)) != MIG_OK) {
+            rc = mig_ctx_report(ctx, st, stderr);
+            goto done;
+        }
     }
     printf("%s: objective %.4f (MAPE %.1f%%, citizenship error %.1f%%, share error %.2f points) after %u "
            "runs in %.0f s at scale %g\n",
-           out, c.fit.objective, 100 * c.fit.mape, 100 * c.fit.citizenship, 100 * c.fit.sector, c.evals,
-           now_s() - t0, scale);
+           a.out, c.fit.objective, 100 * c.fit.mape, 100 * c.fit.citizenship, 100 * c.fit.sector, c.evals,
+           now_s() - t0, a.scale);
     rc = 0;
-    goto done;
-nomem:
-    st = MIG_ENOMEM;
-failed:
-    rc = mig_ctx_report(ctx, st, stderr);
 done:
-    free_params(simplex, n_simplex);
-    free_params(c.simplex, c.n_simplex);
-    free_params(c.levels, c.n_levels);
-    free_params(c.sectors, c.n_sectors);
-    free(c.sector_target);
-    free(c.best_value);
-    free(c.before);
-    free(c.text);
-    mig_corridor_obs_destroy(&c.obs);
+    free_params(a.simplex, a.n_simplex);
+    free_cal(&c);
     mig_world_destroy(&w0);
     mig_config_destroy(&cfg0);
     mig_ctx_destroy(&ctx);
     free(datadir);
     free(command);
-    free(sets);
+    free(a.sets);
     return rc;
 }

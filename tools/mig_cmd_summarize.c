@@ -6,18 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mig_cmd.h"
 #include "mig_ctx.h"
 #include "mig_summarize.h"
 
 int mig_cmd_summarize_main(int argc, char **argv);
-
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "migsim: summarize: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'migsim --help'.\n");
-    return mig_status_exit_code(MIG_EUSAGE);
-}
 
 
 int mig_cmd_summarize_main(int argc, char **argv)
@@ -33,8 +26,8 @@ int mig_cmd_summarize_main(int argc, char **argv)
     const char *output = NULL, *qtext = "0.05,0.5,0.95";
     const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     double q[MIG_SUMMARIZE_MAX_QUANTILES];
-    size_t n_in = 0, nq = 0, cmdlen = 8;
-    char *cmdline = NULL, *end;
+    size_t n_in = 0, nq = 0;
+    char *cmdline = NULL;
     long threads = 0;
     int quiet = 0, opt, rc;
     mig_ctx *ctx = NULL;
@@ -58,9 +51,8 @@ int mig_cmd_summarize_main(int argc, char **argv)
             qtext = optarg;
             break;
         case 't':
-            threads = strtol(optarg, &end, 10);
-            if (end == optarg || *end || threads < 1 || threads > 4096) {
-                rc = usage_error("--threads: expected a positive integer, got \"%s\"", optarg);
+            if (mig_cmd_parse_long(optarg, 1, 4096, &threads)) {
+                rc = mig_cmd_usage_error("summarize", "--threads: expected a positive integer, got \"%s\"", optarg);
                 goto out;
             }
             break;
@@ -79,16 +71,16 @@ int mig_cmd_summarize_main(int argc, char **argv)
             quiet = 1;
             break;
         default:
-            rc = usage_error("unknown or incomplete option \"%s\"", argv[optind - 1]);
+            rc = mig_cmd_usage_error("summarize", "unknown or incomplete option \"%s\"", argv[optind - 1]);
             goto out;
         }
     }
     if (n_in == 0) {
-        rc = usage_error("%s", "missing the run files to summarize (RUN.h5...)");
+        rc = mig_cmd_usage_error("summarize", "%s", "missing the run files to summarize (RUN.h5...)");
         goto out;
     }
     if (!output) {
-        rc = usage_error("%s", "missing -o ENSEMBLE.h5");
+        rc = mig_cmd_usage_error("summarize", "%s", "missing -o ENSEMBLE.h5");
         goto out;
     }
     if ((st = mig_ctx_create(&ctx)) != MIG_OK) {
@@ -101,17 +93,9 @@ int mig_cmd_summarize_main(int argc, char **argv)
         rc = mig_status_exit_code(st);
         goto out;
     }
-    for (int i = 0; i < argc; i++)
-        cmdlen += strlen(argv[i]) + 8;
-    cmdline = calloc(cmdlen, 1);
-    if (!cmdline) {
+    if (!(cmdline = mig_cmd_line("migsim", argc, argv))) {
         rc = mig_status_exit_code(MIG_ENOMEM);
         goto out;
-    }
-    {
-        size_t len = (size_t)snprintf(cmdline, cmdlen, "migsim");
-        for (int i = 0; i < argc && len < cmdlen; i++)
-            len += (size_t)snprintf(cmdline + len, cmdlen - len, " %s", argv[i]);
     }
     {
         mig_summarize_opts o = { q, nq, cmdline, 0 };

@@ -5,18 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mig_cmd.h"
 #include "mig_ctx.h"
 #include "mig_sweep.h"
 
 int mig_cmd_sweep_main(int argc, char **argv);
-
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "migsim: sweep: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'migsim --help'.\n");
-    return mig_status_exit_code(MIG_EUSAGE);
-}
 
 
 int mig_cmd_sweep_main(int argc, char **argv)
@@ -38,7 +31,7 @@ int mig_cmd_sweep_main(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "+o:qh", longopts, NULL)) != -1 || optind < argc) {
         if (opt == -1) {
             if (spec)
-                return usage_error("unexpected argument \"%s\"", argv[optind]);
+                return mig_cmd_usage_error("sweep", "unexpected argument \"%s\"", argv[optind]);
             spec = argv[optind++];
             continue;
         }
@@ -59,13 +52,13 @@ int mig_cmd_sweep_main(int argc, char **argv)
                    "  -q, --quiet         no log line\n");
             return 0;
         default:
-            return usage_error("unknown or incomplete option \"%s\"", argv[optind - 1]);
+            return mig_cmd_usage_error("sweep", "unknown or incomplete option \"%s\"", argv[optind - 1]);
         }
     }
     if (!spec)
-        return usage_error("%s", "missing the sweep spec (SPEC.yaml)");
+        return mig_cmd_usage_error("sweep", "%s", "missing the sweep spec (SPEC.yaml)");
     if (!manifest)
-        return usage_error("%s", "missing -o MANIFEST.csv");
+        return mig_cmd_usage_error("sweep", "%s", "missing -o MANIFEST.csv");
     if ((st = mig_ctx_create(&ctx)) != MIG_OK)
         return mig_status_exit_code(st);
     st = mig_sweep_load(spec, ctx, &s);
