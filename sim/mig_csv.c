@@ -352,3 +352,17 @@ const char *mig_csv_quote(char q[MIG_CSV_QUOTE_MAX], const char *s)
     q[k] = '\0';
     return q;
 }
+
+void mig_csv_vcell_error(const mig_csv *t, mig_ctx *ctx, size_t row, int j, const char *fmt, va_list ap)
+{
+    mig_loc loc = { t->path, t->line[row], (unsigned long)j + 1 };
+    mig_ctx_vdiag(ctx, MIG_EDATA, &loc, t->header[j], fmt, ap);
+}
+
+void mig_csv_cell_error(const mig_csv *t, mig_ctx *ctx, size_t row, int j, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mig_csv_vcell_error(t, ctx, row, j, fmt, ap);
+    va_end(ap);
+}

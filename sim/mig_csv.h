@@ -3,6 +3,7 @@
 #ifndef MIG_CSV_H
 #define MIG_CSV_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include "mig_ctx.h"
 
@@ -26,6 +27,13 @@ void mig_csv_destroy(mig_csv **p);
 /* queries */
 /* Column index of a header name, or -1. */
 int mig_csv_col(const mig_csv *t, const char *name);
+
+/* errors */
+/* Adds a diagnostic about the cell at (row, header column j): "path:line:col: column:
+ * message", with the record's fields set (file, line, column j + 1, field the column). */
+void mig_csv_cell_error(const mig_csv *t, mig_ctx *ctx, size_t row, int j, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void mig_csv_vcell_error(const mig_csv *t, mig_ctx *ctx, size_t row, int j, const char *fmt, va_list ap);
 
 /* Writes s in double quotes into q (MIG_CSV_QUOTE_MAX bytes) for error messages, escaping
  * '"', '\\' and control bytes, and cuts values longer than MIG_CSV_QUOTE_CUT bytes (at a

@@ -33,19 +33,15 @@ typedef struct check {
 } check;
 
 
-/* "path:line:col: column: message" for the cell at (row, header column j). */
+/* "path:line:col: column: message" for the cell at (row, header column j), counted. */
 static void cell_error(check *c, size_t row, int j, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static void cell_error(check *c, size_t row, int j, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
-
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    mig_csv_vcell_error(c->t, c->ctx, row, j, fmt, ap);
     va_end(ap);
-    mig_ctx_error(c->ctx, MIG_EDATA, "%s:%zu:%d: %s: %s", c->t->path, c->t->line[row], j + 1,
-                  c->t->header[j], msg);
     c->n_err++;
 }
 

@@ -54,22 +54,6 @@ enum { S_START, S_END, S_TOTAL, S_SOURCE, S_NOTE, S_NCOL };
 static const char *const series_cols[S_NCOL] = { "start", "end", "total", "source", "note" };
 #define S_EXPECTED "start, end, total, source, note"
 
-
-/* "path:line:col: column: message" for the cell at (row, header column j). */
-static void cell_error(const mig_csv *t, mig_ctx *ctx, size_t row, int j, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void cell_error(const mig_csv *t, mig_ctx *ctx, size_t row, int j, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    mig_ctx_error(ctx, MIG_EDATA, "%s:%zu:%d: %s: %s", t->path, t->line[row], j + 1,
-                  t->header[j], msg);
-}
-
 /* Maps the header to the series columns (col_of[id] = header column or -1); reports
  * unknown, repeated and missing columns and returns how many. */
 static size_t map_columns(const mig_csv *t, mig_ctx *ctx, int col_of[S_NCOL])
@@ -133,16 +117,16 @@ static size_t check_row(const mig_csv *t, mig_ctx *ctx, const int col_of[S_NCOL]
         int jj = (int)j;
         v = t->cells[r][j];
         if (jj == col_of[S_START] && !P->start_ok) {
-            cell_error(t, ctx, r, jj, "expected a date YYYY-MM-DD, got %s", mig_csv_quote(q, v));
+            mig_csv_cell_error(t, ctx, r, jj, "expected a date YYYY-MM-DD, got %s", mig_csv_quote(q, v));
             n_err++;
         } else if (jj == col_of[S_END] && !P->end_ok) {
-            cell_error(t, ctx, r, jj, "expected a date YYYY-MM-DD, got %s", mig_csv_quote(q, v));
+            mig_csv_cell_error(t, ctx, r, jj, "expected a date YYYY-MM-DD, got %s", mig_csv_quote(q, v));
             n_err++;
         } else if (jj == col_of[S_END] && P->start_ok && P->end < P->start) {
-            cell_error(t, ctx, r, jj, "ends before start (%s)", t->cells[r][col_of[S_START]]);
+            mig_csv_cell_error(t, ctx, r, jj, "ends before start (%s)", t->cells[r][col_of[S_START]]);
             n_err++;
         } else if (jj == col_of[S_TOTAL] && !P->total_ok) {
-            cell_error(t, ctx, r, jj, "expected a non-negative number, got %s", mig_csv_quote(q, v));
+            mig_csv_cell_error(t, ctx, r, jj, "expected a non-negative number, got %s", mig_csv_quote(q, v));
             n_err++;
         }
     }
@@ -216,7 +200,7 @@ mig_status mig_timeline_add_series(uint32_t *daily, int32_t start_day, uint32_t 
         if (bad >= 0) {
             char d[11];
             mig_date_format((int32_t)bad, d);
-            cell_error(t, ctx, r, col_of[S_TOTAL], "more than 4294967295 persons on %s", d);
+            mig_csv_cell_error(t, ctx, r, col_of[S_TOTAL], "more than 4294967295 persons on %s", d);
             n_err++;
         }
     }

@@ -33,22 +33,21 @@ static mig_status build_sources(mig_world *w, mig_ctx *ctx)
         int nat = mig_config_nationality(cfg, src->nationality);
         snprintf(field, sizeof field, "sources[%u].place", i);
         if (p < 0) {
-            st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: unknown place \"%s\" (not in %s)",
-                               mig_config_where(cfg, field), field, src->place, cfg->places_path);
+            st = mig_config_diag(cfg, ctx, MIG_ECONFIG, field, "unknown place \"%s\" (not in %s)", src->place,
+                                 cfg->places_path);
             continue;
         }
         if (w->net->place_kind[p] == MIG_KIND_DESTINATION) {
-            st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: \"%s\" is a destination; agents cannot start there",
-                               mig_config_where(cfg, field), field, src->place);
+            st = mig_config_diag(cfg, ctx, MIG_ECONFIG, field, "\"%s\" is a destination; agents cannot start there",
+                                 src->place);
             continue;
         }
         int reach = mig_network_reaches_destination(w->net, (uint32_t)p);
         if (reach < 0)
             return mig_ctx_error(ctx, MIG_ENOMEM, "out of memory checking the graph");
         if (!reach) {
-            st = mig_ctx_error(ctx, MIG_EDATA,
-                               "%s: %s: no destination or camp can be reached from \"%s\"",
-                               mig_config_where(cfg, field), field, src->place);
+            st = mig_config_diag(cfg, ctx, MIG_EDATA, field, "no destination or camp can be reached from \"%s\"",
+                                 src->place);
             continue;
         }
         w->source_place[i] = (uint32_t)p;
@@ -161,8 +160,7 @@ mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out
 
     w->model = mig_model_find(cfg->model);
     if (!w->model) {
-        st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: model: unknown model \"%s\"",
-                           mig_config_where(cfg, "model"), cfg->model);
+        st = mig_config_diag(cfg, ctx, MIG_ECONFIG, "model", "unknown model \"%s\"", cfg->model);
         goto fail;
     }
     st = w->model->create(w, ctx, &w->model_state);

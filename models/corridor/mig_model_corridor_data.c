@@ -30,18 +30,6 @@ static const char *quoted(char q[72], const char *s)
     return q;
 }
 
-static void cell_error(const mig_csv *t, mig_ctx *ctx, size_t row, int j, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void cell_error(const mig_csv *t, mig_ctx *ctx, size_t row, int j, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    mig_ctx_error(ctx, MIG_EDATA, "%s:%zu:%d: %s: %s", t->path, t->line[row], j + 1, t->header[j], msg);
-}
-
 /* Maps the header onto cols[0..n) (col_of[i] = header column or -1); the first n_req are
  * required. Reports unknown, repeated and missing columns; returns how many. */
 static size_t map_columns(const mig_csv *t, mig_ctx *ctx, const char *const *cols, int n, int n_req,
@@ -171,13 +159,13 @@ mig_status mig_indicator_load(const char *path, const char *name, mig_ctx *ctx, 
         const char *src = t->cells[r][col[I_SOURCE]];
         int ok = 1;
         if (parse_month(m, &month[r])) {
-            cell_error(t, ctx, r, col[I_MONTH], "expected a month YYYY-MM, got %s", quoted(q, m));
+            mig_csv_cell_error(t, ctx, r, col[I_MONTH], "expected a month YYYY-MM, got %s", quoted(q, m));
             n_err++;
             ok = 0;
         } else {
             for (size_t r2 = 0; r2 < r; r2++)
                 if (month[r2] == month[r]) {
-                    cell_error(t, ctx, r, col[I_MONTH], "month %s given twice (first on line %zu)", m,
+                    mig_csv_cell_error(t, ctx, r, col[I_MONTH], "month %s given twice (first on line %zu)", m,
                                t->line[r2]);
                     n_err++;
                     ok = 0;
@@ -185,12 +173,12 @@ mig_status mig_indicator_load(const char *path, const char *name, mig_ctx *ctx, 
                 }
         }
         if (parse_number(v, &value[r])) {
-            cell_error(t, ctx, r, col[I_VALUE], "expected a number, got %s", quoted(q, v));
+            mig_csv_cell_error(t, ctx, r, col[I_VALUE], "expected a number, got %s", quoted(q, v));
             n_err++;
             ok = 0;
         }
         if (!*src) {
-            cell_error(t, ctx, r, col[I_SOURCE], "expected the source of the value, got an empty cell");
+            mig_csv_cell_error(t, ctx, r, col[I_SOURCE], "expected the source of the value, got an empty cell");
             n_err++;
         }
         if (ok) {
@@ -317,16 +305,16 @@ mig_status mig_corridor_route_options(const char *path, const mig_config *cfg, c
         int64_t pf = -1, pt = -1;
         double w;
         if (strcmp(nat, "*") && (k = mig_config_nationality(cfg, nat)) < 0) {
-            cell_error(t, ctx, r, col[R_NAT], "unknown nationality %s (not in the scenario's nationalities, nor \"*\")",
+            mig_csv_cell_error(t, ctx, r, col[R_NAT], "unknown nationality %s (not in the scenario's nationalities, nor \"*\")",
                        quoted(q, nat));
             bad = 1;
         }
         if (strcmp(from, "*") && (pf = mig_network_place(net, from)) < 0) {
-            cell_error(t, ctx, r, col[R_FROM], "unknown place %s", quoted(q, from));
+            mig_csv_cell_error(t, ctx, r, col[R_FROM], "unknown place %s", quoted(q, from));
             bad = 1;
         }
         if (strcmp(to, "*") && (pt = mig_network_place(net, to)) < 0) {
-            cell_error(t, ctx, r, col[R_TO], "unknown place %s", quoted(q, to));
+            mig_csv_cell_error(t, ctx, r, col[R_TO], "unknown place %s", quoted(q, to));
             bad = 1;
         }
         if (pf >= 0 && pt >= 0) {
@@ -334,16 +322,16 @@ mig_status mig_corridor_route_options(const char *path, const mig_config *cfg, c
             for (uint32_t l = 0; l < nl; l++)
                 found |= net->link_from[l] == (uint32_t)pf && net->link_to[l] == (uint32_t)pt;
             if (!found) {
-                cell_error(t, ctx, r, col[R_TO], "no link from %s to %s in the network", quoted(q, from), to);
+                mig_csv_cell_error(t, ctx, r, col[R_TO], "no link from %s to %s in the network", quoted(q, from), to);
                 bad = 1;
             }
         }
         if (parse_number(wv, &w) || w < 0) {
-            cell_error(t, ctx, r, col[R_WEIGHT], "expected a multiplier >= 0, got %s", quoted(q, wv));
+            mig_csv_cell_error(t, ctx, r, col[R_WEIGHT], "expected a multiplier >= 0, got %s", quoted(q, wv));
             bad = 1;
         }
         if (!*t->cells[r][col[R_SOURCE]]) {
-            cell_error(t, ctx, r, col[R_SOURCE], "expected the source or stated assumption, got an empty cell");
+            mig_csv_cell_error(t, ctx, r, col[R_SOURCE], "expected the source or stated assumption, got an empty cell");
             bad = 1;
         }
         if (bad) {
