@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "mig_date.h"
+#include "mig_keypath.h"
 #include "mig_util.h"
 
 /* ------------------------------------------------------------------ schema ---------- */
@@ -751,8 +752,6 @@ static int parse_yaml(loader *L, const char *text, size_t len, yaml_document_t *
     return ok;
 }
 
-static char *read_file(const char *path, size_t *len, int *err);
-
 /* Splices each packages[i].file into its entry: the file's keys that the entry lacks are
  * copied in, keeping their own file:line:column for messages. */
 static void splice_includes(loader *L)
@@ -781,7 +780,7 @@ static void splice_includes(loader *L)
         free(dir);
         if (!path)
             return;
-        if (!(text = read_file(path, &len, &err))) {
+        if (mig_file_read(path, &text, &len, &err) != MIG_OK) {
             report(L, MIG_ENOINPUT, fid, field, "cannot open \"%s\": %s", path, strerror(err));
             free(path);
             continue;
@@ -843,143 +842,141 @@ static void set_error(loader *L, size_t k, mig_status s, const char *field, cons
     free(file);
 }
 
+/* The entry of sequence node seq that step sp selects ([index] or [name]): its slot in the
+ * sequence, or NULL after reporting. */
+static int *select_entry(loader *L, size_t k, const mig_keypath_step *sp, int seq)
+{
+    yaml_node_t *s = yaml_document_get_node(&L->doc, seq);
+    long len, idx = sp->index;
+    if (s->type != YAML_SEQUENCE_NODE) {
+        set_error(L, k, MIG_ECONFIG, sp->key, "not a list");
+        return NULL;
+    }
+    len = (long)(s->data.sequence.items.top - s->data.sequence.items.start);
+    if (sp->name) {
+        for (idx = 0; idx < len; idx++) {
+            yaml_node_t *it = yaml_document_get_node(&L->doc, s->data.sequence.items.start[idx]);
+            int nid = it && it->type == YAML_MAPPING_NODE ? map_get(&L->doc, it, "name") : 0;
+            const char *nm = nid ? scalar(yaml_document_get_node(&L->doc, nid)) : NULL;
+            if (nm && strcmp(nm, sp->name) == 0)
+                break;
+        }
+        if (idx == len) {
+            set_error(L, k, MIG_ECONFIG, NULL, "%s has no entry named \"%s\"", sp->key, sp->name);
+            return NULL;
+        }
+    }
+    if (idx >= len) {
+        set_error(L, k, MIG_ECONFIG, NULL, "%s has %ld entries (index %ld)", sp->key, len, idx);
+        return NULL;
+    }
+    return &s->data.sequence.items.start[idx];
+}
+
+/* Follows step sp of override k from mapping node *cur, adding a missing key (with an
+ * empty mapping as a placeholder value). *slot gets the key's pair, *item_slot the
+ * selected entry's slot (NULL without a selector), *cur the node there. Returns 1, or 0
+ * after reporting. */
+static int follow_step(loader *L, size_t k, const mig_keypath_step *sp, int *cur, yaml_node_pair_t **slot,
+                       int **item_slot)
+{
+    yaml_node_t *n = yaml_document_get_node(&L->doc, *cur);
+    int selects = sp->index >= 0 || sp->name;
+    if (sp->bad) {
+        set_error(L, k, MIG_EUSAGE, NULL, "bad index in \"%s\"", sp->text);
+        return 0;
+    }
+    if (!n || n->type != YAML_MAPPING_NODE) {
+        set_error(L, k, MIG_ECONFIG, NULL, "\"%s\" is not inside a mapping", sp->key);
+        return 0;
+    }
+    *slot = NULL;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        const char *key = scalar(yaml_document_get_node(&L->doc, p->key));
+        if (key && strcmp(key, sp->key) == 0)
+            *slot = p;
+    }
+    if (!*slot) {
+        int kid, vid;
+        if (selects) {
+            set_error(L, k, MIG_ECONFIG, sp->key, "no such list in the scenario");
+            return 0;
+        }
+        kid = yaml_document_add_scalar(&L->doc, NULL, (yaml_char_t *)sp->key, -1, YAML_PLAIN_SCALAR_STYLE);
+        vid = yaml_document_add_mapping(&L->doc, NULL, YAML_BLOCK_MAPPING_STYLE);
+        set_origin(L, kid, ORIGIN_SET + (int)k);
+        set_origin(L, vid, ORIGIN_SET + (int)k);
+        yaml_document_append_mapping_pair(&L->doc, *cur, kid, vid);
+        *slot = yaml_document_get_node(&L->doc, *cur)->data.mapping.pairs.top - 1;
+    }
+    *cur = (*slot)->value;
+    *item_slot = NULL;
+    if (selects) {
+        if (!(*item_slot = select_entry(L, k, sp, *cur)))
+            return 0;
+        *cur = **item_slot;
+    }
+    return 1;
+}
+
+/* Puts the value of override k, parsed as YAML (so lists "[A, B]" work as in the file),
+ * at *item_slot, else in slot. Returns 1, or 0 after reporting. */
+static int set_value(loader *L, size_t k, const char *val, yaml_node_pair_t *slot, int *item_slot)
+{
+    yaml_document_t vdoc;
+    char *where = mig_asprintf("--set %s", L->overrides[k]);
+    int parsed = where && parse_yaml(L, val, strlen(val), &vdoc, where, -1), vid;
+    free(where);
+    if (!parsed)
+        return 0; /* reported and counted */
+    if (!yaml_document_get_root_node(&vdoc)) {
+        yaml_document_delete(&vdoc);
+        set_error(L, k, MIG_ECONFIG, NULL, "empty value");
+        count_error(L, MIG_ECONFIG);
+        return 0;
+    }
+    vid = copy_node(L, &L->doc, &vdoc, 1, ORIGIN_SET + (int)k);
+    yaml_document_delete(&vdoc);
+    if (!vid) {
+        count_error(L, MIG_ECONFIG);
+        return 0;
+    }
+    /* Both slots live in heap arrays owned by their node, which adding nodes to the
+     * document does not move. */
+    if (item_slot)
+        *item_slot = vid;
+    else
+        slot->value = vid;
+    return 1;
+}
+
 /* Applies one --set key.path=value. Returns 1 on success (errors are reported). */
 static int apply_override(loader *L, size_t k)
 {
-    const char *ov = L->overrides[k];
-    const char *eq = strchr(ov, '=');
-    char *keypath, *seg, *save = NULL;
-    int cur = 1, parent = 0, ok = 0;
-    yaml_document_t vdoc;
+    const char *ov = L->overrides[k], *eq = strchr(ov, '=');
     yaml_node_pair_t *slot = NULL;
-    int *item_slot = NULL;
+    int *item_slot = NULL, cur = 1, ok = 1;
+    mig_keypath kp;
 
     if (!eq || eq == ov) {
         set_error(L, k, MIG_EUSAGE, NULL, "expected key=value");
         count_error(L, MIG_EUSAGE);
         return 0;
     }
-    keypath = malloc((size_t)(eq - ov) + 1);
-    if (!keypath)
+    if (mig_keypath_parse(ov, (size_t)(eq - ov), &kp) != MIG_OK)
         return 0;
-    memcpy(keypath, ov, (size_t)(eq - ov));
-    keypath[eq - ov] = '\0';
-
-    for (seg = strtok_r(keypath, ".", &save); seg; seg = strtok_r(NULL, ".", &save)) {
-        char *br = strchr(seg, '['), *by_name = NULL;
-        long idx = -1;
-        yaml_node_t *n = yaml_document_get_node(&L->doc, cur);
-        if (br) {
-            char *end;
-            size_t bl = strlen(br);
-            idx = strtol(br + 1, &end, 10);
-            if (end == br + 1 && bl > 2 && br[bl - 1] == ']' && !strchr(br + 1, '[')) {
-                by_name = br + 1; /* packages[working-group]: the entry whose name is that */
-                br[bl - 1] = '\0';
-                idx = 0;
-            } else if (end == br + 1 || *end != ']' || end[1] || idx < 0) {
-                set_error(L, k, MIG_EUSAGE, NULL, "bad index in \"%s\"", seg);
-                goto out;
-            }
-            *br = '\0';
-        }
-        if (!n || n->type != YAML_MAPPING_NODE) {
-            set_error(L, k, MIG_ECONFIG, NULL, "\"%s\" is not inside a mapping", seg);
-            goto out;
-        }
-        slot = NULL;
-        for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-            const char *key = scalar(yaml_document_get_node(&L->doc, p->key));
-            if (key && strcmp(key, seg) == 0)
-                slot = p;
-        }
-        parent = cur;
-        if (!slot) {
-            /* A new key: add it with an empty mapping as a placeholder value. */
-            int kid = yaml_document_add_scalar(&L->doc, NULL, (yaml_char_t *)seg, -1, YAML_PLAIN_SCALAR_STYLE);
-            int vid = yaml_document_add_mapping(&L->doc, NULL, YAML_BLOCK_MAPPING_STYLE);
-            if (idx >= 0) {
-                set_error(L, k, MIG_ECONFIG, seg, "no such list in the scenario");
-                goto out;
-            }
-            set_origin(L, kid, ORIGIN_SET + (int)k);
-            set_origin(L, vid, ORIGIN_SET + (int)k);
-            yaml_document_append_mapping_pair(&L->doc, parent, kid, vid);
-            n = yaml_document_get_node(&L->doc, parent);
-            slot = n->data.mapping.pairs.top - 1;
-        }
-        cur = slot->value;
-        item_slot = NULL;
-        if (idx >= 0) {
-            yaml_node_t *s = yaml_document_get_node(&L->doc, cur);
-            long len;
-            if (s->type != YAML_SEQUENCE_NODE) {
-                set_error(L, k, MIG_ECONFIG, seg, "not a list");
-                goto out;
-            }
-            len = (long)(s->data.sequence.items.top - s->data.sequence.items.start);
-            if (by_name) {
-                for (idx = 0; idx < len; idx++) {
-                    yaml_node_t *it = yaml_document_get_node(&L->doc, s->data.sequence.items.start[idx]);
-                    int nid = it && it->type == YAML_MAPPING_NODE ? map_get(&L->doc, it, "name") : 0;
-                    const char *nm = nid ? scalar(yaml_document_get_node(&L->doc, nid)) : NULL;
-                    if (nm && strcmp(nm, by_name) == 0)
-                        break;
-                }
-                if (idx == len) {
-                    set_error(L, k, MIG_ECONFIG, NULL, "%s has no entry named \"%s\"", seg, by_name);
-                    goto out;
-                }
-            }
-            if (idx >= len) {
-                set_error(L, k, MIG_ECONFIG, NULL, "%s has %ld entries (index %ld)", seg, len, idx);
-                goto out;
-            }
-            item_slot = &s->data.sequence.items.start[idx];
-            cur = *item_slot;
-        }
-    }
-    if (!slot) {
+    for (size_t i = 0; ok && i < kp.n; i++)
+        ok = follow_step(L, k, &kp.step[i], &cur, &slot, &item_slot);
+    mig_keypath_free(&kp);
+    if (ok && !slot) {
         set_error(L, k, MIG_EUSAGE, NULL, "empty key");
-        goto out;
+        ok = 0;
     }
-    /* The value is parsed as YAML, so lists ("[A, B]") work as in the file. */
-    {
-        const char *val = eq + 1;
-        yaml_node_t *root;
-        char *where = mig_asprintf("--set %s", ov);
-        int parsed = where && parse_yaml(L, val, strlen(val), &vdoc, where, -1);
-        free(where);
-        if (!parsed)
-            goto out_counted;
-        root = yaml_document_get_root_node(&vdoc);
-        if (!root) {
-            yaml_document_delete(&vdoc);
-            set_error(L, k, MIG_ECONFIG, NULL, "empty value");
-            goto out;
-        }
-        {
-            int vid = copy_node(L, &L->doc, &vdoc, 1, ORIGIN_SET + (int)k);
-            yaml_document_delete(&vdoc);
-            if (!vid)
-                goto out;
-            /* Both slots live in heap arrays owned by their node, which adding
-             * nodes to the document does not move. */
-            if (item_slot) {
-                *item_slot = vid;
-            } else {
-                slot->value = vid;
-            }
-        }
+    if (!ok) {
+        count_error(L, MIG_ECONFIG);
+        return 0;
     }
-    ok = 1;
-    free(keypath);
-    return ok;
-out:
-    count_error(L, MIG_ECONFIG);
-out_counted:
-    free(keypath);
-    return ok;
+    return set_value(L, k, eq + 1, slot, item_slot);
 }
 
 /* ------------------------------------------------------------------ schema walk ----- */
@@ -1047,25 +1044,11 @@ static void walk_mapping(loader *L, int id, const cyaml_schema_field_t *fields, 
             if (strcmp(f->key, key) == 0)
                 break;
         if (!f->key) {
-            const cyaml_schema_field_t *best = NULL;
-            unsigned bd = 3;
-            char list[512] = "";
-            for (const cyaml_schema_field_t *g = fields; g->key; g++) {
-                unsigned d = mig_edit_distance(key, g->key);
-                if (d < bd) {
-                    bd = d;
-                    best = g;
-                }
-                if (strlen(list) + strlen(g->key) + 3 < sizeof list) {
-                    if (*list)
-                        strcat(list, ", ");
-                    strcat(list, g->key);
-                }
-            }
-            if (best)
-                report(L, MIG_ECONFIG, pr.key, sub, "unknown key (did you mean \"%s\"?)", best->key);
-            else
-                report(L, MIG_ECONFIG, pr.key, sub, "unknown key (expected one of: %s)", list);
+            mig_suggest sg;
+            mig_suggest_init(&sg, key);
+            for (const cyaml_schema_field_t *g = fields; g->key; g++)
+                mig_suggest_add(&sg, g->key);
+            report(L, MIG_ECONFIG, pr.key, sub, "%s", mig_suggest_text(&sg));
             free(sub);
             continue;
         }
@@ -1847,43 +1830,6 @@ int mig_config_nationality(const mig_config *cfg, const char *label)
     return -1;
 }
 
-static char *read_file(const char *path, size_t *len, int *err)
-{
-    FILE *f = fopen(path, "rb");
-    char *text = NULL;
-    size_t cap = 0, n = 0;
-    if (!f) {
-        *err = errno;
-        return NULL;
-    }
-    for (;;) {
-        size_t got;
-        if (n + 4096 + 1 > cap) {
-            char *t = realloc(text, cap = (n + 4096 + 1) * 2);
-            if (!t) {
-                free(text);
-                fclose(f);
-                *err = ENOMEM;
-                return NULL;
-            }
-            text = t;
-        }
-        got = fread(text + n, 1, 4096, f);
-        n += got;
-        if (got < 4096)
-            break;
-    }
-    *err = ferror(f) ? EIO : 0;
-    fclose(f);
-    if (*err) {
-        free(text);
-        return NULL;
-    }
-    text[n] = '\0';
-    *len = n;
-    return text;
-}
-
 mig_status mig_config_load(const char *path, const char *const *overrides, size_t n_overrides, mig_ctx *ctx,
                            mig_config **out)
 {
@@ -1907,8 +1853,7 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
     if (!L.ix)
         return MIG_ENOMEM;
 
-    text = read_file(path, &len, &err);
-    if (!text) {
+    if (mig_file_read(path, &text, &len, &err) != MIG_OK) {
         index_free(L.ix);
         return mig_ctx_diag(ctx, err == ENOMEM ? MIG_ENOMEM : MIG_ENOINPUT, &file_loc, NULL, "cannot open: %s",
                             strerror(err));

@@ -1,6 +1,7 @@
-/* mig_util.c: string and path helpers. */
+/* mig_util.c: file, string and path helpers. */
 #include "mig_util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,4 +65,70 @@ unsigned mig_edit_distance(const char *a, const char *b)
         }
     }
     return row[lb];
+}
+
+void mig_suggest_init(mig_suggest *s, const char *word)
+{
+    s->word = word;
+    s->best = NULL;
+    s->best_distance = 3;
+    s->list[0] = '\0';
+    s->text[0] = '\0';
+}
+
+void mig_suggest_add(mig_suggest *s, const char *known)
+{
+    unsigned d = mig_edit_distance(s->word, known);
+    size_t n = strlen(s->list);
+    if (d < s->best_distance) {
+        s->best_distance = d;
+        s->best = known;
+    }
+    if (n + strlen(known) + 3 < sizeof s->list)
+        snprintf(s->list + n, sizeof s->list - n, "%s%s", n ? ", " : "", known);
+}
+
+const char *mig_suggest_text(mig_suggest *s)
+{
+    if (s->best)
+        snprintf(s->text, sizeof s->text, "unknown key (did you mean \"%s\"?)", s->best);
+    else
+        snprintf(s->text, sizeof s->text, "unknown key (expected one of: %s)", s->list);
+    return s->text;
+}
+
+mig_status mig_file_read(const char *path, char **text, size_t *len, int *err)
+{
+    FILE *f = fopen(path, "rb");
+    char *t = NULL;
+    size_t cap = 0, n = 0, got;
+    *text = NULL;
+    if (!f) {
+        *err = errno;
+        return MIG_ENOINPUT;
+    }
+    do {
+        if (n + 4097 > cap) {
+            char *g = realloc(t, cap = (n + 4097) * 2);
+            if (!g) {
+                free(t);
+                fclose(f);
+                *err = ENOMEM;
+                return MIG_ENOMEM;
+            }
+            t = g;
+        }
+        got = fread(t + n, 1, 4096, f);
+        n += got;
+    } while (got == 4096);
+    *err = ferror(f) ? EIO : 0;
+    fclose(f);
+    if (*err) {
+        free(t);
+        return MIG_EIO;
+    }
+    t[n] = '\0';
+    *len = n;
+    *text = t;
+    return MIG_OK;
 }

@@ -1,8 +1,17 @@
-/* mig_util.h: small string and path helpers shared by the loaders (config, sweep,
- * summarize), written once. Every returned string is newly allocated (caller frees), NULL
- * when memory runs out. */
+/* mig_util.h: small file, string and path helpers shared by the loaders (config, CSV,
+ * sweep, summarize, calibrate), written once: reading a file, paths, "did you mean". Every
+ * returned string is newly allocated (caller frees), NULL when memory runs out. */
 #ifndef MIG_UTIL_H
 #define MIG_UTIL_H
+
+#include <stddef.h>
+#include "mig_status.h"
+
+/* Reads the whole file at path into *text (NUL-terminated; caller frees) and *len.
+ * Returns MIG_OK; MIG_ENOINPUT when it cannot be opened (*err: its errno), MIG_EIO when
+ * it cannot be read, e.g. a folder (*err: EIO), MIG_ENOMEM (*err: ENOMEM). On failure
+ * *text is NULL. */
+mig_status mig_file_read(const char *path, char **text, size_t *len, int *err);
 
 /* printf into a new string. */
 char *mig_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -14,5 +23,20 @@ char *mig_path_resolve(const char *dir, const char *rel);
 
 /* Levenshtein distance between a and b (for "did you mean"); 99 when b is longer than 64. */
 unsigned mig_edit_distance(const char *a, const char *b);
+
+/* "did you mean": offer each known word with mig_suggest_add, then mig_suggest_text says
+ * `unknown key (did you mean "best"?)` when one is within two edits of the word, else
+ * `unknown key (expected one of: a, b, c)`. */
+typedef struct mig_suggest {
+    const char *word;          /* borrowed: the unknown word */
+    const char *best;          /* borrowed: the nearest known word so far, or NULL */
+    unsigned best_distance;
+    char list[512];            /* the known words, ", "-separated (those that fit) */
+    char text[600];
+} mig_suggest;
+
+void mig_suggest_init(mig_suggest *s, const char *word);
+void mig_suggest_add(mig_suggest *s, const char *known);   /* known is borrowed */
+const char *mig_suggest_text(mig_suggest *s);              /* owned by s */
 
 #endif

@@ -29,6 +29,7 @@
 #include "mig_cmd.h"
 #include "mig_ctx.h"
 #include "mig_date.h"
+#include "mig_keypath.h"
 #include "mig_model_corridor.h"
 #include "mig_util.h"
 #include "mig_world.h"
@@ -87,27 +88,6 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *t;
-    long n;
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) || !(t = malloc((size_t)n + 1))) {
-        fclose(f);
-        return NULL;
-    }
-    if (fread(t, 1, (size_t)n, f) != (size_t)n) {
-        free(t);
-        fclose(f);
-        return NULL;
-    }
-    t[n] = '\0';
-    fclose(f);
-    return t;
-}
 
 /* ---- values in the scenario text --------------------------------------------------- */
 
@@ -199,39 +179,31 @@ static mig_status resolve_names(const mig_config *cfg0, const char *text, const 
 {
     char *r = NULL;
     size_t n = 0, cap = 0;
-    const char *s = key, *br;
-    mig_status st = MIG_OK;
+    mig_keypath kp;
+    mig_status st = mig_keypath_parse(key, strlen(key), &kp);
+
     *out = NULL;
-    while ((br = strchr(s, '[')) != NULL) {
-        const char *close = strchr(br, ']');
-        const size_t nl = close ? (size_t)(close - br - 1) : 0;
-        long i = 0;
-        if (!nl) {
-            free(r);
-            return mig_ctx_error(ctx, MIG_EUSAGE, "--param %s: bad index in the key", key);
-        }
-        if (append(&r, &n, &cap, "%.*s", (int)(br - s), s))
-            goto nomem;
-        if (strspn(br + 1, "0123456789") == nl) {
-            if (append(&r, &n, &cap, "[%.*s]", (int)nl, br + 1))
-                goto nomem;
-        } else {
-            if ((st = entry_index(cfg0, text, key, r, br + 1, nl, &i, ctx)) != MIG_OK) {
-                free(r);
-                return st;
-            }
-            if (append(&r, &n, &cap, "[%ld]", i))
-                goto nomem;
-        }
-        s = close + 1;
+    for (size_t i = 0; st == MIG_OK && i < kp.n; i++) {
+        const mig_keypath_step *sp = &kp.step[i];
+        long idx = sp->index;
+        if (sp->bad)
+            st = mig_ctx_error(ctx, MIG_EUSAGE, "--param %s: bad index in the key", key);
+        else if (append(&r, &n, &cap, "%s%s", i ? "." : "", sp->key))
+            st = MIG_ENOMEM;
+        else if (sp->name)
+            st = entry_index(cfg0, text, key, r, sp->name, strlen(sp->name), &idx, ctx);
+        if (st == MIG_OK && idx >= 0 && append(&r, &n, &cap, "[%ld]", idx))
+            st = MIG_ENOMEM;
     }
-    if (append(&r, &n, &cap, "%s", s))
-        goto nomem;
+    if (st == MIG_OK && !r && !(r = strdup(key)))
+        st = MIG_ENOMEM;
+    mig_keypath_free(&kp);
+    if (st != MIG_OK) {
+        free(r);
+        return st;
+    }
     *out = r;
     return MIG_OK;
-nomem:
-    free(r);
-    return MIG_ENOMEM;
 }
 
 static mig_status value_of(const mig_config *cfg0, const char *text, const char *key, double *out, mig_ctx *ctx)
@@ -1150,10 +1122,12 @@ static mig_status open_scenario(cal *c, const cal_args *a, mig_config **cfg0, mi
     const char *data = a->data, *scenario = a->scenario;
     int32_t last_day, first_day;
     long days;
+    size_t len;
+    int err;
     mig_status st;
 
-    if (!(c->text = read_text(scenario)))
-        return mig_ctx_error(c->ctx, MIG_ENOINPUT, "%s: cannot open: %s", scenario, strerror(errno));
+    if (mig_file_read(scenario, &c->text, &len, &err) != MIG_OK)
+        return mig_ctx_error(c->ctx, MIG_ENOINPUT, "%s: cannot open: %s", scenario, strerror(err));
     if ((st = mig_config_load(scenario, NULL, 0, c->ctx, cfg0)) != MIG_OK)
         return st;
     if (!(*cfg0)->corridor)

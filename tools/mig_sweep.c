@@ -167,21 +167,11 @@ static void check_keys(spec_reader *R, int id, const char *const *fields, const 
         for (const char *const *f = fields; *f; f++)
             known |= strcmp(*f, k) == 0;
         if (!known) {
-            const char *best = NULL;
-            unsigned bd = 3;
-            char list[256] = "";
-            for (const char *const *f = fields; *f; f++) {
-                unsigned d = mig_edit_distance(k, *f);
-                if (d < bd) {
-                    bd = d;
-                    best = *f;
-                }
-                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", *list ? ", " : "", *f);
-            }
-            if (best)
-                report(R, MIG_ECONFIG, p->key, field, "unknown key (did you mean \"%s\"?)", best);
-            else
-                report(R, MIG_ECONFIG, p->key, field, "unknown key (expected one of: %s)", list);
+            mig_suggest sg;
+            mig_suggest_init(&sg, k);
+            for (const char *const *f = fields; *f; f++)
+                mig_suggest_add(&sg, *f);
+            report(R, MIG_ECONFIG, p->key, field, "%s", mig_suggest_text(&sg));
             continue;
         }
         for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
@@ -782,43 +772,10 @@ static void check_scenario(spec_reader *R, const mig_sweep *s, const param_nodes
 
 /* ------------------------------------------------------------------ public: load ---- */
 
-static char *read_text(const char *path, size_t *len, int *err)
-{
-    FILE *f = fopen(path, "rb");
-    char *text = NULL;
-    size_t cap = 0, n = 0, got;
-    if (!f) {
-        *err = errno;
-        return NULL;
-    }
-    do {
-        if (n + 4097 > cap) {
-            char *t = realloc(text, cap = (n + 4097) * 2);
-            if (!t) {
-                free(text);
-                fclose(f);
-                *err = ENOMEM;
-                return NULL;
-            }
-            text = t;
-        }
-        got = fread(text + n, 1, 4096, f);
-        n += got;
-    } while (got == 4096);
-    *err = ferror(f) ? EIO : 0;
-    fclose(f);
-    if (*err) {
-        free(text);
-        return NULL;
-    }
-    text[n] = '\0';
-    *len = n;
-    return text;
-}
-
 mig_status mig_sweep_load(const char *path, mig_ctx *ctx, mig_sweep **out)
 {
     spec_reader R = { 0 };
+    mig_loc file_loc = { path, 0, 0 };
     yaml_parser_t parser;
     param_nodes *pn = NULL;
     mig_sweep *s = NULL;
@@ -831,20 +788,20 @@ mig_status mig_sweep_load(const char *path, mig_ctx *ctx, mig_sweep **out)
     *out = NULL;
     R.path = path;
     R.ctx = ctx;
-    text = read_text(path, &len, &err);
-    if (!text)
-        return mig_ctx_error(ctx, err == ENOMEM ? MIG_ENOMEM : MIG_ENOINPUT, "%s: cannot open: %s",
-                             path, strerror(err));
+    if (mig_file_read(path, &text, &len, &err) != MIG_OK)
+        return mig_ctx_diag(ctx, err == ENOMEM ? MIG_ENOMEM : MIG_ENOINPUT, &file_loc, NULL, "cannot open: %s",
+                            strerror(err));
     if (!yaml_parser_initialize(&parser)) {
         free(text);
         return mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", path);
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &R.doc)) {
-        st = mig_ctx_error(ctx, MIG_ECONFIG, "%s:%zu:%zu: YAML syntax error: %s%s%s", path,
-                           parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-                           parser.problem ? parser.problem : "unknown problem",
-                           parser.context ? " " : "", parser.context ? parser.context : "");
+        file_loc.line = parser.problem_mark.line + 1;
+        file_loc.column = parser.problem_mark.column + 1;
+        st = mig_ctx_diag(ctx, MIG_ECONFIG, &file_loc, NULL, "YAML syntax error: %s%s%s",
+                          parser.problem ? parser.problem : "unknown problem", parser.context ? " " : "",
+                          parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
         free(text);
         return st;
