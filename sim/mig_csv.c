@@ -69,8 +69,8 @@ static void on_field(void *s, size_t len, void *data)
     if (len > 0 && f[len - 1] == '\r')
         len--;
     if (!r->row_bad && memchr(f, '\0', len)) {
-        mig_ctx_error(r->ctx, MIG_EDATA, "%s:%zu:%zu: NUL byte in field", r->path, r->row_line,
-                      r->rec_n + 1);
+        mig_loc loc = { r->path, r->row_line, r->rec_n + 1 };
+        mig_ctx_diag(r->ctx, MIG_EDATA, &loc, NULL, "NUL byte in field");
         r->row_bad = 1;
         r->n_bad++;
     }
@@ -173,8 +173,8 @@ static void on_row(int c, void *data)
         return;
     }
     if (r->rec_n > r->t->n_cols) {
-        mig_ctx_error(r->ctx, MIG_EDATA, "%s:%zu:%zu: too many fields (header has %zu)", r->path,
-                      r->row_line, r->t->n_cols + 1, r->t->n_cols);
+        mig_loc loc = { r->path, r->row_line, r->t->n_cols + 1 };
+        mig_ctx_diag(r->ctx, MIG_EDATA, &loc, NULL, "too many fields (header has %zu)", r->t->n_cols);
         r->n_bad++;
         drop_record(r);
         return;

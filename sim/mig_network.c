@@ -66,12 +66,12 @@ static void map_columns(check *c, const char *const *names, int n_names, int n_r
         if (j < 64)
             c->known_of[j] = -1;
         if (id < 0 || j >= 64) {
-            mig_ctx_error(c->ctx, MIG_EDATA, "%s:1:%zu: unknown column %s (expected %s)", t->path,
-                          j + 1, mig_csv_quote(q, t->header[j]), expected);
+            mig_ctx_diag(c->ctx, MIG_EDATA, &(mig_loc){ t->path, 1, j + 1 }, NULL, "unknown column %s (expected %s)",
+                         mig_csv_quote(q, t->header[j]), expected);
             c->n_err++;
         } else if (c->col_of[id] >= 0) {
-            mig_ctx_error(c->ctx, MIG_EDATA, "%s:1:%zu: repeated column %s (first in column %d)",
-                          t->path, j + 1, mig_csv_quote(q, t->header[j]), c->col_of[id] + 1);
+            mig_ctx_diag(c->ctx, MIG_EDATA, &(mig_loc){ t->path, 1, j + 1 }, NULL,
+                         "repeated column %s (first in column %d)", mig_csv_quote(q, t->header[j]), c->col_of[id] + 1);
             c->n_err++;
         } else {
             c->col_of[id] = (int)j;
@@ -80,8 +80,8 @@ static void map_columns(check *c, const char *const *names, int n_names, int n_r
     }
     for (int i = 0; i < n_required; i++)
         if (c->col_of[i] < 0) {
-            mig_ctx_error(c->ctx, MIG_EDATA, "%s:1: missing required column \"%s\"", t->path,
-                          names[i]);
+            mig_ctx_diag(c->ctx, MIG_EDATA, &(mig_loc){ t->path, 1, 0 }, NULL, "missing required column \"%s\"",
+                         names[i]);
             c->n_err++;
         }
 }

@@ -69,12 +69,12 @@ static size_t map_columns(const mig_csv *t, mig_ctx *ctx, int col_of[S_NCOL])
             if (strcmp(t->header[j], series_cols[i]) == 0)
                 id = i;
         if (id < 0) {
-            mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: unknown column %s (expected " S_EXPECTED ")",
-                          t->path, j + 1, mig_csv_quote(q, t->header[j]));
+            mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ t->path, 1, j + 1 }, NULL, "unknown column %s (expected " S_EXPECTED ")",
+                         mig_csv_quote(q, t->header[j]));
             n_err++;
         } else if (col_of[id] >= 0) {
-            mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: repeated column %s (first in column %d)",
-                          t->path, j + 1, mig_csv_quote(q, t->header[j]), col_of[id] + 1);
+            mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ t->path, 1, j + 1 }, NULL, "repeated column %s (first in column %d)",
+                         mig_csv_quote(q, t->header[j]), col_of[id] + 1);
             n_err++;
         } else {
             col_of[id] = (int)j;
@@ -82,8 +82,8 @@ static size_t map_columns(const mig_csv *t, mig_ctx *ctx, int col_of[S_NCOL])
     }
     for (int i = 0; i < S_NREQUIRED; i++)
         if (col_of[i] < 0) {
-            mig_ctx_error(ctx, MIG_EDATA, "%s:1: missing required column \"%s\"", t->path,
-                          series_cols[i]);
+            mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ t->path, 1, 0 }, NULL, "missing required column \"%s\"",
+                         series_cols[i]);
             n_err++;
         }
     return n_err;
