@@ -17,6 +17,7 @@
 
 #include "mig_date.h"
 #include "mig_keypath.h"
+#include "mig_model.h"
 #include "mig_util.h"
 
 /* ------------------------------------------------------------------ schema ---------- */
@@ -87,148 +88,8 @@ static const cyaml_schema_field_t output_fields[] = {
     CYAML_FIELD_END
 };
 
-/* corridor: the corridor model's section (sim/mig_config.h documents every field) */
 static const cyaml_schema_value_t float_entry = {
     CYAML_VALUE_FLOAT(CYAML_FLAG_DEFAULT, double),
-};
-
-static const cyaml_schema_field_t term_fields[] = {
-    CYAML_FIELD_STRING_PTR("indicator", CYAML_FLAG_POINTER, mig_corridor_term_cfg, indicator, 1, 64),
-    CYAML_FIELD_FLOAT("beta", CYAML_FLAG_DEFAULT, mig_corridor_term_cfg, beta),
-    CYAML_FIELD_FLOAT("ref", CYAML_FLAG_DEFAULT, mig_corridor_term_cfg, ref),
-    CYAML_FIELD_FLOAT_PTR("max", CYAML_FLAG_OPTIONAL, mig_corridor_term_cfg, max),
-    CYAML_FIELD_END
-};
-static const cyaml_schema_value_t term_entry = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_term_cfg, term_fields),
-};
-
-static const cyaml_schema_field_t hazard_fields[] = {
-    CYAML_FIELD_STRING_PTR("nationality", CYAML_FLAG_POINTER, mig_corridor_hazard_cfg, nationality, 1, 64),
-    CYAML_FIELD_SEQUENCE_COUNT("places", CYAML_FLAG_POINTER, mig_corridor_hazard_cfg, places, n_places,
-                               &string_entry, 1, 4096),
-    CYAML_FIELD_SEQUENCE_COUNT("shares", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_hazard_cfg,
-                               shares, n_shares, &float_entry, 1, 4096),
-    CYAML_FIELD_FLOAT("base_rate", CYAML_FLAG_DEFAULT, mig_corridor_hazard_cfg, base_rate),
-    CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_hazard_cfg, from, 0, 32),
-    CYAML_FIELD_STRING_PTR("to", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_hazard_cfg, to, 0, 32),
-    CYAML_FIELD_SEQUENCE_COUNT("terms", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_hazard_cfg, terms,
-                               n_terms, &term_entry, 0, 64),
-    CYAML_FIELD_END
-};
-static const cyaml_schema_value_t hazard_entry = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_hazard_cfg, hazard_fields),
-};
-
-static const cyaml_schema_field_t indicator_fields[] = {
-    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, mig_corridor_indicator_cfg, name, 1, 64),
-    CYAML_FIELD_STRING_PTR("file", CYAML_FLAG_POINTER, mig_corridor_indicator_cfg, file, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_END
-};
-static const cyaml_schema_value_t indicator_entry = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_indicator_cfg, indicator_fields),
-};
-
-static const cyaml_schema_field_t forcing_fields[] = {
-    CYAML_FIELD_STRING_PTR("place", CYAML_FLAG_POINTER, mig_corridor_forcing_cfg, place, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_STRING_PTR("nationality", CYAML_FLAG_POINTER, mig_corridor_forcing_cfg, nationality, 1, 64),
-    CYAML_FIELD_STRING_PTR("series", CYAML_FLAG_POINTER, mig_corridor_forcing_cfg, series, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_FLOAT("scale", CYAML_FLAG_DEFAULT, mig_corridor_forcing_cfg, scale),
-    CYAML_FIELD_END
-};
-static const cyaml_schema_value_t forcing_entry = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_forcing_cfg, forcing_fields),
-};
-
-static const cyaml_schema_field_t outcome_fields[] = {
-    CYAML_FIELD_STRING_PTR("nationality", CYAML_FLAG_POINTER, mig_corridor_outcome_cfg, nationality, 1, 64),
-    CYAML_FIELD_STRING_PTR("title42_from", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_outcome_cfg,
-                           title42_from, 0, 32),
-    CYAML_FIELD_FLOAT("title42_expel", CYAML_FLAG_DEFAULT, mig_corridor_outcome_cfg, title42_expel),
-    CYAML_FIELD_FLOAT("title42_remove", CYAML_FLAG_DEFAULT, mig_corridor_outcome_cfg, title42_remove),
-    CYAML_FIELD_FLOAT("remove", CYAML_FLAG_DEFAULT, mig_corridor_outcome_cfg, remove),
-    CYAML_FIELD_FLOAT("retry_expelled", CYAML_FLAG_DEFAULT, mig_corridor_outcome_cfg, retry_expelled),
-    CYAML_FIELD_FLOAT("retry_removed", CYAML_FLAG_DEFAULT, mig_corridor_outcome_cfg, retry_removed),
-    CYAML_FIELD_END
-};
-static const cyaml_schema_value_t outcome_entry = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_outcome_cfg, outcome_fields),
-};
-
-static const cyaml_schema_field_t attraction_fields[] = {
-    CYAML_FIELD_STRING_PTR("place", CYAML_FLAG_POINTER, mig_corridor_attraction_cfg, place, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_FLOAT("value", CYAML_FLAG_DEFAULT, mig_corridor_attraction_cfg, value),
-    CYAML_FIELD_END
-};
-static const cyaml_schema_value_t attraction_entry = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_attraction_cfg, attraction_fields),
-};
-
-static const cyaml_schema_field_t factor_fields[] = {
-    CYAML_FIELD_STRING_PTR("nationality", CYAML_FLAG_POINTER, mig_corridor_factor_cfg, nationality, 1,
-                           CYAML_UNLIMITED),
-    CYAML_FIELD_SEQUENCE_COUNT("values", CYAML_FLAG_POINTER, mig_corridor_factor_cfg, values, n_values,
-                               &float_entry, 1, 4096),
-    CYAML_FIELD_END
-};
-static const cyaml_schema_value_t factor_entry = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_factor_cfg, factor_fields),
-};
-static const cyaml_schema_field_t nat_attraction_fields[] = {
-    CYAML_FIELD_SEQUENCE_COUNT("places", CYAML_FLAG_POINTER, mig_corridor_nat_attraction_cfg, places, n_places,
-                               &string_entry, 1, 4096),
-    CYAML_FIELD_SEQUENCE_COUNT("factors", CYAML_FLAG_POINTER, mig_corridor_nat_attraction_cfg, factors,
-                               n_factors, &factor_entry, 0, 65535),
-    CYAML_FIELD_END
-};
-
-static const cyaml_schema_field_t appointment_fields[] = {
-    CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER, mig_corridor_appointment_cfg, from, 1, 32),
-    CYAML_FIELD_FLOAT("per_day", CYAML_FLAG_DEFAULT, mig_corridor_appointment_cfg, per_day),
-    CYAML_FIELD_END
-};
-static const cyaml_schema_value_t appointment_entry = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_corridor_appointment_cfg, appointment_fields),
-};
-
-static const cyaml_schema_field_t cbp_one_fields[] = {
-    CYAML_FIELD_SEQUENCE_COUNT("ports", CYAML_FLAG_POINTER, mig_corridor_cbp_one_cfg, ports, n_ports,
-                               &string_entry, 1, 4096),
-    CYAML_FIELD_FLOAT("wait_probability", CYAML_FLAG_DEFAULT, mig_corridor_cbp_one_cfg, wait_probability),
-    CYAML_FIELD_FLOAT("give_up_probability", CYAML_FLAG_OPTIONAL, mig_corridor_cbp_one_cfg, give_up_probability),
-    CYAML_FIELD_SEQUENCE_COUNT("appointments", CYAML_FLAG_POINTER, mig_corridor_cbp_one_cfg, appointments,
-                               n_appointments, &appointment_entry, 1, 4096),
-    CYAML_FIELD_END
-};
-
-static const cyaml_schema_field_t ports_fields[] = {
-    CYAML_FIELD_SEQUENCE_COUNT("places", CYAML_FLAG_POINTER, mig_corridor_ports_cfg, places, n_places,
-                               &string_entry, 1, 4096),
-    CYAML_FIELD_FLOAT("attraction", CYAML_FLAG_DEFAULT, mig_corridor_ports_cfg, attraction),
-    CYAML_FIELD_END
-};
-
-static const cyaml_schema_field_t corridor_fields[] = {
-    CYAML_FIELD_FLOAT("scale", CYAML_FLAG_DEFAULT, mig_corridor_cfg, scale),
-    CYAML_FIELD_STRING_PTR("route_options", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
-                           route_options, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_SEQUENCE_COUNT("attraction", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
-                               attraction, n_attraction, &attraction_entry, 0, 65535),
-    CYAML_FIELD_MAPPING_PTR("attraction_by_nationality", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
-                            attraction_by_nationality, nat_attraction_fields),
-    CYAML_FIELD_SEQUENCE_COUNT("indicators", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
-                               indicators, n_indicators, &indicator_entry, 0, 4096),
-    CYAML_FIELD_SEQUENCE_COUNT("hazards", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, hazards,
-                               n_hazards, &hazard_entry, 0, 65535),
-    CYAML_FIELD_SEQUENCE_COUNT("forcing", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, forcing,
-                               n_forcing, &forcing_entry, 0, 65535),
-    CYAML_FIELD_SEQUENCE_COUNT("outcomes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, outcomes,
-                               n_outcomes, &outcome_entry, 0, 65535),
-    CYAML_FIELD_MAPPING_PTR("ports", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, ports,
-                            ports_fields),
-    CYAML_FIELD_MAPPING_PTR("cbp_one", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, cbp_one,
-                            cbp_one_fields),
-    CYAML_FIELD_END
 };
 
 /* policy: packages of interventions, caravans, groups (sim/mig_config.h documents each) */
@@ -347,7 +208,8 @@ static const cyaml_schema_field_t calibration_fields[] = {
     CYAML_FIELD_END
 };
 
-static const cyaml_schema_field_t config_fields[] = {
+/* The engine's top-level keys: the models' sections come between head and tail. */
+static const cyaml_schema_field_t config_head_fields[] = {
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, mig_config, name, 0, CYAML_UNLIMITED),
     CYAML_FIELD_STRING_PTR("description", CYAML_FLAG_POINTER, mig_config, description, 0, CYAML_UNLIMITED),
     CYAML_FIELD_STRING_PTR("model", CYAML_FLAG_POINTER, mig_config, model, 1, 64),
@@ -365,8 +227,9 @@ static const cyaml_schema_field_t config_fields[] = {
       .value = { CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_mode_table, speed_fields) } },
     CYAML_FIELD_UINT("max_agents", CYAML_FLAG_DEFAULT, mig_config, max_agents),
     CYAML_FIELD_MAPPING("output", CYAML_FLAG_DEFAULT, mig_config, output, output_fields),
-    CYAML_FIELD_MAPPING_PTR("corridor", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_config, corridor,
-                            corridor_fields),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_field_t config_tail_fields[] = {
     CYAML_FIELD_MAPPING_PTR("calibration", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_config, calibration,
                             calibration_fields),
     CYAML_FIELD_SEQUENCE_COUNT("packages", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_config, packages,
@@ -377,9 +240,6 @@ static const cyaml_schema_field_t config_fields[] = {
     CYAML_FIELD_END
 };
 
-static const cyaml_schema_value_t config_schema = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, mig_config, config_fields),
-};
 
 /* Every key that has a default, with its value. Keys absent here are required. The single
  * mapping under `sources` is a template merged into every source entry. */
@@ -422,18 +282,83 @@ static const char defaults_yaml[] =
     "    dissolve_km: 0.0\n"
     "    dissolve_on_enforcement: false\n";
 
-/* Defaults inside a corridor section, merged only when the scenario has one (so that
- * scenarios of other models resolve exactly as before). */
-static const char corridor_defaults_yaml[] =
-    "scale: 1.0\n"
-    "hazards:\n"
-    "  - terms:\n"
-    "      - ref: 0.0\n"
-    "forcing:\n"
-    "  - scale: 1.0\n";
-
 const char *mig_config_defaults_yaml(void) { return defaults_yaml; }
-const char *mig_config_corridor_defaults_yaml(void) { return corridor_defaults_yaml; }
+
+/* ------------------------------------------------------------------ model sections -- */
+
+/* The scenario's schema, built at load time from the engine's head keys, the section of
+ * every registered model (the i-th model's section loads into mig_config.section[i]), then
+ * the engine's tail keys; kept by the config for cyaml_free. */
+struct mig_config_schema {
+    cyaml_schema_field_t *fields;
+    cyaml_schema_value_t value;
+};
+
+/* The section the i-th model declares, unless an earlier model declared the same one (then
+ * it loads into that model's slot); NULL past the end or for a model without a section. */
+static const mig_config_section_ops *section_at(size_t i)
+{
+    const mig_model_ops *m = mig_model_at(i);
+    if (!m || !m->section)
+        return NULL;
+    for (size_t j = 0; j < i; j++)
+        if (mig_model_at(j)->section == m->section)
+            return NULL;
+    return m->section;
+}
+
+static size_t n_fields(const cyaml_schema_field_t *f)
+{
+    size_t n = 0;
+    while (f[n].key)
+        n++;
+    return n;
+}
+
+static void schema_free(struct mig_config_schema *s)
+{
+    if (s)
+        free(s->fields);
+    free(s);
+}
+
+static mig_status schema_build(struct mig_config_schema **out)
+{
+    const size_t nh = n_fields(config_head_fields), nt = n_fields(config_tail_fields);
+    size_t nm = 0, k = nh;
+    struct mig_config_schema *s = calloc(1, sizeof *s);
+    while (mig_model_at(nm))
+        nm++;
+    *out = NULL;
+    if (!s || !(s->fields = calloc(nh + nm + nt + 1, sizeof *s->fields))) {
+        schema_free(s);
+        return MIG_ENOMEM;
+    }
+    memcpy(s->fields, config_head_fields, nh * sizeof *s->fields);
+    for (size_t i = 0; i < nm; i++) {
+        const mig_config_section_ops *sec = section_at(i);
+        if (!sec)
+            continue;
+        s->fields[k].key = sec->key;
+        s->fields[k].data_offset = (uint32_t)(offsetof(mig_config, section) + i * sizeof(void *));
+        s->fields[k++].value = *sec->schema;
+    }
+    memcpy(s->fields + k, config_tail_fields, (nt + 1) * sizeof *s->fields); /* with the end mark */
+    s->value = (cyaml_schema_value_t){ CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, mig_config, s->fields) };
+    s->value.data_size = (uint32_t)(sizeof(mig_config) + nm * sizeof(void *));
+    *out = s;
+    return MIG_OK;
+}
+
+void *mig_config_section(const mig_config *cfg, const char *key)
+{
+    for (size_t i = 0; mig_model_at(i); i++) {
+        const mig_config_section_ops *sec = section_at(i);
+        if (sec && strcmp(sec->key, key) == 0)
+            return cfg->section[i];
+    }
+    return NULL;
+}
 
 /* ------------------------------------------------------------------ locations ------- */
 
@@ -519,6 +444,7 @@ typedef struct loader {
     size_t n_include;
     const char *const *overrides;
     struct mig_config_index *ix;
+    struct mig_config_schema *schema; /* built before the walk; handed to the config */
     mig_ctx *ctx;
     int errors;
     mig_status status;         /* the first error's status */
@@ -750,6 +676,27 @@ static int parse_yaml(loader *L, const char *text, size_t len, yaml_document_t *
     }
     yaml_parser_delete(&p);
     return ok;
+}
+
+/* Merges each model section's defaults into the section, when the scenario has it. */
+static mig_status merge_section_defaults(loader *L)
+{
+    for (size_t i = 0; mig_model_at(i); i++) {
+        const mig_config_section_ops *sec = section_at(i);
+        int id = sec && sec->defaults_yaml ? map_get(&L->doc, yaml_document_get_node(&L->doc, 1), sec->key) : 0;
+        yaml_node_t *n = id ? yaml_document_get_node(&L->doc, id) : NULL;
+        yaml_document_t def;
+        int ok;
+        if (!n || n->type != YAML_MAPPING_NODE)
+            continue;
+        if (!parse_yaml(L, sec->defaults_yaml, strlen(sec->defaults_yaml), &def, "defaults", 0))
+            return MIG_EINTERNAL;
+        ok = merge_defaults(L, id, &def, 1);
+        yaml_document_delete(&def);
+        if (!ok)
+            return MIG_ENOMEM;
+    }
+    return MIG_OK;
 }
 
 /* Splices each packages[i].file into its entry: the file's keys that the entry lacks are
@@ -1280,185 +1227,54 @@ static int check_date(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *fi
     return -1;
 }
 
-/* The corridor section: ranges, names that need no network, dates and files. Place names
- * and CSV contents are checked when the model is created (they need the network). */
-static mig_status check_corridor(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first)
+void mig_config_report(mig_config_check *chk, mig_status s, const char *field, const char *fmt, ...)
 {
-    mig_corridor_cfg *c = cfg->corridor;
-    char field[128], f2[128];
-    size_t nh = c->n_hazards ? c->n_hazards : 1, ni = c->n_indicators ? c->n_indicators : 1;
-    size_t nf = c->n_forcing ? c->n_forcing : 1, no = c->n_outcomes ? c->n_outcomes : 1;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    semantic(chk->cfg, chk->ctx, s, &chk->errors, &chk->first, field, "%s", msg);
+}
 
-    check_range(cfg, ctx, errors, first, "corridor.scale", c->scale, 1e-9, 1e6, "agents per person in (0, 1e6]");
-    if (c->route_options) {
-        if (!(c->route_options_path = mig_path_resolve(cfg->dir, c->route_options)))
-            return MIG_ENOMEM;
-        check_file(cfg, ctx, errors, first, "corridor.route_options", c->route_options_path);
+void mig_config_check_range(mig_config_check *chk, const char *field, double v, double lo, double hi,
+                            const char *what)
+{
+    check_range(chk->cfg, chk->ctx, &chk->errors, &chk->first, field, v, lo, hi, what);
+}
+
+void mig_config_check_file(mig_config_check *chk, const char *field, const char *path)
+{
+    check_file(chk->cfg, chk->ctx, &chk->errors, &chk->first, field, path);
+}
+
+int mig_config_check_date(mig_config_check *chk, const char *field, const char *text, int32_t *day)
+{
+    return check_date(chk->cfg, chk->ctx, &chk->errors, &chk->first, field, text, day);
+}
+
+/* The checks of every model section the scenario has, in registry order. */
+static mig_status check_sections(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first)
+{
+    mig_config_check chk = { cfg, ctx, *errors, *first };
+    mig_status st = MIG_OK;
+    for (size_t i = 0; st == MIG_OK && mig_model_at(i); i++) {
+        const mig_config_section_ops *sec = section_at(i);
+        if (sec && cfg->section[i])
+            st = sec->check(cfg->section[i], &chk);
     }
-    for (uint32_t i = 0; i < c->n_attraction; i++) {
-        snprintf(field, sizeof field, "corridor.attraction[%u].value", i);
-        check_range(cfg, ctx, errors, first, field, c->attraction[i].value, 1e-12, 1e12,
-                    "an attractiveness in (0, 1e12]");
-    }
-    if (c->attraction_by_nationality) {
-        const mig_corridor_nat_attraction_cfg *a = c->attraction_by_nationality;
-        for (uint32_t j = 0; j < a->n_places; j++)
-            for (uint32_t k = 0; k < j; k++)
-                if (!strcmp(a->places[j], a->places[k])) {
-                    snprintf(field, sizeof field, "corridor.attraction_by_nationality.places[%u]", j);
-                    semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "place \"%s\" given twice", a->places[j]);
-                    break;
-                }
-        for (uint32_t i = 0; i < a->n_factors; i++) {
-            const mig_corridor_factor_cfg *f = &a->factors[i];
-            snprintf(field, sizeof field, "corridor.attraction_by_nationality.factors[%u].nationality", i);
-            if (mig_config_nationality(cfg, f->nationality) < 0)
-                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
-                         "unknown nationality \"%s\" (not in nationalities)", f->nationality);
-            for (uint32_t k = 0; k < i; k++)
-                if (!strcmp(f->nationality, a->factors[k].nationality)) {
-                    semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "nationality \"%s\" given twice",
-                             f->nationality);
-                    break;
-                }
-            snprintf(field, sizeof field, "corridor.attraction_by_nationality.factors[%u].values", i);
-            if (f->n_values != a->n_places)
-                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
-                         "%u values for %u places (one per corridor.attraction_by_nationality.places)", f->n_values,
-                         a->n_places);
-            for (uint32_t j = 0; j < f->n_values; j++) {
-                snprintf(f2, sizeof f2, "corridor.attraction_by_nationality.factors[%u].values[%u]", i, j);
-                check_range(cfg, ctx, errors, first, f2, f->values[j], 1e-6, 1e6, "a factor in [1e-06, 1e6]");
-            }
-        }
-    }
-    c->indicator_path = calloc(ni, sizeof *c->indicator_path);
-    c->forcing_path = calloc(nf, sizeof *c->forcing_path);
-    c->hazard_from = calloc(nh, sizeof *c->hazard_from);
-    c->hazard_to = calloc(nh, sizeof *c->hazard_to);
-    c->title42_from_day = calloc(no, sizeof *c->title42_from_day);
-    if (!c->indicator_path || !c->forcing_path || !c->hazard_from || !c->hazard_to || !c->title42_from_day)
-        return MIG_ENOMEM;
-    for (uint32_t i = 0; i < c->n_indicators; i++) {
-        snprintf(field, sizeof field, "corridor.indicators[%u].name", i);
-        for (uint32_t j = 0; j < i; j++)
-            if (strcmp(c->indicators[i].name, c->indicators[j].name) == 0) {
-                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "duplicate indicator \"%s\"",
-                         c->indicators[i].name);
-                break;
-            }
-        snprintf(field, sizeof field, "corridor.indicators[%u].file", i);
-        if (!(c->indicator_path[i] = mig_path_resolve(cfg->dir, c->indicators[i].file)))
-            return MIG_ENOMEM;
-        check_file(cfg, ctx, errors, first, field, c->indicator_path[i]);
-    }
-    for (uint32_t i = 0; i < c->n_hazards; i++) {
-        mig_corridor_hazard_cfg *h = &c->hazards[i];
-        int rf, rt;
-        snprintf(field, sizeof field, "corridor.hazards[%u].nationality", i);
-        if (mig_config_nationality(cfg, h->nationality) < 0)
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
-                     "unknown nationality \"%s\" (not in nationalities)", h->nationality);
-        snprintf(field, sizeof field, "corridor.hazards[%u].shares", i);
-        if (h->n_shares && h->n_shares != h->n_places)
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected %u shares (one per place), got %u",
-                     h->n_places, h->n_shares);
-        for (uint32_t k = 0; k < h->n_shares; k++) {
-            snprintf(field, sizeof field, "corridor.hazards[%u].shares[%u]", i, k);
-            check_range(cfg, ctx, errors, first, field, h->shares[k], 1e-12, 1e12, "a positive share");
-        }
-        snprintf(field, sizeof field, "corridor.hazards[%u].base_rate", i);
-        check_range(cfg, ctx, errors, first, field, h->base_rate, 0.0, 1e9, "persons per day in [0, 1e9]");
-        c->hazard_from[i] = cfg->start_day;
-        c->hazard_to[i] = cfg->start_day + (int32_t)cfg->days - 1;
-        snprintf(field, sizeof field, "corridor.hazards[%u].from", i);
-        rf = check_date(cfg, ctx, errors, first, field, h->from, &c->hazard_from[i]);
-        snprintf(f2, sizeof f2, "corridor.hazards[%u].to", i);
-        rt = check_date(cfg, ctx, errors, first, f2, h->to, &c->hazard_to[i]);
-        if (rf == 0 && rt == 0 && c->hazard_to[i] < c->hazard_from[i])
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, f2, "ends before from (%s)", h->from);
-        for (uint32_t k = 0; k < h->n_terms; k++) {
-            mig_corridor_term_cfg *t = &h->terms[k];
-            uint32_t j;
-            for (j = 0; j < c->n_indicators; j++)
-                if (strcmp(c->indicators[j].name, t->indicator) == 0)
-                    break;
-            snprintf(field, sizeof field, "corridor.hazards[%u].terms[%u].indicator", i, k);
-            if (j == c->n_indicators)
-                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
-                         "unknown indicator \"%s\" (not in corridor.indicators)", t->indicator);
-            snprintf(field, sizeof field, "corridor.hazards[%u].terms[%u].beta", i, k);
-            check_range(cfg, ctx, errors, first, field, t->beta, -1e3, 1e3, "a coefficient in [-1000, 1000]");
-            if (t->max) {
-                snprintf(field, sizeof field, "corridor.hazards[%u].terms[%u].max", i, k);
-                check_range(cfg, ctx, errors, first, field, *t->max, -1e9, 1e9, "an indicator value in [-1e9, 1e9]");
-            }
-        }
-    }
-    for (uint32_t i = 0; i < c->n_forcing; i++) {
-        mig_corridor_forcing_cfg *f = &c->forcing[i];
-        snprintf(field, sizeof field, "corridor.forcing[%u].nationality", i);
-        if (mig_config_nationality(cfg, f->nationality) < 0)
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
-                     "unknown nationality \"%s\" (not in nationalities)", f->nationality);
-        snprintf(field, sizeof field, "corridor.forcing[%u].scale", i);
-        check_range(cfg, ctx, errors, first, field, f->scale, 0.0, 1e9, "a multiplier in [0, 1e9]");
-        snprintf(field, sizeof field, "corridor.forcing[%u].series", i);
-        if (!(c->forcing_path[i] = mig_path_resolve(cfg->dir, f->series)))
-            return MIG_ENOMEM;
-        check_file(cfg, ctx, errors, first, field, c->forcing_path[i]);
-    }
-    for (uint32_t i = 0; i < c->n_outcomes; i++) {
-        mig_corridor_outcome_cfg *o = &c->outcomes[i];
-        static const char *const names[] = { "title42_expel", "title42_remove", "remove", "retry_expelled",
-                                             "retry_removed" };
-        const double v[] = { o->title42_expel, o->title42_remove, o->remove, o->retry_expelled,
-                             o->retry_removed };
-        snprintf(field, sizeof field, "corridor.outcomes[%u].nationality", i);
-        if (strcmp(o->nationality, "*") && mig_config_nationality(cfg, o->nationality) < 0)
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
-                     "unknown nationality \"%s\" (not in nationalities, nor \"*\")", o->nationality);
-        for (uint32_t j = 0; j < i; j++)
-            if (strcmp(o->nationality, c->outcomes[j].nationality) == 0) {
-                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "outcomes for \"%s\" given twice",
-                         o->nationality);
-                break;
-            }
-        for (int k = 0; k < 5; k++) {
-            snprintf(field, sizeof field, "corridor.outcomes[%u].%s", i, names[k]);
-            check_range(cfg, ctx, errors, first, field, v[k], 0.0, 1.0, "a probability in [0, 1]");
-        }
-        snprintf(field, sizeof field, "corridor.outcomes[%u].title42_remove", i);
-        if (o->title42_expel >= 0 && o->title42_remove >= 0 && o->title42_expel + o->title42_remove > 1.0 + 1e-12)
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
-                     "title42_expel + title42_remove must not exceed 1, got %g", o->title42_expel + o->title42_remove);
-        c->title42_from_day[i] = INT32_MIN;
-        snprintf(field, sizeof field, "corridor.outcomes[%u].title42_from", i);
-        check_date(cfg, ctx, errors, first, field, o->title42_from, &c->title42_from_day[i]);
-    }
-    if (c->ports)
-        check_range(cfg, ctx, errors, first, "corridor.ports.attraction", c->ports->attraction, 1e-12, 1e12,
-                    "an attractiveness in (0, 1e12]");
-    if (c->cbp_one) {
-        mig_corridor_cbp_one_cfg *b = c->cbp_one;
-        check_range(cfg, ctx, errors, first, "corridor.cbp_one.wait_probability", b->wait_probability, 0.0, 1.0,
-                    "a probability in [0, 1]");
-        check_range(cfg, ctx, errors, first, "corridor.cbp_one.give_up_probability", b->give_up_probability, 0.0,
-                    1.0, "a probability per day in [0, 1]");
-        if (!(c->appointment_day = calloc(b->n_appointments ? b->n_appointments : 1, sizeof *c->appointment_day)))
-            return MIG_ENOMEM;
-        for (uint32_t i = 0; i < b->n_appointments; i++) {
-            snprintf(field, sizeof field, "corridor.cbp_one.appointments[%u].from", i);
-            if (check_date(cfg, ctx, errors, first, field, b->appointments[i].from, &c->appointment_day[i]) == 0 &&
-                i > 0 && c->appointment_day[i] <= c->appointment_day[i - 1])
-                semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "dates must increase (previous %s)",
-                         b->appointments[i - 1].from);
-            snprintf(field, sizeof field, "corridor.cbp_one.appointments[%u].per_day", i);
-            check_range(cfg, ctx, errors, first, field, b->appointments[i].per_day, 0.0, 1e9,
-                        "appointments per day in [0, 1e9]");
-        }
-    }
-    return MIG_OK;
+    *errors = chk.errors;
+    *first = chk.first;
+    return st;
+}
+
+/* 1 when the scenario has a section of a model that spawns agents itself. */
+static int has_spawning_section(const mig_config *cfg)
+{
+    for (size_t i = 0; mig_model_at(i); i++)
+        if (section_at(i) && section_at(i)->spawns && cfg->section[i])
+            return 1;
+    return 0;
 }
 
 static void check_calibration(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first)
@@ -1700,18 +1516,100 @@ static void check_policy(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status 
     check_range(cfg, ctx, errors, first, "groups.slow_pace", g->slow_pace, 0.01, 1.0, "a pace in [0.01, 1]");
 }
 
+/* sources: rate or series, nationality, dates (into source_from, source_to), files */
+static mig_status check_sources(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first)
+{
+    char field[96];
+
+    cfg->series_path = calloc(cfg->n_sources ? cfg->n_sources : 1, sizeof *cfg->series_path);
+    cfg->source_from = calloc(cfg->n_sources ? cfg->n_sources : 1, sizeof *cfg->source_from);
+    cfg->source_to = calloc(cfg->n_sources ? cfg->n_sources : 1, sizeof *cfg->source_to);
+    if (!cfg->series_path || !cfg->source_from || !cfg->source_to)
+        return MIG_ENOMEM;
+    for (uint32_t i = 0; i < cfg->n_sources; i++) {
+        mig_source_cfg *s = &cfg->sources[i];
+        char f2[96];
+        int has_rate, has_series;
+        snprintf(field, sizeof field, "sources[%u].rate", i);
+        has_rate = mig_config_has(cfg, field);
+        snprintf(field, sizeof field, "sources[%u].series", i);
+        has_series = mig_config_has(cfg, field);
+        snprintf(field, sizeof field, "sources[%u]", i);
+        if (has_rate && has_series)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "give either rate or series, not both");
+        else if (!has_rate && !has_series)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                     "give rate (agents per day) or series (a CSV of dated totals)");
+        snprintf(field, sizeof field, "sources[%u].nationality", i);
+        if (mig_config_nationality(cfg, s->nationality) < 0)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                     "unknown nationality \"%s\" (not in nationalities)", s->nationality);
+        snprintf(field, sizeof field, "sources[%u].rate", i);
+        if (has_rate)
+            check_range(cfg, ctx, errors, first, field, s->rate, 0.0, 1e9, "agents per day in [0, 1e9]");
+        snprintf(field, sizeof field, "sources[%u].scale", i);
+        check_range(cfg, ctx, errors, first, field, s->scale, 1e-9, 1e9, "a positive multiplier");
+        cfg->source_from[i] = cfg->start_day;
+        cfg->source_to[i] = cfg->start_day + (int32_t)cfg->days - 1;
+        snprintf(field, sizeof field, "sources[%u].from", i);
+        if (s->from && mig_date_parse(s->from, &cfg->source_from[i]))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected a date YYYY-MM-DD, got \"%s\"",
+                     s->from);
+        snprintf(f2, sizeof f2, "sources[%u].to", i);
+        if (s->to && mig_date_parse(s->to, &cfg->source_to[i]))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, f2, "expected a date YYYY-MM-DD, got \"%s\"", s->to);
+        else if (s->to && s->from && cfg->source_to[i] < cfg->source_from[i])
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, f2, "ends before from (%s)", s->from);
+        if (has_series && (s->from || s->to))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                     "from/to apply to a rate; a series carries its own dates");
+        if (s->series) {
+            snprintf(field, sizeof field, "sources[%u].series", i);
+            cfg->series_path[i] = mig_path_resolve(cfg->dir, s->series);
+            if (!cfg->series_path[i])
+                return MIG_ENOMEM;
+            check_file(cfg, ctx, errors, first, field, cfg->series_path[i]);
+        }
+    }
+    return MIG_OK;
+}
+
+/* movement, speeds, output and capacity: ranges */
+static void check_engine_ranges(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first)
+{
+    char field[96];
+
+    for (int k = 0; k < MIG_KIND_COUNT; k++) {
+        if (k == MIG_KIND_DESTINATION)
+            continue;
+        snprintf(field, sizeof field, "movement.move_probability.%s", mig_place_kind_names[k]);
+        check_range(cfg, ctx, errors, first, field, cfg->movement.move_prob[k], 0.0, 1.0, "a probability in [0, 1]");
+    }
+    check_range(cfg, ctx, errors, first, "movement.distance_power", cfg->movement.distance_power, 0.0, 10.0,
+                "a power in [0, 10]");
+    check_range(cfg, ctx, errors, first, "movement.attraction_power", cfg->movement.attraction_power, 0.0, 10.0,
+                "a power in [0, 10]");
+    check_range(cfg, ctx, errors, first, "movement.lookahead_steps", cfg->movement.lookahead_steps, 0, 100,
+                "a number of steps in [0, 100]");
+    check_range(cfg, ctx, errors, first, "movement.lookahead_discount", cfg->movement.lookahead_discount, 0.0,
+                1.0, "a discount in [0, 1]");
+    for (int m = 0; m < MIG_MODE_COUNT; m++) {
+        snprintf(field, sizeof field, "speed_km_per_day.%s", mig_mode_names[m]);
+        check_range(cfg, ctx, errors, first, field, cfg->speed[m], 1e-3, 1e5, "a speed in km/day in (0, 100000]");
+    }
+    check_range(cfg, ctx, errors, first, "output.chunk_days", cfg->output.chunk_days, 1, 65535,
+                "a chunk length in days in [1, 65535]");
+    check_range(cfg, ctx, errors, first, "output.deflate", cfg->output.deflate, 0, 9, "a gzip level in [0, 9]");
+    check_range(cfg, ctx, errors, first, "max_agents", (double)cfg->max_agents, 0, 4294967295.0,
+                "a number of agents in [0, 4294967295]");
+}
+
 static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
 {
     int errors = 0;
-    mig_status first = MIG_OK;
+    mig_status first = MIG_OK, st;
     char field[96];
 
-    if (cfg->corridor) { /* derived fields are not in the schema: start them empty */
-        mig_corridor_cfg *c = cfg->corridor;
-        c->route_options_path = NULL;
-        c->indicator_path = c->forcing_path = NULL;
-        c->hazard_from = c->hazard_to = c->title42_from_day = c->appointment_day = NULL;
-    }
     if (mig_date_parse(cfg->start_date, &cfg->start_day))
         semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "start_date", "expected a date YYYY-MM-DD, got \"%s\"",
                  cfg->start_date);
@@ -1733,87 +1631,13 @@ static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
                          cfg->nationalities[i]);
             }
 
-    cfg->series_path = calloc(cfg->n_sources ? cfg->n_sources : 1, sizeof *cfg->series_path);
-    cfg->source_from = calloc(cfg->n_sources ? cfg->n_sources : 1, sizeof *cfg->source_from);
-    cfg->source_to = calloc(cfg->n_sources ? cfg->n_sources : 1, sizeof *cfg->source_to);
-    if (!cfg->series_path || !cfg->source_from || !cfg->source_to)
-        return MIG_ENOMEM;
-    for (uint32_t i = 0; i < cfg->n_sources; i++) {
-        mig_source_cfg *s = &cfg->sources[i];
-        char f2[96];
-        int has_rate, has_series;
-        snprintf(field, sizeof field, "sources[%u].rate", i);
-        has_rate = mig_config_has(cfg, field);
-        snprintf(field, sizeof field, "sources[%u].series", i);
-        has_series = mig_config_has(cfg, field);
-        snprintf(field, sizeof field, "sources[%u]", i);
-        if (has_rate && has_series)
-            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, field, "give either rate or series, not both");
-        else if (!has_rate && !has_series)
-            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, field,
-                     "give rate (agents per day) or series (a CSV of dated totals)");
-        snprintf(field, sizeof field, "sources[%u].nationality", i);
-        if (mig_config_nationality(cfg, s->nationality) < 0)
-            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, field,
-                     "unknown nationality \"%s\" (not in nationalities)", s->nationality);
-        snprintf(field, sizeof field, "sources[%u].rate", i);
-        if (has_rate)
-            check_range(cfg, ctx, &errors, &first, field, s->rate, 0.0, 1e9, "agents per day in [0, 1e9]");
-        snprintf(field, sizeof field, "sources[%u].scale", i);
-        check_range(cfg, ctx, &errors, &first, field, s->scale, 1e-9, 1e9, "a positive multiplier");
-        cfg->source_from[i] = cfg->start_day;
-        cfg->source_to[i] = cfg->start_day + (int32_t)cfg->days - 1;
-        snprintf(field, sizeof field, "sources[%u].from", i);
-        if (s->from && mig_date_parse(s->from, &cfg->source_from[i]))
-            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, field, "expected a date YYYY-MM-DD, got \"%s\"",
-                     s->from);
-        snprintf(f2, sizeof f2, "sources[%u].to", i);
-        if (s->to && mig_date_parse(s->to, &cfg->source_to[i]))
-            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, f2, "expected a date YYYY-MM-DD, got \"%s\"", s->to);
-        else if (s->to && s->from && cfg->source_to[i] < cfg->source_from[i])
-            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, f2, "ends before from (%s)", s->from);
-        if (has_series && (s->from || s->to))
-            semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, field,
-                     "from/to apply to a rate; a series carries its own dates");
-        if (s->series) {
-            snprintf(field, sizeof field, "sources[%u].series", i);
-            cfg->series_path[i] = mig_path_resolve(cfg->dir, s->series);
-            if (!cfg->series_path[i])
-                return MIG_ENOMEM;
-            check_file(cfg, ctx, &errors, &first, field, cfg->series_path[i]);
-        }
-    }
-
-    for (int k = 0; k < MIG_KIND_COUNT; k++) {
-        if (k == MIG_KIND_DESTINATION)
-            continue;
-        snprintf(field, sizeof field, "movement.move_probability.%s", mig_place_kind_names[k]);
-        check_range(cfg, ctx, &errors, &first, field, cfg->movement.move_prob[k], 0.0, 1.0, "a probability in [0, 1]");
-    }
-    check_range(cfg, ctx, &errors, &first, "movement.distance_power", cfg->movement.distance_power, 0.0, 10.0,
-                "a power in [0, 10]");
-    check_range(cfg, ctx, &errors, &first, "movement.attraction_power", cfg->movement.attraction_power, 0.0, 10.0,
-                "a power in [0, 10]");
-    check_range(cfg, ctx, &errors, &first, "movement.lookahead_steps", cfg->movement.lookahead_steps, 0, 100,
-                "a number of steps in [0, 100]");
-    check_range(cfg, ctx, &errors, &first, "movement.lookahead_discount", cfg->movement.lookahead_discount, 0.0,
-                1.0, "a discount in [0, 1]");
-    for (int m = 0; m < MIG_MODE_COUNT; m++) {
-        snprintf(field, sizeof field, "speed_km_per_day.%s", mig_mode_names[m]);
-        check_range(cfg, ctx, &errors, &first, field, cfg->speed[m], 1e-3, 1e5, "a speed in km/day in (0, 100000]");
-    }
-    check_range(cfg, ctx, &errors, &first, "output.chunk_days", cfg->output.chunk_days, 1, 65535,
-                "a chunk length in days in [1, 65535]");
-    check_range(cfg, ctx, &errors, &first, "output.deflate", cfg->output.deflate, 0, 9, "a gzip level in [0, 9]");
-    check_range(cfg, ctx, &errors, &first, "max_agents", (double)cfg->max_agents, 0, 4294967295.0,
-                "a number of agents in [0, 4294967295]");
-    if (cfg->n_sources == 0 && !cfg->corridor)
+    if ((st = check_sources(cfg, ctx, &errors, &first)) != MIG_OK)
+        return st;
+    check_engine_ranges(cfg, ctx, &errors, &first);
+    if (cfg->n_sources == 0 && !has_spawning_section(cfg))
         semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "sources", "expected at least 1 entry, got 0");
-    if (cfg->corridor) {
-        mig_status s = check_corridor(cfg, ctx, &errors, &first);
-        if (s != MIG_OK)
-            return s;
-    }
+    if ((st = check_sections(cfg, ctx, &errors, &first)) != MIG_OK)
+        return st;
     if (cfg->calibration)
         check_calibration(cfg, ctx, &errors, &first);
     check_policy(cfg, ctx, &errors, &first);
@@ -1883,24 +1707,10 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
         goto done;
     }
     yaml_document_delete(&def);
-    {
-        int cid = map_get(&L.doc, yaml_document_get_node(&L.doc, 1), "corridor");
-        yaml_node_t *cn = cid ? yaml_document_get_node(&L.doc, cid) : NULL;
-        if (cn && cn->type == YAML_MAPPING_NODE) {
-            if (!parse_yaml(&L, corridor_defaults_yaml, sizeof corridor_defaults_yaml - 1, &def, "defaults", 0)) {
-                st = MIG_EINTERNAL;
-                goto done;
-            }
-            if (!merge_defaults(&L, cid, &def, 1)) {
-                yaml_document_delete(&def);
-                st = MIG_ENOMEM;
-                goto done;
-            }
-            yaml_document_delete(&def);
-        }
-    }
+    if ((st = merge_section_defaults(&L)) != MIG_OK || (st = schema_build(&L.schema)) != MIG_OK)
+        goto done;
 
-    walk(&L, 1, &config_schema, "");
+    walk(&L, 1, &L.schema->value, "");
     if (L.errors) {
         st = L.status;
         goto done;
@@ -1910,7 +1720,7 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
         st = mig_ctx_diag(ctx, MIG_ENOMEM, &file_loc, NULL, "cannot write the resolved scenario");
         goto done;
     }
-    ce = cyaml_load_data((const uint8_t *)resolved, strlen(resolved), cyaml_cfg(&lb, &cc), &config_schema,
+    ce = cyaml_load_data((const uint8_t *)resolved, strlen(resolved), cyaml_cfg(&lb, &cc), &L.schema->value,
                          (cyaml_data_t **)&cfg, NULL);
     if (ce != CYAML_OK) {
         char *nl;
@@ -1920,6 +1730,8 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
         cfg = NULL;
         goto done;
     }
+    cfg->schema = L.schema;
+    L.schema = NULL;
     cfg->resolved_yaml = resolved;
     resolved = NULL;
     cfg->index = L.ix;
@@ -1940,6 +1752,7 @@ done:
         free(L.include[i]);
     free(L.include);
     index_free(L.ix);
+    schema_free(L.schema);
     free(resolved);
     if (st != MIG_OK) {
         mig_config_destroy(&cfg);
@@ -1952,6 +1765,7 @@ done:
 void mig_config_destroy(mig_config **p)
 {
     mig_config *cfg;
+    struct mig_config_schema *schema;
     cyaml_log_buf lb = { { 0 } };
     cyaml_config_t cc;
     if (!p || !*p)
@@ -1969,22 +1783,11 @@ void mig_config_destroy(mig_config **p)
     free(cfg->source_to);
     free(cfg->resolved_yaml);
     index_free(cfg->index);
-    if (cfg->corridor) {
-        mig_corridor_cfg *c = cfg->corridor;
-        free(c->route_options_path);
-        if (c->indicator_path)
-            for (uint32_t i = 0; i < c->n_indicators; i++)
-                free(c->indicator_path[i]);
-        if (c->forcing_path)
-            for (uint32_t i = 0; i < c->n_forcing; i++)
-                free(c->forcing_path[i]);
-        free(c->indicator_path);
-        free(c->forcing_path);
-        free(c->hazard_from);
-        free(c->hazard_to);
-        free(c->title42_from_day);
-        free(c->appointment_day);
-    }
-    cyaml_free(cyaml_cfg(&lb, &cc), &config_schema, cfg, 0);
+    for (size_t i = 0; mig_model_at(i); i++)
+        if (section_at(i) && cfg->section[i])
+            section_at(i)->free_derived(cfg->section[i]);
+    schema = cfg->schema;
+    cyaml_free(cyaml_cfg(&lb, &cc), &schema->value, cfg, 0);
+    schema_free(schema);
     *p = NULL;
 }

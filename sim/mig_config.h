@@ -37,118 +37,6 @@ typedef struct mig_output_cfg {
     uint32_t deflate;         /* gzip level 0..9 */
 } mig_output_cfg;
 
-/* ---- the corridor model's section (model `corridor`; see README "Corridor model") ---- */
-
-typedef struct mig_corridor_term_cfg {
-    char *indicator;          /* name of one of corridor.indicators */
-    double beta;              /* log-rate change per unit of the indicator */
-    double ref;               /* indicator value at which the term is 0; default 0 */
-    double *max;              /* optional: the indicator is held at max above it (saturation);
-                                 NULL: no cap */
-} mig_corridor_term_cfg;
-
-typedef struct mig_corridor_hazard_cfg {
-    char *nationality;        /* one of the scenario's nationalities */
-    char **places;            /* origin places the departures are split over */
-    uint32_t n_places;
-    double *shares;           /* [n_shares] split of the departures (n_shares = 0: even) */
-    uint32_t n_shares;
-    double base_rate;         /* persons per day when every term is 0 */
-    char *from;               /* "YYYY-MM-DD" first day, or NULL (run start) */
-    char *to;                 /* "YYYY-MM-DD" last day, or NULL (run end) */
-    mig_corridor_term_cfg *terms;
-    uint32_t n_terms;
-} mig_corridor_hazard_cfg;
-
-typedef struct mig_corridor_indicator_cfg {
-    char *name;               /* unique name used by hazard terms */
-    char *file;               /* CSV month,value[,source,note], relative to the YAML file */
-} mig_corridor_indicator_cfg;
-
-typedef struct mig_corridor_forcing_cfg {
-    char *place;              /* where the observed persons enter the simulation */
-    char *nationality;
-    char *series;             /* series CSV start,end,total[,source,note] */
-    double scale;             /* multiplier on the totals; default 1 */
-} mig_corridor_forcing_cfg;
-
-typedef struct mig_corridor_outcome_cfg {
-    char *nationality;        /* a nationality, or "*" for every one not listed */
-    char *title42_from;       /* "YYYY-MM-DD" first day Title 42 applies to it, or NULL */
-    double title42_expel;     /* P(expelled to Mexico) at a sector while Title 42 applies */
-    double title42_remove;    /* P(removed to the origin) at a sector while Title 42 applies */
-    double remove;            /* P(removed to the origin) at a sector otherwise */
-    double retry_expelled;    /* P(an expelled person tries again from the border city) */
-    double retry_removed;     /* P(a removed person sets off again from the origin) */
-} mig_corridor_outcome_cfg;
-
-typedef struct mig_corridor_attraction_cfg {
-    char *place;
-    double value;             /* replaces the place's attractiveness in route weights, > 0 */
-} mig_corridor_attraction_cfg;
-
-/* Route attractiveness of some places by nationality: values[j] multiplies places[j]'s
- * attractiveness (corridor.attraction or places.csv) in that nationality's route weights. */
-typedef struct mig_corridor_factor_cfg {
-    char *nationality;        /* a name in nationalities, each at most once */
-    double *values;           /* [n_values == n_places of the block], each in (0, 1e6] */
-    uint32_t n_values;
-} mig_corridor_factor_cfg;
-
-typedef struct mig_corridor_nat_attraction_cfg {
-    char **places;            /* distinct place names */
-    uint32_t n_places;
-    mig_corridor_factor_cfg *factors;
-    uint32_t n_factors;
-} mig_corridor_nat_attraction_cfg;
-
-typedef struct mig_corridor_appointment_cfg {
-    char *from;               /* "YYYY-MM-DD" first day of this daily quota */
-    double per_day;           /* CBP One appointments per day, >= 0 (persons) */
-} mig_corridor_appointment_cfg;
-
-typedef struct mig_corridor_cbp_one_cfg {
-    char **ports;             /* ports of entry (destination places) taking appointments */
-    uint32_t n_ports;
-    double wait_probability;  /* P(a person at such a port's border city waits for one) */
-    double give_up_probability; /* P(a waiter stops waiting, per day); default 0 */
-    mig_corridor_appointment_cfg *appointments; /* quotas, in date order */
-    uint32_t n_appointments;
-} mig_corridor_cbp_one_cfg;
-
-typedef struct mig_corridor_ports_cfg {
-    char **places;            /* ports of entry (destination places where OFO encounters) */
-    uint32_t n_places;
-    double attraction;        /* their attractiveness in route weights, > 0 */
-} mig_corridor_ports_cfg;
-
-typedef struct mig_corridor_cfg {
-    double scale;             /* agents per person for everything the model spawns; default 1 */
-    char *route_options;      /* CSV nationality,from,to,weight[,source,note], or NULL */
-    mig_corridor_attraction_cfg *attraction;
-    uint32_t n_attraction;
-    mig_corridor_nat_attraction_cfg *attraction_by_nationality; /* NULL: the same for everyone */
-    mig_corridor_indicator_cfg *indicators;
-    uint32_t n_indicators;
-    mig_corridor_hazard_cfg *hazards;
-    uint32_t n_hazards;
-    mig_corridor_forcing_cfg *forcing;
-    uint32_t n_forcing;
-    mig_corridor_outcome_cfg *outcomes;
-    uint32_t n_outcomes;
-    mig_corridor_ports_cfg *ports;     /* NULL: no place is a port of entry */
-    mig_corridor_cbp_one_cfg *cbp_one; /* NULL: no appointments */
-
-    /* derived by mig_config_load (owned) */
-    char *route_options_path;
-    char **indicator_path;    /* [n_indicators] */
-    char **forcing_path;      /* [n_forcing] */
-    int32_t *hazard_from;     /* [n_hazards] day numbers, inclusive */
-    int32_t *hazard_to;       /* [n_hazards] */
-    int32_t *title42_from_day; /* [n_outcomes]; INT32_MIN when not given */
-    int32_t *appointment_day; /* [n_appointments of cbp_one] */
-} mig_corridor_cfg;
-
 /* ---- policy: packages of dated interventions, and caravans (sim/mig_policy.h) ----------- */
 
 typedef struct mig_intervention_cfg {
@@ -223,9 +111,40 @@ typedef struct mig_groups_cfg {
     double slow_pace;         /* their pace as a multiplier on mode speed, (0, 1] */
 } mig_groups_cfg;
 
+/* ---- a model's own section of the scenario (declared in its mig_model_ops) ------------- */
+
+struct cyaml_schema_value;
+struct mig_config;
+
+/* Semantic checks in progress: a section's check reports each problem through
+ * mig_config_report and the mig_config_check_* helpers, at the field's file:line:col. */
+typedef struct mig_config_check {
+    struct mig_config *cfg;   /* borrowed: the scenario being checked (engine fields checked) */
+    mig_ctx *ctx;             /* borrowed: where problems go */
+    int errors;               /* problems reported so far */
+    mig_status first;         /* the first problem's status */
+} mig_config_check;
+
+/* A top-level key of the scenario that a model owns (e.g. one named after the model). The loader puts it
+ * into the schema after the engine's `output` key, merges its defaults, walks and loads it
+ * like the engine's keys and runs its check after the engine's own checks. */
+typedef struct mig_config_section_ops {
+    const char *key;          /* the top-level key */
+    const struct cyaml_schema_value *schema; /* its value: a mapping with CYAML_FLAG_POINTER |
+                                              * CYAML_FLAG_OPTIONAL (absent: NULL) */
+    const char *defaults_yaml; /* defaults inside it, merged only when the scenario has the
+                                * section (other scenarios resolve as before); NULL: none */
+    int spawns;               /* 1: a scenario with the section may have no sources */
+    /* Checks a present section and fills its derived fields. Returns MIG_OK or MIG_ENOMEM;
+     * problems are counted in chk. Required. */
+    mig_status (*check)(void *section, mig_config_check *chk);
+    /* Frees what check derived (the loader frees what libcyaml loaded). Required. */
+    void (*free_derived)(void *section);
+} mig_config_section_ops;
+
 /* A record of a calibration, written by `migsim calibrate` (not used by runs). */
 typedef struct mig_calibration_param_cfg {
-    char *key;                /* scenario key, e.g. corridor.hazards[0].base_rate */
+    char *key;                /* scenario key, e.g. sources[0].scale */
     double value;
     char *method;             /* "simplex", "level" or "sector" */
     double lo, hi;            /* search bounds (simplex) */
@@ -236,7 +155,7 @@ typedef struct mig_calibration_cfg {
     char *date;               /* when it was run, YYYY-MM-DD */
     char *command;            /* the command line */
     char *window;             /* observed window, e.g. 2020-10/2023-09 */
-    double scale;             /* corridor.scale used while fitting */
+    double scale;             /* the model's scale (agents per person) used while fitting */
     uint32_t evaluations;     /* model runs */
     double seconds;           /* wall time */
     double objective;         /* final objective value */
@@ -267,7 +186,6 @@ typedef struct mig_config {
     double speed[MIG_MODE_COUNT];  /* km per day, by mode, > 0 */
     uint64_t max_agents;      /* agent capacity; 0 = from the spawn schedule */
     mig_output_cfg output;
-    mig_corridor_cfg *corridor;       /* NULL when the scenario has no corridor section */
     mig_calibration_cfg *calibration; /* NULL when not calibrated */
     mig_package_cfg *packages;        /* policy packages (may be empty) */
     uint32_t n_packages;
@@ -286,6 +204,12 @@ typedef struct mig_config {
     int32_t *source_to;       /* [n_sources] */
     char *resolved_yaml;      /* the whole scenario with defaults and overrides applied */
     struct mig_config_index *index; /* owned: where each field was set (file:line:col) */
+    struct mig_config_schema *schema; /* owned: the schema it was loaded with (engine keys + sections) */
+
+    /* the models' own sections (libcyaml fills these): section[i] belongs to the i-th model of
+     * the registry (mig_model_at); NULL when that model has no section or the scenario lacks it.
+     * Read them with mig_config_section. */
+    void *section[];
 } mig_config;
 
 /* lifecycle */
@@ -302,9 +226,9 @@ void mig_config_destroy(mig_config **p);
 int mig_config_nationality(const mig_config *cfg, const char *label);
 /* The documented defaults, as YAML text (static). */
 const char *mig_config_defaults_yaml(void);
-/* The defaults inside a corridor section, as YAML text (static); merged only when the
- * scenario has a corridor section. */
-const char *mig_config_corridor_defaults_yaml(void);
+/* The section a model declared under key (mig_config_section_ops.key), as loaded; NULL when
+ * the scenario has none. Borrowed from cfg; its type is the model's. */
+void *mig_config_section(const mig_config *cfg, const char *key);
 /* Location of a config field for messages: "file:line:column" or "--set k=v" (owned
  * by cfg). Returns cfg->path when the field was not given (a default). */
 const char *mig_config_where(const mig_config *cfg, const char *field_path);
@@ -319,5 +243,18 @@ int mig_config_has(const mig_config *cfg, const char *field_path);
  * and returns s. */
 mig_status mig_config_diag(const mig_config *cfg, mig_ctx *ctx, mig_status s, const char *field_path,
                            const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* checks (for a section's check) */
+/* Reports a problem with field at its location: "where: field: message". */
+void mig_config_report(mig_config_check *chk, mig_status s, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Reports "expected WHAT, got V" unless lo <= v <= hi. */
+void mig_config_check_range(mig_config_check *chk, const char *field, double v, double lo, double hi,
+                            const char *what);
+/* Reports a file that cannot be opened for reading. */
+void mig_config_check_file(mig_config_check *chk, const char *field, const char *path);
+/* Parses an optional date into *day; reports a malformed one. Returns 0 when given and
+ * valid, 1 when absent (text NULL), -1 when malformed. */
+int mig_config_check_date(mig_config_check *chk, const char *field, const char *text, int32_t *day);
 
 #endif

@@ -13,6 +13,9 @@
 typedef struct mig_model_ops {
     const char *name;       /* the scenario's `model` value */
     const char *summary;    /* one line for --help */
+    /* The model's own top-level section of the scenario (schema, defaults, checks, free),
+     * or NULL when it reads only the engine's keys. */
+    const mig_config_section_ops *section;
 
     /* Builds the model's read-only tables from the world (network, config) and may
      * register extra observation variables in w->obs. Owns *state. Required. */

@@ -856,7 +856,7 @@ static void free_params(param *p, size_t n)
  * together (those outside the window keep their ratio to the others). */
 static mig_status build_levels(cal *c, const mig_config *cfg0)
 {
-    const mig_corridor_cfg *cc = cfg0->corridor;
+    const mig_corridor_cfg *cc = mig_corridor_config(cfg0);
     c->levels = calloc(cfg0->n_nationalities, sizeof *c->levels);
     if (!c->levels)
         return MIG_ENOMEM;
@@ -927,7 +927,7 @@ static mig_status build_levels(cal *c, const mig_config *cfg0)
  * for each Border Patrol sector of the record; the targets from mig_corridor_sector_mix. */
 static mig_status build_sectors(cal *c, const mig_config *cfg0)
 {
-    const mig_corridor_nat_attraction_cfg *a = cfg0->corridor->attraction_by_nationality;
+    const mig_corridor_nat_attraction_cfg *a = mig_corridor_config(cfg0)->attraction_by_nationality;
     const uint32_t ns = c->obs->n_sectors;
     double residual = 0.0;
     mig_status st;
@@ -1130,7 +1130,7 @@ static mig_status open_scenario(cal *c, const cal_args *a, mig_config **cfg0, mi
         return mig_ctx_error(c->ctx, MIG_ENOINPUT, "%s: cannot open: %s", scenario, strerror(err));
     if ((st = mig_config_load(scenario, NULL, 0, c->ctx, cfg0)) != MIG_OK)
         return st;
-    if (!(*cfg0)->corridor)
+    if (!mig_corridor_config(*cfg0))
         return mig_ctx_error(c->ctx, MIG_ECONFIG, "%s: calibrate needs a scenario of model corridor", scenario);
     if ((st = mig_world_create(*cfg0, c->ctx, w0)) != MIG_OK)
         return st;

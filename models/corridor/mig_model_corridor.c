@@ -129,7 +129,7 @@ static mig_status nationality_weights(mig_world *w, const double *base, const ui
                                       double *attr, double *prev, double *wn)
 {
     const mig_network *net = w->net;
-    const mig_corridor_nat_attraction_cfg *a = w->cfg->corridor->attraction_by_nationality;
+    const mig_corridor_nat_attraction_cfg *a = mig_corridor_config(w->cfg)->attraction_by_nationality;
     const mig_movement_cfg *mv = &w->cfg->movement;
     const mig_corridor_factor_cfg *f = NULL;
     double *bk, *fac;
@@ -180,7 +180,7 @@ static mig_status nationality_weights(mig_world *w, const double *base, const ui
 static mig_status build_routes(corridor_state *s, mig_world *w, mig_ctx *ctx, errs *errors)
 {
     const mig_network *net = w->net;
-    const mig_corridor_cfg *c = w->cfg->corridor;
+    const mig_corridor_cfg *c = mig_corridor_config(w->cfg);
     const mig_movement_cfg *mv = &w->cfg->movement;
     const size_t np = net->n_places, nl = net->n_links ? net->n_links : 1;
     double *base = malloc(np * sizeof *base), *attr = malloc(np * sizeof *attr), *prev = malloc(np * sizeof *prev);
@@ -304,7 +304,7 @@ static int64_t start_place(mig_world *w, mig_ctx *ctx, const char *field, const 
 static mig_status build_spawning(corridor_state *s, mig_world *w, mig_ctx *ctx, errs *errors)
 {
     const mig_config *cfg = w->cfg;
-    const mig_corridor_cfg *c = cfg->corridor;
+    const mig_corridor_cfg *c = mig_corridor_config(cfg);
     mig_indicator **ind = calloc(c->n_indicators ? c->n_indicators : 1, sizeof *ind);
     mig_hazard_term *terms = NULL;
     mig_status st = MIG_OK;
@@ -387,7 +387,7 @@ out:
 
 static mig_status build_outcomes(corridor_state *s, mig_world *w, mig_ctx *ctx, errs *errors)
 {
-    const mig_corridor_cfg *c = w->cfg->corridor;
+    const mig_corridor_cfg *c = mig_corridor_config(w->cfg);
     const mig_network *net = w->net;
     const uint32_t nn = s->n_nat, np = net->n_places;
     uint32_t n_across = 0;
@@ -447,7 +447,7 @@ static mig_status build_outcomes(corridor_state *s, mig_world *w, mig_ctx *ctx, 
 
 static mig_status build_cbp_one(corridor_state *s, mig_world *w, mig_ctx *ctx, errs *errors)
 {
-    const mig_corridor_cfg *c = w->cfg->corridor;
+    const mig_corridor_cfg *c = mig_corridor_config(w->cfg);
     const mig_network *net = w->net;
     char field[128];
     s->cbp_link = malloc(net->n_places * sizeof *s->cbp_link);
@@ -527,7 +527,7 @@ static mig_status corridor_create(mig_world *w, mig_ctx *ctx, void **out)
     void *tmp;
 
     *out = NULL;
-    if (!cfg->corridor)
+    if (!mig_corridor_config(cfg))
         return mig_ctx_error(ctx, MIG_ECONFIG, "%s: model: model \"corridor\" needs a corridor section",
                              mig_config_where(cfg, "model"));
     if (!(s = calloc(1, sizeof *s)))
@@ -821,6 +821,7 @@ static mig_status corridor_observe(void *state, mig_world *w, uint32_t step, mig
 const mig_model_ops mig_model_corridor = {
     .name = "corridor",
     .summary = "nationalities, departure hazards and observed forcing, encounters with Title 42 and CBP One",
+    .section = &mig_corridor_section,
     .create = corridor_create,
     .destroy = corridor_destroy,
     .timeline = corridor_timeline,

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mig_config.h"
+#include "mig_corridor_config.h"
 #include "mig_ctx.h"
 #include "mig_network.h"
 

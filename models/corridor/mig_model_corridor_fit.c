@@ -360,6 +360,7 @@ mig_status mig_corridor_obs_load(const char *dir, const mig_config *cfg, const m
     int mcol, *map = NULL;
     mig_status st = MIG_ENOMEM;
     int other = mig_config_nationality(cfg, "OTHER");
+    const mig_corridor_ports_cfg *ports;
 
     *out = NULL;
     if (!o)
@@ -382,9 +383,9 @@ mig_status mig_corridor_obs_load(const char *dir, const mig_config *cfg, const m
         goto fail;
     for (uint32_t p = 0; p < net->n_places; p++)
         o->is_dest[p] = net->place_kind[p] == MIG_KIND_DESTINATION;
-    if (cfg->corridor && cfg->corridor->ports)
-        for (uint32_t i = 0; i < cfg->corridor->ports->n_places; i++) {
-            int64_t p = mig_network_place(net, cfg->corridor->ports->places[i]);
+    if (mig_corridor_config(cfg) && (ports = mig_corridor_config(cfg)->ports))
+        for (uint32_t i = 0; i < ports->n_places; i++) {
+            int64_t p = mig_network_place(net, ports->places[i]);
             if (p >= 0)
                 o->is_port[p] = 1;
         }
@@ -511,7 +512,7 @@ mig_status mig_corridor_simulate(const char *path, const char *const *over, size
     memset(sim, 0, sizeof *sim);
     if ((st = mig_config_load(path, over, n_over, ctx, &cfg)) != MIG_OK)
         return st;
-    if (!cfg->corridor) {
+    if (!mig_corridor_config(cfg)) {
         st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: the fit needs a scenario of model corridor", path);
         goto done;
     }
@@ -561,7 +562,7 @@ mig_status mig_corridor_simulate(const char *path, const char *const *over, size
             }
         }
     }
-    scale = cfg->corridor->scale;
+    scale = mig_corridor_config(cfg)->scale;
     for (uint32_t m = 0; m < obs->n_months; m++) {
         sim->total[m] /= scale;
         sim->ofo[m] /= scale;

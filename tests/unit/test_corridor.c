@@ -99,7 +99,7 @@ Test(corridor, scenario_loads_and_checks)
     mig_world *w;
     test_world(CORRIDOR, NULL, 0, 2, &ctx, &cfg, &w);
     cr_assert_str_eq(cfg->model, "corridor");
-    cr_assert_not_null(cfg->corridor);
+    cr_assert_not_null(mig_corridor_config(cfg));
     cr_assert_eq(w->net->n_places, 127);
     cr_assert_eq(mig_config_nationality(cfg, "MEXICO"), 0);
     cr_assert_geq(mig_config_nationality(cfg, "OTHER"), 0);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../test_util.h"
+#include "mig_corridor_config.h"
 
 static const char places[] = "name,country,kind,lat,lon\n"
                              "A,X,origin,0,0\n"
@@ -229,12 +230,12 @@ Test(corridor_config, defaults_resolve)
     snprintf(path, sizeof path, "%s/s.yaml", dir);
     cr_assert_eq(mig_ctx_create(&ctx), MIG_OK);
     cr_assert_eq(mig_config_load(path, NULL, 0, ctx, &cfg), MIG_OK);
-    cr_assert_float_eq(cfg->corridor->scale, 1.0, 0);
-    cr_assert_float_eq(cfg->corridor->hazards[0].terms[0].ref, 0.0, 0);
-    cr_assert_null(cfg->corridor->hazards[0].from);
-    cr_assert_eq(cfg->corridor->hazard_from[0], cfg->start_day);
-    cr_assert_eq(cfg->corridor->hazard_to[0], cfg->start_day + 29);
-    cr_assert_null(cfg->corridor->cbp_one);
+    cr_assert_float_eq(mig_corridor_config(cfg)->scale, 1.0, 0);
+    cr_assert_float_eq(mig_corridor_config(cfg)->hazards[0].terms[0].ref, 0.0, 0);
+    cr_assert_null(mig_corridor_config(cfg)->hazards[0].from);
+    cr_assert_eq(mig_corridor_config(cfg)->hazard_from[0], cfg->start_day);
+    cr_assert_eq(mig_corridor_config(cfg)->hazard_to[0], cfg->start_day + 29);
+    cr_assert_null(mig_corridor_config(cfg)->cbp_one);
     cr_assert_null(cfg->calibration);
     cr_assert_not_null(strstr(cfg->resolved_yaml, "scale: 1"));
     mig_config_destroy(&cfg);
@@ -244,7 +245,7 @@ Test(corridor_config, defaults_resolve)
                "nationalities: [X]\nsources: [{place: A, nationality: X, rate: 1}]\n");
     snprintf(path, sizeof path, "%s/t.yaml", dir);
     cr_assert_eq(mig_config_load(path, NULL, 0, ctx, &cfg), MIG_OK);
-    cr_assert_null(cfg->corridor);
+    cr_assert_null(mig_corridor_config(cfg));
     cr_assert_null(strstr(cfg->resolved_yaml, "corridor"));
     cr_assert_null(strstr(cfg->resolved_yaml, "title42"));
     mig_config_destroy(&cfg);
