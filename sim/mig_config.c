@@ -1654,19 +1654,59 @@ int mig_config_nationality(const mig_config *cfg, const char *label)
     return -1;
 }
 
+/* Merges the documented defaults, then each model section's into its section. */
+static mig_status merge_all_defaults(loader *L)
+{
+    yaml_document_t def;
+    int ok;
+    if (!parse_yaml(L, defaults_yaml, sizeof defaults_yaml - 1, &def, "defaults", 0))
+        return MIG_EINTERNAL;
+    ok = merge_defaults(L, 1, &def, 1);
+    yaml_document_delete(&def);
+    return ok ? merge_section_defaults(L) : MIG_ENOMEM;
+}
+
+/* Emits the walked document (the resolved scenario) and loads it with libcyaml into *out,
+ * which takes the text, the index and the schema from L. */
+static mig_status load_walked(loader *L, mig_config **out)
+{
+    char *resolved = emit(L);
+    cyaml_log_buf lb = { { 0 } };
+    cyaml_config_t cc;
+    cyaml_err_t ce;
+    mig_config *cfg = NULL;
+    mig_loc file_loc = { L->path, 0, 0 };
+    if (!resolved)
+        return mig_ctx_diag(L->ctx, MIG_ENOMEM, &file_loc, NULL, "cannot write the resolved scenario");
+    ce = cyaml_load_data((const uint8_t *)resolved, strlen(resolved), cyaml_cfg(&lb, &cc), &L->schema->value,
+                         (cyaml_data_t **)&cfg, NULL);
+    if (ce != CYAML_OK) {
+        char *nl;
+        while ((nl = strchr(lb.text, '\n')))
+            *nl = ' ';
+        free(resolved);
+        return mig_ctx_diag(L->ctx, MIG_ECONFIG, &file_loc, NULL, "%s (libcyaml: %s)", cyaml_strerror(ce), lb.text);
+    }
+    *out = cfg;
+    cfg->schema = L->schema;
+    L->schema = NULL;
+    cfg->resolved_yaml = resolved;
+    cfg->index = L->ix;
+    L->ix = NULL;
+    cfg->path = strdup(L->path);
+    cfg->dir = mig_path_dir(L->path);
+    return cfg->path && cfg->dir ? MIG_OK : MIG_ENOMEM;
+}
+
 mig_status mig_config_load(const char *path, const char *const *overrides, size_t n_overrides, mig_ctx *ctx,
                            mig_config **out)
 {
     loader L = { 0 };
     mig_loc file_loc = { path, 0, 0 };
-    yaml_document_t def;
     size_t len = 0;
     int err = 0;
-    char *text, *resolved = NULL;
+    char *text;
     mig_config *cfg = NULL;
-    cyaml_log_buf lb = { { 0 } };
-    cyaml_config_t cc;
-    cyaml_err_t ce;
     mig_status st = MIG_EINTERNAL;
 
     *out = NULL;
@@ -1697,17 +1737,7 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
     splice_includes(&L);
     for (size_t k = 0; k < n_overrides; k++)
         apply_override(&L, k);
-    if (!parse_yaml(&L, defaults_yaml, sizeof defaults_yaml - 1, &def, "defaults", 0)) {
-        st = MIG_EINTERNAL;
-        goto done;
-    }
-    if (!merge_defaults(&L, 1, &def, 1)) {
-        yaml_document_delete(&def);
-        st = MIG_ENOMEM;
-        goto done;
-    }
-    yaml_document_delete(&def);
-    if ((st = merge_section_defaults(&L)) != MIG_OK || (st = schema_build(&L.schema)) != MIG_OK)
+    if ((st = merge_all_defaults(&L)) != MIG_OK || (st = schema_build(&L.schema)) != MIG_OK)
         goto done;
 
     walk(&L, 1, &L.schema->value, "");
@@ -1715,34 +1745,8 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
         st = L.status;
         goto done;
     }
-    resolved = emit(&L);
-    if (!resolved) {
-        st = mig_ctx_diag(ctx, MIG_ENOMEM, &file_loc, NULL, "cannot write the resolved scenario");
-        goto done;
-    }
-    ce = cyaml_load_data((const uint8_t *)resolved, strlen(resolved), cyaml_cfg(&lb, &cc), &L.schema->value,
-                         (cyaml_data_t **)&cfg, NULL);
-    if (ce != CYAML_OK) {
-        char *nl;
-        while ((nl = strchr(lb.text, '\n')))
-            *nl = ' ';
-        st = mig_ctx_diag(ctx, MIG_ECONFIG, &file_loc, NULL, "%s (libcyaml: %s)", cyaml_strerror(ce), lb.text);
-        cfg = NULL;
-        goto done;
-    }
-    cfg->schema = L.schema;
-    L.schema = NULL;
-    cfg->resolved_yaml = resolved;
-    resolved = NULL;
-    cfg->index = L.ix;
-    L.ix = NULL;
-    cfg->path = strdup(path);
-    cfg->dir = mig_path_dir(path);
-    if (!cfg->path || !cfg->dir) {
-        st = MIG_ENOMEM;
-        goto done;
-    }
-    st = check_semantics(cfg, ctx);
+    if ((st = load_walked(&L, &cfg)) == MIG_OK)
+        st = check_semantics(cfg, ctx);
 done:
     if (L.have_doc)
         yaml_document_delete(&L.doc);
@@ -1753,7 +1757,6 @@ done:
     free(L.include);
     index_free(L.ix);
     schema_free(L.schema);
-    free(resolved);
     if (st != MIG_OK) {
         mig_config_destroy(&cfg);
         return st;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mig_ctx.h"
+#include "mig_fit.h"
 #include "mig_obs.h"
 #include "mig_world.h"
 
@@ -37,6 +38,10 @@ typedef struct mig_model_ops {
     mig_status (*apply)(void *state, mig_world *w, uint32_t step, mig_ctx *ctx);
     /* observe phase: fills the model's own observation variables. May be NULL. */
     mig_status (*observe)(void *state, mig_world *w, uint32_t step, mig_ctx *ctx);
+
+    /* What `migsim calibrate` needs to fit the model to a record (sim/mig_fit.h), or NULL
+     * when the model cannot be calibrated. */
+    const mig_fit_ops *fit;
 } mig_model_ops;
 
 /* The registry of models compiled in. Returns NULL when name is unknown. */

@@ -25,7 +25,7 @@ const mig_cmd mig_cmds[] = {
       "         [--quantiles 0.05,0.5,0.95] [--threads N]",
       mig_cmd_summarize_main },
     { "calibrate",
-      "  migsim calibrate SCENARIO.yaml -o FITTED.yaml     fit a corridor scenario to the record\n"
+      "  migsim calibrate SCENARIO.yaml -o FITTED.yaml     fit a scenario to its model's record\n"
       "         [--levels] [--param KEY=LO:HI]... [--scale S]  (Nelder-Mead), write the fit back",
       mig_cmd_calibrate_main },
     { NULL, NULL, NULL },

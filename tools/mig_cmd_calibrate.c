@@ -1,17 +1,14 @@
-/* mig_cmd_calibrate.c: `migsim calibrate SCENARIO.yaml -o FITTED.yaml`: fits a corridor
- * scenario to the observed monthly encounters. Each nationality's level (its hazard base
- * rates and forcing scales) is matched to its observed total over the window by ratio
- * updates; the --param keys are fitted with GSL's Nelder-Mead simplex
- * (gsl_multimin_fminimizer_nmsimplex2) on the objective
- *     MAPE / 0.15 + citizenship error / 0.15 + share error / 0.05 + 4 x band excess
- * (each measure over its target: 3 or less means all three means are within target; the
- * share error covers the sectors' shares of USBP encounters and the ports' share of all;
- * the band excess is how far the values outside their bands lie beyond them, in targets).
- * A matching step that does not lower the objective is undone, the simplex never ends worse
- * than it started, and the fitted scenario gets the values of the best whole-scenario run.
- * Runs are in process (no output file), at a reduced scale if asked. The fitted values are
- * written into a copy of the scenario text, in place of the old ones (comments kept), with
- * a `calibration` record: date, command, objective, fit measures, every parameter. */
+/* mig_cmd_calibrate.c: `migsim calibrate SCENARIO.yaml -o FITTED.yaml`: fits a scenario
+ * of a model that declares a fit table (sim/mig_fit.h) to the model's record. Each round
+ * runs the model's matching steps the command line asks for (e.g. --levels), then fits the
+ * --param keys with GSL's Nelder-Mead simplex (gsl_multimin_fminimizer_nmsimplex2) on the
+ * model's objective, logit-transformed within their bounds; after the last round the steps
+ * run again in reverse order. A matching step that does not lower the objective is undone,
+ * the simplex never ends worse than it started, and the fitted scenario gets the values of
+ * the best whole-scenario run. Runs are in process (no output file), at a reduced scale if
+ * asked. The fitted values are written into a copy of the scenario text, in place of the
+ * old ones (comments kept), with a `calibration` record: date, command, objective, the
+ * model's measures, every parameter. */
 #include <errno.h>
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
@@ -29,49 +26,50 @@
 #include "mig_cmd.h"
 #include "mig_ctx.h"
 #include "mig_date.h"
+#include "mig_fit.h"
 #include "mig_keypath.h"
-#include "mig_model_corridor.h"
+#include "mig_model.h"
 #include "mig_util.h"
 #include "mig_world.h"
 
 int mig_cmd_calibrate_main(int argc, char **argv);
 
-#define MAX_KEYS 64
+#define MAX_KEYS MIG_FIT_MAX_KEYS
 
-/* A fitted quantity: one value written to one or more scenario keys. */
+/* A --param: one value written to one or more scenario keys, fitted by the simplex. */
 typedef struct param {
     char *keys[MAX_KEYS];
     size_t n_keys;
     double lo, hi, value;
-    int level;                /* 1: a nationality's level (values are per key, scaled together);
-                               * 2: a nationality's sector factors (values per key) */
-    int nat;                  /* level, sectors: nationality index */
-    double key_value[MAX_KEYS]; /* level, sectors: each key's current value */
-    int slot[MAX_KEYS];       /* sectors: each key's sector (column of the record's sector table);
-                               * level: each key's source (-1: outside the window, follows the rest) */
-    int n_sources;            /* level: sources inside the window */
 } param;
 
-typedef struct cal {
+/* One of the model's matching steps, with its groups when the command line asked for it. */
+typedef struct step {
+    const mig_fit_step_ops *ops;
+    mig_fit_group *groups;    /* owned [n_groups] */
+    size_t n_groups;
+} step;
+
+typedef struct mig_fit_session cal;
+
+struct mig_fit_session {
     const char *scenario;
     char *text;               /* the scenario file */
+    const mig_config *cfg0;   /* the scenario as written (locations of the keys) */
     const char *const *user_set;
     size_t n_user_set;
     char scale_set[64], days_set[64];
     param *simplex;
     size_t n_simplex;
-    param *levels;
-    size_t n_levels;
-    param *sectors;           /* --sectors: one per nationality with factors */
-    size_t n_sectors;
-    double *sector_target;    /* [n_nat * n_sectors of obs]: mig_corridor_sector_mix */
-    int32_t win_first, win_last; /* the window's first and last day */
-    int probe;                /* >= 0: levels keep only their sources of this index (the rest 0) */
-    mig_corridor_obs *obs;
+    const mig_fit_ops *fit;   /* the model's */
+    void *fit_state;          /* the record and the last run (fit->open) */
+    step *steps;              /* [fit->n_steps] */
+    const mig_fit_group *probe_groups; /* mig_fit_probe: these groups keep only their keys of */
+    int probe;                /* this slot (the rest 0) */
     mig_ctx *ctx;
     unsigned evals, max_evals;
     mig_status err;
-    mig_corridor_fit fit;     /* of the last evaluation */
+    mig_fit_measures fit_m;   /* of the last evaluation */
     double best;              /* best simplex objective so far */
     double *best_value;       /* [n_simplex] values at best */
     double current;           /* objective of the current values (NAN: not evaluated) */
@@ -79,7 +77,7 @@ typedef struct cal {
     size_t n_values;
     int quiet;
     double t0;
-} cal;
+};
 
 static double now_s(void)
 {
@@ -230,21 +228,22 @@ static double simplex_value(const param *p, double z)
     return p->lo + (p->hi - p->lo) / (1.0 + exp(-z));
 }
 
-/* Every fitted value (levels' and sectors' keys, then the simplex parameters) copied to or
- * from dst; returns how many there are (dst NULL: only counts). */
+/* Every fitted value (the steps' keys in step order, then the simplex parameters) copied
+ * to or from dst; returns how many there are (dst NULL: only counts). */
 static size_t snapshot_values(cal *c, double *dst, int restore)
 {
     size_t n = 0;
-    for (size_t i = 0; i < c->n_levels + c->n_sectors; i++) {
-        param *p = i < c->n_levels ? &c->levels[i] : &c->sectors[i - c->n_levels];
-        for (size_t j = 0; j < p->n_keys; j++, n++)
-            if (dst) {
-                if (restore)
-                    p->key_value[j] = dst[n];
-                else
-                    dst[n] = p->key_value[j];
-            }
-    }
+    for (size_t k = 0; k < c->fit->n_steps; k++)
+        for (size_t i = 0; i < c->steps[k].n_groups; i++) {
+            mig_fit_group *p = &c->steps[k].groups[i];
+            for (size_t j = 0; j < p->n_keys; j++, n++)
+                if (dst) {
+                    if (restore)
+                        p->value[j] = dst[n];
+                    else
+                        dst[n] = p->value[j];
+                }
+        }
     for (size_t i = 0; i < c->n_simplex; i++, n++)
         if (dst) {
             if (restore)
@@ -255,294 +254,154 @@ static size_t snapshot_values(cal *c, double *dst, int restore)
     return n;
 }
 
-/* Runs the scenario with the current values; fills c->fit and the run's totals. */
-static mig_status evaluate(cal *c, mig_corridor_sim *sim, const char *what)
+/* The overrides of a run: the user's --set first (so the fitted values override them), the
+ * scale and days, then every fitted key with its current value; *n how many, those from
+ * index *n_fixed owned (free_overrides). */
+static mig_status overrides(const cal *c, char ***out, size_t *n, size_t *n_fixed)
 {
-    size_t n = c->n_user_set + 2, k = 0, cap = n;
-    char **over;
-    mig_status st;
+    size_t k = 0, cap = c->n_user_set + 2;
+    char **over, buf[512];
+    *out = NULL;
     for (size_t i = 0; i < c->n_simplex; i++)
         cap += c->simplex[i].n_keys;
-    for (size_t i = 0; i < c->n_levels; i++)
-        cap += c->levels[i].n_keys;
-    for (size_t i = 0; i < c->n_sectors; i++)
-        cap += c->sectors[i].n_keys;
+    for (size_t s = 0; s < c->fit->n_steps; s++)
+        for (size_t i = 0; i < c->steps[s].n_groups; i++)
+            cap += c->steps[s].groups[i].n_keys;
     if (!(over = calloc(cap, sizeof *over)))
         return MIG_ENOMEM;
     for (size_t i = 0; i < c->n_user_set; i++)
         over[k++] = (char *)c->user_set[i];
-    over[k++] = c->scale_set;
-    over[k++] = c->days_set;
-    /* the user's --set come first, so the fitted values override them */
-    for (size_t i = 0; i < c->n_levels + c->n_sectors; i++) {
-        const param *p = i < c->n_levels ? &c->levels[i] : &c->sectors[i - c->n_levels];
-        for (size_t j = 0; j < p->n_keys; j++) {
-            char buf[512];
-            int off = i < c->n_levels && c->probe >= 0 && p->slot[j] != c->probe;
-            snprintf(buf, sizeof buf, "%s=%.10g", p->keys[j], off ? 0.0 : p->key_value[j]);
-            over[k++] = strdup(buf);
+    over[k++] = (char *)c->scale_set;
+    over[k++] = (char *)c->days_set;
+    *n_fixed = k;
+    for (size_t s = 0; s < c->fit->n_steps; s++)
+        for (size_t i = 0; i < c->steps[s].n_groups; i++) {
+            const mig_fit_group *p = &c->steps[s].groups[i];
+            for (size_t j = 0; j < p->n_keys; j++) {
+                int off = c->steps[s].groups == c->probe_groups && c->probe >= 0 && p->slot[j] != c->probe;
+                snprintf(buf, sizeof buf, "%s=%.10g", p->keys[j], off ? 0.0 : p->value[j]);
+                over[k++] = strdup(buf);
+            }
         }
-    }
     for (size_t i = 0; i < c->n_simplex; i++)
         for (size_t j = 0; j < c->simplex[i].n_keys; j++) {
-            char buf[512];
             snprintf(buf, sizeof buf, "%s=%.10g", c->simplex[i].keys[j], c->simplex[i].value);
             over[k++] = strdup(buf);
         }
-    for (size_t i = n; i < k; i++)
-        if (!over[i]) {
-            st = MIG_ENOMEM;
-            goto out;
-        }
-    st = mig_corridor_simulate(c->scenario, (const char *const *)over, k, c->obs, c->ctx, sim);
-    c->evals++;
-    if (st == MIG_ECONFIG && !strcmp(what, "simplex"))
-        goto out;
-    if (st == MIG_OK) {
-        mig_corridor_measure(c->obs, sim, &c->fit);
-        if (!c->quiet)
-            fprintf(stderr,
-                    "calibrate: run %u (%s): objective %.4f = MAPE %.1f%% / 15%% + citizenships %.1f%% / 15%% + "
-                    "shares %.2f points / 5 + %g x outside %.3f  [%.0f s]\n",
-                    c->evals, what, c->fit.objective, 100 * c->fit.mape, 100 * c->fit.citizenship,
-                    100 * c->fit.sector, MIG_CORRIDOR_OUTSIDE_WEIGHT, c->fit.outside, now_s() - c->t0);
-    }
-out:
-    for (size_t i = n; i < k; i++)
+    *out = over;
+    *n = k;
+    for (size_t i = *n_fixed; i < k; i++)
+        if (!over[i])
+            return MIG_ENOMEM;
+    return MIG_OK;
+}
+
+static void free_overrides(char **over, size_t n, size_t n_fixed)
+{
+    for (size_t i = n_fixed; over && i < n; i++)
         free(over[i]);
     free(over);
+}
+
+/* Runs the scenario with the current values; the model keeps the run, c->fit_m its measures. */
+static mig_status evaluate(cal *c, const char *what)
+{
+    size_t k = 0, n_fixed = 0;
+    char **over = NULL, line[512];
+    mig_fit_measures m;
+    mig_status st = overrides(c, &over, &k, &n_fixed);
+    if (st != MIG_OK) {
+        free_overrides(over, k, n_fixed);
+        return st;
+    }
+    st = c->fit->run(c->fit_state, c->scenario, (const char *const *)over, k, c->ctx, &m);
+    c->evals++;
+    if (st == MIG_OK) {
+        c->fit_m = m;
+        if (!c->quiet) {
+            c->fit->describe(&c->fit_m, line, sizeof line);
+            fprintf(stderr, "calibrate: run %u (%s): %s  [%.0f s]\n", c->evals, what, line, now_s() - c->t0);
+        }
+    }
+    free_overrides(over, k, n_fixed);
     return st;
 }
 
-#define MAX_SOURCES MIG_NNLS_MAX_N
-#define MAX_FY MIG_NNLS_MAX_M
+/* ---- services for the model's matching steps (sim/mig_fit.h) ------------------------ */
 
-static mig_status evaluate(cal *c, mig_corridor_sim *sim, const char *what);
+const mig_config *mig_fit_scenario(const mig_fit_session *s) { return s->cfg0; }
+mig_ctx *mig_fit_ctx(mig_fit_session *s) { return s->ctx; }
+int mig_fit_quiet(const mig_fit_session *s) { return s->quiet; }
 
-/* A matching step (levels or sectors) is kept only if it lowers the objective: c->fit is
- * the run with the stepped values; unless it beats c->current, c->before (saved by the
- * caller before the step) is put back. Returns 1 if the step stays. */
-static int settle_step(cal *c, const char *what)
+mig_status mig_fit_value(mig_fit_session *s, const char *key, double *out)
 {
-    if (c->fit.objective < c->current) {
-        c->current = c->fit.objective;
+    return value_of(s->cfg0, s->text, key, out, s->ctx);
+}
+
+mig_status mig_fit_evaluate(mig_fit_session *s, const char *what) { return evaluate(s, what); }
+
+mig_status mig_fit_probe(mig_fit_session *s, const mig_fit_group *groups, int slot, const char *what)
+{
+    mig_status st;
+    s->probe_groups = groups;
+    s->probe = slot;
+    st = evaluate(s, what);
+    s->probe_groups = NULL;
+    s->probe = -1;
+    return st;
+}
+
+void mig_fit_accept(mig_fit_session *s) { s->current = s->fit_m.objective; }
+
+void mig_fit_save(mig_fit_session *s) { snapshot_values(s, s->before, 0); }
+
+/* A matching step is kept only if it lowers the objective: c->fit_m is the run with the
+ * stepped values; unless it beats c->current, c->before (saved by mig_fit_save before the
+ * step) is put back. */
+int mig_fit_settle(mig_fit_session *c, const char *what)
+{
+    if (c->fit_m.objective < c->current) {
+        c->current = c->fit_m.objective;
         return 1;
     }
     if (!c->quiet)
-        fprintf(stderr, "calibrate: %s: step undone (objective %.4f, not below %.4f)\n", what, c->fit.objective,
+        fprintf(stderr, "calibrate: %s: step undone (objective %.4f, not below %.4f)\n", what, c->fit_m.objective,
                 c->current);
     snapshot_values(c, c->before, 1);
     return 0;
 }
 
-/* Runs the stepped values and settles the step; *kept: 1 if it stays. */
-static mig_status keep_if_better(cal *c, const char *what, int *kept)
+mig_status mig_fit_keep_if_better(mig_fit_session *c, const char *what, int *kept)
 {
-    mig_corridor_sim sim;
-    mig_status st = evaluate(c, &sim, what);
+    mig_status st = evaluate(c, what);
     if (st != MIG_OK)
         return st;
-    mig_corridor_sim_free(&sim);
-    *kept = settle_step(c, what);
+    *kept = mig_fit_settle(c, what);
     return MIG_OK;
 }
 
-/* The objective of the current values, evaluated if not known. */
-static mig_status know_current(cal *c, const char *what)
+mig_status mig_fit_know_current(mig_fit_session *c, const char *what)
 {
-    mig_corridor_sim sim;
     mig_status st;
     if (!isnan(c->current))
         return MIG_OK;
-    if ((st = evaluate(c, &sim, what)) != MIG_OK)
+    if ((st = evaluate(c, what)) != MIG_OK)
         return st;
-    mig_corridor_sim_free(&sim);
-    c->current = c->fit.objective;
+    c->current = c->fit_m.objective;
     return MIG_OK;
 }
 
-/* Matches each nationality's sources (its hazard base rates and forcing scales) to its
- * observed fiscal-year totals over the window. One probe run per source index keeps only
- * that source of every nationality, which gives each source's encounters by fiscal year;
- * the multipliers are then the non-negative least squares of the errors (simulated -
- * observed) / d, where d is the observed total in a fiscal year in which the nationality
- * is among the top-10 citizenships (relative errors, as the target), and otherwise the
- * larger of it and the nationality's mean over the fiscal years (so that a year with few
- * encounters does not outweigh the others). A source outside the window follows the source
- * entering at the same place (else the nationality's overall change). Multipliers are
- * bounded to [0.1, 10] per pass; a pass that does not lower the objective is undone and
- * ends the matching. */
-static mig_status match_levels(cal *c, int iterations)
-{
-    const mig_corridor_obs *o = c->obs;
-    const uint32_t nn = o->n_nat;
-    int fy0[MAX_FY], nf = 0, ns = 0;
-    double (*a)[MAX_SOURCES][MAX_FY] = NULL, *obs_fy = NULL, *wt = NULL, *tot = NULL;
-    mig_status st = MIG_OK;
-
-    for (uint32_t m = 0; m + 12 <= o->n_months && nf < MAX_FY; m++)
-        if ((o->first_month + (int32_t)m) % 12 == 9)
-            fy0[nf++] = (int)m;
-    for (size_t i = 0; i < c->n_levels; i++)
-        ns = c->levels[i].n_sources > ns ? c->levels[i].n_sources : ns;
-    if (!c->n_levels || !nf || !ns)
-        return MIG_OK;
-    a = calloc(c->n_levels, sizeof *a);
-    obs_fy = calloc((size_t)nn * nf, sizeof *obs_fy);
-    wt = calloc((size_t)nn * nf, sizeof *wt);
-    tot = calloc(nn ? nn : 1, sizeof *tot);
-    if (!a || !obs_fy || !wt || !tot) {
-        st = MIG_ENOMEM;
-        goto out;
-    }
-    for (int f = 0; f < nf; f++) {
-        int top[10], n_top;
-        for (uint32_t k = 0; k < nn; k++) {
-            tot[k] = 0.0;
-            for (int m = fy0[f]; m < fy0[f] + 12; m++)
-                tot[k] += o->by_nat[(size_t)m * nn + k];
-            obs_fy[(size_t)k * nf + f] = tot[k];
-            wt[(size_t)k * nf + f] = 0.0; /* 1: among the top 10 */
-        }
-        n_top = mig_corridor_top10(tot, nn, o->other, top);
-        for (int r = 0; r < n_top; r++)
-            wt[(size_t)top[r] * nf + f] = 1.0;
-    }
-    if ((st = know_current(c, "levels")) != MIG_OK)
-        goto out;
-    for (int it = 0; it < iterations && st == MIG_OK; it++) {
-        int kept;
-        snapshot_values(c, c->before, 0);
-        for (int r = 0; r < ns && st == MIG_OK; r++) {
-            mig_corridor_sim sim;
-            c->probe = r;
-            st = evaluate(c, &sim, "level probe");
-            c->probe = -1;
-            if (st != MIG_OK)
-                break;
-            for (size_t i = 0; i < c->n_levels; i++)
-                for (int f = 0; f < nf; f++) {
-                    double sum = 0.0;
-                    for (int m = fy0[f]; m < fy0[f] + 12; m++)
-                        sum += sim.by_nat[(size_t)m * nn + (uint32_t)c->levels[i].nat];
-                    a[i][r][f] = sum;
-                }
-            mig_corridor_sim_free(&sim);
-        }
-        for (size_t i = 0; i < c->n_levels && st == MIG_OK; i++) {
-            param *p = &c->levels[i];
-            double theta[MAX_SOURCES], d[MAX_FY], b[MAX_FY], reduced[MAX_SOURCES][MAX_FY], sum_a = 0.0, sum_ta = 0.0;
-            double all, mean = 0.0;
-            int map[MAX_SOURCES], n = 0;
-            for (int f = 0; f < nf; f++)
-                mean += obs_fy[(size_t)p->nat * nf + f] / nf;
-            for (int f = 0; f < nf; f++) {
-                double ob = obs_fy[(size_t)p->nat * nf + f];
-                d[f] = wt[(size_t)p->nat * nf + f] > 0 ? ob : ob > mean ? ob : mean;
-                b[f] = d[f] > 0 ? ob / d[f] : 0.0;
-            }
-            /* a source with no encounters in the window is left as it is */
-            for (int j = 0; j < p->n_sources; j++) {
-                double tot = 0.0;
-                for (int f = 0; f < nf; f++)
-                    tot += a[i][j][f];
-                theta[j] = 1.0;
-                if (tot > 0) {
-                    map[n] = j;
-                    for (int f = 0; f < nf; f++)
-                        reduced[n][f] = d[f] > 0 ? a[i][j][f] / d[f] : 0.0;
-                    n++;
-                }
-            }
-            if (n) {
-                double t[MAX_SOURCES];
-                mig_corridor_nnls(n, nf, (const double(*)[MIG_NNLS_MAX_M])reduced, b, t);
-                for (int u = 0; u < n; u++)
-                    theta[map[u]] = t[u] < 0.1 ? 0.1 : t[u] > 10.0 ? 10.0 : t[u];
-            }
-            for (int j = 0; j < p->n_sources; j++)
-                for (int f = 0; f < nf; f++) {
-                    sum_a += a[i][j][f];
-                    sum_ta += theta[j] * a[i][j][f];
-                }
-            all = sum_a > 0 ? sum_ta / sum_a : 1.0;
-            for (size_t j = 0; j < p->n_keys; j++)
-                p->key_value[j] *= p->slot[j] >= 0 ? theta[p->slot[j]] : all;
-        }
-        if (st == MIG_OK && (st = keep_if_better(c, "levels", &kept)) == MIG_OK && !kept)
-            break;
-    }
-out:
-    free(a);
-    free(obs_fy);
-    free(wt);
-    free(tot);
-    return st;
-}
-
-/* Moves each nationality's sector factors towards its estimated sector shares:
- * factor *= (target / simulated)^0.7 (ratios bounded to [1/4, 4]), then the row is divided
- * by its target-weighted geometric mean, so that the sectors' pull against the ports and
- * the rest of the network stays as it was. A nationality with fewer than 200 simulated
- * USBP encounters (agents) is left as it is. A step that does not lower the objective is
- * undone and ends the matching. */
-static mig_status match_sectors(cal *c, int iterations, double scale)
-{
-    const uint32_t ns = c->obs->n_sectors;
-    int kept = 1;
-    for (int it = 0; it < iterations && c->n_sectors; it++) {
-        mig_corridor_sim sim;
-        mig_status st = evaluate(c, &sim, "sectors");
-        if (st != MIG_OK)
-            return st;
-        double dev = 0.0, all = 0.0;
-        if (it == 0)
-            c->current = c->fit.objective;
-        else if (!settle_step(c, "sectors")) { /* the previous step made it worse */
-            mig_corridor_sim_free(&sim);
-            return MIG_OK;
-        }
-        snapshot_values(c, c->before, 0);
-        for (size_t i = 0; i < c->n_sectors; i++) {
-            param *p = &c->sectors[i];
-            const double *got = sim.nat_sector + (size_t)p->nat * ns;
-            const double *want = c->sector_target + (size_t)p->nat * ns;
-            double tot = 0.0;
-            for (uint32_t s = 0; s < ns; s++)
-                tot += got[s];
-            if (!(tot * scale >= 200.0))
-                continue;
-            for (uint32_t s = 0; s < ns; s++)
-                dev += fabs(got[s] - want[s] * tot) / 2;
-            all += tot;
-            for (size_t j = 0; j < p->n_keys; j++) {
-                int s = p->slot[j];
-                double r = (want[s] + 0.002) / (got[s] / tot + 0.002);
-                r = r < 0.25 ? 0.25 : r > 4.0 ? 4.0 : r;
-                p->key_value[j] *= r;
-                p->key_value[j] = p->key_value[j] < 1e-3 ? 1e-3 : p->key_value[j] > 1e3 ? 1e3 : p->key_value[j];
-            }
-        }
-        if (!c->quiet && all > 0)
-            fprintf(stderr, "calibrate: sectors: %.1f%% of USBP encounters are in another sector than the estimated "
-                            "shares by nationality give\n", 100 * dev / all);
-        mig_corridor_sim_free(&sim);
-    }
-    if (c->n_sectors && iterations > 0)
-        return keep_if_better(c, "sectors", &kept);
-    return MIG_OK;
-}
+/* ---- the simplex ------------------------------------------------------------------- */
 
 static double objective(const gsl_vector *z, void *data)
 {
     cal *c = data;
-    mig_corridor_sim sim;
     mig_status st;
     if (c->err != MIG_OK)
         return GSL_POSINF;
     for (size_t i = 0; i < c->n_simplex; i++)
         c->simplex[i].value = simplex_value(&c->simplex[i], gsl_vector_get(z, i));
-    st = evaluate(c, &sim, "simplex");
+    st = evaluate(c, "simplex");
     if (st == MIG_ECONFIG) {
         /* values the scenario rejects (e.g. two probabilities summing past 1): a point
          * outside the feasible region, penalised so that the simplex turns back */
@@ -556,13 +415,12 @@ static double objective(const gsl_vector *z, void *data)
         c->err = st;
         return GSL_POSINF;
     }
-    mig_corridor_sim_free(&sim);
-    if (c->fit.objective < c->best) {
-        c->best = c->fit.objective;
+    if (c->fit_m.objective < c->best) {
+        c->best = c->fit_m.objective;
         for (size_t i = 0; i < c->n_simplex; i++)
             c->best_value[i] = c->simplex[i].value;
     }
-    return c->fit.objective;
+    return c->fit_m.objective;
 }
 
 static mig_status run_simplex(cal *c, unsigned budget)
@@ -665,145 +523,194 @@ static void quote(char *dst, size_t cap, const char *s)
     dst[k] = '\0';
 }
 
-static mig_status write_fitted(cal *c, const mig_config *cfg0, const char *out, const char *command, double seconds,
-                               const char *window, double scale, mig_ctx *ctx)
+/* Calls f for every fitted group of keys in the record's order: the steps' groups (values
+ * per key; target per key or NULL), then the simplex parameters (values NULL: simplex
+ * gives the value). Stops at the first nonzero return and returns it. */
+typedef int (*fitted_fn)(const char *const *keys, const double *values, size_t n, const double *target,
+                         const char *method, const param *simplex, void *data);
+static int each_fitted(const cal *c, fitted_fn f, void *data)
 {
-    size_t n_edits = 0, cap_edits = 0, n = 0, cap = 0, len = strlen(c->text), cut = len;
-    edit *e = NULL;
-    char *s = NULL, date[16], tmp[4096], q[8192];
-    time_t now = time(NULL);
-    struct tm tm;
-    FILE *f;
-    mig_status st = MIG_OK;
-    int ok = 1;
-
-    for (size_t i = 0; i < c->n_levels; i++)
-        cap_edits += c->levels[i].n_keys;
-    for (size_t i = 0; i < c->n_sectors; i++)
-        cap_edits += c->sectors[i].n_keys;
-    for (size_t i = 0; i < c->n_simplex; i++)
-        cap_edits += c->simplex[i].n_keys;
-    if (!(e = calloc(cap_edits ? cap_edits : 1, sizeof *e)))
-        return MIG_ENOMEM;
-    for (size_t i = 0; i < c->n_levels + c->n_sectors + c->n_simplex && st == MIG_OK; i++) {
-        param *p = i < c->n_levels                  ? &c->levels[i]
-                   : i < c->n_levels + c->n_sectors ? &c->sectors[i - c->n_levels]
-                                                    : &c->simplex[i - c->n_levels - c->n_sectors];
-        for (size_t j = 0; j < p->n_keys && st == MIG_OK; j++) {
-            st = locate(cfg0, c->text, p->keys[j], &e[n_edits].off, &e[n_edits].len, ctx);
-            snprintf(e[n_edits].text, sizeof e[n_edits].text, "%.8g", p->level ? p->key_value[j] : p->value);
-            n_edits++;
+    int r = 0;
+    for (size_t k = 0; k < c->fit->n_steps && !r; k++)
+        for (size_t i = 0; i < c->steps[k].n_groups && !r; i++) {
+            const mig_fit_group *g = &c->steps[k].groups[i];
+            r = f((const char *const *)g->keys, g->value, g->n_keys, c->steps[k].ops->has_target ? g->target : NULL,
+                  c->steps[k].ops->method, NULL, data);
         }
+    for (size_t i = 0; i < c->n_simplex && !r; i++)
+        r = f((const char *const *)c->simplex[i].keys, NULL, c->simplex[i].n_keys, NULL, "simplex", &c->simplex[i],
+              data);
+    return r;
+}
+
+typedef struct edits {
+    const cal *c;
+    edit *e;
+    size_t n, cap;
+    mig_status st;
+} edits;
+
+static int add_edits(const char *const *keys, const double *values, size_t n, const double *target,
+                     const char *method, const param *simplex, void *data)
+{
+    edits *E = data;
+    (void)target;
+    (void)method;
+    for (size_t j = 0; j < n; j++) {
+        edit *e;
+        if (E->n == E->cap) {
+            size_t cap = E->cap ? E->cap * 2 : 64;
+            if (!(e = realloc(E->e, cap * sizeof *e))) {
+                E->st = MIG_ENOMEM;
+                return 1;
+            }
+            E->e = e;
+            E->cap = cap;
+        }
+        e = &E->e[E->n++];
+        if ((E->st = locate(E->c->cfg0, E->c->text, keys[j], &e->off, &e->len, E->c->ctx)) != MIG_OK)
+            return 1;
+        snprintf(e->text, sizeof e->text, "%.8g", values ? values[j] : simplex->value);
     }
-    if (st != MIG_OK) {
-        free(e);
-        return st;
+    return 0;
+}
+
+/* The scenario text with every fitted value in place of the old one and without an earlier
+ * calibration record (a top-level key, written last). */
+static mig_status edited_text(const cal *c, char **s, size_t *n, size_t *cap)
+{
+    edits E = { c, NULL, 0, 0, MIG_OK };
+    size_t len = strlen(c->text), cut = len, pos = 0;
+    int ok = 1;
+    if (each_fitted(c, add_edits, &E)) {
+        free(E.e);
+        return E.st;
     }
-    qsort(e, n_edits, sizeof *e, by_offset_desc);
-    /* an earlier calibration record (a top-level key, written last) is replaced */
+    qsort(E.e, E.n, sizeof *E.e, by_offset_desc);
     for (size_t o = 0; o < len; o = strchr(c->text + o, '\n') ? (size_t)(strchr(c->text + o, '\n') - c->text) + 1 : len)
         if (strncmp(c->text + o, "calibration:", 12) == 0) {
             cut = o;
             break;
         }
-    for (size_t i = 0; i < n_edits; i++)
-        if (e[i].off + e[i].len > cut) {
-            free(e);
-            return mig_ctx_error(ctx, MIG_EUSAGE, "%s: a fitted key lies inside the old calibration record",
-                                 cfg0->path);
+    for (size_t i = 0; i < E.n; i++)
+        if (E.e[i].off + E.e[i].len > cut) {
+            free(E.e);
+            return mig_ctx_error(c->ctx, MIG_EUSAGE, "%s: a fitted key lies inside the old calibration record",
+                                 c->cfg0->path);
         }
-    /* the text with each edit, front to back (the edits are sorted back to front) */
-    {
-        size_t pos = 0;
-        for (size_t i = n_edits; i-- > 0 && ok;) {
-            ok &= append(&s, &n, &cap, "%.*s%s", (int)(e[i].off - pos), c->text + pos, e[i].text) == 0;
-            pos = e[i].off + e[i].len;
-        }
-        ok &= append(&s, &n, &cap, "%.*s", (int)(cut - pos), c->text + pos) == 0;
+    /* front to back (the edits are sorted back to front) */
+    for (size_t i = E.n; i-- > 0 && ok;) {
+        ok &= append(s, n, cap, "%.*s%s", (int)(E.e[i].off - pos), c->text + pos, E.e[i].text) == 0;
+        pos = E.e[i].off + E.e[i].len;
     }
-    if (ok && n && s[n - 1] != '\n')
-        ok &= append(&s, &n, &cap, "\n") == 0;
+    ok &= append(s, n, cap, "%.*s", (int)(cut - pos), c->text + pos) == 0;
+    if (ok && *n && (*s)[*n - 1] != '\n')
+        ok &= append(s, n, cap, "\n") == 0;
+    free(E.e);
+    return ok ? MIG_OK : MIG_ENOMEM;
+}
+
+typedef struct text {
+    char *s;
+    size_t n, cap;
+} text;
+
+static int add_record_params(const char *const *keys, const double *values, size_t n, const double *target,
+                             const char *method, const param *simplex, void *data)
+{
+    text *t = data;
+    char q[8192];
+    for (size_t j = 0; j < n; j++) {
+        int bad;
+        quote(q, sizeof q, keys[j]);
+        if (simplex)
+            bad = append(&t->s, &t->n, &t->cap, "    - {key: %s, value: %.8g, method: %s, lo: %g, hi: %g}\n", q,
+                         simplex->value, method, simplex->lo, simplex->hi);
+        else if (target)
+            bad = append(&t->s, &t->n, &t->cap, "    - {key: %s, value: %.8g, method: %s, target: %.4f}\n", q,
+                         values[j], method, target[j]);
+        else
+            bad = append(&t->s, &t->n, &t->cap, "    - {key: %s, value: %.8g, method: %s}\n", q, values[j], method);
+        if (bad)
+            return 1;
+    }
+    return 0;
+}
+
+/* The calibration record: the run, the model's measures of the last run, every parameter. */
+static int append_record(const cal *c, text *t, const char *command, double seconds, const char *window,
+                         double scale)
+{
+    char date[16], q[8192];
+    time_t now = time(NULL);
+    struct tm tm;
+    int ok;
     gmtime_r(&now, &tm);
     strftime(date, sizeof date, "%Y-%m-%d", &tm);
     quote(q, sizeof q, command);
-    ok &= append(&s, &n, &cap,
-                 "calibration:                # written by migsim calibrate; not used by runs\n"
-                 "  date: %s\n"
-                 "  command: %s\n"
-                 "  window: %s\n"
-                 "  scale: %g\n"
-                 "  evaluations: %u\n"
-                 "  seconds: %.0f\n"
-                 "  objective: %.6g\n"
-                 "  mape: %.6g\n"
-                 "  citizenship_error: %.6g\n"
-                 "  sector_error: %.6g\n"
-                 "  outside: %.6g\n"
-                 "  parameters:\n",
-                 date, q, window, scale, c->evals, seconds, c->fit.objective, c->fit.mape, c->fit.citizenship,
-                 c->fit.sector, c->fit.outside) == 0;
-    for (size_t i = 0; i < c->n_levels && ok; i++)
-        for (size_t j = 0; j < c->levels[i].n_keys && ok; j++) {
-            quote(q, sizeof q, c->levels[i].keys[j]);
-            ok &= append(&s, &n, &cap, "    - {key: %s, value: %.8g, method: level}\n", q, c->levels[i].key_value[j]) ==
-                  0;
-        }
-    for (size_t i = 0; i < c->n_sectors && ok; i++)
-        for (size_t j = 0; j < c->sectors[i].n_keys && ok; j++) {
-            quote(q, sizeof q, c->sectors[i].keys[j]);
-            ok &= append(&s, &n, &cap, "    - {key: %s, value: %.8g, method: sector, target: %.4f}\n", q,
-                         c->sectors[i].key_value[j],
-                         c->sector_target[(size_t)c->sectors[i].nat * c->obs->n_sectors + (size_t)c->sectors[i].slot[j]]) ==
-                  0;
-        }
-    for (size_t i = 0; i < c->n_simplex && ok; i++)
-        for (size_t j = 0; j < c->simplex[i].n_keys && ok; j++) {
-            quote(q, sizeof q, c->simplex[i].keys[j]);
-            ok &= append(&s, &n, &cap, "    - {key: %s, value: %.8g, method: simplex, lo: %g, hi: %g}\n", q,
-                         c->simplex[i].value, c->simplex[i].lo, c->simplex[i].hi) == 0;
-        }
-    ok &= append(&s, &n, &cap,
-                 "  note: \"objective = MAPE/0.15 + citizenship error/0.15 + share error/0.05 + 4 x outside over "
-                 "the window (fiscal years wholly inside it; share error: the sectors' shares of USBP "
-                 "encounters and the ports' share of all; outside: mean of max(0, error/target - 1) over the "
-                 "citizenship values plus the same over the share values); the values of the best run; level = each source of a nationality (hazard base "
-                 "rate, forcing scale) fitted to its observed fiscal-year totals (least squares over probe runs); "
-                 "sector = a nationality's factor on a sector, moved towards the share estimated from the record "
-                 "(target); simplex = GSL nmsimplex2\"\n") == 0;
-    free(e);
-    if (!ok) {
-        free(s);
-        return MIG_ENOMEM;
-    }
-    /* written next to the output (relative paths resolve there), checked, then renamed */
+    ok = append(&t->s, &t->n, &t->cap,
+                "calibration:                # written by migsim calibrate; not used by runs\n"
+                "  date: %s\n"
+                "  command: %s\n"
+                "  window: %s\n"
+                "  scale: %g\n"
+                "  evaluations: %u\n"
+                "  seconds: %.0f\n"
+                "  objective: %.6g\n",
+                date, q, window, scale, c->evals, seconds, c->fit_m.objective) == 0;
+    for (size_t i = 0; i < c->fit_m.n && ok; i++)
+        ok &= append(&t->s, &t->n, &t->cap, "  %s: %.6g\n", c->fit_m.key[i], c->fit_m.value[i]) == 0;
+    ok &= append(&t->s, &t->n, &t->cap, "  parameters:\n") == 0;
+    ok &= ok && each_fitted(c, add_record_params, t) == 0;
+    ok &= append(&t->s, &t->n, &t->cap, "  note: \"%s\"\n", c->fit->note) == 0;
+    return ok;
+}
+
+/* Writes text next to out (relative paths resolve there), checks that it loads, then
+ * renames it to out. */
+static mig_status write_checked(const cal *c, const char *out, const text *t)
+{
+    char tmp[4096];
+    FILE *f;
+    int ok;
+    mig_status st;
+    mig_config *check = NULL;
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)getpid());
-    if (!(f = fopen(tmp, "w"))) {
-        free(s);
-        return mig_ctx_error(ctx, MIG_EIO, "%s: cannot write: %s", tmp, strerror(errno));
-    }
-    ok = fwrite(s, 1, n, f) == n;
+    if (!(f = fopen(tmp, "w")))
+        return mig_ctx_error(c->ctx, MIG_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+    ok = fwrite(t->s, 1, t->n, f) == t->n;
     ok &= fclose(f) == 0;
-    free(s);
     if (!ok) {
         remove(tmp);
-        return mig_ctx_error(ctx, MIG_EIO, "%s: cannot write: %s", out, strerror(errno));
+        return mig_ctx_error(c->ctx, MIG_EIO, "%s: cannot write: %s", out, strerror(errno));
     }
-    {
-        mig_config *check = NULL;
-        st = mig_config_load(tmp, NULL, 0, ctx, &check);
-        mig_config_destroy(&check);
-        if (st != MIG_OK) {
-            remove(tmp);
-            return mig_ctx_error(ctx, st, "%s: the fitted scenario does not load there (its paths are relative to "
-                                 "its folder: write it next to %s)", out, cfg0->path);
-        }
+    st = mig_config_load(tmp, NULL, 0, c->ctx, &check);
+    mig_config_destroy(&check);
+    if (st != MIG_OK) {
+        remove(tmp);
+        return mig_ctx_error(c->ctx, st, "%s: the fitted scenario does not load there (its paths are relative to "
+                             "its folder: write it next to %s)", out, c->cfg0->path);
     }
     if (rename(tmp, out) != 0) {
         remove(tmp);
-        return mig_ctx_error(ctx, MIG_EIO, "%s: cannot write: %s", out, strerror(errno));
+        return mig_ctx_error(c->ctx, MIG_EIO, "%s: cannot write: %s", out, strerror(errno));
     }
     return MIG_OK;
 }
+
+static mig_status write_fitted(const cal *c, const char *out, const char *command, double seconds,
+                               const char *window, double scale)
+{
+    text t = { NULL, 0, 0 };
+    mig_status st = edited_text(c, &t.s, &t.n, &t.cap);
+    if (st == MIG_OK && !append_record(c, &t, command, seconds, window, scale))
+        st = MIG_ENOMEM;
+    if (st == MIG_OK)
+        st = write_checked(c, out, &t);
+    free(t.s);
+    return st;
+}
+
 
 /* ---- command line ------------------------------------------------------------------ */
 
@@ -835,12 +742,14 @@ static int parse_month(const char *s, int32_t *out)
 {
     char buf[16];
     int32_t day;
+    int y, m, d;
     if (strlen(s) != 7)
         return -1;
     snprintf(buf, sizeof buf, "%s-01", s);
     if (mig_date_parse(buf, &day))
         return -1;
-    *out = mig_corridor_month_of(day);
+    mig_date_parts(day, &y, &m, &d);
+    *out = (int32_t)(y * 12 + m - 1); /* month number, as mig_fit_ops.open takes it */
     return 0;
 }
 
@@ -852,138 +761,10 @@ static void free_params(param *p, size_t n)
     free(p);
 }
 
-/* One level per nationality: all its hazard base rates and forcing scales, scaled
- * together (those outside the window keep their ratio to the others). */
-static mig_status build_levels(cal *c, const mig_config *cfg0)
-{
-    const mig_corridor_cfg *cc = mig_corridor_config(cfg0);
-    c->levels = calloc(cfg0->n_nationalities, sizeof *c->levels);
-    if (!c->levels)
-        return MIG_ENOMEM;
-    for (uint32_t k = 0; k < cfg0->n_nationalities; k++) {
-        param *p = &c->levels[c->n_levels];
-        char key[128];
-        p->level = 1;
-        p->nat = (int)k;
-        for (uint32_t i = 0; i < cc->n_hazards; i++) {
-            if (mig_config_nationality(cfg0, cc->hazards[i].nationality) != (int)k)
-                continue;
-            snprintf(key, sizeof key, "corridor.hazards[%u].base_rate", i);
-            if (p->n_keys == MAX_KEYS || !(p->keys[p->n_keys++] = strdup(key)))
-                return MIG_ENOMEM;
-        }
-        for (uint32_t i = 0; i < cc->n_forcing; i++) {
-            if (mig_config_nationality(cfg0, cc->forcing[i].nationality) != (int)k)
-                continue;
-            snprintf(key, sizeof key, "corridor.forcing[%u].scale", i);
-            if (p->n_keys == MAX_KEYS || !(p->keys[p->n_keys++] = strdup(key)))
-                return MIG_ENOMEM;
-        }
-        if (p->n_keys)
-            c->n_levels++;
-    }
-    for (size_t i = 0; i < c->n_levels; i++)
-        for (size_t j = 0; j < c->levels[i].n_keys; j++) {
-            mig_status st = value_of(cfg0, c->text, c->levels[i].keys[j], &c->levels[i].key_value[j], c->ctx);
-            if (st != MIG_OK)
-                return st;
-        }
-    /* sources: each key inside the window is one; one outside follows the source entering
-     * at the same place (a forcing series carried forward by a hazard), else the rest */
-    for (size_t i = 0; i < c->n_levels; i++) {
-        param *p = &c->levels[i];
-        const char *place[MAX_KEYS];
-        int inside[MAX_KEYS];
-        for (size_t j = 0; j < p->n_keys; j++) {
-            unsigned idx = (unsigned)strtoul(strchr(p->keys[j], '[') + 1, NULL, 10);
-            if (!strncmp(p->keys[j], "corridor.hazards[", 17)) {
-                place[j] = cc->hazards[idx].places[0];
-                inside[j] = cc->hazard_from[idx] <= c->win_last && cc->hazard_to[idx] >= c->win_first;
-            } else {
-                place[j] = cc->forcing[idx].place;
-                inside[j] = 1;
-            }
-        }
-        for (size_t j = 0; j < p->n_keys; j++) {
-            p->slot[j] = -1;
-            if (inside[j]) {
-                if (p->n_sources == MAX_SOURCES)
-                    return mig_ctx_error(c->ctx, MIG_EUSAGE, "--levels: %s has more than %d sources in the window",
-                                         cfg0->nationalities[p->nat], MAX_SOURCES);
-                p->slot[j] = p->n_sources++;
-            }
-        }
-        for (size_t j = 0; j < p->n_keys; j++)
-            for (size_t k = 0; k < p->n_keys && !inside[j]; k++)
-                if (inside[k] && !strcmp(place[k], place[j])) {
-                    p->slot[j] = p->slot[k];
-                    break;
-                }
-    }
-    return MIG_OK;
-}
-
-/* --sectors: one param per nationality row of corridor.attraction_by_nationality, a key
- * for each Border Patrol sector of the record; the targets from mig_corridor_sector_mix. */
-static mig_status build_sectors(cal *c, const mig_config *cfg0)
-{
-    const mig_corridor_nat_attraction_cfg *a = mig_corridor_config(cfg0)->attraction_by_nationality;
-    const uint32_t ns = c->obs->n_sectors;
-    double residual = 0.0;
-    mig_status st;
-
-    if (!a)
-        return mig_ctx_error(c->ctx, MIG_EUSAGE,
-                             "%s: --sectors fits corridor.attraction_by_nationality, which the scenario lacks; write "
-                             "it there first (places: the Border Patrol sectors; a row of factors per nationality)",
-                             cfg0->path);
-    for (uint32_t s = 0; s < ns; s++) {
-        uint32_t j = 0;
-        while (j < a->n_places && strcmp(a->places[j], c->obs->sector_name[s]))
-            j++;
-        if (j == a->n_places)
-            return mig_ctx_error(c->ctx, MIG_EUSAGE,
-                                 "%s: corridor.attraction_by_nationality.places: sector \"%s\" is missing (--sectors "
-                                 "fits a factor for every Border Patrol sector of the record)",
-                                 mig_config_where(cfg0, "corridor.attraction_by_nationality.places"),
-                                 c->obs->sector_name[s]);
-    }
-    if (!(c->sectors = calloc(a->n_factors ? a->n_factors : 1, sizeof *c->sectors)) ||
-        !(c->sector_target = calloc((size_t)c->obs->n_nat * (ns ? ns : 1), sizeof *c->sector_target)))
-        return MIG_ENOMEM;
-    if ((st = mig_corridor_sector_mix(c->obs, 0.01, c->sector_target, &residual)) != MIG_OK)
-        return mig_ctx_error(c->ctx, st, "the sector mix by nationality could not be estimated from the record");
-    for (uint32_t i = 0; i < a->n_factors; i++) {
-        param *p = &c->sectors[c->n_sectors++];
-        p->level = 2;
-        p->nat = mig_config_nationality(cfg0, a->factors[i].nationality);
-        for (uint32_t j = 0; j < a->n_places; j++)
-            for (uint32_t s = 0; s < ns; s++)
-                if (!strcmp(a->places[j], c->obs->sector_name[s])) {
-                    char key[128];
-                    snprintf(key, sizeof key, "corridor.attraction_by_nationality.factors[%u].values[%u]", i, j);
-                    if (p->n_keys == MAX_KEYS || !(p->keys[p->n_keys] = strdup(key)))
-                        return MIG_ENOMEM;
-                    p->slot[p->n_keys] = (int)s;
-                    if ((st = value_of(cfg0, c->text, key, &p->key_value[p->n_keys], c->ctx)) != MIG_OK)
-                        return st;
-                    p->n_keys++;
-                }
-    }
-    if (!c->quiet) {
-        fprintf(stderr, "calibrate: sector shares by nationality estimated from the record (residual %.1f%% of USBP "
-                        "encounters):\n", 100 * residual);
-        for (size_t i = 0; i < c->n_sectors; i++) {
-            fprintf(stderr, "calibrate:   %-14s", cfg0->nationalities[c->sectors[i].nat]);
-            for (uint32_t s = 0; s < ns; s++)
-                fprintf(stderr, " %5.1f", 100 * c->sector_target[(size_t)c->sectors[i].nat * ns + s]);
-            fputc('\n', stderr);
-        }
-    }
-    return MIG_OK;
-}
-
 /* ---- the command ------------------------------------------------------------------- */
+
+#define STEP_OPT 1000  /* getopt value of the first matching-step option */
+#define MAX_STEP_OPTS 32
 
 /* calibrate's command line */
 typedef struct cal_args {
@@ -992,26 +773,57 @@ typedef struct cal_args {
     size_t n_sets;
     param *simplex;           /* [n_simplex] --param */
     size_t n_simplex;
-    int levels, sectors, quiet;
+    const char *step_names[MAX_STEP_OPTS]; /* the step options of every model (option STEP_OPT + i) */
+    size_t n_step_names;
+    unsigned char want[MAX_STEP_OPTS]; /* 1: --step_names[i] given */
+    int quiet;
     long rounds, threads, max_evals;
     double scale;
     int32_t first_month, last_month;
 } cal_args;
 
+/* The fixed options, then the matching steps of every model that can be calibrated
+ * (--levels, ...), each once, into a->step_names. */
+static void calibrate_options(cal_args *a, struct option *opts, size_t n_fixed)
+{
+    size_t n = 0;
+    for (size_t i = 0; mig_model_at(i); i++) {
+        const mig_fit_ops *f = mig_model_at(i)->fit;
+        for (size_t k = 0; f && k < f->n_steps; k++) {
+            size_t j = 0;
+            while (j < n && strcmp(a->step_names[j], f->steps[k].option))
+                j++;
+            if (j == n && n < MAX_STEP_OPTS) {
+                a->step_names[n] = f->steps[k].option;
+                opts[n_fixed + n] = (struct option){ a->step_names[n], no_argument, NULL, STEP_OPT + (int)n };
+                n++;
+            }
+        }
+    }
+    opts[n_fixed + n] = (struct option){ NULL, 0, NULL, 0 };
+    a->n_step_names = n;
+}
+
 static void print_help(void)
 {
-    printf("Usage: migsim calibrate SCENARIO.yaml -o FITTED.yaml [--levels] [--sectors]\n"
+    printf("Usage: migsim calibrate SCENARIO.yaml -o FITTED.yaml [--STEP]...\n"
            "        [--param KEY[,KEY...]=LO:HI]... [--scale S] [--window YYYY-MM:YYYY-MM] [--data DIR] [--max-evals N] [--rounds R]\n"
            "        [--threads N] [--set KEY=VALUE]... [-q]\n"
-           "Fits a corridor scenario to the observed encounters: --levels matches each\n"
-           "nationality's level to its observed total; --sectors moves each nationality's\n"
-           "sector factors (corridor.attraction_by_nationality) towards its sector shares\n"
-           "estimated from the record; each --param is fitted with GSL's\n"
-           "Nelder-Mead simplex within [LO, HI]. Objective over the window (default\n"
-           "2020-10:2023-09): MAPE/0.15 + citizenship error/0.15 + share error/0.05\n"
-           "+ 4 x band excess (values outside their +-15 %% or +-5 point bands). Runs are\n"
-           "in process at corridor.scale = S (default 0.1). The fitted values and a\n"
-           "`calibration` record are written into FITTED.yaml. See README.md, \"Calibration\".\n");
+           "Fits a scenario to its model's record (--data, default the scenario's data folder):\n"
+           "each --STEP runs one of the model's matching steps in every round; each --param is\n"
+           "fitted with GSL's Nelder-Mead simplex within [LO, HI] on the model's objective over\n"
+           "the window (default 2020-10:2023-09). Runs are in process at the model's scale S\n"
+           "(agents per person, default 0.1). The fitted values and a `calibration` record are\n"
+           "written into FITTED.yaml. See README.md, \"Calibration\". Models and their steps:\n");
+    for (size_t i = 0; mig_model_at(i); i++) {
+        const mig_fit_ops *f = mig_model_at(i)->fit;
+        if (!f)
+            continue;
+        printf("  %-10s", mig_model_at(i)->name);
+        for (size_t k = 0; k < f->n_steps; k++)
+            printf(" --%s", f->steps[k].option);
+        printf("  (scale: %s)\n", f->scale_key);
+    }
 }
 
 /* One option (getopt's opt with optarg) into a; returns -1 when it is fine, else the
@@ -1026,12 +838,6 @@ static int parse_option(cal_args *a, int opt, char **argv)
     case 'p':
         if (parse_param(optarg, &a->simplex[a->n_simplex++]))
             return mig_cmd_usage_error("calibrate", "--param %s: expected KEY[,KEY...]=LO:HI with LO < HI", optarg);
-        return -1;
-    case 'L':
-        a->levels = 1;
-        return -1;
-    case 'E':
-        a->sectors = 1;
         return -1;
     case 'x':
         a->scale = strtod(optarg, &end);
@@ -1068,6 +874,10 @@ static int parse_option(cal_args *a, int opt, char **argv)
         print_help();
         return 0;
     default:
+        if (opt >= STEP_OPT && opt < STEP_OPT + (int)a->n_step_names) {
+            a->want[opt - STEP_OPT] = 1;
+            return -1;
+        }
         return mig_cmd_usage_error("calibrate", "unknown or incomplete option \"%s\"", argv[optind - 1]);
     }
 }
@@ -1076,20 +886,21 @@ static int parse_option(cal_args *a, int opt, char **argv)
  * the command is to run, else the exit code. */
 static int parse_args(cal_args *a, int argc, char **argv)
 {
-    static const struct option longopts[] = {
+    static const struct option fixed[] = {
         { "output", required_argument, NULL, 'o' },  { "param", required_argument, NULL, 'p' },
-        { "levels", no_argument, NULL, 'L' },        { "scale", required_argument, NULL, 'x' },
-        { "sectors", no_argument, NULL, 'E' },
+        { "scale", required_argument, NULL, 'x' },
         { "window", required_argument, NULL, 'w' },  { "data", required_argument, NULL, 'd' },
         { "max-evals", required_argument, NULL, 'm' }, { "rounds", required_argument, NULL, 'r' },
         { "threads", required_argument, NULL, 't' }, { "set", required_argument, NULL, 'S' },
         { "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
     };
+    struct option longopts[sizeof fixed / sizeof fixed[0] + MAX_STEP_OPTS + 1];
     const char *window;
     char win[32];
     int opt, rc;
 
+    memcpy(longopts, fixed, sizeof fixed);
+    calibrate_options(a, longopts, sizeof fixed / sizeof fixed[0]);
     opterr = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "+o:t:qh", longopts, NULL)) != -1 || optind < argc) {
@@ -1114,52 +925,107 @@ static int parse_args(cal_args *a, int argc, char **argv)
     return -1;
 }
 
-/* The scenario as written (locations of the keys), then its world (the network) and the
- * record over the window; the run's days and scale, and the levels and sectors to match.
- * *datadir: the default data folder when --data is not given (caller frees). */
-static mig_status open_scenario(cal *c, const cal_args *a, mig_config **cfg0, mig_world **w0, char **datadir)
+/* The fit table of the scenario's model; names the models that have one when it has none. */
+static mig_status fit_of(const mig_config *cfg0, const char *scenario, mig_ctx *ctx, const mig_fit_ops **out)
 {
-    const char *data = a->data, *scenario = a->scenario;
-    int32_t last_day, first_day;
-    long days;
+    const mig_model_ops *m = mig_model_find(cfg0->model);
+    char names[256] = "";
+    *out = m ? m->fit : NULL;
+    if (*out)
+        return MIG_OK;
+    for (size_t i = 0; mig_model_at(i); i++)
+        if (mig_model_at(i)->fit && strlen(names) + strlen(mig_model_at(i)->name) + 5 < sizeof names) {
+            if (*names)
+                strcat(names, " or ");
+            strcat(names, mig_model_at(i)->name);
+        }
+    return mig_ctx_error(ctx, MIG_ECONFIG, "%s: calibrate needs a scenario of model %s", scenario, names);
+}
+
+/* The model's record for the window (--data, else the scenario's data/ folder), the runs'
+ * days and scale. */
+static mig_status open_record(cal *c, const cal_args *a)
+{
+    const mig_config *cfg0 = c->cfg0;
+    const char *slash = strrchr(a->scenario, '/');
+    size_t dl = slash ? (size_t)(slash - a->scenario) : 0;
+    char *dir = a->data ? strdup(a->data) : mig_asprintf("%.*s%sdata", (int)dl, a->scenario, dl ? "/" : "");
+    /* run through the window's last day only */
+    int32_t last_day = mig_date_from_parts((a->last_month + 1) / 12, (a->last_month + 1) % 12 + 1, 1) - 1;
+    int32_t first_day = mig_date_from_parts(a->first_month / 12, a->first_month % 12 + 1, 1);
+    long days = (long)last_day - cfg0->start_day + 1;
+    mig_world *w0 = NULL;
+    mig_status st;
+    if (!dir)
+        return MIG_ENOMEM;
+    /* the scenario's world (the network), for the record's names */
+    if ((st = mig_world_create(cfg0, c->ctx, &w0)) == MIG_OK)
+        st = c->fit->open(cfg0, w0, dir, a->first_month, a->last_month, a->scale, c->ctx, &c->fit_state);
+    mig_world_destroy(&w0);
+    free(dir);
+    if (st != MIG_OK)
+        return st;
+    if (first_day < cfg0->start_day || days > (long)cfg0->days)
+        return mig_ctx_error(c->ctx, MIG_EUSAGE, "%s: the run (from %s, %u days) does not cover the window %s",
+                             a->scenario, cfg0->start_date, cfg0->days, a->window);
+    snprintf(c->days_set, sizeof c->days_set, "days=%ld", days);
+    snprintf(c->scale_set, sizeof c->scale_set, "%s=%.10g", c->fit->scale_key, a->scale);
+    return MIG_OK;
+}
+
+/* The groups of each of the model's steps that the command line asks for. */
+static mig_status build_steps(cal *c, const cal_args *a)
+{
+    if (!(c->steps = calloc(c->fit->n_steps ? c->fit->n_steps : 1, sizeof *c->steps)))
+        return MIG_ENOMEM;
+    for (size_t i = 0; i < a->n_step_names; i++) {
+        size_t k = 0;
+        while (k < c->fit->n_steps && strcmp(c->fit->steps[k].option, a->step_names[i]))
+            k++;
+        if (a->want[i] && k == c->fit->n_steps)
+            return mig_ctx_error(c->ctx, MIG_EUSAGE, "%s: --%s: model %s has no such matching step", a->scenario,
+                                 a->step_names[i], c->cfg0->model);
+    }
+    for (size_t k = 0; k < c->fit->n_steps; k++) {
+        step *s = &c->steps[k];
+        size_t i = 0;
+        mig_status st;
+        s->ops = &c->fit->steps[k];
+        while (i < a->n_step_names && strcmp(a->step_names[i], s->ops->option))
+            i++;
+        if (i < a->n_step_names && a->want[i] &&
+            (st = s->ops->build(c->fit_state, c, &s->groups, &s->n_groups)) != MIG_OK)
+            return st;
+    }
+    return MIG_OK;
+}
+
+/* The scenario as written (locations of the keys), its model's fit table, the record over
+ * the window, the run's days and scale, and the groups of the steps asked for. */
+static mig_status open_scenario(cal *c, const cal_args *a, mig_config **cfg0)
+{
     size_t len;
     int err;
     mig_status st;
+    if (mig_file_read(a->scenario, &c->text, &len, &err) != MIG_OK)
+        return mig_ctx_error(c->ctx, MIG_ENOINPUT, "%s: cannot open: %s", a->scenario, strerror(err));
+    if ((st = mig_config_load(a->scenario, NULL, 0, c->ctx, cfg0)) != MIG_OK)
+        return st;
+    c->cfg0 = *cfg0;
+    if ((st = fit_of(*cfg0, a->scenario, c->ctx, &c->fit)) != MIG_OK || (st = open_record(c, a)) != MIG_OK)
+        return st;
+    return build_steps(c, a);
+}
 
-    if (mig_file_read(scenario, &c->text, &len, &err) != MIG_OK)
-        return mig_ctx_error(c->ctx, MIG_ENOINPUT, "%s: cannot open: %s", scenario, strerror(err));
-    if ((st = mig_config_load(scenario, NULL, 0, c->ctx, cfg0)) != MIG_OK)
-        return st;
-    if (!mig_corridor_config(*cfg0))
-        return mig_ctx_error(c->ctx, MIG_ECONFIG, "%s: calibrate needs a scenario of model corridor", scenario);
-    if ((st = mig_world_create(*cfg0, c->ctx, w0)) != MIG_OK)
-        return st;
-    if (!data) {
-        const char *slash = strrchr(scenario, '/');
-        size_t dl = slash ? (size_t)(slash - scenario) : 0;
-        if (!(*datadir = malloc(dl + 8)))
-            return MIG_ENOMEM;
-        snprintf(*datadir, dl + 8, "%.*s%sdata", (int)dl, scenario, dl ? "/" : "");
-        data = *datadir;
-    }
-    st = mig_corridor_obs_load(data, *cfg0, (*w0)->net, a->first_month, a->last_month, c->ctx, &c->obs);
-    if (st != MIG_OK)
-        return st;
-    /* run through the window's last day only */
-    last_day = mig_date_from_parts((a->last_month + 1) / 12, (a->last_month + 1) % 12 + 1, 1) - 1;
-    first_day = mig_date_from_parts(a->first_month / 12, a->first_month % 12 + 1, 1);
-    days = (long)last_day - (*cfg0)->start_day + 1;
-    if (first_day < (*cfg0)->start_day || days > (long)(*cfg0)->days)
-        return mig_ctx_error(c->ctx, MIG_EUSAGE, "%s: the run (from %s, %u days) does not cover the window %s",
-                             scenario, (*cfg0)->start_date, (*cfg0)->days, a->window);
-    snprintf(c->days_set, sizeof c->days_set, "days=%ld", days);
-    c->win_first = first_day;
-    c->win_last = last_day;
-    snprintf(c->scale_set, sizeof c->scale_set, "corridor.scale=%.10g", a->scale);
-    if (a->levels && (st = build_levels(c, *cfg0)) != MIG_OK)
-        return st;
-    if (a->sectors && (st = build_sectors(c, *cfg0)) != MIG_OK)
-        return st;
+/* An error if key is fitted by a matching step already. */
+static mig_status fitted_already(const cal *c, const char *key)
+{
+    for (size_t k = 0; k < c->fit->n_steps; k++)
+        for (size_t l = 0; l < c->steps[k].n_groups; l++)
+            for (size_t m = 0; m < c->steps[k].groups[l].n_keys; m++)
+                if (!strcmp(c->steps[k].groups[l].keys[m], key))
+                    return mig_ctx_error(c->ctx, MIG_EUSAGE, "--param %s: fitted as a %s already", key,
+                                         c->steps[k].ops->method);
     return MIG_OK;
 }
 
@@ -1180,12 +1046,9 @@ static mig_status prepare_simplex(cal *c, const mig_config *cfg0)
         param *p = &c->simplex[i];
         double v0 = 0.0;
         for (size_t j = 0; j < p->n_keys; j++) {
-            double v;
-            for (size_t l = 0; l < c->n_levels; l++)
-                for (size_t m = 0; m < c->levels[l].n_keys; m++)
-                    if (!strcmp(c->levels[l].keys[m], p->keys[j]))
-                        return mig_ctx_error(c->ctx, MIG_EUSAGE, "--param %s: fitted as a level already",
-                                             p->keys[j]);
+            double v = 0.0;
+            if ((st = fitted_already(c, p->keys[j])) != MIG_OK)
+                return st;
             if ((st = value_of(cfg0, c->text, p->keys[j], &v, c->ctx)) != MIG_OK)
                 return st;
             if (!j)
@@ -1196,18 +1059,32 @@ static mig_status prepare_simplex(cal *c, const mig_config *cfg0)
     return MIG_OK;
 }
 
-/* One whole-scenario evaluation, its result kept in c->fit. */
-static mig_status evaluate_all(cal *c, const char *what)
+static void print_plan(const cal *c, const cal_args *a)
 {
-    mig_corridor_sim sim;
-    mig_status st = evaluate(c, &sim, what);
-    if (st == MIG_OK)
-        mig_corridor_sim_free(&sim);
-    return st;
+    fprintf(stderr, "calibrate: %s: ", a->scenario);
+    for (size_t k = 0; k < c->fit->n_steps; k++)
+        fprintf(stderr, "%zu %s%s, ", c->steps[k].n_groups, c->steps[k].ops->method,
+                c->steps[k].n_groups == 1 ? "" : "s");
+    fprintf(stderr, "%zu simplex parameter%s, window %s, scale %g, %d thread%s\n", c->n_simplex,
+            c->n_simplex == 1 ? "" : "s", a->window, a->scale, c->ctx->threads, c->ctx->threads == 1 ? "" : "s");
+}
+
+/* Runs each step that has groups, in the model's order (reverse: backwards). */
+static mig_status run_steps(cal *c, int reverse)
+{
+    for (size_t i = 0; i < c->fit->n_steps; i++) {
+        step *s = &c->steps[reverse ? c->fit->n_steps - 1 - i : i];
+        int it = reverse ? s->ops->final_iterations : s->ops->round_iterations;
+        mig_status st;
+        if (s->n_groups && (st = s->ops->match(c->fit_state, c, s->groups, s->n_groups, it)) != MIG_OK)
+            return st;
+    }
+    return MIG_OK;
 }
 
 /* The fit: the values as given (a stage never leaves the scenario worse than it found
- * it), rounds of level and sector matching and simplex, a last matching, a final run. */
+ * it), rounds of the model's matching steps and simplex, the steps again in reverse
+ * order, a final run. */
 static mig_status fit(cal *c, const cal_args *a)
 {
     mig_status st;
@@ -1218,43 +1095,43 @@ static mig_status fit(cal *c, const cal_args *a)
         return MIG_ENOMEM;
     c->current = NAN;
     if (!c->quiet)
-        fprintf(stderr, "calibrate: %s: %zu level%s, %zu simplex parameter%s, window %s, scale %g, %d thread%s\n",
-                a->scenario, c->n_levels, c->n_levels == 1 ? "" : "s", c->n_simplex, c->n_simplex == 1 ? "" : "s",
-                a->window, a->scale, c->ctx->threads, c->ctx->threads == 1 ? "" : "s");
-    if ((st = evaluate_all(c, "start")) != MIG_OK)
+        print_plan(c, a);
+    if ((st = evaluate(c, "start")) != MIG_OK)
         return st;
-    c->current = c->fit.objective;
-    for (long r = 0; r < a->rounds; r++) {
-        if ((st = match_levels(c, 3)) != MIG_OK || (st = match_sectors(c, 4, a->scale)) != MIG_OK ||
-            (st = run_simplex(c, (unsigned)(a->max_evals / a->rounds))) != MIG_OK)
+    c->current = c->fit_m.objective;
+    for (long r = 0; r < a->rounds; r++)
+        if ((st = run_steps(c, 0)) != MIG_OK || (st = run_simplex(c, (unsigned)(a->max_evals / a->rounds))) != MIG_OK)
             return st;
-    }
-    if ((st = match_sectors(c, 2, a->scale)) != MIG_OK || (st = match_levels(c, 2)) != MIG_OK)
+    if ((st = run_steps(c, 1)) != MIG_OK)
         return st;
-    return evaluate_all(c, "final");
+    return evaluate(c, "final");
 }
 
 static void free_cal(cal *c)
 {
     free_params(c->simplex, c->n_simplex);
-    free_params(c->levels, c->n_levels);
-    free_params(c->sectors, c->n_sectors);
-    free(c->sector_target);
+    for (size_t k = 0; c->steps && k < c->fit->n_steps; k++) {
+        for (size_t i = 0; i < c->steps[k].n_groups; i++)
+            for (size_t j = 0; j < c->steps[k].groups[i].n_keys; j++)
+                free(c->steps[k].groups[i].keys[j]);
+        free(c->steps[k].groups);
+    }
+    free(c->steps);
+    if (c->fit)
+        c->fit->close(&c->fit_state);
     free(c->best_value);
     free(c->before);
     free(c->text);
-    mig_corridor_obs_destroy(&c->obs);
 }
 
 int mig_cmd_calibrate_main(int argc, char **argv)
 {
     cal_args a = { .window = "2020-10:2023-09", .rounds = 2, .max_evals = 200, .scale = 0.1 };
-    char *command = NULL, *datadir = NULL;
+    char *command = NULL, summary[256];
     double t0 = now_s();
     int rc;
     mig_ctx *ctx = NULL;
     mig_config *cfg0 = NULL;
-    mig_world *w0 = NULL;
     mig_status st;
     cal c;
 
@@ -1276,7 +1153,7 @@ int mig_cmd_calibrate_main(int argc, char **argv)
                .n_user_set = a.n_sets, .t0 = t0, .err = MIG_OK, .probe = -1, .simplex = a.simplex,
                .n_simplex = a.n_simplex, .quiet = a.quiet };
     a.simplex = NULL;
-    if ((st = open_scenario(&c, &a, &cfg0, &w0, &datadir)) != MIG_OK || (st = prepare_simplex(&c, cfg0)) != MIG_OK ||
+    if ((st = open_scenario(&c, &a, &cfg0)) != MIG_OK || (st = prepare_simplex(&c, cfg0)) != MIG_OK ||
         (st = fit(&c, &a)) != MIG_OK) {
         rc = mig_ctx_report(ctx, st, stderr);
         goto done;
@@ -1284,23 +1161,20 @@ int mig_cmd_calibrate_main(int argc, char **argv)
     {
         char wtext[32];
         snprintf(wtext, sizeof wtext, "%.7s/%.7s", a.window, a.window + 8);
-        if ((st = write_fitted(&c, cfg0, a.out, command, now_s() - t0, wtext, a.scale, ctx)) != MIG_OK) {
+        if ((st = write_fitted(&c, a.out, command, now_s() - t0, wtext, a.scale)) != MIG_OK) {
             rc = mig_ctx_report(ctx, st, stderr);
             goto done;
         }
     }
-    printf("%s: objective %.4f (MAPE %.1f%%, citizenship error %.1f%%, share error %.2f points) after %u "
-           "runs in %.0f s at scale %g\n",
-           a.out, c.fit.objective, 100 * c.fit.mape, 100 * c.fit.citizenship, 100 * c.fit.sector, c.evals,
-           now_s() - t0, a.scale);
+    c.fit->summary(&c.fit_m, summary, sizeof summary);
+    printf("%s: objective %.4f (%s) after %u runs in %.0f s at scale %g\n", a.out, c.fit_m.objective, summary,
+           c.evals, now_s() - t0, a.scale);
     rc = 0;
 done:
     free_params(a.simplex, a.n_simplex);
     free_cal(&c);
-    mig_world_destroy(&w0);
     mig_config_destroy(&cfg0);
     mig_ctx_destroy(&ctx);
-    free(datadir);
     free(command);
     free(a.sets);
     return rc;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mig_agents.h"
+#include "mig_corridor_calibration.h"
 #include "mig_comm.h"
 #include "mig_date.h"
 #include "mig_model.h"
@@ -829,4 +830,5 @@ const mig_model_ops mig_model_corridor = {
     .decide = corridor_decide,
     .apply = corridor_apply,
     .observe = corridor_observe,
+    .fit = &mig_corridor_fit_ops,
 };

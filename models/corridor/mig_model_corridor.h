@@ -1,6 +1,6 @@
-/* mig_model_corridor.h: the corridor model's data pieces, shared by the model, the
- * `migsim calibrate` command and the tests: monthly indicator series, the log-linear
- * departure hazard, and per-nationality route options. */
+/* mig_model_corridor.h: the corridor model's data pieces, shared by the model, its fit for
+ * `migsim calibrate` (mig_corridor_calibration.c) and the tests: monthly indicator series,
+ * the log-linear departure hazard, and per-nationality route options. */
 #ifndef MIG_MODEL_CORRIDOR_H
 #define MIG_MODEL_CORRIDOR_H
 
