@@ -125,9 +125,10 @@ typedef struct mig_config_check {
     mig_status first;         /* the first problem's status */
 } mig_config_check;
 
-/* A top-level key of the scenario that a model owns (e.g. one named after the model). The loader puts it
- * into the schema after the engine's `output` key, merges its defaults, walks and loads it
- * like the engine's keys and runs its check after the engine's own checks. */
+/* A top-level key of the scenario that a model owns (e.g. one named after the model). The
+ * loader puts it into the schema after the engine's `output` key, merges its defaults, walks
+ * and loads it like the engine's keys, and runs its check after the engine's checks of the
+ * common keys (before those of the calibration record and the policy). */
 typedef struct mig_config_section_ops {
     const char *key;          /* the top-level key */
     const struct cyaml_schema_value *schema; /* its value: a mapping with CYAML_FLAG_POINTER |

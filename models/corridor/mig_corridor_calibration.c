@@ -369,7 +369,8 @@ static mig_status build_sectors(void *state, mig_fit_session *s, mig_fit_group *
         !(f->sector_target = calloc((size_t)f->obs->n_nat * (ns ? ns : 1), sizeof *f->sector_target)))
         return MIG_ENOMEM;
     if ((st = mig_corridor_sector_mix(f->obs, 0.01, f->sector_target, &residual)) != MIG_OK)
-        return mig_ctx_error(mig_fit_ctx(s), st, "the sector mix by nationality could not be estimated from the record");
+        return mig_ctx_error(mig_fit_ctx(s), st,
+                             "the sector mix by nationality could not be estimated from the record");
     for (uint32_t i = 0; i < a->n_factors; i++) {
         mig_fit_group *p = &g[(*n_out)++];
         p->nat = mig_config_nationality(cfg0, a->factors[i].nationality);

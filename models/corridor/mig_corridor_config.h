@@ -106,7 +106,7 @@ typedef struct mig_corridor_cfg {
     mig_corridor_ports_cfg *ports;     /* NULL: no place is a port of entry */
     mig_corridor_cbp_one_cfg *cbp_one; /* NULL: no appointments */
 
-    /* derived by mig_config_load (owned) */
+    /* derived by the section's check when the scenario loads (owned) */
     char *route_options_path;
     char **indicator_path;    /* [n_indicators] */
     char **forcing_path;      /* [n_forcing] */
