@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mig_caravan.h"
 #include "mig_policy.h"
 
 #define FORMAT_VERSION 2
@@ -105,13 +106,15 @@ mig_status mig_checkpoint_write(const char *path, const mig_world *w, uint32_t n
     g = bad ? -1 : H5Gcreate2(f, "policy", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     bad |= g < 0;
     if (!bad) {
-        hsize_t ns = mig_policy_state_size(w->policy);
+        size_t np = mig_policy_state_size(w->policy);
+        hsize_t ns = np + mig_caravan_state_size(w->caravans);
         double *state = malloc((ns ? ns : 1) * sizeof *state);
         if (!state) {
             st = MIG_ENOMEM;
             bad = 1;
         } else {
             mig_policy_state_get(w->policy, state);
+            mig_caravan_state_get(w->caravans, state + np);
             bad |= H5LTmake_dataset(g, "state", 1, &ns, H5T_NATIVE_DOUBLE, state) < 0;
             free(state);
         }
@@ -244,12 +247,14 @@ mig_status mig_checkpoint_read(const char *path, mig_world *w, mig_checkpoint **
     g = bad ? -1 : H5Gopen2(f, "policy", H5P_DEFAULT);
     {
         hsize_t ns = 0;
-        size_t want = mig_policy_state_size(w->policy);
+        size_t np = mig_policy_state_size(w->policy), want = np + mig_caravan_state_size(w->caravans);
         double *state = malloc((want ? want : 1) * sizeof *state);
         bad = bad || g < 0 || !state || H5LTget_dataset_info(g, "state", &ns, NULL, NULL) < 0 || ns != want ||
               H5LTread_dataset(g, "state", H5T_NATIVE_DOUBLE, state) < 0;
-        if (!bad)
+        if (!bad) {
             mig_policy_state_set(w->policy, state);
+            mig_caravan_state_set(w->caravans, state + np);
+        }
         free(state);
     }
     if (g >= 0)

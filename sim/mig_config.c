@@ -1295,24 +1295,6 @@ static void check_calibration(mig_config *cfg, mig_ctx *ctx, int *errors, mig_st
     }
 }
 
-/* Policy types and the keys each takes besides name, type, from, to and basis. */
-static const struct {
-    const char *type;
-    const char *keys; /* space-separated, each surrounded by spaces */
-} policy_keys[] = {
-    { "enforcement", " places links modes countries nationalities probability detention_days deport bus_south release bus_to " },
-    { "closure", " places links modes countries on_link " },
-    { "quota", " places links modes countries nationalities per_day per_month " },
-    { "visa", " places links modes countries nationalities " },
-    { "origin", " places countries nationalities factor " },
-    { "deterrence", " places links modes countries nationalities factor route_factor " },
-    { "expulsion", " places nationalities " },
-};
-static const char *const policy_all_keys[] = { "places", "links", "modes", "countries", "nationalities",
-                                               "probability", "detention_days", "deport", "bus_south",
-                                               "release", "bus_to", "on_link", "per_day", "per_month",
-                                               "factor", "route_factor" };
-
 static int valid_name(const char *s)
 {
     if (!s || !*s)
@@ -1336,32 +1318,160 @@ static void check_nationality_list(mig_config *cfg, mig_ctx *ctx, int *errors, m
         }
 }
 
-static void check_intervention(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *base,
-                               mig_intervention_cfg *iv)
+/* ---- intervention types: one check_<name> per entry of MIG_IV_TYPES (mig_config.h) ---- */
+
+/* The arguments every check takes: the config, where problems go, and the intervention at base. */
+#define IV_CHECK_ARGS                                                                                               \
+    mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *base, mig_intervention_cfg *iv
+
+/* Checks field "<base>.<key>" against [lo, hi] when given; returns whether it is given. */
+static int check_key(IV_CHECK_ARGS, const char *key, double v, double lo, double hi, const char *what)
 {
     char field[192];
-    const char *keys = NULL;
-    int has[sizeof policy_all_keys / sizeof policy_all_keys[0]];
-    const int32_t last = cfg->start_day + (int32_t)cfg->days - 1;
-    int targets;
-    for (size_t t = 0; t < sizeof policy_keys / sizeof policy_keys[0]; t++)
-        if (strcmp(iv->type, policy_keys[t].type) == 0)
-            keys = policy_keys[t].keys;
-    if (!keys) {
-        snprintf(field, sizeof field, "%s.type", base);
-        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
-                 "unknown type \"%s\" (expected enforcement, closure, quota, visa, origin, deterrence or expulsion)",
-                 iv->type);
-        return;
-    }
-    for (size_t k = 0; k < sizeof policy_all_keys / sizeof policy_all_keys[0]; k++) {
-        char pat[40];
-        snprintf(field, sizeof field, "%s.%s", base, policy_all_keys[k]);
-        has[k] = mig_config_has(cfg, field);
-        snprintf(pat, sizeof pat, " %s ", policy_all_keys[k]);
-        if (has[k] && !strstr(keys, pat))
+    int has;
+    (void)iv;
+    snprintf(field, sizeof field, "%s.%s", base, key);
+    has = mig_config_has(cfg, field);
+    if (has)
+        check_range(cfg, ctx, errors, first, field, v, lo, hi, what);
+    return has;
+}
+
+static void check_enforcement(IV_CHECK_ARGS)
+{
+    char field[192];
+    int shares = 0;
+    snprintf(field, sizeof field, "%s.probability", base);
+    if (!mig_config_has(cfg, field))
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "missing: P(apprehended) per passage");
+    else
+        check_range(cfg, ctx, errors, first, field, iv->probability, 0.0, 1.0, "a probability in [0, 1]");
+    snprintf(field, sizeof field, "%s.detention_days", base);
+    check_range(cfg, ctx, errors, first, field, iv->detention_days, 0, 3650, "a number of days in [0, 3650]");
+    snprintf(field, sizeof field, "%s.deport", base);
+    shares += mig_config_has(cfg, field);
+    check_range(cfg, ctx, errors, first, field, iv->deport, 0.0, 1.0, "a share in [0, 1]");
+    snprintf(field, sizeof field, "%s.bus_south", base);
+    shares += mig_config_has(cfg, field);
+    check_range(cfg, ctx, errors, first, field, iv->bus_south, 0.0, 1.0, "a share in [0, 1]");
+    snprintf(field, sizeof field, "%s.release", base);
+    shares += mig_config_has(cfg, field);
+    check_range(cfg, ctx, errors, first, field, iv->release, 0.0, 1.0, "a share in [0, 1]");
+    if (!shares)
+        iv->release = 1.0; /* held, then let go where apprehended */
+    else if (fabs(iv->deport + iv->bus_south + iv->release - 1.0) > 1e-9)
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "deport + bus_south + release must be 1, got %g",
+                 iv->deport + iv->bus_south + iv->release);
+    snprintf(field, sizeof field, "%s.bus_to", base);
+    if (iv->bus_south > 0.0 && !iv->bus_to)
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "missing: the place bus_south takes people to");
+}
+
+static void check_closure(IV_CHECK_ARGS)
+{
+    char field[192];
+    snprintf(field, sizeof field, "%s.on_link", base);
+    if (iv->on_link && strcmp(iv->on_link, "finish") && strcmp(iv->on_link, "return") && strcmp(iv->on_link, "wait"))
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected finish, return or wait, got \"%s\"",
+                 iv->on_link);
+}
+
+static void check_quota(IV_CHECK_ARGS)
+{
+    int d = check_key(cfg, ctx, errors, first, base, iv, "per_day", iv->per_day, 0.0, 1e9,
+                      "a number of agents in [0, 1e9]");
+    int m = check_key(cfg, ctx, errors, first, base, iv, "per_month", iv->per_month, 0.0, 1e10,
+                      "a number of agents in [0, 1e10]");
+    if (!d)
+        iv->per_day = -1.0;
+    if (!m)
+        iv->per_month = -1.0;
+    if (!d && !m)
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "a quota needs per_day or per_month");
+}
+
+static void check_visa(IV_CHECK_ARGS)
+{
+    if (!iv->n_nationalities)
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "a visa rule needs the nationalities it bars");
+}
+
+/* factor and route_factor, multipliers that default to 1; need says what is missing when neither is given. */
+static void check_factors(IV_CHECK_ARGS, const char *need)
+{
+    int f = check_key(cfg, ctx, errors, first, base, iv, "factor", iv->factor, 0.0, 1e6, "a multiplier in [0, 1e6]");
+    int r = check_key(cfg, ctx, errors, first, base, iv, "route_factor", iv->route_factor, 0.0, 1e6,
+                      "a multiplier in [0, 1e6]");
+    if (!f)
+        iv->factor = 1.0;
+    if (!r)
+        iv->route_factor = 1.0;
+    if (!f && !r)
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "%s", need);
+}
+
+static void check_origin(IV_CHECK_ARGS)
+{
+    check_factors(cfg, ctx, errors, first, base, iv, "an origin intervention needs factor");
+}
+
+static void check_deterrence(IV_CHECK_ARGS)
+{
+    check_factors(cfg, ctx, errors, first, base, iv, "a deterrence needs factor or route_factor");
+}
+
+static void check_expulsion(IV_CHECK_ARGS)
+{
+    (void)cfg, (void)ctx, (void)errors, (void)first, (void)base, (void)iv;
+}
+
+static const struct iv_type {
+    const char *name;
+    int needs_target;
+    const char *keys;
+    void (*check)(IV_CHECK_ARGS);
+} iv_types[MIG_IV_TYPE_COUNT] = {
+#define IV_TYPE(id, name, needs_target, keys) { #name, needs_target, keys, check_##name },
+    MIG_IV_TYPES(IV_TYPE)
+#undef IV_TYPE
+};
+
+/* "a, b, ... or z": the type names, for the message on an unknown type. */
+static void type_list(char *buf, size_t size)
+{
+    size_t len = 0;
+    for (int t = 0; t < MIG_IV_TYPE_COUNT && len < size; t++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", !t ? "" : t + 1 < MIG_IV_TYPE_COUNT ? ", " : " or ",
+                                iv_types[t].name);
+}
+
+/* The keys an intervention gives: each must be one its type takes (the schema's keys after basis). */
+static void check_keys(IV_CHECK_ARGS, const char *keys)
+{
+    char field[192], pat[40];
+    for (const cyaml_schema_field_t *k = intervention_fields + 5; k->key; k++) {
+        snprintf(field, sizeof field, "%s.%s", base, k->key);
+        snprintf(pat, sizeof pat, " %s ", k->key);
+        if (mig_config_has(cfg, field) && !strstr(keys, pat))
             semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "not used by an intervention of type %s", iv->type);
     }
+}
+
+static void check_intervention(IV_CHECK_ARGS)
+{
+    char field[192], list[160];
+    const int32_t last = cfg->start_day + (int32_t)cfg->days - 1;
+    const struct iv_type *t = NULL;
+    for (int k = 0; k < MIG_IV_TYPE_COUNT; k++)
+        if (strcmp(iv->type, iv_types[k].name) == 0)
+            t = &iv_types[iv->kind = (mig_iv_type)k];
+    if (!t) {
+        type_list(list, sizeof list);
+        snprintf(field, sizeof field, "%s.type", base);
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "unknown type \"%s\" (expected %s)", iv->type, list);
+        return;
+    }
+    check_keys(cfg, ctx, errors, first, base, iv, t->keys);
     iv->from_day = cfg->start_day;
     iv->to_day = last;
     snprintf(field, sizeof field, "%s.from", base);
@@ -1377,80 +1487,10 @@ static void check_intervention(mig_config *cfg, mig_ctx *ctx, int *errors, mig_s
                      iv->modes[i]);
     }
     check_nationality_list(cfg, ctx, errors, first, base, iv->nationalities, iv->n_nationalities);
-    targets = iv->n_places + iv->n_links + iv->n_modes + iv->n_countries;
-    if (!targets && (strcmp(iv->type, "enforcement") == 0 || strcmp(iv->type, "closure") == 0 ||
-                     strcmp(iv->type, "quota") == 0 || strcmp(iv->type, "visa") == 0 ||
-                     strcmp(iv->type, "deterrence") == 0))
+    if (t->needs_target && !(iv->n_places + iv->n_links + iv->n_modes + iv->n_countries))
         semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "a %s needs a target: places, links, modes or countries",
                  iv->type);
-    if (strcmp(iv->type, "visa") == 0 && !iv->n_nationalities)
-        semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "a visa rule needs the nationalities it bars");
-    if (strcmp(iv->type, "enforcement") == 0) {
-        int shares = 0;
-        snprintf(field, sizeof field, "%s.probability", base);
-        if (!mig_config_has(cfg, field))
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "missing: P(apprehended) per passage");
-        else
-            check_range(cfg, ctx, errors, first, field, iv->probability, 0.0, 1.0, "a probability in [0, 1]");
-        snprintf(field, sizeof field, "%s.detention_days", base);
-        check_range(cfg, ctx, errors, first, field, iv->detention_days, 0, 3650, "a number of days in [0, 3650]");
-        snprintf(field, sizeof field, "%s.deport", base);
-        shares += mig_config_has(cfg, field);
-        check_range(cfg, ctx, errors, first, field, iv->deport, 0.0, 1.0, "a share in [0, 1]");
-        snprintf(field, sizeof field, "%s.bus_south", base);
-        shares += mig_config_has(cfg, field);
-        check_range(cfg, ctx, errors, first, field, iv->bus_south, 0.0, 1.0, "a share in [0, 1]");
-        snprintf(field, sizeof field, "%s.release", base);
-        shares += mig_config_has(cfg, field);
-        check_range(cfg, ctx, errors, first, field, iv->release, 0.0, 1.0, "a share in [0, 1]");
-        if (!shares)
-            iv->release = 1.0; /* held, then let go where apprehended */
-        else if (fabs(iv->deport + iv->bus_south + iv->release - 1.0) > 1e-9)
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "deport + bus_south + release must be 1, got %g",
-                     iv->deport + iv->bus_south + iv->release);
-        snprintf(field, sizeof field, "%s.bus_to", base);
-        if (iv->bus_south > 0.0 && !iv->bus_to)
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "missing: the place bus_south takes people to");
-    } else if (strcmp(iv->type, "closure") == 0) {
-        snprintf(field, sizeof field, "%s.on_link", base);
-        if (iv->on_link && strcmp(iv->on_link, "finish") && strcmp(iv->on_link, "return") && strcmp(iv->on_link, "wait"))
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected finish, return or wait, got \"%s\"",
-                     iv->on_link);
-    } else if (strcmp(iv->type, "quota") == 0) {
-        int d, m;
-        snprintf(field, sizeof field, "%s.per_day", base);
-        d = mig_config_has(cfg, field);
-        if (d)
-            check_range(cfg, ctx, errors, first, field, iv->per_day, 0.0, 1e9, "a number of agents in [0, 1e9]");
-        else
-            iv->per_day = -1.0;
-        snprintf(field, sizeof field, "%s.per_month", base);
-        m = mig_config_has(cfg, field);
-        if (m)
-            check_range(cfg, ctx, errors, first, field, iv->per_month, 0.0, 1e10, "a number of agents in [0, 1e10]");
-        else
-            iv->per_month = -1.0;
-        if (!d && !m)
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "a quota needs per_day or per_month");
-    } else if (strcmp(iv->type, "origin") == 0 || strcmp(iv->type, "deterrence") == 0) {
-        int f, r = 0;
-        snprintf(field, sizeof field, "%s.factor", base);
-        f = mig_config_has(cfg, field);
-        if (f)
-            check_range(cfg, ctx, errors, first, field, iv->factor, 0.0, 1e6, "a multiplier in [0, 1e6]");
-        else
-            iv->factor = 1.0;
-        snprintf(field, sizeof field, "%s.route_factor", base);
-        r = mig_config_has(cfg, field);
-        if (r)
-            check_range(cfg, ctx, errors, first, field, iv->route_factor, 0.0, 1e6, "a multiplier in [0, 1e6]");
-        else
-            iv->route_factor = 1.0;
-        if (!f && !r)
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, base, "%s",
-                     strcmp(iv->type, "origin") == 0 ? "an origin intervention needs factor"
-                                                     : "a deterrence needs factor or route_factor");
-    }
+    t->check(cfg, ctx, errors, first, base, iv);
 }
 
 static void check_policy(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first)

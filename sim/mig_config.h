@@ -39,9 +39,28 @@ typedef struct mig_output_cfg {
 
 /* ---- policy: packages of dated interventions, and caravans (sim/mig_policy.h) ----------- */
 
+/* The intervention types, written once: X(ID, name, needs_target, keys). An entry yields the
+ * enum value MIG_IV_<ID>, the type's name in the scenario, its keys (those it takes besides
+ * name, type, from, to and basis, each surrounded by spaces), its checks (check_<name> in
+ * mig_config.c) and its hooks (<name>_ops in mig_policy.c). needs_target: 1 when it must
+ * name places, links, modes or countries. */
+#define MIG_IV_TYPES(X)                                                                                           \
+    X(ENFORCEMENT, enforcement, 1,                                                                                \
+      " places links modes countries nationalities probability detention_days deport bus_south release bus_to ") \
+    X(CLOSURE, closure, 1, " places links modes countries on_link ")                                            \
+    X(QUOTA, quota, 1, " places links modes countries nationalities per_day per_month ")                        \
+    X(VISA, visa, 1, " places links modes countries nationalities ")                                            \
+    X(ORIGIN, origin, 0, " places countries nationalities factor ")                                             \
+    X(DETERRENCE, deterrence, 1, " places links modes countries nationalities factor route_factor ")            \
+    X(EXPULSION, expulsion, 0, " places nationalities ")
+
+#define MIG_IV_ENUM_(id, name, needs_target, keys) MIG_IV_##id,
+typedef enum mig_iv_type { MIG_IV_TYPES(MIG_IV_ENUM_) MIG_IV_TYPE_COUNT } mig_iv_type;
+#undef MIG_IV_ENUM_
+
 typedef struct mig_intervention_cfg {
     char *name;               /* unique within its package */
-    char *type;               /* enforcement | closure | quota | visa | origin | deterrence | expulsion */
+    char *type;               /* a name in MIG_IV_TYPES */
     char *from;               /* "YYYY-MM-DD" first day, or NULL (run start) */
     char *to;                 /* "YYYY-MM-DD" last day, or NULL (run end) */
     char *basis;              /* why these magnitudes: sources and assumptions (required) */
@@ -70,6 +89,7 @@ typedef struct mig_intervention_cfg {
     double route_factor;      /* deterrence: route-weight multiplier */
 
     /* derived by mig_config_load */
+    mig_iv_type kind;         /* type's entry in MIG_IV_TYPES */
     int32_t from_day, to_day; /* inclusive day numbers */
 } mig_intervention_cfg;
 

@@ -5,6 +5,7 @@
 #include <omp.h>
 #include <string.h>
 
+#include "mig_caravan.h"
 #include "mig_comm.h"
 #include "mig_model.h"
 #include "mig_policy.h"
@@ -19,11 +20,17 @@ static void merge(const mig_world *w, size_t off, size_t len, int64_t *dst)
     }
 }
 
-/* Policy first (what is in force today, caravans), then the model's dated changes. */
+/* Policy first (what is in force today: its factors, then the route tables rebuilt when
+ * they changed), caravans, then the model's dated changes. */
 static mig_status phase_timeline(mig_world *w, uint32_t step, mig_ctx *ctx)
 {
+    mig_env env;
+    int changed;
     mig_status st;
-    if ((st = mig_policy_day(w->policy, w, step, ctx)) != MIG_OK)
+    mig_world_env(w, &env);
+    if ((st = mig_policy_day(w->policy, &env, step, &changed, ctx)) != MIG_OK ||
+        (changed && (st = mig_world_rebuild_routes(w, ctx)) != MIG_OK) ||
+        (st = mig_caravan_day(w->caravans, w->policy, &env, step, ctx)) != MIG_OK)
         return st;
     if (w->model->timeline)
         return w->model->timeline(w->model_state, w, step, ctx);
@@ -73,11 +80,13 @@ static void phase_travel(mig_world *w, uint32_t step)
     const size_t n_app = (size_t)pol->n_iv * np;
     const double *speed = w->speed;
     const float *gpace = w->group_pace, *gspeed = w->group_speed;
-    const uint8_t *wait = w->link_wait;
+    const uint8_t *wait = pol->link_wait;
     int64_t *scratch = w->scratch;
     const int nt = w->threads;
+    mig_env env;
+    mig_world_env(w, &env);
 #pragma omp parallel num_threads(nt) default(none)                                                               \
-    shared(w, a, net, pol, n, nl, nn, np, n_app, len, speed, gpace, gspeed, wait, scratch, nt, step)
+    shared(env, a, net, pol, n, nl, nn, np, n_app, len, speed, gpace, gspeed, wait, scratch, nt, step)
     {
         size_t b, e;
         int64_t *flow = scratch + (size_t)omp_get_thread_num() * len;
@@ -109,7 +118,7 @@ static void phase_travel(mig_world *w, uint32_t step)
             }
             to = net->link_to[l];
             arr[(size_t)to * nn + a->nat[i]]++;
-            if (pol->enf_start[l] < pol->enf_start[l + 1] && mig_policy_apprehend(pol, w, i, l, step, app))
+            if (pol->enf_start[l] < pol->enf_start[l + 1] && mig_policy_apprehend(pol, &env, i, l, step, app))
                 continue;
             a->loc[i] = to;
             a->progress[i] = 0.0f;
@@ -122,17 +131,26 @@ static void phase_travel(mig_world *w, uint32_t step)
     merge(w, nl + np * nn, n_app, pol->v_apprehended);
 }
 
-/* After decide: closures, visas, caravans and quotas decide who may set off. */
+/* After decide: closures, visas, quotas and caravans decide who may set off. */
 static mig_status phase_gate(mig_world *w, uint32_t step, mig_ctx *ctx)
 {
-    return mig_policy_gate(w->policy, w, step, ctx);
+    mig_env env;
+    mig_status st;
+    mig_world_env(w, &env);
+    if ((st = mig_policy_gate(w->policy, &env, step, ctx)) != MIG_OK)
+        return st;
+    mig_caravan_gate(w->caravans, &env);
+    return MIG_OK;
 }
 
 /* Releases from detention and caravans' progress, then the model's rules. */
 static mig_status phase_apply(mig_world *w, uint32_t step, mig_ctx *ctx)
 {
+    mig_env env;
     mig_status st;
-    if ((st = mig_policy_after_travel(w->policy, w, step, ctx)) != MIG_OK)
+    mig_world_env(w, &env);
+    if ((st = mig_policy_after_travel(w->policy, &env, step, ctx)) != MIG_OK ||
+        (st = mig_caravan_after_travel(w->caravans, w->policy, &env, step, ctx)) != MIG_OK)
         return st;
     if (w->model->apply)
         return w->model->apply(w->model_state, w, step, ctx);
@@ -173,7 +191,7 @@ static mig_status phase_observe(mig_world *w, uint32_t step, mig_ctx *ctx)
     merge(w, 0, np, w->v_occupancy);
     merge(w, np, MIG_AGENT_STATES, tally);
     merge(w, np + MIG_AGENT_STATES, n_det, w->policy->v_detained);
-    merge(w, np + MIG_AGENT_STATES + n_det, np, w->policy->v_caravan);
+    merge(w, np + MIG_AGENT_STATES + n_det, np, w->caravans->v_members);
     w->total_absorbed += tally[MIG_AGENT_ABSORBED];
     w->total_removed += tally[MIG_AGENT_REMOVED];
     *w->v_on_links = tally[MIG_AGENT_ON_LINK];

@@ -8,7 +8,6 @@
 #include "mig_comm.h"
 #include "mig_date.h"
 #include "mig_model.h"
-#include "mig_policy.h"
 #include "mig_rng.h"
 #include "mig_route.h"
 #include "mig_timeline.h"
@@ -91,6 +90,28 @@ static mig_status register_obs(mig_world *w)
     return MIG_OK;
 }
 
+/* The policy and caravans, the spawn schedule under origin interventions, and the route
+ * tables' storage (the model fills them, under the policy's first-day factors). */
+static mig_status build_policy(mig_world *w, mig_ctx *ctx)
+{
+    const mig_config *cfg = w->cfg;
+    mig_status st = mig_policy_create(cfg, w->net, w->obs, ctx, &w->policy);
+    if (st == MIG_OK || st == MIG_ECONFIG || st == MIG_EDATA) {
+        /* the caravans' problems are reported with the interventions', in one report */
+        mig_status sc = mig_caravan_create(cfg, w->net, w->obs, ctx, &w->caravans);
+        if (st == MIG_OK)
+            st = sc;
+    }
+    if (st != MIG_OK)
+        return st;
+    for (uint32_t i = 0; i < w->n_sources; i++)
+        mig_policy_scale_spawn(w->policy, w->source_place[i], w->source_nat[i], cfg->start_day, cfg->days,
+                               w->spawn_daily + (size_t)i * cfg->days);
+    w->routes = calloc(w->n_nat, sizeof *w->routes);
+    w->route_weight = calloc((size_t)w->n_nat * (w->net->n_links ? w->net->n_links : 1), sizeof *w->route_weight);
+    return w->routes && w->route_weight ? MIG_OK : MIG_ENOMEM;
+}
+
 mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out)
 {
     mig_world *w = calloc(1, sizeof *w);
@@ -136,27 +157,8 @@ mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out
     st = mig_obs_create(w->net->n_places, w->net->n_links, w->n_nat, &w->obs);
     if (st != MIG_OK || (st = register_obs(w)) != MIG_OK)
         goto fail;
-    {
-        size_t nl = w->net->n_links ? w->net->n_links : 1, np = w->net->n_places;
-        w->routes = calloc(w->n_nat, sizeof *w->routes);
-        w->route_weight = calloc((size_t)w->n_nat * nl, sizeof *w->route_weight);
-        w->link_factor = malloc((size_t)w->n_nat * nl * sizeof *w->link_factor);
-        w->move_factor = malloc((size_t)w->n_nat * np * sizeof *w->move_factor);
-        w->link_wait = calloc(nl, 1);
-        if (!w->routes || !w->route_weight || !w->link_factor || !w->move_factor || !w->link_wait) {
-            st = MIG_ENOMEM;
-            goto fail;
-        }
-        for (size_t i = 0; i < (size_t)w->n_nat * nl; i++)
-            w->link_factor[i] = 1.0;
-        for (size_t i = 0; i < (size_t)w->n_nat * np; i++)
-            w->move_factor[i] = 1.0;
-    }
-    if ((st = mig_policy_create(w, ctx, &w->policy)) != MIG_OK)
+    if ((st = build_policy(w, ctx)) != MIG_OK)
         goto fail;
-    for (uint32_t i = 0; i < w->n_sources; i++)
-        mig_policy_scale_spawn(w->policy, w->source_place[i], w->source_nat[i], cfg->start_day, cfg->days,
-                               w->spawn_daily + (size_t)i * cfg->days);
 
     w->model = mig_model_find(cfg->model);
     if (!w->model) {
@@ -205,15 +207,13 @@ void mig_world_destroy(mig_world **p)
     w = *p;
     if (w->model && w->model->destroy)
         w->model->destroy(&w->model_state);
+    mig_caravan_destroy(&w->caravans);
     mig_policy_destroy(&w->policy);
     if (w->routes)
         for (uint32_t k = 0; k < w->n_nat; k++)
             mig_route_destroy(&w->routes[k]);
     free(w->routes);
     free(w->route_weight);
-    free(w->link_factor);
-    free(w->move_factor);
-    free(w->link_wait);
     free(w->group_pace);
     free(w->group_speed);
     mig_obs_destroy(&w->obs);
@@ -248,7 +248,7 @@ mig_status mig_world_rebuild_routes(mig_world *w, mig_ctx *ctx)
     for (uint32_t k = 0; k < w->n_nat && st == MIG_OK; k++) {
         mig_route_table *t = NULL;
         for (size_t l = 0; l < nl; l++)
-            wn[l] = w->route_weight[(size_t)k * nl + l] * w->link_factor[(size_t)k * nl + l];
+            wn[l] = w->route_weight[(size_t)k * nl + l] * w->policy->link_factor[(size_t)k * nl + l];
         if ((st = mig_route_create(w->net, wn, ctx, &t)) == MIG_OK) {
             mig_route_destroy(&w->routes[k]);
             w->routes[k] = t;
@@ -266,6 +266,30 @@ uint8_t mig_world_pace(const mig_world *w, uint32_t id)
     if (mig_rng_u01(mig_rng_draw(w->cfg->seed, id, 0, MIG_RNG_PACE).w[0]) < g->slow_share)
         return (uint8_t)(g->slow_pace * 100.0 + 0.5);
     return 100;
+}
+
+static mig_status env_new_group(void *w, float pace, float speed, uint32_t *id)
+{
+    return mig_world_new_group(w, pace, speed, id);
+}
+
+static mig_status env_spawn(void *w, size_t count, uint32_t place, uint16_t nat, uint32_t step, size_t *first,
+                            mig_ctx *ctx)
+{
+    return mig_world_spawn(w, count, place, nat, step, 0, first, ctx);
+}
+
+void mig_world_env(mig_world *w, mig_env *out)
+{
+    *out = (mig_env){ .cfg = w->cfg,
+                      .net = w->net,
+                      .agents = w->agents,
+                      .group_speed = w->group_speed,
+                      .n_nat = w->n_nat,
+                      .threads = w->threads,
+                      .world = w,
+                      .new_group = env_new_group,
+                      .spawn = env_spawn };
 }
 
 mig_status mig_world_new_group(mig_world *w, float pace, float speed, uint32_t *id)

@@ -6,13 +6,15 @@
 
 #include <stdint.h>
 #include "mig_agents.h"
+#include "mig_caravan.h"
 #include "mig_config.h"
 #include "mig_ctx.h"
+#include "mig_env.h"
 #include "mig_network.h"
 #include "mig_obs.h"
+#include "mig_policy.h"
 
 struct mig_model_ops;
-struct mig_policy;
 struct mig_route_table;
 
 typedef struct mig_world {
@@ -31,19 +33,18 @@ typedef struct mig_world {
     double speed[8];
 
     /* route choice: per-nationality alias tables over the model's base weights times
-     * today's policy factors (closures, visas, deterrence), rebuilt when they change */
+     * today's policy->link_factor (closures, visas, deterrence); the world owns them and
+     * rebuilds them when the model sets weights or the step sees the factors change */
     struct mig_route_table **routes; /* owned [n_nat] */
     double *route_weight;           /* owned [n_nat * n_links]: the model's base weights */
-    double *link_factor;            /* owned [n_nat * n_links]: policy multipliers today */
-    double *move_factor;            /* owned [n_nat * n_places]: policy multipliers on move probability */
-    uint8_t *link_wait;             /* owned [n_links]: closed today, agents on it wait */
 
     /* groups: families (formed at spawning) and caravans (led by the policy) */
     uint32_t n_groups, cap_groups;
     float *group_pace;              /* owned [cap_groups]: multiplier on mode speed, the slowest member's */
     float *group_speed;             /* owned [cap_groups]: km per day of a led group, 0 for a family */
 
-    struct mig_policy *policy;      /* owned */
+    mig_policy *policy;             /* owned: interventions and today's factors */
+    mig_caravans *caravans;         /* owned */
 
     /* the model and its state */
     const struct mig_model_ops *model;  /* static table */
@@ -85,14 +86,7 @@ void mig_world_destroy(mig_world **p);
  * group's key (and draw alike); everyone else, caravan members included, draws alone. */
 static inline void mig_world_key(const mig_world *w, size_t i, uint32_t purpose, uint32_t *key, uint32_t *pur)
 {
-    uint32_t g = w->agents->group[i];
-    if (g != MIG_NO_GROUP && w->group_speed[g] == 0.0f) {
-        *key = g;
-        *pur = purpose | 0x100u;
-    } else {
-        *key = w->agents->id[i];
-        *pur = purpose;
-    }
+    mig_env_key(w->agents, w->group_speed, i, purpose, key, pur);
 }
 /* Slot range [*b, *e) of thread t among nt for n agents: static and contiguous, so every
  * parallel phase splits the agents alike. */
@@ -104,12 +98,14 @@ static inline void mig_world_thread_range(size_t n, int t, int nt, size_t *b, si
 }
 /* The pace (percent of mode speed) of agent id under the scenario's groups section. */
 uint8_t mig_world_pace(const mig_world *w, uint32_t id);
+/* The parts and services of w lent to the policy and caravans for one call (mig_env.h). */
+void mig_world_env(mig_world *w, mig_env *out);
 
 /* changes */
 /* Sets the model's base route weights: weight[n_links] for every nationality (per_nat 0)
  * or weight[n_nat * n_links] (per_nat 1), and builds the tables with today's factors. */
 mig_status mig_world_set_routes(mig_world *w, const double *weight, int per_nat, mig_ctx *ctx);
-/* Rebuilds the route tables from the base weights and w->link_factor. */
+/* Rebuilds the route tables from the base weights and w->policy->link_factor. */
 mig_status mig_world_rebuild_routes(mig_world *w, mig_ctx *ctx);
 /* Spawns count agents at place with nationality nat on step, counts them in `spawned`,
  * gives each its pace and, when families is 1, forms families of the scenario's size

@@ -72,7 +72,7 @@ static void basic_decide(const void *state, mig_world *w, uint32_t step, size_t 
 {
     const basic_state *s = state;
     mig_agents *a = w->agents;
-    const double *mf = w->move_factor;
+    const double *mf = w->policy->move_factor;
     const size_t np = w->net->n_places;
     uint32_t key[DECIDE_BLOCK], purpose[DECIDE_BLOCK], u_move[DECIDE_BLOCK], u_route[DECIDE_BLOCK];
     for (size_t b0 = begin; b0 < end; b0 += DECIDE_BLOCK) {

@@ -399,7 +399,7 @@ Test(policy, caravan_walks_at_its_speed_and_dissolves_on_its_day)
         if (day >= 2 && day < 10)
             cr_assert_eq(car[t], 50, "day %u: counted at the place last left", day);
     }
-    cr_assert_eq(w->policy->caravans[0].dissolved_day, cfg->start_day + 11);
+    cr_assert_eq(w->caravans->list[0].dissolved_day, cfg->start_day + 11);
     test_world_free(&ctx, &cfg, &w);
 }
 
