@@ -1325,11 +1325,11 @@ static void check_nationality_list(mig_config *cfg, mig_ctx *ctx, int *errors, m
     mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *base, mig_intervention_cfg *iv
 
 /* Checks field "<base>.<key>" against [lo, hi] when given; returns whether it is given. */
-static int check_key(IV_CHECK_ARGS, const char *key, double v, double lo, double hi, const char *what)
+static int check_key(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *base,
+                     const char *key, double v, double lo, double hi, const char *what)
 {
     char field[192];
     int has;
-    (void)iv;
     snprintf(field, sizeof field, "%s.%s", base, key);
     has = mig_config_has(cfg, field);
     if (has)
@@ -1378,9 +1378,9 @@ static void check_closure(IV_CHECK_ARGS)
 
 static void check_quota(IV_CHECK_ARGS)
 {
-    int d = check_key(cfg, ctx, errors, first, base, iv, "per_day", iv->per_day, 0.0, 1e9,
+    int d = check_key(cfg, ctx, errors, first, base, "per_day", iv->per_day, 0.0, 1e9,
                       "a number of agents in [0, 1e9]");
-    int m = check_key(cfg, ctx, errors, first, base, iv, "per_month", iv->per_month, 0.0, 1e10,
+    int m = check_key(cfg, ctx, errors, first, base, "per_month", iv->per_month, 0.0, 1e10,
                       "a number of agents in [0, 1e10]");
     if (!d)
         iv->per_day = -1.0;
@@ -1399,8 +1399,8 @@ static void check_visa(IV_CHECK_ARGS)
 /* factor and route_factor, multipliers that default to 1; need says what is missing when neither is given. */
 static void check_factors(IV_CHECK_ARGS, const char *need)
 {
-    int f = check_key(cfg, ctx, errors, first, base, iv, "factor", iv->factor, 0.0, 1e6, "a multiplier in [0, 1e6]");
-    int r = check_key(cfg, ctx, errors, first, base, iv, "route_factor", iv->route_factor, 0.0, 1e6,
+    int f = check_key(cfg, ctx, errors, first, base, "factor", iv->factor, 0.0, 1e6, "a multiplier in [0, 1e6]");
+    int r = check_key(cfg, ctx, errors, first, base, "route_factor", iv->route_factor, 0.0, 1e6,
                       "a multiplier in [0, 1e6]");
     if (!f)
         iv->factor = 1.0;

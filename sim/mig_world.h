@@ -38,7 +38,7 @@ typedef struct mig_world {
     struct mig_route_table **routes; /* owned [n_nat] */
     double *route_weight;           /* owned [n_nat * n_links]: the model's base weights */
 
-    /* groups: families (formed at spawning) and caravans (led by the policy) */
+    /* groups: families (formed at spawning) and caravans (mig_caravan) */
     uint32_t n_groups, cap_groups;
     float *group_pace;              /* owned [cap_groups]: multiplier on mode speed, the slowest member's */
     float *group_speed;             /* owned [cap_groups]: km per day of a led group, 0 for a family */
