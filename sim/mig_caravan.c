@@ -44,12 +44,10 @@ static mig_status compile_caravan(const mig_config *cfg, const mig_network *net,
         mig_status st = MIG_OK;
         snprintf(field, sizeof field, "caravans[%u].route[%u]", c, i);
         if (p < 0)
-            st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: unknown place \"%s\"", mig_config_where(cfg, field), field,
-                               cc->route[i]);
+            st = mig_config_diag(cfg, ctx, MIG_ECONFIG, field, "unknown place \"%s\"", cc->route[i]);
         else if (prev >= 0 && (l = mig_network_link(net, (uint32_t)prev, (uint32_t)p)) < 0)
-            st = mig_ctx_error(ctx, MIG_EDATA,
-                               "%s: %s: no link leads here from the previous place of the route (\"%s\")",
-                               mig_config_where(cfg, field), field, cc->route[i - 1]);
+            st = mig_config_diag(cfg, ctx, MIG_EDATA, field,
+                                 "no link leads here from the previous place of the route (\"%s\")", cc->route[i - 1]);
         else if (prev >= 0)
             cv->link[i - 1] = (uint32_t)l;
         if (st != MIG_OK && *first == MIG_OK)

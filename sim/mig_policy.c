@@ -190,7 +190,7 @@ static void fail(builder *b, mig_status s, const char *field, const char *fmt, c
 {
     char msg[256];
     snprintf(msg, sizeof msg, fmt, name);
-    mig_ctx_error(b->ctx, s, "%s: %s: %s", mig_config_where(b->cfg, field), field, msg);
+    mig_config_diag(b->cfg, b->ctx, s, field, "%s", msg);
     if (!b->errors++)
         b->first = s;
 }
