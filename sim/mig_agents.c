@@ -4,31 +4,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The arrays, as (pointer to member, element size), so that allocation, growth and
- * compaction are written once. */
-#define AGENT_ARRAYS(X)                                                                   \
-    X(id) X(loc) X(progress) X(group) X(birth) X(nat) X(origin) X(state) X(flags) X(held_by) X(pace)
-
+/* Allocation, growth and compaction go over MIG_AGENT_FIELDS; each local macro takes a
+ * field's name and ignores the rest of its entry. */
 static mig_status resize(mig_agents *a, size_t cap)
 {
     /* Allocate all new arrays first so that failure leaves the store unchanged. */
-#define NEW(f) void *new_##f = malloc(cap * sizeof *a->f);
-    AGENT_ARRAYS(NEW)
+#define NEW(f, ...) void *new_##f = malloc(cap * sizeof *a->f);
+    MIG_AGENT_FIELDS(NEW)
 #undef NEW
-#define OK(f) &&new_##f
-    if (!(1 AGENT_ARRAYS(OK))) {
-#define FREE(f) free(new_##f);
-        AGENT_ARRAYS(FREE)
+#define OK(f, ...) &&new_##f
+    if (!(1 MIG_AGENT_FIELDS(OK))) {
+#define FREE(f, ...) free(new_##f);
+        MIG_AGENT_FIELDS(FREE)
 #undef FREE
         return MIG_ENOMEM;
     }
 #undef OK
-#define MOVE(f)                                                                           \
+#define MOVE(f, ...)                                                                      \
     if (a->n)                                                                             \
         memcpy(new_##f, a->f, a->n * sizeof *a->f);                                       \
     free(a->f);                                                                           \
     a->f = new_##f;
-    AGENT_ARRAYS(MOVE)
+    MIG_AGENT_FIELDS(MOVE)
 #undef MOVE
     a->cap = cap;
     return MIG_OK;
@@ -53,8 +50,8 @@ void mig_agents_destroy(mig_agents **p)
 {
     if (!p || !*p)
         return;
-#define FREE(f) free((*p)->f);
-    AGENT_ARRAYS(FREE)
+#define FREE(f, ...) free((*p)->f);
+    MIG_AGENT_FIELDS(FREE)
 #undef FREE
     free(*p);
     *p = NULL;
@@ -103,8 +100,8 @@ void mig_agents_compact(mig_agents *a, size_t *freed)
         if (MIG_AGENT_GONE(a->state[r]))
             continue;
         if (w != r) {
-#define COPY(f) a->f[w] = a->f[r];
-            AGENT_ARRAYS(COPY)
+#define COPY(f, ...) a->f[w] = a->f[r];
+            MIG_AGENT_FIELDS(COPY)
 #undef COPY
         }
         w++;

@@ -1,6 +1,6 @@
 /* mig_agents.h: the agent population as a structure of arrays, sized once for tens of
- * millions (24 bytes per agent, no per-agent allocation). Agents that leave the system
- * are compacted away; their stable id keeps every random draw unchanged. */
+ * millions (MIG_AGENT_BYTES per agent, no per-agent allocation). Agents that leave the
+ * system are compacted away; their stable id keeps every random draw unchanged. */
 #ifndef MIG_AGENTS_H
 #define MIG_AGENTS_H
 
@@ -24,28 +24,38 @@ typedef enum mig_agent_state {
 
 #define MIG_NO_GROUP UINT32_MAX
 
+/* The agent fields, each an array [cap] of the store, written once:
+ * X(name, C type, HDF5 memory type, description). The store's struct, allocation, growth
+ * and compaction, the checkpoint's /agents/<name> datasets, MIG_AGENT_BYTES and the tests
+ * are generated from it; mig_agents_spawn gives each field its first value. A new field
+ * is one line here plus its value in mig_agents_spawn (checkpoints then carry it). */
+#define MIG_AGENT_FIELDS(X)                                                                       \
+    X(id, uint32_t, H5T_NATIVE_UINT32, "stable agent id: the random-number key")                   \
+    X(loc, uint32_t, H5T_NATIVE_UINT32, "place or link index (see state)")                         \
+    X(progress, float, H5T_NATIVE_FLOAT, "km travelled along the current link")                    \
+    X(group, uint32_t, H5T_NATIVE_UINT32, "group id, MIG_NO_GROUP when alone")                     \
+    X(birth, uint16_t, H5T_NATIVE_UINT16, "step (day index) of spawning")                          \
+    X(nat, uint16_t, H5T_NATIVE_UINT16, "nationality index")                                       \
+    X(origin, uint16_t, H5T_NATIVE_UINT16, "place index where the agent spawned")                  \
+    X(state, uint8_t, H5T_NATIVE_UINT8, "mig_agent_state")                                         \
+    X(flags, uint8_t, H5T_NATIVE_UINT8, "free for models")                                         \
+    X(held_by, uint16_t, H5T_NATIVE_UINT16, "intervention holding a detained agent (mig_policy)")  \
+    X(pace, uint8_t, H5T_NATIVE_UINT8, "walking pace, percent of the mode's speed (100 = full)")
+
 typedef struct mig_agents {
     size_t n;            /* live agents, in slots [0, n) */
     size_t cap;          /* allocated slots */
     uint32_t next_id;    /* id of the next agent to spawn (ids are never reused) */
     uint32_t rank;       /* this store holds the agents whose id % nranks == rank */
     uint32_t nranks;     /* MPI ranks sharing the population (1 without MPI) */
-    uint32_t *id;        /* [cap] stable agent id: the random-number key */
-    uint32_t *loc;       /* [cap] place or link index (see state) */
-    float *progress;     /* [cap] km travelled along the current link */
-    uint32_t *group;     /* [cap] group id, MIG_NO_GROUP when alone */
-    uint16_t *birth;     /* [cap] step (day index) of spawning */
-    uint16_t *nat;       /* [cap] nationality index */
-    uint16_t *origin;    /* [cap] place index where the agent spawned */
-    uint8_t *state;      /* [cap] mig_agent_state */
-    uint8_t *flags;      /* [cap] free for models */
-    uint16_t *held_by;   /* [cap] intervention holding a detained agent (see mig_policy) */
-    uint8_t *pace;       /* [cap] walking pace, percent of the mode's speed (100 = full) */
+#define MIG_AGENT_MEMBER(name, ctype, h5type, doc) ctype *name;
+    MIG_AGENT_FIELDS(MIG_AGENT_MEMBER)
+#undef MIG_AGENT_MEMBER
 } mig_agents;
 
-/* Bytes of storage per agent slot, summed over the arrays above. */
-#define MIG_AGENT_BYTES                                                                   \
-    (sizeof(uint32_t) * 3 + sizeof(float) + sizeof(uint16_t) * 4 + sizeof(uint8_t) * 3)
+/* Bytes of storage per agent slot, summed over the fields above. */
+#define MIG_AGENT_FIELD_BYTES(name, ctype, h5type, doc) +sizeof(ctype)
+#define MIG_AGENT_BYTES (0 MIG_AGENT_FIELDS(MIG_AGENT_FIELD_BYTES))
 
 /* lifecycle */
 /* Allocates room for cap agents up front (caller owns *out). */

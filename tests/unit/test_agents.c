@@ -1,6 +1,8 @@
 /* test_agents.c: the structure-of-arrays store: spawning, growth and order-keeping
- * compaction, and the 32-byte-per-agent budget. */
+ * compaction of every field, and the 32-byte-per-agent budget. */
 #include <criterion/criterion.h>
+
+#include <string.h>
 
 #include "mig_agents.h"
 
@@ -74,5 +76,34 @@ Test(agents, ranks_keep_their_ids)
     mig_agents_spawn(a, 2, 4, 0, 0, &first); /* ids 16, 17: 17 is rank 2's */
     cr_assert_eq(a->n, 4);
     cr_assert_eq(a->id[3], 17);
+    mig_agents_destroy(&a);
+}
+
+/* Every field of MIG_AGENT_FIELDS keeps its agent's value through growth and compaction
+ * (a field left out of the store's copies would fail here). */
+Test(agents, every_field_moves_with_its_agent)
+{
+    static const size_t kept[5] = { 0, 1, 3, 4, 5 };
+    mig_agents *a = NULL;
+    size_t first, freed;
+    cr_assert_eq(mig_agents_create(6, &a), MIG_OK);
+    mig_agents_spawn(a, 6, 0, 0, 0, &first);
+#define SET(name, ctype, h5type, doc)                                                             \
+    for (size_t i = 0; i < 6; i++)                                                                \
+        a->name[i] = (ctype)(i + 7);
+    MIG_AGENT_FIELDS(SET)
+#undef SET
+    for (size_t i = 0; i < 6; i++)
+        a->state[i] = i == 2 ? MIG_AGENT_ABSORBED : MIG_AGENT_AT_PLACE;
+    cr_assert_eq(mig_agents_reserve(a, 10000), MIG_OK);
+    mig_agents_compact(a, &freed);
+    cr_assert_eq(freed, 1);
+    cr_assert_eq(a->n, 5);
+#define CHECK(name, ctype, h5type, doc)                                                           \
+    for (size_t j = 0; j < 5; j++)                                                                \
+        if (strcmp(#name, "state") != 0)                                                          \
+            cr_assert(a->name[j] == (ctype)(kept[j] + 7), "%s[%zu]", #name, j);
+    MIG_AGENT_FIELDS(CHECK)
+#undef CHECK
     mig_agents_destroy(&a);
 }
