@@ -10,12 +10,12 @@
 #include "mig_model.h"
 #include "mig_policy.h"
 
-/* Adds every thread's histogram [off, off + len) into dst. */
-static void merge(const mig_world *w, size_t off, size_t len, int64_t *dst)
+/* Adds every thread's histogram at slice s into dst. */
+static void merge(const mig_world *w, mig_slice s, int64_t *dst)
 {
     for (int t = 0; t < w->threads; t++) {
-        const int64_t *h = w->scratch + (size_t)t * w->scratch_len + off;
-        for (size_t i = 0; i < len; i++)
+        const int64_t *h = mig_world_scratch(w, t) + s.off;
+        for (size_t i = 0; i < s.len; i++)
             dst[i] += h[i];
     }
 }
@@ -76,22 +76,21 @@ static void phase_travel(mig_world *w, uint32_t step)
     mig_agents *a = w->agents;
     const mig_network *net = w->net;
     const mig_policy *pol = w->policy;
-    const size_t n = a->n, nl = net->n_links, nn = w->n_nat, np = net->n_places, len = w->scratch_len;
-    const size_t n_app = (size_t)pol->n_iv * np;
+    const size_t n = a->n, nn = w->n_nat;
+    const mig_scratch_slices *sl = &w->slice;
     const double *speed = w->speed;
     const float *gpace = w->group_pace, *gspeed = w->group_speed;
     const uint8_t *wait = pol->link_wait;
-    int64_t *scratch = w->scratch;
     const int nt = w->threads;
     mig_env env;
     mig_world_env(w, &env);
 #pragma omp parallel num_threads(nt) default(none)                                                               \
-    shared(env, a, net, pol, n, nl, nn, np, n_app, len, speed, gpace, gspeed, wait, scratch, nt, step)
+    shared(w, env, a, net, pol, n, nn, sl, speed, gpace, gspeed, wait, nt, step)
     {
         size_t b, e;
-        int64_t *flow = scratch + (size_t)omp_get_thread_num() * len;
-        int64_t *arr = flow + nl, *app = arr + np * nn;
-        memset(flow, 0, (nl + np * nn + n_app) * sizeof *flow);
+        int64_t *base = mig_world_scratch(w, omp_get_thread_num());
+        int64_t *flow = base + sl->flow.off, *arr = base + sl->arrivals.off, *app = base + sl->apprehended.off;
+        memset(base, 0, sl->travel_len * sizeof *base);
         mig_world_thread_range(n, omp_get_thread_num(), nt, &b, &e);
         for (size_t i = b; i < e; i++) {
             uint32_t l, to, g;
@@ -126,9 +125,9 @@ static void phase_travel(mig_world *w, uint32_t step)
                                                                        : MIG_AGENT_AT_PLACE;
         }
     }
-    merge(w, 0, nl, w->v_flow);
-    merge(w, nl, np * nn, w->v_arrivals);
-    merge(w, nl + np * nn, n_app, pol->v_apprehended);
+    merge(w, sl->flow, w->v_flow);
+    merge(w, sl->arrivals, w->v_arrivals);
+    merge(w, sl->apprehended, pol->v_apprehended);
 }
 
 /* After decide: closures, visas, quotas and caravans decide who may set off. */
@@ -164,18 +163,18 @@ static mig_status phase_observe(mig_world *w, uint32_t step, mig_ctx *ctx)
 {
     const mig_agents *a = w->agents;
     const mig_network *net = w->net;
-    const size_t n = a->n, np = net->n_places, len = w->scratch_len;
-    const size_t n_det = (size_t)w->policy->n_iv * np;
+    const size_t n = a->n, np = net->n_places;
+    const mig_scratch_slices *sl = &w->slice;
     const float *gspeed = w->group_speed;
-    int64_t *scratch = w->scratch;
     int64_t tally[MIG_AGENT_STATES] = { 0 }; /* indexed by mig_agent_state */
     const int nt = w->threads;
-#pragma omp parallel num_threads(nt) default(none) shared(a, net, n, np, n_det, gspeed, len, scratch, nt)
+#pragma omp parallel num_threads(nt) default(none) shared(w, a, net, n, np, sl, gspeed, nt)
     {
         size_t b, e;
-        int64_t *occ = scratch + (size_t)omp_get_thread_num() * len;
-        int64_t *st = occ + np, *det = st + MIG_AGENT_STATES, *car = det + n_det;
-        memset(occ, 0, (np + MIG_AGENT_STATES + n_det + np) * sizeof *occ);
+        int64_t *base = mig_world_scratch(w, omp_get_thread_num());
+        int64_t *occ = base + sl->occupancy.off, *st = base + sl->states.off;
+        int64_t *det = base + sl->detained.off, *car = base + sl->caravan.off;
+        memset(base, 0, sl->observe_len * sizeof *base);
         mig_world_thread_range(n, omp_get_thread_num(), nt, &b, &e);
         for (size_t i = b; i < e; i++) {
             uint32_t g = a->group[i];
@@ -188,10 +187,10 @@ static mig_status phase_observe(mig_world *w, uint32_t step, mig_ctx *ctx)
                 car[a->state[i] == MIG_AGENT_ON_LINK ? net->link_from[a->loc[i]] : a->loc[i]]++;
         }
     }
-    merge(w, 0, np, w->v_occupancy);
-    merge(w, np, MIG_AGENT_STATES, tally);
-    merge(w, np + MIG_AGENT_STATES, n_det, w->policy->v_detained);
-    merge(w, np + MIG_AGENT_STATES + n_det, np, w->caravans->v_members);
+    merge(w, sl->occupancy, w->v_occupancy);
+    merge(w, sl->states, tally);
+    merge(w, sl->detained, w->policy->v_detained);
+    merge(w, sl->caravan, w->caravans->v_members);
     w->total_absorbed += tally[MIG_AGENT_ABSORBED];
     w->total_removed += tally[MIG_AGENT_REMOVED];
     *w->v_on_links = tally[MIG_AGENT_ON_LINK];

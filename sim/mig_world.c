@@ -112,6 +112,49 @@ static mig_status build_policy(mig_world *w, mig_ctx *ctx)
     return w->routes && w->route_weight ? MIG_OK : MIG_ENOMEM;
 }
 
+/* Lays out the named slices of the per-thread scratch (see mig_scratch_slices) and sizes
+ * it for the longest phase. */
+static void layout_scratch(mig_world *w)
+{
+    const size_t nl = w->net->n_links, np = w->net->n_places, nn = w->n_nat, n_iv = w->policy->n_iv;
+    mig_scratch_slices *s = &w->slice;
+    size_t off = 0;
+#define SLICE(name, n)                                                                            \
+    s->name = (mig_slice){ off, (n) };                                                            \
+    off += s->name.len;
+    SLICE(flow, nl)
+    SLICE(arrivals, np * nn)
+    SLICE(apprehended, n_iv * np)
+    s->travel_len = off;
+    off = 0;
+    SLICE(occupancy, np)
+    SLICE(states, MIG_AGENT_STATES)
+    SLICE(detained, n_iv * np)
+    SLICE(caravan, np)
+    s->observe_len = off;
+#undef SLICE
+    w->scratch_len = s->travel_len > s->observe_len ? s->travel_len : s->observe_len;
+}
+
+/* The per-thread scratch and, with MPI ranks, the buffer of a day's packed observations. */
+static mig_status create_scratch(mig_world *w, mig_ctx *ctx)
+{
+    w->threads = ctx->threads > 0 ? ctx->threads : 1;
+    layout_scratch(w);
+    w->scratch = calloc((size_t)w->threads * w->scratch_len, sizeof *w->scratch);
+    if (!w->scratch)
+        return MIG_ENOMEM;
+    if (ctx->comm && ctx->comm->size > 1) {
+        size_t n = 0;
+        for (size_t i = 0; i < w->obs->n_vars; i++)
+            n += w->obs->vars[i].size;
+        w->reduce_buf = calloc(n ? n : 1, sizeof *w->reduce_buf);
+        if (!w->reduce_buf)
+            return MIG_ENOMEM;
+    }
+    return MIG_OK;
+}
+
 mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out)
 {
     mig_world *w = calloc(1, sizeof *w);
@@ -174,24 +217,8 @@ mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out
             goto fail;
         }
 
-    w->threads = ctx->threads > 0 ? ctx->threads : 1;
-    w->scratch_len = (size_t)w->net->n_links + 2 * (size_t)w->net->n_places * w->n_nat +
-                     (size_t)w->net->n_places * (2 + w->policy->n_iv) + MIG_AGENT_STATES;
-    w->scratch = calloc((size_t)w->threads * w->scratch_len, sizeof *w->scratch);
-    if (!w->scratch) {
-        st = MIG_ENOMEM;
+    if ((st = create_scratch(w, ctx)) != MIG_OK)
         goto fail;
-    }
-    if (ctx->comm && ctx->comm->size > 1) {
-        size_t n = 0;
-        for (size_t i = 0; i < w->obs->n_vars; i++)
-            n += w->obs->vars[i].size;
-        w->reduce_buf = calloc(n ? n : 1, sizeof *w->reduce_buf);
-        if (!w->reduce_buf) {
-            st = MIG_ENOMEM;
-            goto fail;
-        }
-    }
     *out = w;
     return MIG_OK;
 fail:

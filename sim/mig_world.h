@@ -17,6 +17,29 @@
 struct mig_model_ops;
 struct mig_route_table;
 
+/* A slice of each thread's scratch: values [off, off + len). */
+typedef struct mig_slice {
+    size_t off, len;
+} mig_slice;
+
+/* The per-thread scratch histograms of the parallel phases, one named slice each, laid out
+ * once by mig_world_create and used by mig_step. A phase's slices lie end to end from 0
+ * (phases overlay one another), so a thread clears its phase's with one memset of
+ * <phase>_len values; the scratch holds the longest phase. */
+typedef struct mig_scratch_slices {
+    /* travel */
+    mig_slice flow;          /* [n_links] persons who set off along a link */
+    mig_slice arrivals;      /* [n_places * n_nat] persons who arrived at a place */
+    mig_slice apprehended;   /* [n_iv * n_places] the policy's apprehensions */
+    size_t travel_len;
+    /* observe */
+    mig_slice occupancy;     /* [n_places] persons at a place */
+    mig_slice states;        /* [MIG_AGENT_STATES] agents by mig_agent_state */
+    mig_slice detained;      /* [n_iv * n_places] persons detained by intervention and place */
+    mig_slice caravan;       /* [n_places] persons walking in caravans by place */
+    size_t observe_len;
+} mig_scratch_slices;
+
 typedef struct mig_world {
     const mig_config *cfg;          /* borrowed: outlives the world */
     mig_network *net;               /* owned */
@@ -68,6 +91,7 @@ typedef struct mig_world {
 
     /* per-thread scratch histograms for the parallel phases */
     int threads;
+    mig_scratch_slices slice;       /* the named slices of each thread's scratch */
     size_t scratch_len;             /* int64 values per thread */
     int64_t *scratch;               /* owned [threads * scratch_len] */
     int64_t *reduce_buf;            /* owned: all observations of a day, packed (MPI only) */
@@ -95,6 +119,11 @@ static inline void mig_world_thread_range(size_t n, int t, int nt, size_t *b, si
     size_t q = n / (size_t)nt, r = n % (size_t)nt, tt = (size_t)t;
     *b = tt * q + (tt < r ? tt : r);
     *e = *b + q + (tt < r ? 1 : 0);
+}
+/* Thread t's scratch (scratch_len values; its slices in w->slice). */
+static inline int64_t *mig_world_scratch(const mig_world *w, int t)
+{
+    return w->scratch + (size_t)t * w->scratch_len;
 }
 /* The pace (percent of mode speed) of agent id under the scenario's groups section. */
 uint8_t mig_world_pace(const mig_world *w, uint32_t id);

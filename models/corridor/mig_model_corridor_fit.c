@@ -11,8 +11,8 @@
 
 #include "mig_csv.h"
 #include "mig_date.h"
+#include "mig_driver.h"
 #include "mig_obs.h"
-#include "mig_step.h"
 #include "mig_world.h"
 
 #define TOTALS_CSV "cbp_swb_encounters_monthly_fy2021_fy2023.csv"
@@ -502,8 +502,10 @@ void mig_corridor_sim_free(mig_corridor_sim *sim)
 mig_status mig_corridor_simulate(const char *path, const char *const *over, size_t n_over,
                                  const mig_corridor_obs *obs, mig_ctx *ctx, mig_corridor_sim *sim)
 {
+    const mig_driver_opts dopts = { .output = NULL }; /* in process: no output, no reports */
     mig_config *cfg = NULL;
-    mig_world *w = NULL;
+    mig_driver *d = NULL;
+    mig_world *w;
     mig_status st;
     int v;
     int32_t *sector_of = NULL;
@@ -516,8 +518,9 @@ mig_status mig_corridor_simulate(const char *path, const char *const *over, size
         st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: the fit needs a scenario of model corridor", path);
         goto done;
     }
-    if ((st = mig_world_create(cfg, ctx, &w)) != MIG_OK)
+    if ((st = mig_driver_open(cfg, &dopts, ctx, &d)) != MIG_OK)
         goto done;
+    w = d->world;
     if (w->net->n_places != obs->n_places || w->n_nat != obs->n_nat) {
         st = mig_ctx_error(ctx, MIG_EINTERNAL, "%s: the network or nationalities changed between runs", path);
         goto done;
@@ -542,7 +545,7 @@ mig_status mig_corridor_simulate(const char *path, const char *const *over, size
         const int64_t *enc = w->obs->vars[v].day;
         if (m >= (int64_t)obs->n_months)
             break;
-        if ((st = mig_step_run(w, day, ctx)) != MIG_OK)
+        if ((st = mig_driver_step(d, ctx)) != MIG_OK)
             goto done;
         if (m < 0)
             continue;
@@ -578,7 +581,7 @@ done:
     free(sector_of);
     if (st != MIG_OK)
         mig_corridor_sim_free(sim);
-    mig_world_destroy(&w);
+    mig_driver_close(&d);
     mig_config_destroy(&cfg);
     return st;
 }
