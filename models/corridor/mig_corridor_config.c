@@ -136,6 +136,20 @@ static const cyaml_schema_field_t ports_fields[] = {
     CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t bar_fields[] = {
+    CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER, mig_corridor_bar_cfg, from, 1, 32),
+    CYAML_FIELD_FLOAT("on_at", CYAML_FLAG_DEFAULT, mig_corridor_bar_cfg, on_at),
+    CYAML_FIELD_FLOAT("off_below", CYAML_FLAG_DEFAULT, mig_corridor_bar_cfg, off_below),
+    CYAML_FIELD_UINT("off_after_days", CYAML_FLAG_DEFAULT, mig_corridor_bar_cfg, off_after_days),
+    CYAML_FIELD_UINT("window_days", CYAML_FLAG_DEFAULT, mig_corridor_bar_cfg, window_days),
+    CYAML_FIELD_FLOAT("remove", CYAML_FLAG_DEFAULT, mig_corridor_bar_cfg, remove),
+    CYAML_FIELD_FLOAT_PTR("retry_removed", CYAML_FLAG_OPTIONAL, mig_corridor_bar_cfg, retry_removed),
+    CYAML_FIELD_SEQUENCE_COUNT("nationalities_exempt", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                               mig_corridor_bar_cfg, nationalities_exempt, n_nationalities_exempt, &string_entry,
+                               0, 65535),
+    CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t corridor_fields[] = {
     CYAML_FIELD_FLOAT("scale", CYAML_FLAG_DEFAULT, mig_corridor_cfg, scale),
     CYAML_FIELD_STRING_PTR("route_options", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
@@ -156,6 +170,8 @@ static const cyaml_schema_field_t corridor_fields[] = {
                             ports_fields),
     CYAML_FIELD_MAPPING_PTR("cbp_one", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, cbp_one,
                             cbp_one_fields),
+    CYAML_FIELD_MAPPING_PTR("securing_border", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
+                            securing_border, bar_fields),
     CYAML_FIELD_END
 };
 
@@ -381,6 +397,38 @@ static mig_status check_ports(mig_corridor_cfg *c, mig_config_check *chk)
     return MIG_OK;
 }
 
+/* securing_border: date, thresholds, probabilities, exempt nationalities */
+static void check_bar(mig_corridor_cfg *c, mig_config_check *chk)
+{
+    const mig_corridor_bar_cfg *b = c->securing_border;
+    char field[128];
+
+    if (!b)
+        return;
+    mig_config_check_date(chk, "corridor.securing_border.from", b->from, &c->bar_from_day);
+    mig_config_check_range(chk, "corridor.securing_border.on_at", b->on_at, 1e-9, 1e9,
+                           "persons per day in (0, 1e9]");
+    mig_config_check_range(chk, "corridor.securing_border.off_below", b->off_below, 0.0, 1e9,
+                           "persons per day in [0, 1e9]");
+    if (b->off_below > b->on_at)
+        mig_config_report(chk, MIG_ECONFIG, "corridor.securing_border.off_below", "must not exceed on_at (%g), got %g",
+                          b->on_at, b->off_below);
+    mig_config_check_range(chk, "corridor.securing_border.off_after_days", b->off_after_days, 0.0, 3650.0,
+                           "calendar days in [0, 3650]");
+    mig_config_check_range(chk, "corridor.securing_border.window_days", b->window_days, 1.0, 366.0,
+                           "days in [1, 366]");
+    mig_config_check_range(chk, "corridor.securing_border.remove", b->remove, 0.0, 1.0, "a probability in [0, 1]");
+    if (b->retry_removed)
+        mig_config_check_range(chk, "corridor.securing_border.retry_removed", *b->retry_removed, 0.0, 1.0,
+                               "a probability in [0, 1]");
+    for (uint32_t i = 0; i < b->n_nationalities_exempt; i++) {
+        snprintf(field, sizeof field, "corridor.securing_border.nationalities_exempt[%u]", i);
+        if (mig_config_nationality(chk->cfg, b->nationalities_exempt[i]) < 0)
+            mig_config_report(chk, MIG_ECONFIG, field, "unknown nationality \"%s\" (not in nationalities)",
+                              b->nationalities_exempt[i]);
+    }
+}
+
 /* The corridor section's checks, in the order of its keys; fills the derived fields. */
 static mig_status check_corridor(void *section, mig_config_check *chk)
 {
@@ -413,7 +461,10 @@ static mig_status check_corridor(void *section, mig_config_check *chk)
     if ((st = check_forcing(c, chk)) != MIG_OK)
         return st;
     check_outcomes(c, chk);
-    return check_ports(c, chk);
+    if ((st = check_ports(c, chk)) != MIG_OK)
+        return st;
+    check_bar(c, chk);
+    return MIG_OK;
 }
 
 static void free_corridor(void *section)

@@ -89,6 +89,20 @@ typedef struct mig_corridor_ports_cfg {
     double attraction;        /* their attractiveness in route weights, > 0 */
 } mig_corridor_ports_cfg;
 
+/* The Securing the Border rule (Proclamation 10773 and the interim final rule, 89 FR 48487 and
+ * 48710): the asylum bar applies while the 7-day average of encounters between ports is high. */
+typedef struct mig_corridor_bar_cfg {
+    char *from;               /* "YYYY-MM-DD" first day the rule can apply */
+    double on_at;             /* the bar applies once the average reaches this (persons per day) */
+    double off_below;         /* ... and is lifted off_after_days after it falls below this */
+    uint32_t off_after_days;  /* calendar days from that day to the lift */
+    uint32_t window_days;     /* days in the moving average */
+    double remove;            /* P(removed to the origin) at a sector while the bar applies */
+    double *retry_removed;    /* P(a removed person sets off again) meanwhile; NULL: outcomes' */
+    char **nationalities_exempt; /* nationalities the bar does not apply to */
+    uint32_t n_nationalities_exempt;
+} mig_corridor_bar_cfg;
+
 typedef struct mig_corridor_cfg {
     double scale;             /* agents per person for everything the model spawns; default 1 */
     char *route_options;      /* CSV nationality,from,to,weight[,source,note], or NULL */
@@ -105,6 +119,7 @@ typedef struct mig_corridor_cfg {
     uint32_t n_outcomes;
     mig_corridor_ports_cfg *ports;     /* NULL: no place is a port of entry */
     mig_corridor_cbp_one_cfg *cbp_one; /* NULL: no appointments */
+    mig_corridor_bar_cfg *securing_border; /* NULL: no Securing the Border rule */
 
     /* derived by the section's check when the scenario loads (owned) */
     char *route_options_path;
@@ -114,6 +129,7 @@ typedef struct mig_corridor_cfg {
     int32_t *hazard_to;       /* [n_hazards] */
     int32_t *title42_from_day; /* [n_outcomes]; INT32_MIN when not given */
     int32_t *appointment_day; /* [n_appointments of cbp_one] */
+    int32_t bar_from_day;     /* securing_border.from as a day number */
 } mig_corridor_cfg;
 
 /* The section's declaration for the loader (schema, defaults, checks, free), named in

@@ -4,7 +4,9 @@
  * Darien); each nationality has its own route table. Arriving at a Border Patrol sector or
  * a port of entry is an encounter; at a sector the outcome is drawn: released, removed to
  * the origin, or (under Title 42) expelled to the Mexican border city across, from where
- * the person may try again. Ports of entry receive CBP One appointment holders. */
+ * the person may try again. Ports of entry receive CBP One appointment holders. While the
+ * Securing the Border bar applies (a rule on the run's own average of sector encounters,
+ * mig_corridor_bar.c), sector encounters of nationalities not exempt use its removal. */
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -60,10 +62,19 @@ typedef struct corridor_state {
     double cbp_q;              /* today: P(a waiter gets an appointment) */
     double waiting;            /* expected waiters at the end of the previous day */
     int has_cbp;               /* 1 when the scenario has a cbp_one section */
+
+    /* Securing the Border (corridor.securing_border) */
+    int has_bar;               /* 1 when the scenario has the section */
+    mig_corridor_bar_rule bar_rule;
+    mig_corridor_bar bar;      /* today's state */
+    double bar_remove;         /* P(removed) at a sector while the bar applies */
+    double *bar_retry;         /* owned [n_nat] P(a removed person sets off again) meanwhile */
+    uint8_t *bar_exempt;       /* owned [n_nat] */
+    int64_t *bar_enc;          /* owned [days] encounters at sectors per day, all ranks (agents) */
     int64_t observed_step;     /* the last step observed (-1: none) */
 
     /* observations (borrowed from w->obs) */
-    int64_t *v_enc, *v_rel, *v_rem, *v_exp, *v_appt, *v_wait;
+    int64_t *v_enc, *v_rel, *v_rem, *v_exp, *v_appt, *v_wait, *v_bar;
 
     /* per-thread scratch for apply/decide counts */
     int threads;
@@ -92,6 +103,9 @@ static void corridor_destroy(void **p)
     free(s->across);
     free(s->cbp_link);
     free(s->cbp_quota);
+    free(s->bar_retry);
+    free(s->bar_exempt);
+    free(s->bar_enc);
     free(s->scratch);
     free(s);
     *p = NULL;
@@ -495,6 +509,27 @@ static mig_status build_cbp_one(corridor_state *s, mig_world *w, mig_ctx *ctx, e
     return MIG_OK;
 }
 
+static mig_status build_bar(corridor_state *s, mig_world *w)
+{
+    const mig_corridor_cfg *c = mig_corridor_config(w->cfg);
+    const mig_corridor_bar_cfg *b = c->securing_border;
+    s->bar.lift_day = INT32_MIN;
+    if (!b)
+        return MIG_OK;
+    s->has_bar = 1;
+    s->bar_remove = b->remove;
+    s->bar_retry = malloc(s->n_nat * sizeof *s->bar_retry);
+    s->bar_exempt = calloc(s->n_nat, sizeof *s->bar_exempt);
+    s->bar_enc = calloc(s->days, sizeof *s->bar_enc);
+    if (!s->bar_retry || !s->bar_exempt || !s->bar_enc)
+        return MIG_ENOMEM;
+    for (uint32_t k = 0; k < s->n_nat; k++)
+        s->bar_retry[k] = b->retry_removed ? *b->retry_removed : s->retry_rem[k];
+    for (uint32_t i = 0; i < b->n_nationalities_exempt; i++)
+        s->bar_exempt[mig_config_nationality(w->cfg, b->nationalities_exempt[i])] = 1;
+    return mig_corridor_bar_rule_of(c, &s->bar_rule);
+}
+
 static mig_status register_obs(corridor_state *s, mig_world *w)
 {
     static const mig_dim place[] = { MIG_DIM_PLACE }, place_nat[] = { MIG_DIM_PLACE, MIG_DIM_NATIONALITY };
@@ -514,6 +549,10 @@ static mig_status register_obs(corridor_state *s, mig_world *w)
         "events day-1", 1, place)
     ADD(v_wait, "cbp_one_waiting", "persons waiting at border cities for a CBP One appointment, end of day",
         "persons", 0, NULL)
+    if (s->has_bar)
+        ADD(v_bar, "securing_border_active",
+            "1 on the days the Securing the Border asylum bar applies (corridor.securing_border), else 0", "1", 0,
+            NULL)
 #undef ADD
     return MIG_OK;
 }
@@ -552,6 +591,8 @@ static mig_status corridor_create(mig_world *w, mig_ctx *ctx, void **out)
     if ((st = build_outcomes(s, w, ctx, &errors)) != MIG_OK)
         goto fail;
     if ((st = build_cbp_one(s, w, ctx, &errors)) != MIG_OK)
+        goto fail;
+    if ((st = build_bar(s, w)) != MIG_OK)
         goto fail;
     if (!errors.n && (st = build_spawning(s, w, ctx, &errors)) != MIG_OK)
         goto fail;
@@ -602,7 +643,11 @@ static mig_status corridor_timeline(void *state, mig_world *w, uint32_t step, mi
 {
     corridor_state *s = state;
     double quota = s->cbp_quota[step];
-    (void)ctx;
+    if (s->has_bar && s->observed_step + 1 != (int64_t)step)
+        return mig_ctx_error(ctx, MIG_ECONFIG,
+                             "%s: corridor.securing_border: a run restarted from a checkpoint cannot restore the "
+                             "daily encounters of the rule's average (not supported)",
+                             mig_config_where(w->cfg, "corridor.securing_border"));
     if (s->has_cbp && s->observed_step + 1 != (int64_t)step) {
         /* a run restarted from a checkpoint: yesterday's count from the restored agents */
         int64_t wt, ud;
@@ -727,8 +772,8 @@ static mig_status corridor_apply(void *state, mig_world *w, uint32_t step, mig_c
         for (size_t i = b; i < e; i++) {
             uint32_t p, k;
             mig_rng_words r;
-            double u, pe, pr;
-            int t42;
+            double u, pe, pr, retry;
+            int t42, barred;
             if (a->state[i] != MIG_AGENT_ABSORBED)
                 continue;
             p = a->loc[i];
@@ -744,8 +789,10 @@ static mig_status corridor_apply(void *state, mig_world *w, uint32_t step, mig_c
                 r = mig_rng_draw(s->seed, kk, step, pp);
             }
             t42 = day >= s->t42_from[k] && mig_policy_expels(pol, (uint32_t)np, p, (uint16_t)k);
+            barred = !t42 && s->bar.active && !s->bar_exempt[k];
             pe = t42 ? s->t42_expel[k] : 0.0;
-            pr = t42 ? s->t42_remove[k] : s->remove[k];
+            pr = t42 ? s->t42_remove[k] : barred ? s->bar_remove : s->remove[k];
+            retry = barred ? s->bar_retry[k] : s->retry_rem[k];
             u = mig_rng_u01(r.w[0]);
             if (u < pe) {
                 uint32_t c0 = s->across_start[p], nc = s->across_start[p + 1] - c0;
@@ -761,7 +808,7 @@ static mig_status corridor_apply(void *state, mig_world *w, uint32_t step, mig_c
                 }
             } else if (u < pe + pr) {
                 rem[p * nn + k]++;
-                if (mig_rng_u01(r.w[1]) < s->retry_rem[k]) {
+                if (mig_rng_u01(r.w[1]) < retry) {
                     a->loc[i] = a->origin[i];
                     a->state[i] = MIG_AGENT_AT_PLACE;
                     a->progress[i] = 0.0f;
@@ -788,34 +835,46 @@ static mig_status corridor_apply(void *state, mig_world *w, uint32_t step, mig_c
 }
 
 /* Encounters = arrivals at destinations; CBP One departures (today's flow on the port
- * links) and the waiters at the end of the day. */
+ * links) and the waiters at the end of the day; the Securing the Border state of today, and
+ * tomorrow's from the encounters at sectors. */
 static mig_status corridor_observe(void *state, mig_world *w, uint32_t step, mig_ctx *ctx)
 {
     corridor_state *s = state;
     const mig_network *net = w->net;
     const size_t nn = s->n_nat;
-    int64_t waiting, undecided;
+    int64_t sums[3] = { 0, 0, 0 }; /* waiting, undecided, encounters at sectors */
     for (uint32_t p = 0; p < net->n_places; p++)
-        if (net->place_kind[p] == MIG_KIND_DESTINATION)
+        if (net->place_kind[p] == MIG_KIND_DESTINATION) {
             memcpy(s->v_enc + (size_t)p * nn, w->v_arrivals + (size_t)p * nn, nn * sizeof *s->v_enc);
+            for (size_t k = 0; k < nn && !s->is_port[p]; k++)
+                sums[2] += w->v_arrivals[(size_t)p * nn + k];
+        }
     s->observed_step = step;
-    if (!s->has_cbp)
+    if (!s->has_cbp && !s->has_bar)
         return MIG_OK;
-    count_waiting(s, w, &waiting, &undecided);
-    /* the engine sums observation variables over MPI ranks: keep this rank's count there */
-    *s->v_wait = waiting;
+    if (s->has_cbp)
+        count_waiting(s, w, &sums[0], &sums[1]);
+    /* the engine sums observation variables over MPI ranks: keep this rank's count there,
+     * and the bar's state on rank 0 only */
+    if (s->has_cbp)
+        *s->v_wait = sums[0];
+    if (s->has_bar)
+        *s->v_bar = (!ctx->comm || ctx->comm->rank == 0) ? s->bar.active : 0;
     /* tomorrow's appointment probability divides the quota among today's waiters and
-     * the expected waiters among those who arrived today and have not decided yet, over
-     * all ranks (every rank calls observe each day, so the sum is a matched collective) */
+     * the expected waiters among those who arrived today and have not decided yet, and
+     * tomorrow's bar follows today's encounters at sectors, over all ranks (every rank calls
+     * observe each day, so the sum is a matched collective) */
     if (ctx->comm) {
-        int64_t sums[2] = { waiting, undecided };
-        mig_status st = mig_comm_sum_i64(ctx->comm, sums, 2);
+        mig_status st = mig_comm_sum_i64(ctx->comm, sums, 3);
         if (st != MIG_OK)
-            return mig_ctx_error(ctx, st, "MPI_Allreduce of the CBP One waiting count failed");
-        waiting = sums[0];
-        undecided = sums[1];
+            return mig_ctx_error(ctx, st, "MPI_Allreduce of the CBP One waiting and sector encounter counts failed");
     }
-    s->waiting = (double)waiting + s->cbp_wait * (double)undecided;
+    if (s->has_cbp)
+        s->waiting = (double)sums[0] + s->cbp_wait * (double)sums[1];
+    if (s->has_bar) {
+        s->bar_enc[step] = sums[2];
+        return mig_corridor_bar_advance(&s->bar_rule, s->start_day, step, s->bar_enc, &s->bar);
+    }
     return MIG_OK;
 }
 

@@ -163,4 +163,38 @@ int mig_corridor_top10(const double *total, uint32_t n, int other, int top[10]);
 /* Measures sim against obs. */
 void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit);
 
+/* The Securing the Border rule's state machine (corridor.securing_border), on the day's
+ * encounters at Border Patrol sectors in agents: the thresholds are in persons per day, so
+ * they are multiplied by the window and corridor.scale once. The average over days
+ * d-window+1..d, known at the end of day d, decides the state of day d+1: off -> on when it
+ * reaches on_at (from `from` on; the window may reach back before `from`, never before the
+ * run's start: with fewer days than the window the state stays off); on -> lifted on day
+ * f + off_after_days, f the first day whose average is below off_below (a later average
+ * between off_below and on_at does not stop the count; one at on_at or above cancels it). */
+typedef struct mig_corridor_bar_rule {
+    int32_t from_day;         /* first day the bar can apply */
+    double on_sum;            /* window sum (agents) at or above which it applies */
+    double off_sum;           /* window sum below which the lift count starts */
+    int32_t off_after;        /* calendar days from that day to the first day lifted */
+    uint32_t window;          /* days in the average */
+} mig_corridor_bar_rule;
+
+typedef struct mig_corridor_bar {
+    int active;               /* the bar applies today */
+    int32_t lift_day;         /* first day lifted, pending; INT32_MIN: none */
+} mig_corridor_bar;
+
+/* The rule of a scenario's securing_border section (which must be present). */
+mig_status mig_corridor_bar_rule_of(const mig_corridor_cfg *c, mig_corridor_bar_rule *out);
+
+/* Advances *bar from day start_day + d to the next day, given enc[0..d] (encounters per
+ * day, agents, the run's days so far). */
+mig_status mig_corridor_bar_advance(const mig_corridor_bar_rule *r, int32_t start_day, uint32_t d,
+                                    const int64_t *enc, mig_corridor_bar *bar);
+
+/* The states of days 0..days-1 of a run (active[0] = 0: no days before the run) for the
+ * series enc[0..days). */
+mig_status mig_corridor_bar_states(const mig_corridor_bar_rule *r, int32_t start_day, uint32_t days,
+                                   const int64_t *enc, uint8_t *active);
+
 #endif

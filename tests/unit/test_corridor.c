@@ -4,7 +4,8 @@
  * formula exactly; encounter outcomes follow their probabilities (binomial bounds); the
  * Title 42 switch takes effect on its date; CBP One appointments respect the quota; the
  * calibration's sector-mix estimate and least squares recover known answers, and sector
- * factors by nationality move crossings as their route weights say. */
+ * factors by nationality move crossings as their route weights say; the Securing the Border
+ * rule switches on and off on the days its proclamation says, at any scale and thread count. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -726,4 +727,97 @@ Test(corridor, nnls_recovers_and_clips)
     mig_corridor_nnls(2, 3, (const double(*)[MIG_NNLS_MAX_M])a, b, theta);
     cr_assert_float_eq(theta[1], 0.0, 1e-12);
     cr_assert_float_eq(theta[0], (1 * 1.0 + 2 * 4.0 + 3 * 5.0) / 14.0, 1e-12);
+}
+
+/* ---- Securing the Border ----------------------------------------------------------- */
+
+/* The rule as a pure function on a hand-made series (window 7, on at 2,500, off 14 days
+ * after the average falls below 1,500, from day 10). Window sums: 21,000 at day 9 (on from
+ * day 10 = from, though on since day 6 otherwise); 10,000 at day 15, the first below 10,500
+ * (lifted from day 15 + 14 = 29, although the sums are 11,000-13,000 on days 18-23: a
+ * rise above 1,500 does not stop the count); 19,000 at day 46 (on again from day 47). */
+Test(corridor, securing_border_rule_on_a_hand_made_series)
+{
+    const mig_corridor_bar_rule r = { .from_day = 100 + 10, .on_sum = 2500.0 * 7, .off_sum = 1500.0 * 7,
+                                      .off_after = 14, .window = 7 };
+    int64_t enc[51];
+    uint8_t active[51];
+    for (int d = 0; d < 51; d++)
+        enc[d] = d < 10 ? 3000 : d < 15 ? 1000 : d < 21 ? 2000 : d < 41 ? 1000 : 3000;
+    cr_assert_eq(mig_corridor_bar_states(&r, 100, 51, enc, active), MIG_OK);
+    for (int d = 0; d < 51; d++)
+        cr_assert_eq(active[d], (d >= 10 && d <= 28) || d >= 47, "day %d: state %d", d, active[d]);
+    /* with the count cancelled by an average at on_at or above, the lift waits for the next fall */
+    for (int d = 21; d < 24; d++)
+        enc[d] = 8000;
+    cr_assert_eq(mig_corridor_bar_states(&r, 100, 51, enc, active), MIG_OK);
+    cr_assert_eq(active[29], 1, "day 21's sum 19,000 cancels the lift due on day 29");
+}
+
+/* Sector encounters of a known series: X (and exempt Y) spawn at A on dated ranges and reach
+ * a sector (S or P, no ports) BAR_LAG days later, so the sector series is the hand-made one
+ * above shifted by BAR_LAG; the bar removes every X encounter while it applies, and no Y. */
+#define BAR_LAG 1
+static const char bar_yaml[] =
+    SCENARIO_HEAD("53", "[X, Y]")
+    "movement: {move_probability: {origin: 1, town: 1, camp: 1, border: 1}}\n"
+    "corridor:\n"
+    "  hazards:\n"
+    "    - {nationality: X, places: [A], base_rate: 2000, to: 2023-01-10}\n"
+    "    - {nationality: Y, places: [A], base_rate: 1000, to: 2023-01-10}\n"
+    "    - {nationality: X, places: [A], base_rate: 1000, from: 2023-01-11, to: 2023-01-15}\n"
+    "    - {nationality: X, places: [A], base_rate: 2000, from: 2023-01-16, to: 2023-01-21}\n"
+    "    - {nationality: X, places: [A], base_rate: 1000, from: 2023-01-22, to: 2023-02-10}\n"
+    "    - {nationality: X, places: [A], base_rate: 2500, from: 2023-02-11, to: 2023-02-20}\n"
+    "    - {nationality: Y, places: [A], base_rate: 500, from: 2023-02-11, to: 2023-02-20}\n"
+    "  outcomes: [{nationality: \"*\", title42_expel: 0, title42_remove: 0, remove: 0, retry_expelled: 0,\n"
+    "              retry_removed: 0}]\n"
+    "  securing_border: {from: 2023-01-12, on_at: 2500, off_below: 1500, off_after_days: 14, window_days: 7,\n"
+    "                    remove: 1.0, retry_removed: 0.0, nationalities_exempt: [Y]}\n";
+
+/* Runs bar_yaml; active[d] from securing_border_active, checks the encounters and outcomes. */
+static void run_bar(const char *const *over, size_t n, int threads, double scale, uint8_t *active)
+{
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    int64_t *enc, *rem, *on;
+    make_dir();
+    world_at(bar_yaml, over, n, threads, &ctx, &cfg, &w);
+    enc = var(w, "encounters");
+    rem = var(w, "removed");
+    on = var(w, "securing_border_active");
+    for (uint32_t day = 0; day < cfg->days; day++) {
+        int d = (int)day - BAR_LAG;
+        int64_t e = d < 0 || d > 50 ? 0 : d < 10 ? 3000 : d < 15 ? 1000 : d < 21 ? 2000 : d < 41 ? 1000 : 3000;
+        int64_t ex = 0, ey = 0, rx = 0, ry = 0;
+        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+        for (uint32_t p = 3; p < 5; p++) {
+            ex += enc[p * 2], ey += enc[p * 2 + 1], rx += rem[p * 2], ry += rem[p * 2 + 1];
+        }
+        cr_assert_eq(ex + ey, (int64_t)(e * scale), "day %u: sector encounters", day);
+        active[day] = (uint8_t)*on;
+        cr_assert_eq(rx, *on ? ex : 0, "day %u: X removed while the bar applies", day);
+        cr_assert_eq(ry, 0, "day %u: Y is exempt", day);
+    }
+    test_world_free(&ctx, &cfg, &w);
+    remove_dir();
+}
+
+/* On from the first day after the average reaches 2,500 (from 2023-01-12 = day 11), off 14
+ * days after the first day it is below 1,500 (day 16: off from day 30), on again from day 48;
+ * the same days at 1:2 (thresholds in persons) and with 1 and 2 threads. */
+Test(corridor, securing_border_switches_on_the_rule_days)
+{
+    const char *half[] = { "corridor.scale=0.5" };
+    uint8_t a1[53], a2[53], ah[53];
+    run_bar(NULL, 0, 1, 1.0, a1);
+    run_bar(NULL, 0, 2, 1.0, a2);
+    run_bar(half, 1, 2, 0.5, ah);
+    for (int d = 0; d < 53; d++) {
+        cr_assert_eq(a1[d], (d >= 10 + BAR_LAG && d <= 28 + BAR_LAG) || d >= 47 + BAR_LAG, "day %d: state %d", d,
+                     a1[d]);
+        cr_assert_eq(a2[d], a1[d], "day %d: 2 threads", d);
+        cr_assert_eq(ah[d], a1[d], "day %d: corridor.scale 0.5", d);
+    }
 }

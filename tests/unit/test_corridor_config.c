@@ -253,3 +253,19 @@ Test(corridor_config, defaults_resolve)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+Test(corridor_config, bad_securing_border)
+{
+    static const corridor_case k = {
+        HEAD "corridor:\n"
+             "  securing_border: {from: 2024-06-05, on_at: 2500, off_below: 3000, off_after_days: 14,\n"
+             "                    window_days: 0, remove: 0.9, nationalities_exempt: [Z]}\n",
+        NULL, NULL, NULL, 78,
+        "migsim: s.yaml:8:63: corridor.securing_border.off_below: must not exceed on_at (2500), got 3000\n"
+        "migsim: s.yaml:9:34: corridor.securing_border.window_days: expected days in [1, 366], got 0\n"
+        "migsim: s.yaml:9:73: corridor.securing_border.nationalities_exempt[0]: unknown nationality \"Z\" (not in "
+        "nationalities)\n"
+        "migsim: 3 problems\n"
+    };
+    check_case(&k);
+}
