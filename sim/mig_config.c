@@ -120,6 +120,9 @@ static const cyaml_schema_field_t intervention_fields[] = {
     CYAML_FIELD_FLOAT("per_month", CYAML_FLAG_OPTIONAL, mig_intervention_cfg, per_month),
     CYAML_FIELD_FLOAT("factor", CYAML_FLAG_OPTIONAL, mig_intervention_cfg, factor),
     CYAML_FIELD_FLOAT("route_factor", CYAML_FLAG_OPTIONAL, mig_intervention_cfg, route_factor),
+    CYAML_FIELD_STRING_PTR("targets", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_intervention_cfg, targets, 1,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("scale", CYAML_FLAG_OPTIONAL, mig_intervention_cfg, scale),
     CYAML_FIELD_END
 };
 static const cyaml_schema_value_t intervention_entry = {
@@ -1337,15 +1340,11 @@ static int check_key(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *fir
     return has;
 }
 
-static void check_enforcement(IV_CHECK_ARGS)
+/* What becomes of those an enforcement apprehends: detention_days, deport, bus_south, release, bus_to. */
+static void check_outcomes(IV_CHECK_ARGS)
 {
     char field[192];
     int shares = 0;
-    snprintf(field, sizeof field, "%s.probability", base);
-    if (!mig_config_has(cfg, field))
-        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "missing: P(apprehended) per passage");
-    else
-        check_range(cfg, ctx, errors, first, field, iv->probability, 0.0, 1.0, "a probability in [0, 1]");
     snprintf(field, sizeof field, "%s.detention_days", base);
     check_range(cfg, ctx, errors, first, field, iv->detention_days, 0, 3650, "a number of days in [0, 3650]");
     snprintf(field, sizeof field, "%s.deport", base);
@@ -1365,6 +1364,28 @@ static void check_enforcement(IV_CHECK_ARGS)
     snprintf(field, sizeof field, "%s.bus_to", base);
     if (iv->bus_south > 0.0 && !iv->bus_to)
         semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "missing: the place bus_south takes people to");
+}
+
+static void check_enforcement(IV_CHECK_ARGS)
+{
+    char field[192];
+    snprintf(field, sizeof field, "%s.probability", base);
+    if (!mig_config_has(cfg, field))
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "missing: P(apprehended) per passage");
+    else
+        check_range(cfg, ctx, errors, first, field, iv->probability, 0.0, 1.0, "a probability in [0, 1]");
+    check_outcomes(cfg, ctx, errors, first, base, iv);
+}
+
+/* targets (the series file is read, and its rows checked, when the policy is compiled) */
+static void check_enforcement_target(IV_CHECK_ARGS)
+{
+    if (!iv->targets) /* named at the entry, which has a line and column */
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, base,
+                 "missing targets: a series CSV of apprehensions per period (start, end, total)");
+    if (!check_key(cfg, ctx, errors, first, base, "scale", iv->scale, 1e-9, 1e9, "agents per person in [1e-9, 1e9]"))
+        iv->scale = 1.0;
+    check_outcomes(cfg, ctx, errors, first, base, iv);
 }
 
 static void check_closure(IV_CHECK_ARGS)

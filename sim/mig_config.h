@@ -52,7 +52,9 @@ typedef struct mig_output_cfg {
     X(VISA, visa, 1, " places links modes countries nationalities ")                                            \
     X(ORIGIN, origin, 0, " places countries nationalities factor ")                                             \
     X(DETERRENCE, deterrence, 1, " places links modes countries nationalities factor route_factor ")            \
-    X(EXPULSION, expulsion, 0, " places nationalities ")
+    X(EXPULSION, expulsion, 0, " places nationalities ")                                                          \
+    X(ENFORCEMENT_TARGET, enforcement_target, 1,                                                                  \
+      " places links modes countries nationalities targets scale detention_days deport bus_south release bus_to ")
 
 #define MIG_IV_ENUM_(id, name, needs_target, keys) MIG_IV_##id,
 typedef enum mig_iv_type { MIG_IV_TYPES(MIG_IV_ENUM_) MIG_IV_TYPE_COUNT } mig_iv_type;
@@ -87,6 +89,8 @@ typedef struct mig_intervention_cfg {
     double per_month;         /* quota: departures per calendar month (agents) */
     double factor;            /* origin: departures multiplier; deterrence: move-probability multiplier */
     double route_factor;      /* deterrence: route-weight multiplier */
+    char *targets;            /* enforcement_target: series CSV of apprehensions (persons) per period */
+    double scale;             /* enforcement_target: agents per person in targets (default 1) */
 
     /* derived by mig_config_load */
     mig_iv_type kind;         /* type's entry in MIG_IV_TYPES */

@@ -14,6 +14,7 @@
 #include "mig_comm.h"
 #include "mig_date.h"
 #include "mig_rng.h"
+#include "mig_timeline.h"
 #include "mig_util.h"
 
 static void iv_free(mig_iv *iv)
@@ -21,6 +22,7 @@ static void iv_free(mig_iv *iv)
     free(iv->nat_on);
     free(iv->link_on);
     free(iv->place_on);
+    free(iv->target);
 }
 
 void mig_policy_destroy(mig_policy **p)
@@ -44,6 +46,7 @@ void mig_policy_destroy(mig_policy **p)
     free(pol->link_wait);
     free(pol->enf_today);
     free(pol->expel);
+    free(pol->seen);
     free(pol);
     *p = NULL;
 }
@@ -160,6 +163,59 @@ static void expulsion_mark(mig_policy *pol, const mig_iv *iv)
                 pol->expel[k * pol->n_places + p] = 1;
 }
 
+/* enforcement_target: enforcement whose probability each day follows a monthly target. On
+ * day d, with T = its target summed over the days of d's month it has been in force up to
+ * and including d, A = its apprehensions so far that month and N = the passages it saw on
+ * day d - 1 (all integer counts over every rank, so p is the same for any thread or rank
+ * count): p = clamp((T - A) / N, 0, 1), and p = 0 when N = 0 (its first day in force, or
+ * after a day without passages). A shortfall is made up on the following days of the month;
+ * a new month starts afresh. */
+static void target_day(mig_policy *pol, uint32_t i, const mig_env *env)
+{
+    mig_iv *iv = &pol->iv[i];
+    int yy, mm, dd;
+    int32_t first;
+    int64_t want = 0;
+    (void)env;
+    mig_date_parts(pol->day, &yy, &mm, &dd);
+    if (iv->month != yy * 12 + mm - 1) {
+        iv->month = yy * 12 + mm - 1;
+        iv->month_used = 0;
+    }
+    first = pol->day - (dd - 1);
+    if (first < iv->from_day)
+        first = iv->from_day;
+    if (first < pol->start_day)
+        first = pol->start_day;
+    for (int32_t d = first; d <= pol->day; d++)
+        want += iv->target[d - pol->start_day];
+    iv->p = iv->passages > 0 ? (double)(want - iv->month_used) / (double)iv->passages : 0.0;
+    iv->p = iv->p < 0.0 ? 0.0 : iv->p > 1.0 ? 1.0 : iv->p;
+    if (pol->v_target_p && pol->rank0)
+        pol->v_target_p[i] = (int64_t)llround(iv->p * 1e6);
+}
+
+/* After travel, for every enforcement_target (in force or not): today's apprehensions into
+ * its month, and today's passages for tomorrow's p, summed over ranks. */
+static mig_status target_count(mig_policy *pol, mig_ctx *ctx)
+{
+    for (uint32_t i = 0; i < pol->n_iv; i++) {
+        mig_iv *iv = &pol->iv[i];
+        int64_t c[2] = { 0, pol->seen[i] };
+        mig_status st;
+        if (iv->type != MIG_IV_ENFORCEMENT_TARGET)
+            continue;
+        for (uint32_t p = 0; p < pol->n_places; p++)
+            c[0] += pol->v_apprehended[(size_t)i * pol->n_places + p];
+        if (ctx->comm && ctx->comm->size > 1 && (st = mig_comm_sum_i64(ctx->comm, c, 2)) != MIG_OK)
+            return mig_ctx_error(ctx, st, "MPI_Allreduce for an enforcement target failed");
+        iv->month_used += c[0];
+        iv->passages = c[1];
+    }
+    memset(pol->seen, 0, pol->n_iv * sizeof *pol->seen);
+    return MIG_OK;
+}
+
 static mig_status quota_gate(mig_policy *pol, uint32_t i, const mig_env *env, uint32_t step, mig_ctx *ctx);
 
 static const iv_ops enforcement_ops = { .narrow = enforcement_narrow, .mark = enforcement_mark, .catches = 1 };
@@ -169,6 +225,8 @@ static const iv_ops visa_ops = { .route = visa_route };
 static const iv_ops origin_ops = { .departures = origin_departures };
 static const iv_ops deterrence_ops = { .route = deterrence_route, .mark = deterrence_mark };
 static const iv_ops expulsion_ops = { .narrow = expulsion_narrow, .mark = expulsion_mark };
+static const iv_ops enforcement_target_ops = { .narrow = enforcement_narrow, .mark = enforcement_mark,
+                                               .day = target_day, .catches = 1 };
 
 static const iv_ops *const ops[MIG_IV_TYPE_COUNT] = {
 #define IV_OPS(id, name, needs_target, keys) &name##_ops,
@@ -287,6 +345,27 @@ static void set_targets(const builder *b, const mig_intervention_cfg *c, mig_iv 
         ops[iv->type]->narrow(iv, net);
 }
 
+/* enforcement_target: its targets series (a path relative to the scenario's folder) spread
+ * over the run's days by the floor rule (mig_timeline_add_series), times scale. Problems in
+ * the file are reported with its file:line:column and count as the scenario's errors. */
+static mig_status load_target(builder *b, const mig_intervention_cfg *c, mig_iv *iv)
+{
+    char *path = mig_path_resolve(b->cfg->dir, c->targets);
+    mig_status st;
+    iv->target = calloc(b->cfg->days ? b->cfg->days : 1, sizeof *iv->target);
+    if (!path || !iv->target) {
+        free(path);
+        return MIG_ENOMEM;
+    }
+    st = mig_timeline_add_series(iv->target, b->cfg->start_day, b->cfg->days, path, c->scale, b->ctx);
+    free(path);
+    if (st == MIG_ENOMEM)
+        return st;
+    if (st != MIG_OK && !b->errors++)
+        b->first = st;
+    return MIG_OK;
+}
+
 /* Checks every name the intervention gives; fills its target arrays. */
 static mig_status compile_iv(builder *b, const char *base, const mig_intervention_cfg *c, mig_iv *iv)
 {
@@ -307,10 +386,11 @@ static mig_status compile_iv(builder *b, const char *base, const mig_interventio
                   : strcmp(c->on_link, "return") == 0             ? MIG_ON_LINK_RETURN
                                                                   : MIG_ON_LINK_WAIT;
     iv->month = INT32_MIN;
+    iv->p = c->probability;
     check_names(b, base, c, iv, link_idx);
     set_targets(b, c, iv, link_idx);
     free(link_idx);
-    return MIG_OK;
+    return c->targets ? load_target(b, c, iv) : MIG_OK;
 }
 
 static mig_status register_obs(mig_policy *pol, mig_obs *obs)
@@ -334,6 +414,14 @@ static mig_status register_obs(mig_policy *pol, mig_obs *obs)
     ADD(v_quota_used, "policy_quota_used", "departures admitted by a quota, at the place they left",
         "persons day-1")
 #undef ADD
+    for (uint32_t i = 0; i < pol->n_iv; i++)
+        if (pol->iv[i].type == MIG_IV_ENFORCEMENT_TARGET) {
+            static const mig_dim iv_only[] = { MIG_DIM_INTERVENTION };
+            return mig_obs_add(obs, "policy_target_probability",
+                               "per-passage apprehension probability an enforcement_target set for the day "
+                               "(0 for other interventions and on days it is not in force)",
+                               "1e-6", 1, iv_only, &pol->v_target_p);
+        }
     return MIG_OK;
 }
 
@@ -371,8 +459,9 @@ static mig_status alloc_policy(mig_policy *pol, uint32_t n)
     pol->link_wait = calloc(nl, 1);
     pol->enf_today = calloc(nl, 1);
     pol->expel = calloc(nn * np, 1);
+    pol->seen = calloc(n ? n : 1, sizeof *pol->seen);
     if (!pol->iv || !pol->label || !pol->active || !pol->enf_start || !pol->link_factor || !pol->move_factor ||
-        !pol->link_wait || !pol->enf_today || !pol->expel)
+        !pol->link_wait || !pol->enf_today || !pol->expel || !pol->seen)
         return MIG_ENOMEM;
     for (size_t i = 0; i < nn * nl; i++)
         pol->link_factor[i] = 1.0;
@@ -397,6 +486,8 @@ mig_status mig_policy_create(const mig_config *cfg, const mig_network *net, mig_
     pol->n_nat = cfg->n_nationalities;
     pol->n_links = net->n_links;
     pol->n_places = net->n_places;
+    pol->start_day = cfg->start_day;
+    pol->rank0 = !ctx->comm || ctx->comm->rank == 0;
     for (uint32_t p = 0; p < cfg->n_packages; p++)
         if (cfg->packages[p].enabled)
             n += cfg->packages[p].n_interventions;
@@ -471,6 +562,7 @@ static int factors(mig_policy *pol, int32_t day)
 {
     const size_t nl = pol->n_links, np = pol->n_places, nn = pol->n_nat;
     int changed = 0;
+    pol->day = day;
     pol->any_closed = 0;
     memset(pol->expel, 0, nn * np);
     memset(pol->enf_today, 0, nl ? nl : 1);
@@ -692,10 +784,12 @@ int mig_policy_apprehend(const mig_policy *pol, const mig_env *env, size_t i, ui
     for (uint32_t k = pol->enf_start[l]; k < pol->enf_start[l + 1]; k++) {
         const uint32_t j = pol->enf_iv[k];
         const mig_iv *iv = &pol->iv[j];
-        const double p = iv->cfg->probability;
+        const double p = iv->p;
         uint32_t g;
         if (!pol->active[j] || !iv->nat_on[a->nat[i]])
             continue;
+        if (iv->type == MIG_IV_ENFORCEMENT_TARGET)
+            hist[(size_t)pol->n_iv * pol->n_places + j]++; /* a passage it saw */
         if (!(u < p)) {
             /* not by this one: the rest of u is uniform for the next */
             u = p < 1.0 ? (u - p) / (1.0 - p) : 0.5;
@@ -721,7 +815,9 @@ mig_status mig_policy_after_travel(mig_policy *pol, const mig_env *env, uint32_t
 {
     mig_agents *a = env->agents;
     const size_t np = pol->n_places;
-    (void)ctx;
+    mig_status st;
+    if ((st = target_count(pol, ctx)) != MIG_OK)
+        return st;
     for (size_t i = 0; i < a->n; i++) {
         const mig_iv *iv;
         uint32_t key, pur, j, at;
@@ -755,9 +851,13 @@ mig_status mig_policy_after_travel(mig_policy *pol, const mig_env *env, uint32_t
 
 #define IV_STATE 2
 
+/* month and month_used for every intervention, and passages for an enforcement_target */
 size_t mig_policy_state_size(const mig_policy *pol)
 {
-    return (size_t)pol->n_iv * IV_STATE;
+    size_t n = (size_t)pol->n_iv * IV_STATE;
+    for (uint32_t i = 0; i < pol->n_iv; i++)
+        n += pol->iv[i].type == MIG_IV_ENFORCEMENT_TARGET;
+    return n;
 }
 
 void mig_policy_state_get(const mig_policy *pol, double *out)
@@ -765,6 +865,8 @@ void mig_policy_state_get(const mig_policy *pol, double *out)
     for (uint32_t i = 0; i < pol->n_iv; i++) {
         *out++ = pol->iv[i].month;
         *out++ = (double)pol->iv[i].month_used;
+        if (pol->iv[i].type == MIG_IV_ENFORCEMENT_TARGET)
+            *out++ = (double)pol->iv[i].passages;
     }
 }
 
@@ -773,5 +875,7 @@ void mig_policy_state_set(mig_policy *pol, const double *in)
     for (uint32_t i = 0; i < pol->n_iv; i++) {
         pol->iv[i].month = (int32_t)*in++;
         pol->iv[i].month_used = (int64_t)*in++;
+        if (pol->iv[i].type == MIG_IV_ENFORCEMENT_TARGET)
+            pol->iv[i].passages = (int64_t)*in++;
     }
 }

@@ -28,9 +28,13 @@ typedef struct mig_iv {
     uint8_t *place_on;          /* owned [n_places] */
     uint32_t bus_to;            /* enforcement: the place index of cfg->bus_to */
     int on_link;                /* closure: MIG_ON_LINK_* of cfg->on_link */
+    double p;                   /* enforcement: cfg->probability; enforcement_target: today's, from the target */
+    uint32_t *target;           /* owned [days] or NULL: enforcement_target's apprehensions per day (agents) */
     /* state (checkpointed) */
     int32_t month;              /* month number of month_used */
-    int64_t month_used;         /* quota: departures admitted this month, over all ranks */
+    int64_t month_used;         /* quota: departures admitted this month; enforcement_target: apprehensions
+                                 * this month (both over all ranks) */
+    int64_t passages;           /* enforcement_target: passages it saw on the last day, over all ranks */
 } mig_iv;
 
 typedef struct mig_policy {
@@ -42,6 +46,9 @@ typedef struct mig_policy {
     uint32_t *enf_iv;           /* owned */
     uint32_t n_nat, n_links, n_places;
     uint64_t seed;
+    int32_t start_day, day;     /* the run's first day; today (day numbers) */
+    int rank0;                  /* 1 on the rank that records per-intervention values (rank 0) */
+    int64_t *seen;              /* owned [n_iv]: this rank's passages seen today (the travel phase adds) */
 
     /* today's factors, set by mig_policy_day (the first day's by mig_policy_create) */
     double *link_factor;        /* owned [n_nat * n_links]: multiplier on route weights (0: closed, barred) */
@@ -54,6 +61,7 @@ typedef struct mig_policy {
     /* observations (borrowed from the obs), [intervention][place] */
     int64_t *v_apprehended, *v_detained, *v_deported, *v_turned_back, *v_released, *v_quota_used;
                                 /* (v_detained is counted in the engine's observe pass) */
+    int64_t *v_target_p;        /* [intervention], only with an enforcement_target: p in millionths */
 } mig_policy;
 
 /* lifecycle */
@@ -86,8 +94,10 @@ mig_status mig_policy_day(mig_policy *pol, const mig_env *env, uint32_t step, in
  * their cap. */
 mig_status mig_policy_gate(mig_policy *pol, const mig_env *env, uint32_t step, mig_ctx *ctx);
 /* Travel, on arrival over link l of agent slot i (called in parallel, only where
- * enf_start[l] < enf_start[l + 1]): apprehension. hist is the thread's
- * [intervention][place] counter. Returns 1 when the agent was apprehended. */
+ * enf_start[l] < enf_start[l + 1]): apprehension. hist is the thread's counters:
+ * [n_iv * n_places] apprehended by intervention and place (the caller merges them into
+ * v_apprehended), then [n_iv] passages seen (merged into seen).
+ * Returns 1 when the agent was apprehended. */
 int mig_policy_apprehend(const mig_policy *pol, const mig_env *env, size_t i, uint32_t l, uint32_t step,
                          int64_t *hist);
 /* After travel: releases from detention. */

@@ -128,6 +128,7 @@ static void phase_travel(mig_world *w, uint32_t step)
     merge(w, sl->flow, w->v_flow);
     merge(w, sl->arrivals, w->v_arrivals);
     merge(w, sl->apprehended, pol->v_apprehended);
+    merge(w, sl->seen, pol->seen);
 }
 
 /* After decide: closures, visas, quotas and caravans decide who may set off. */

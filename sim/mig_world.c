@@ -125,6 +125,7 @@ static void layout_scratch(mig_world *w)
     SLICE(flow, nl)
     SLICE(arrivals, np * nn)
     SLICE(apprehended, n_iv * np)
+    SLICE(seen, n_iv)
     s->travel_len = off;
     off = 0;
     SLICE(occupancy, np)

@@ -31,6 +31,8 @@ typedef struct mig_scratch_slices {
     mig_slice flow;          /* [n_links] persons who set off along a link */
     mig_slice arrivals;      /* [n_places * n_nat] persons who arrived at a place */
     mig_slice apprehended;   /* [n_iv * n_places] the policy's apprehensions */
+    mig_slice seen;          /* [n_iv] passages an enforcement_target saw (right after apprehended:
+                              * the two are mig_policy_apprehend's hist) */
     size_t travel_len;
     /* observe */
     mig_slice occupancy;     /* [n_places] persons at a place */

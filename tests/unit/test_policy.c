@@ -426,8 +426,8 @@ Test(policy, caravan_dissolving_early_leaves_members_at_their_own_pace)
     test_world_free(&ctx, &cfg, &w);
 }
 
-/* Bad input: the first error's exact text. */
-static void expect_error(const char *yaml, const char *want_suffix)
+/* Bad input: the first error's exact text, which names file (under dir). */
+static void expect_error_in(const char *yaml, const char *file, const char *want_suffix)
 {
     mig_ctx *ctx;
     mig_config *cfg = NULL;
@@ -447,10 +447,16 @@ static void expect_error(const char *yaml, const char *want_suffix)
     got = mig_ctx_error_at(ctx, 0);
     cr_assert(strlen(got) >= strlen(want_suffix) && strcmp(got + strlen(got) - strlen(want_suffix), want_suffix) == 0,
               "got \"%s\", want ...\"%s\"", got, want_suffix);
+    snprintf(path, sizeof path, "%s/%s", dir, file);
     cr_assert(strncmp(got, path, strlen(path)) == 0, "names the file: %s", got);
     mig_world_destroy(&w);
     mig_config_destroy(&cfg);
     mig_ctx_destroy(&ctx);
+}
+
+static void expect_error(const char *yaml, const char *want_suffix)
+{
+    expect_error_in(yaml, "bad.yaml", want_suffix);
 }
 
 Test(policy, bad_input_names_file_line_and_field)
@@ -458,7 +464,7 @@ Test(policy, bad_input_names_file_line_and_field)
     expect_error(HEAD "packages:\n  - name: p\n    interventions:\n"
                       "      - {name: a, type: enforcment, places: [M], probability: 0.1, basis: t}\n",
                  ":12:25: packages[0].interventions[0].type: unknown type \"enforcment\" (expected enforcement, "
-                 "closure, quota, visa, origin, deterrence or expulsion)");
+                 "closure, quota, visa, origin, deterrence, expulsion or enforcement_target)");
     expect_error(HEAD "packages:\n  - name: p\n    interventions:\n"
                       "      - {name: a, type: closure, places: [Nowhere], basis: t}\n",
                  ":12:43: packages[0].interventions[0].places[0]: unknown place \"Nowhere\"");
@@ -498,4 +504,124 @@ Test(policy, package_file_and_name_index_in_set)
     cr_assert(strstr(mig_config_where(cfg, "packages[0].interventions[0].type"), "/wg.yaml:4:") != NULL,
               "%s", mig_config_where(cfg, "packages[0].interventions[0].type"));
     test_world_free(&ctx, &cfg, &w);
+}
+
+/* ---- enforcement_target ------------------------------------------------------------------ */
+
+/* Monthly targets on arrivals at M (about half of 800 a day arrive there): 100 a day in
+ * January, 200 in February, 50 in March, so no fixed probability meets all three. */
+static const char targets_csv[] = "start,end,total,source,note\n"
+                                  "2023-01-01,2023-01-31,3100,test,100 a day\n"
+                                  "2023-02-01,2023-02-28,5600,test,200 a day\n"
+                                  "2023-03-01,2023-03-31,1550,test,50 a day\n";
+#define TARGET_HEAD                                                                            \
+    HEAD "packages:\n"                                                                          \
+         "  - name: inm\n"                                                                      \
+         "    interventions:\n"
+
+/* Runs days with threads; apprehended[day * n_iv + iv] (all places) and p in millionths alike. */
+static void run_target(const char *yaml, int threads, uint32_t days, int64_t *apprehended, int64_t *p_micro)
+{
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    const char *over[] = { "days=90" };
+    int64_t *app, *p;
+    write_file("targets.csv", targets_csv);
+    world(yaml, over, 1, threads, &ctx, &cfg, &w);
+    app = var(w, "policy_apprehended");
+    p = var(w, "policy_target_probability");
+    for (uint32_t day = 0; day < days; day++) {
+        const uint32_t n_iv = w->policy->n_iv, np = w->net->n_places;
+        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+        for (uint32_t i = 0; i < n_iv; i++) {
+            int64_t sum = 0;
+            for (uint32_t q = 0; q < np; q++)
+                sum += app[(size_t)i * np + q];
+            apprehended[(size_t)day * n_iv + i] = sum;
+            p_micro[(size_t)day * n_iv + i] = p[i];
+        }
+    }
+    test_world_free(&ctx, &cfg, &w);
+}
+
+/* |achieved - target| <= 4 sqrt(target) + 1: the binomial bound of the last day's draws, far
+ * wider than the controller's error and far narrower than a fixed probability's. */
+static void assert_month(const int64_t *app, uint32_t n_iv, uint32_t iv, uint32_t d0, uint32_t d1, double target,
+                         const char *what)
+{
+    int64_t got = 0;
+    for (uint32_t d = d0; d <= d1; d++)
+        got += app[(size_t)d * n_iv + iv];
+    cr_assert_leq(fabs((double)got - target), 4 * sqrt(target) + 1, "%s: %lld apprehended, target %g", what,
+                  (long long)got, target);
+}
+
+Test(policy, enforcement_target_meets_each_months_target)
+{
+    static const char yaml[] = TARGET_HEAD "      - {name: t, type: enforcement_target, places: [M], targets: "
+                                           "targets.csv, basis: t}\n";
+    static int64_t app[90], p[90];
+    run_target(yaml, 2, 90, app, p);
+    assert_month(app, 1, 0, 0, 30, 3100, "January");
+    assert_month(app, 1, 0, 31, 58, 5600, "February");
+    assert_month(app, 1, 0, 59, 89, 1550, "March");
+    cr_assert_eq(p[0], 0, "first day: no passages seen yet, p = 0");
+    cr_assert_gt(p[40], 0);
+}
+
+Test(policy, enforcement_target_suspended_gives_zero_and_resumes)
+{
+    /* in force to 2023-01-20, suspended 21 - 25, again from 2023-01-26 */
+    static const char yaml[] = TARGET_HEAD
+        "      - {name: a, type: enforcement_target, places: [M], targets: targets.csv, to: 2023-01-20, basis: t}\n"
+        "      - {name: b, type: enforcement_target, places: [M], targets: targets.csv, from: 2023-01-26, basis: t}\n";
+    static int64_t app[60 * 2], p[60 * 2];
+    run_target(yaml, 2, 60, app, p);
+    for (uint32_t d = 20; d <= 24; d++)
+        cr_assert_eq(app[d * 2] + app[d * 2 + 1], 0, "day %u: suspended", d);
+    for (uint32_t d = 0; d < 60; d++) {
+        if (d >= 20)
+            cr_assert_eq(app[d * 2], 0, "day %u: a has ended", d);
+        if (d < 25)
+            cr_assert_eq(app[d * 2 + 1], 0, "day %u: b has not begun", d);
+    }
+    /* b's first day has seen no passages (p = 0), then it makes up January 26 - 31 */
+    cr_assert_eq(p[25 * 2 + 1], 0);
+    cr_assert_gt(app[26 * 2 + 1], 0, "resumed");
+    assert_month(app, 2, 0, 0, 19, 2000, "a, January 1 - 20");
+    assert_month(app, 2, 1, 25, 30, 600, "b, January 26 - 31");
+    assert_month(app, 2, 1, 31, 58, 5600, "b, February");
+}
+
+Test(policy, enforcement_target_is_thread_count_free)
+{
+    static const char yaml[] = TARGET_HEAD "      - {name: t, type: enforcement_target, places: [M], targets: "
+                                           "targets.csv, scale: 0.5, detention_days: 3, deport: 0.5, "
+                                           "release: 0.5, basis: t}\n";
+    static int64_t a1[40], p1[40], a2[40], p2[40];
+    int64_t total = 0;
+    run_target(yaml, 1, 40, a1, p1);
+    run_target(yaml, 2, 40, a2, p2);
+    cr_assert_arr_eq(a1, a2, sizeof a1, "daily apprehensions equal for 1 and 2 threads");
+    cr_assert_arr_eq(p1, p2, sizeof p1, "daily probabilities equal for 1 and 2 threads");
+    for (uint32_t d = 0; d < 31; d++)
+        total += a1[d];
+    cr_assert_gt(total, 0);
+    assert_month(a1, 1, 0, 0, 30, 1550, "January at scale 0.5");
+}
+
+Test(policy, enforcement_target_bad_input_names_file_line_and_field)
+{
+    expect_error(TARGET_HEAD "      - {name: t, type: enforcement_target, places: [M], basis: t}\n",
+                 ":12:9: packages[0].interventions[0]: missing targets: a series CSV of apprehensions per period "
+                 "(start, end, total)");
+    write_file("bad_targets.csv", "start,end,total\n2023-01-01,2023-01-31,3100\n2023-02-01,2023-02-28,many\n");
+    expect_error_in(TARGET_HEAD "      - {name: t, type: enforcement_target, places: [M], targets: bad_targets.csv, "
+                                "basis: t}\n",
+                    "bad_targets.csv", "bad_targets.csv:3:3: total: expected a non-negative number, got \"many\"");
+    expect_error(TARGET_HEAD "      - {name: t, type: enforcement_target, places: [M], targets: targets.csv, "
+                             "probability: 0.5, basis: t}\n",
+                 ":12:93: packages[0].interventions[0].probability: not used by an intervention of type "
+                 "enforcement_target");
 }
