@@ -4,6 +4,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -282,6 +283,47 @@ mig_status mig_csv_read(const char *path, mig_ctx *ctx, mig_csv **out)
     }
     *out = r.t;
     return MIG_OK;
+}
+
+size_t mig_csv_map_columns(const mig_csv *t, mig_ctx *ctx, const char *const *names, int n, int n_required,
+                           int *col_of, int *known_of)
+{
+    char expected[256], q[MIG_CSV_QUOTE_MAX];
+    size_t k = 0, n_err = 0;
+
+    expected[0] = '\0';
+    for (int i = 0; i < n; i++)
+        k += (size_t)snprintf(expected + k, sizeof expected - k, "%s%s", i ? ", " : "", names[i]);
+    for (int i = 0; i < n; i++)
+        col_of[i] = -1;
+    for (size_t j = 0; j < t->n_cols; j++) {
+        int id = -1, past = known_of && j >= MIG_CSV_KNOWN_MAX;
+        for (int i = 0; i < n; i++)
+            if (strcmp(t->header[j], names[i]) == 0)
+                id = i;
+        if (known_of && !past)
+            known_of[j] = -1;
+        if (id < 0 || past) {
+            mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ t->path, 1, j + 1 }, NULL, "unknown column %s (expected %s)",
+                         mig_csv_quote(q, t->header[j]), expected);
+            n_err++;
+        } else if (col_of[id] >= 0) {
+            mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ t->path, 1, j + 1 }, NULL,
+                         "repeated column %s (first in column %d)", mig_csv_quote(q, t->header[j]), col_of[id] + 1);
+            n_err++;
+        } else {
+            col_of[id] = (int)j;
+            if (known_of)
+                known_of[j] = id;
+        }
+    }
+    for (int i = 0; i < n_required; i++)
+        if (col_of[i] < 0) {
+            mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ t->path, 1, 0 }, NULL, "missing required column \"%s\"",
+                         names[i]);
+            n_err++;
+        }
+    return n_err;
 }
 
 void mig_csv_destroy(mig_csv **p)

@@ -28,6 +28,14 @@ void mig_csv_destroy(mig_csv **p);
 /* Column index of a header name, or -1. */
 int mig_csv_col(const mig_csv *t, const char *name);
 
+/* Maps the header onto the known columns names[0..n) (col_of[i]: header column or -1); the
+ * first n_required are required. known_of: NULL, or [MIG_CSV_KNOWN_MAX] header column ->
+ * known column or -1, and then columns past MIG_CSV_KNOWN_MAX count as unknown. Reports
+ * unknown, repeated and missing columns (file:1:column) and returns how many. */
+#define MIG_CSV_KNOWN_MAX 64
+size_t mig_csv_map_columns(const mig_csv *t, mig_ctx *ctx, const char *const *names, int n, int n_required,
+                           int *col_of, int *known_of);
+
 /* errors */
 /* Adds a diagnostic about the cell at (row, header column j): "path:line:col: column:
  * message", with the record's fields set (file, line, column j + 1, field the column). */

@@ -28,7 +28,7 @@ typedef struct check {
     const mig_csv *t;
     mig_ctx *ctx;
     size_t n_err;
-    int known_of[64];   /* header column -> known column id, or -1 (unknown, repeated) */
+    int known_of[MIG_CSV_KNOWN_MAX];   /* header column -> known column id, or -1 (unknown, repeated) */
     int col_of[MAX_COLS];   /* known column id -> header column, or -1 */
 } check;
 
@@ -45,49 +45,16 @@ static void cell_error(check *c, size_t row, int j, const char *fmt, ...)
     c->n_err++;
 }
 
-/* Maps the header to the known columns; reports unknown, repeated and missing required
- * columns. A table wider than 64 columns has its extra columns reported as unknown. */
+/* Maps the header to the known columns (mig_csv_map_columns), counting the errors. */
 static void map_columns(check *c, const char *const *names, int n_names, int n_required)
 {
-    const mig_csv *t = c->t;
-    char expected[256], q[MIG_CSV_QUOTE_MAX];
-    size_t k = 0;
-
-    expected[0] = '\0';
-    for (int i = 0; i < n_names; i++)
-        k += (size_t)snprintf(expected + k, sizeof expected - k, "%s%s", i ? ", " : "", names[i]);
     for (int i = 0; i < MAX_COLS; i++)
         c->col_of[i] = -1;
-    for (size_t j = 0; j < t->n_cols; j++) {
-        int id = -1;
-        for (int i = 0; i < n_names; i++)
-            if (strcmp(t->header[j], names[i]) == 0)
-                id = i;
-        if (j < 64)
-            c->known_of[j] = -1;
-        if (id < 0 || j >= 64) {
-            mig_ctx_diag(c->ctx, MIG_EDATA, &(mig_loc){ t->path, 1, j + 1 }, NULL, "unknown column %s (expected %s)",
-                         mig_csv_quote(q, t->header[j]), expected);
-            c->n_err++;
-        } else if (c->col_of[id] >= 0) {
-            mig_ctx_diag(c->ctx, MIG_EDATA, &(mig_loc){ t->path, 1, j + 1 }, NULL,
-                         "repeated column %s (first in column %d)", mig_csv_quote(q, t->header[j]), c->col_of[id] + 1);
-            c->n_err++;
-        } else {
-            c->col_of[id] = (int)j;
-            c->known_of[j] = id;
-        }
-    }
-    for (int i = 0; i < n_required; i++)
-        if (c->col_of[i] < 0) {
-            mig_ctx_diag(c->ctx, MIG_EDATA, &(mig_loc){ t->path, 1, 0 }, NULL, "missing required column \"%s\"",
-                         names[i]);
-            c->n_err++;
-        }
+    c->n_err += mig_csv_map_columns(c->t, c->ctx, names, n_names, n_required, c->col_of, c->known_of);
 }
 
 /* Header column j maps to a known column id, or -1. */
-static int known(const check *c, size_t j) { return j < 64 ? c->known_of[j] : -1; }
+static int known(const check *c, size_t j) { return j < MIG_CSV_KNOWN_MAX ? c->known_of[j] : -1; }
 
 /* The cell of known column id in a row, or NULL when the column is absent. */
 static const char *cell(const check *c, size_t row, int id)
@@ -154,15 +121,112 @@ static int64_t index_find(const name_ref *idx, size_t n, const char *name)
 /* ---- places ---------------------------------------------------------------------------- */
 
 
+/* Allocates the place arrays of net and the name index for n places. */
+static mig_status alloc_places(mig_network *net, size_t n, name_ref **refs, size_t **dup_line)
+{
+    net->n_places = (uint32_t)n;
+    net->place_name = calloc(n, sizeof *net->place_name);
+    net->place_country = calloc(n, sizeof *net->place_country);
+    net->place_kind = calloc(n, sizeof *net->place_kind);
+    net->place_lat = calloc(n, sizeof *net->place_lat);
+    net->place_lon = calloc(n, sizeof *net->place_lon);
+    net->place_capacity = calloc(n, sizeof *net->place_capacity);
+    net->place_attract = calloc(n, sizeof *net->place_attract);
+    *refs = malloc(n * sizeof **refs);
+    *dup_line = calloc(n, sizeof **dup_line);
+    if (!net->place_name || !net->place_country || !net->place_kind || !net->place_lat
+        || !net->place_lon || !net->place_capacity || !net->place_attract || !*refs || !*dup_line)
+        return MIG_ENOMEM;
+    return MIG_OK;
+}
+
+/* Sorts the named rows into refs, keeping the first occurrence of each name; dup_line[r]: the
+ * line where row r's name first appeared, or 0. Returns the number of distinct names. */
+static size_t index_places(const check *c, name_ref *refs, size_t *dup_line)
+{
+    const mig_csv *t = c->t;
+    size_t n_named = 0, m = 0;
+
+    for (size_t r = 0; r < t->n_rows; r++) {
+        const char *name = cell(c, r, P_NAME);
+        if (name && *name)
+            refs[n_named++] = (name_ref){ name, (uint32_t)r };
+    }
+    if (n_named)
+        qsort(refs, n_named, sizeof *refs, cmp_name_row);
+    for (size_t i = 0; i < n_named; i++) {
+        if (m > 0 && strcmp(refs[m - 1].name, refs[i].name) == 0)
+            dup_line[refs[i].row] = t->line[refs[m - 1].row];
+        else
+            refs[m++] = refs[i];
+    }
+    return m;
+}
+
+/* Checks cell (r, j) of the places table and stores its value in net. dup: the line where
+ * the row's name first appeared, or 0. */
+static mig_status check_place_cell(mig_network *net, check *c, size_t r, size_t j, size_t dup)
+{
+    const char *v = c->t->cells[r][j];
+    int jj = (int)j;
+    double x;
+    mig_place_kind kind;
+    char q[MIG_CSV_QUOTE_MAX];
+
+    switch (known(c, j)) {
+    case P_NAME:
+        if (!*v)
+            cell_error(c, r, jj, "empty place name");
+        else if (dup)
+            cell_error(c, r, jj, "duplicate place %s (first on line %zu)", mig_csv_quote(q, v), dup);
+        return (net->place_name[r] = strdup(v)) ? MIG_OK : MIG_ENOMEM;
+    case P_COUNTRY:
+        return (net->place_country[r] = strdup(v)) ? MIG_OK : MIG_ENOMEM;
+    case P_KIND:
+        if (mig_place_kind_parse(v, &kind) == 0)
+            net->place_kind[r] = (uint8_t)kind;
+        else
+            cell_error(c, r, jj, "expected one of origin, town, camp, border, destination, got %s",
+                       mig_csv_quote(q, v));
+        break;
+    case P_LAT:
+        if (parse_number(v, &x) == 0 && x >= -90 && x <= 90)
+            net->place_lat[r] = x;
+        else
+            cell_error(c, r, jj, "expected a latitude in [-90, 90], got %s", mig_csv_quote(q, v));
+        break;
+    case P_LON:
+        if (parse_number(v, &x) == 0 && x >= -180 && x <= 180)
+            net->place_lon[r] = x;
+        else
+            cell_error(c, r, jj, "expected a longitude in [-180, 180], got %s", mig_csv_quote(q, v));
+        break;
+    case P_CAPACITY:
+        if (*v && parse_count(v, &net->place_capacity[r]) != 0)
+            cell_error(c, r, jj, "expected a non-negative integer, got %s", mig_csv_quote(q, v));
+        break;
+    case P_ATTRACT:
+        if (!*v)
+            break;
+        if (parse_number(v, &x) == 0 && x > 0)
+            net->place_attract[r] = x;
+        else
+            cell_error(c, r, jj, "expected a positive number, got %s", mig_csv_quote(q, v));
+        break;
+    default:   /* source, note, and columns already reported */
+        break;
+    }
+    return MIG_OK;
+}
+
 /* Checks the places table and fills the place arrays of net (valid only when no error was
  * reported). *idx_out: the names, sorted, first occurrence of each (owned by caller). */
 static mig_status check_places(mig_network *net, check *c, name_ref **idx_out, size_t *n_idx)
 {
     const mig_csv *t = c->t;
-    size_t n = t->n_rows, n_named = 0, m = 0;
+    size_t n = t->n_rows, m;
     name_ref *refs = NULL;
     size_t *dup_line = NULL;
-    char q[MIG_CSV_QUOTE_MAX];
 
     *idx_out = NULL;
     *n_idx = 0;
@@ -177,95 +241,16 @@ static mig_status check_places(mig_network *net, check *c, name_ref **idx_out, s
         c->n_err++;
         return MIG_OK;
     }
-
-    net->n_places = (uint32_t)n;
-    net->place_name = calloc(n, sizeof *net->place_name);
-    net->place_country = calloc(n, sizeof *net->place_country);
-    net->place_kind = calloc(n, sizeof *net->place_kind);
-    net->place_lat = calloc(n, sizeof *net->place_lat);
-    net->place_lon = calloc(n, sizeof *net->place_lon);
-    net->place_capacity = calloc(n, sizeof *net->place_capacity);
-    net->place_attract = calloc(n, sizeof *net->place_attract);
-    refs = malloc(n * sizeof *refs);
-    dup_line = calloc(n, sizeof *dup_line);
-    if (!net->place_name || !net->place_country || !net->place_kind || !net->place_lat
-        || !net->place_lon || !net->place_capacity || !net->place_attract || !refs || !dup_line)
+    if (alloc_places(net, n, &refs, &dup_line) != MIG_OK)
         goto nomem;
 
     /* duplicates first, so each row's messages come out in column order */
-    for (size_t r = 0; r < n; r++) {
-        const char *name = cell(c, r, P_NAME);
-        if (name && *name)
-            refs[n_named++] = (name_ref){ name, (uint32_t)r };
-    }
-    if (n_named)
-        qsort(refs, n_named, sizeof *refs, cmp_name_row);
-    for (size_t i = 0; i < n_named; i++) {
-        if (m > 0 && strcmp(refs[m - 1].name, refs[i].name) == 0)
-            dup_line[refs[i].row] = t->line[refs[m - 1].row];
-        else
-            refs[m++] = refs[i];
-    }
-
+    m = index_places(c, refs, dup_line);
     for (size_t r = 0; r < n; r++) {
         net->place_attract[r] = 1.0;
-        for (size_t j = 0; j < t->n_cols; j++) {
-            const char *v = t->cells[r][j];
-            int jj = (int)j;
-            double x;
-            mig_place_kind kind;
-
-            switch (known(c, j)) {
-            case P_NAME:
-                if (!*v)
-                    cell_error(c, r, jj, "empty place name");
-                else if (dup_line[r])
-                    cell_error(c, r, jj, "duplicate place %s (first on line %zu)", mig_csv_quote(q, v),
-                               dup_line[r]);
-                if (!(net->place_name[r] = strdup(v)))
-                    goto nomem;
-                break;
-            case P_COUNTRY:
-                if (!(net->place_country[r] = strdup(v)))
-                    goto nomem;
-                break;
-            case P_KIND:
-                if (mig_place_kind_parse(v, &kind) == 0)
-                    net->place_kind[r] = (uint8_t)kind;
-                else
-                    cell_error(c, r, jj,
-                               "expected one of origin, town, camp, border, destination, got %s",
-                               mig_csv_quote(q, v));
-                break;
-            case P_LAT:
-                if (parse_number(v, &x) == 0 && x >= -90 && x <= 90)
-                    net->place_lat[r] = x;
-                else
-                    cell_error(c, r, jj, "expected a latitude in [-90, 90], got %s", mig_csv_quote(q, v));
-                break;
-            case P_LON:
-                if (parse_number(v, &x) == 0 && x >= -180 && x <= 180)
-                    net->place_lon[r] = x;
-                else
-                    cell_error(c, r, jj, "expected a longitude in [-180, 180], got %s",
-                               mig_csv_quote(q, v));
-                break;
-            case P_CAPACITY:
-                if (*v && parse_count(v, &net->place_capacity[r]) != 0)
-                    cell_error(c, r, jj, "expected a non-negative integer, got %s", mig_csv_quote(q, v));
-                break;
-            case P_ATTRACT:
-                if (!*v)
-                    break;
-                if (parse_number(v, &x) == 0 && x > 0)
-                    net->place_attract[r] = x;
-                else
-                    cell_error(c, r, jj, "expected a positive number, got %s", mig_csv_quote(q, v));
-                break;
-            default:   /* source, note, and columns already reported */
-                break;
-            }
-        }
+        for (size_t j = 0; j < t->n_cols; j++)
+            if (check_place_cell(net, c, r, j, dup_line[r]) != MIG_OK)
+                goto nomem;
     }
     free(dup_line);
     *idx_out = refs;

@@ -253,92 +253,98 @@ done:
     return s == MIG_OK ? s : report_h5(o, ctx);
 }
 
+/* An auxiliary coordinate: its description and values (strings, doubles or int32s). */
+typedef enum { AUX_STR, AUX_F64, AUX_I32 } aux_type;
+typedef struct aux_col {
+    const char *name, *long_name, *units;
+    hid_t attach;
+    aux_type type;
+    hsize_t n;
+    const void *data;
+} aux_col;
+
+static int put_aux(mig_output *o, const aux_col *a)
+{
+    col_spec c = { a->name, a->long_name, a->units, NULL, a->attach };
+    switch (a->type) {
+    case AUX_STR: return put_strings(o, &c, a->n, a->data, NULL);
+    case AUX_F64: return put_col(o, &c, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, a->n, a->data, NULL);
+    default: return put_col(o, &c, H5T_STD_I32LE, H5T_NATIVE_INT32, a->n, a->data, NULL);
+    }
+}
+
+/* Checks that every place kind, capacity, link end and mode can be written. */
+static mig_status check_aux(mig_output *o, const mig_network *net, mig_ctx *ctx)
+{
+    size_t np = net->n_places;
+    for (size_t i = 0; i < np; i++)
+        if (net->place_kind[i] >= MIG_KIND_COUNT || net->place_capacity[i] > INT32_MAX)
+            return mig_ctx_error(ctx, MIG_EINTERNAL, "%s: place %s: %s out of range", o->path,
+                                 net->place_name[i],
+                                 net->place_kind[i] >= MIG_KIND_COUNT ? "kind" : "capacity");
+    for (size_t i = 0; i < net->n_links; i++)
+        if (net->link_from[i] >= np || net->link_to[i] >= np ||
+            net->link_mode[i] >= MIG_MODE_COUNT)
+            return mig_ctx_error(ctx, MIG_EINTERNAL,
+                                 "%s: link %s: place index or mode out of range", o->path,
+                                 net->link_name[i]);
+    return MIG_OK;
+}
+
 /* Auxiliary coordinates over place and link. */
 static mig_status write_aux(mig_output *o, const mig_network *net, const scales *sc,
                             mig_ctx *ctx)
 {
     size_t np = net->n_places, nl = net->n_links;
-    const char **txt = malloc((np > 2 * nl ? np : 2 * nl) * sizeof *txt + 1);
+    const char **txt = malloc((np + 3 * nl) * sizeof *txt + 1);
+    const char **kind = txt, **from = txt + np, **to = from + nl, **mode = to + nl;
     int32_t *cap = malloc(np * sizeof *cap + 1);
     mig_status s = MIG_OK;
-    col_spec c;
 
     if (!txt || !cap) {
         s = mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", o->path);
         goto done;
     }
+    if ((s = check_aux(o, net, ctx)) != MIG_OK)
+        goto done;
     for (size_t i = 0; i < np; i++) {
-        if (net->place_kind[i] >= MIG_KIND_COUNT || net->place_capacity[i] > INT32_MAX) {
-            s = mig_ctx_error(ctx, MIG_EINTERNAL, "%s: place %s: %s out of range", o->path,
-                              net->place_name[i],
-                              net->place_kind[i] >= MIG_KIND_COUNT ? "kind" : "capacity");
-            goto done;
-        }
         cap[i] = (int32_t)net->place_capacity[i];
+        kind[i] = mig_place_kind_names[net->place_kind[i]];
     }
-    for (size_t i = 0; i < nl; i++)
-        if (net->link_from[i] >= np || net->link_to[i] >= np ||
-            net->link_mode[i] >= MIG_MODE_COUNT) {
-            s = mig_ctx_error(ctx, MIG_EINTERNAL, "%s: link %s: place index or mode out of range",
-                              o->path, net->link_name[i]);
-            goto done;
-        }
-
-    s = MIG_EIO;
-    c = (col_spec){ place_aux[0], "country of the place", NULL, NULL, sc->place };
-    if (put_strings(o, &c, np, (const char *const *)net->place_country, NULL))
-        goto done;
-    for (size_t i = 0; i < np; i++)
-        txt[i] = mig_place_kind_names[net->place_kind[i]];
-    c = (col_spec){ place_aux[1], "kind of place (origin, town, camp, border, destination)",
-                    NULL, NULL, sc->place };
-    if (put_strings(o, &c, np, txt, NULL))
-        goto done;
-    c = (col_spec){ place_aux[2], "latitude", "degrees_north", NULL, sc->place };
-    if (put_col(o, &c, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, np, net->place_lat, NULL))
-        goto done;
-    c = (col_spec){ place_aux[3], "longitude", "degrees_east", NULL, sc->place };
-    if (put_col(o, &c, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, np, net->place_lon, NULL))
-        goto done;
-    c = (col_spec){ place_aux[4], "capacity of the place (0 = unlimited)", "persons", NULL,
-                    sc->place };
-    if (put_col(o, &c, H5T_STD_I32LE, H5T_NATIVE_INT32, np, cap, NULL))
-        goto done;
-    c = (col_spec){ place_aux[5], "attractiveness of the place", "1", NULL, sc->place };
-    if (put_col(o, &c, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, np, net->place_attract, NULL))
-        goto done;
-
     for (size_t i = 0; i < nl; i++) {
-        txt[i] = net->place_name[net->link_from[i]];
-        txt[nl + i] = net->place_name[net->link_to[i]];
+        from[i] = net->place_name[net->link_from[i]];
+        to[i] = net->place_name[net->link_to[i]];
+        mode[i] = mig_mode_names[net->link_mode[i]];
     }
-    c = (col_spec){ link_aux[0], "place the link leaves from", NULL, NULL, sc->link };
-    if (put_strings(o, &c, nl, txt, NULL))
-        goto done;
-    c = (col_spec){ link_aux[1], "place the link goes to", NULL, NULL, sc->link };
-    if (put_strings(o, &c, nl, txt + nl, NULL))
-        goto done;
-    c = (col_spec){ link_aux[2], "length of the link", "km", NULL, sc->link };
-    if (put_col(o, &c, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, nl, net->link_km, NULL))
-        goto done;
-    for (size_t i = 0; i < nl; i++)
-        txt[i] = mig_mode_names[net->link_mode[i]];
-    c = (col_spec){ link_aux[3], "travel mode of the link (foot, boat, bus, rail, air)", NULL,
-                    NULL, sc->link };
-    if (put_strings(o, &c, nl, txt, NULL))
-        goto done;
-    c = (col_spec){ link_aux[4], "cost of travelling the link per person", "USD", NULL, sc->link };
-    if (put_col(o, &c, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, nl, net->link_cost, NULL))
-        goto done;
-    c = (col_spec){ link_aux[5], "probability of death per crossing of the link", "1", NULL,
-                    sc->link };
-    if (put_col(o, &c, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, nl, net->link_risk, NULL))
-        goto done;
-    s = MIG_OK;
+    const aux_col cols[] = {
+        { place_aux[0], "country of the place", NULL, sc->place, AUX_STR, np, net->place_country },
+        { place_aux[1], "kind of place (origin, town, camp, border, destination)", NULL, sc->place,
+          AUX_STR, np, kind },
+        { place_aux[2], "latitude", "degrees_north", sc->place, AUX_F64, np, net->place_lat },
+        { place_aux[3], "longitude", "degrees_east", sc->place, AUX_F64, np, net->place_lon },
+        { place_aux[4], "capacity of the place (0 = unlimited)", "persons", sc->place, AUX_I32, np,
+          cap },
+        { place_aux[5], "attractiveness of the place", "1", sc->place, AUX_F64, np,
+          net->place_attract },
+        { link_aux[0], "place the link leaves from", NULL, sc->link, AUX_STR, nl, from },
+        { link_aux[1], "place the link goes to", NULL, sc->link, AUX_STR, nl, to },
+        { link_aux[2], "length of the link", "km", sc->link, AUX_F64, nl, net->link_km },
+        { link_aux[3], "travel mode of the link (foot, boat, bus, rail, air)", NULL, sc->link,
+          AUX_STR, nl, mode },
+        { link_aux[4], "cost of travelling the link per person", "USD", sc->link, AUX_F64, nl,
+          net->link_cost },
+        { link_aux[5], "probability of death per crossing of the link", "1", sc->link, AUX_F64,
+          nl, net->link_risk },
+    };
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+        if (put_aux(o, &cols[i])) {
+            s = report_h5(o, ctx);
+            break;
+        }
 done:
     free(txt);
     free(cap);
-    return s == MIG_EIO ? report_h5(o, ctx) : s;
+    return s;
 }
 
 
@@ -464,15 +470,54 @@ static mig_status check_layout(const mig_output_layout *L, const mig_obs *obs, m
 /* ---------------------------------------------------------------------------------------
  * lifecycle */
 
+/* Creates the temporary file o->tmp with the root attributes. Returns MIG_OK or a
+ * reported status. */
+static mig_status create_file(mig_output *o, const char *title, mig_ctx *ctx)
+{
+    hid_t fcpl = -1, fapl = -1;
+    mig_status s = MIG_OK;
+    int fd;
+
+    /* our own exclusive create gives the exact reason when the folder is missing or not
+     * writable; HDF5 then truncates the empty file it owns */
+    fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+    if (fd < 0)
+        return mig_ctx_error(ctx, MIG_EIO, "%s: cannot create output file: %s", o->path,
+                             strerror(errno));
+    o->tmp_made = 1;
+    close(fd);
+
+    if (failed(o, fcpl = H5Pcreate(H5P_FILE_CREATE), "H5Pcreate failed") ||
+        failed(o, H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+               "H5Pset_link_creation_order failed") ||
+        failed(o, H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+               "H5Pset_attr_creation_order failed") ||
+        failed(o, fapl = H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate failed") ||
+        failed(o, H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18),
+               "H5Pset_libver_bounds failed") ||
+        failed(o, H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "H5Pset_fclose_degree failed"))
+        s = report_h5(o, ctx);
+    else if (failed(o, o->file = H5Fcreate(o->tmp, H5F_ACC_TRUNC, fcpl, fapl),
+                    "H5Fcreate failed")) {
+        s = mig_ctx_error(ctx, MIG_EIO, "%s: cannot create output file: %s", o->path, o->h5err);
+        o->h5err[0] = '\0';
+    } else if (put_attr(o, o->file, "title", title ? title : "") ||
+               put_attr(o, o->file, "Conventions", "CF-1.8") ||
+               put_attr(o, o->file, "source", "migsim"))
+        s = report_h5(o, ctx);
+    mig_h5_close(&fcpl, H5Pclose);
+    mig_h5_close(&fapl, H5Pclose);
+    return s;
+}
+
 mig_status mig_output_create(const mig_output_layout *layout, const mig_obs *obs, mig_ctx *ctx,
                              mig_output **out)
 {
     const mig_output_layout *L = layout;
     mig_output *o = NULL;
-    hid_t fcpl = -1, fapl = -1;
     scales sc = { -1, -1, -1, -1, -1 };
     mig_status s;
-    int n, fd;
+    int n;
 
     *out = NULL;
     s = check_layout(L, obs, ctx);
@@ -500,41 +545,8 @@ mig_status mig_output_create(const mig_output_layout *layout, const mig_obs *obs
     for (size_t i = 0; i < o->n_vars; i++)
         o->vars[i].dset = -1;
 
-    /* our own exclusive create gives the exact reason when the folder is missing or not
-     * writable; HDF5 then truncates the empty file it owns */
-    fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-    if (fd < 0) {
-        s = mig_ctx_error(ctx, MIG_EIO, "%s: cannot create output file: %s", o->path,
-                          strerror(errno));
+    if ((s = create_file(o, L->title, ctx)) != MIG_OK)
         goto fail;
-    }
-    o->tmp_made = 1;
-    close(fd);
-
-    s = MIG_EIO;
-    if (failed(o, fcpl = H5Pcreate(H5P_FILE_CREATE), "H5Pcreate failed") ||
-        failed(o, H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-               "H5Pset_link_creation_order failed") ||
-        failed(o, H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-               "H5Pset_attr_creation_order failed") ||
-        failed(o, fapl = H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate failed") ||
-        failed(o, H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18),
-               "H5Pset_libver_bounds failed") ||
-        failed(o, H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "H5Pset_fclose_degree failed")) {
-        s = report_h5(o, ctx);
-        goto fail;
-    }
-    if (failed(o, o->file = H5Fcreate(o->tmp, H5F_ACC_TRUNC, fcpl, fapl), "H5Fcreate failed")) {
-        s = mig_ctx_error(ctx, MIG_EIO, "%s: cannot create output file: %s", o->path, o->h5err);
-        o->h5err[0] = '\0';
-        goto fail;
-    }
-    if (put_attr(o, o->file, "title", L->title ? L->title : "") ||
-        put_attr(o, o->file, "Conventions", "CF-1.8") ||
-        put_attr(o, o->file, "source", "migsim")) {
-        s = report_h5(o, ctx);
-        goto fail;
-    }
     if ((s = write_scales(o, L, &sc, ctx)) != MIG_OK ||
         (s = write_aux(o, L->net, &sc, ctx)) != MIG_OK)
         goto fail;
@@ -542,15 +554,11 @@ mig_status mig_output_create(const mig_output_layout *layout, const mig_obs *obs
         if ((s = create_var(o, L, obs, &obs->vars[i], &sc, &o->vars[i], ctx)) != MIG_OK)
             goto fail;
     scales_close(&sc);
-    mig_h5_close(&fcpl, H5Pclose);
-    mig_h5_close(&fapl, H5Pclose);
     *out = o;
     return MIG_OK;
 
 fail:
     scales_close(&sc);
-    mig_h5_close(&fcpl, H5Pclose);
-    mig_h5_close(&fapl, H5Pclose);
     mig_output_destroy(&o);
     return s;
 }

@@ -52,42 +52,6 @@ void mig_timeline_rate(uint32_t *daily, int32_t start_day, uint32_t days, double
 enum { S_START, S_END, S_TOTAL, S_SOURCE, S_NOTE, S_NCOL };
 #define S_NREQUIRED 3
 static const char *const series_cols[S_NCOL] = { "start", "end", "total", "source", "note" };
-#define S_EXPECTED "start, end, total, source, note"
-
-/* Maps the header to the series columns (col_of[id] = header column or -1); reports
- * unknown, repeated and missing columns and returns how many. */
-static size_t map_columns(const mig_csv *t, mig_ctx *ctx, int col_of[S_NCOL])
-{
-    char q[MIG_CSV_QUOTE_MAX];
-    size_t n_err = 0;
-
-    for (int i = 0; i < S_NCOL; i++)
-        col_of[i] = -1;
-    for (size_t j = 0; j < t->n_cols; j++) {
-        int id = -1;
-        for (int i = 0; i < S_NCOL; i++)
-            if (strcmp(t->header[j], series_cols[i]) == 0)
-                id = i;
-        if (id < 0) {
-            mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ t->path, 1, j + 1 }, NULL, "unknown column %s (expected " S_EXPECTED ")",
-                         mig_csv_quote(q, t->header[j]));
-            n_err++;
-        } else if (col_of[id] >= 0) {
-            mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ t->path, 1, j + 1 }, NULL, "repeated column %s (first in column %d)",
-                         mig_csv_quote(q, t->header[j]), col_of[id] + 1);
-            n_err++;
-        } else {
-            col_of[id] = (int)j;
-        }
-    }
-    for (int i = 0; i < S_NREQUIRED; i++)
-        if (col_of[i] < 0) {
-            mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ t->path, 1, 0 }, NULL, "missing required column \"%s\"",
-                         series_cols[i]);
-            n_err++;
-        }
-    return n_err;
-}
 
 /* One series row as parsed. */
 typedef struct period {
@@ -174,7 +138,7 @@ mig_status mig_timeline_add_series(uint32_t *daily, int32_t start_day, uint32_t 
     s = mig_csv_read(path, ctx, &t);
     if (s != MIG_OK)
         return s;
-    n_err = map_columns(t, ctx, col_of);
+    n_err = mig_csv_map_columns(t, ctx, series_cols, S_NCOL, S_NREQUIRED, col_of, NULL);
     if (col_of[S_START] < 0 || col_of[S_END] < 0 || col_of[S_TOTAL] < 0) {
         mig_csv_destroy(&t);
         return MIG_EDATA;

@@ -124,6 +124,44 @@ void mig_indicator_destroy(mig_indicator **p)
 enum { I_MONTH, I_VALUE, I_SOURCE, I_NOTE, I_NCOL };
 static const char *const indicator_cols[I_NCOL] = { "month", "value", "source", "note" };
 
+/* Checks row r of an indicator table into month[r] and value[r]; month[r] = INT32_MIN when
+ * the row gives no usable month and value. Returns the number of errors reported. */
+static size_t check_row(const mig_csv *t, mig_ctx *ctx, const int *col, size_t r, int32_t *month, double *value)
+{
+    const char *m = t->cells[r][col[I_MONTH]], *v = t->cells[r][col[I_VALUE]];
+    const char *src = t->cells[r][col[I_SOURCE]];
+    size_t n_err = 0;
+    int ok = 1;
+    char q[72];
+
+    if (parse_month(m, &month[r])) {
+        mig_csv_cell_error(t, ctx, r, col[I_MONTH], "expected a month YYYY-MM, got %s", quoted(q, m));
+        n_err++;
+        ok = 0;
+    } else {
+        for (size_t r2 = 0; r2 < r; r2++)
+            if (month[r2] == month[r]) {
+                mig_csv_cell_error(t, ctx, r, col[I_MONTH], "month %s given twice (first on line %zu)", m,
+                           t->line[r2]);
+                n_err++;
+                ok = 0;
+                break;
+            }
+    }
+    if (parse_number(v, &value[r])) {
+        mig_csv_cell_error(t, ctx, r, col[I_VALUE], "expected a number, got %s", quoted(q, v));
+        n_err++;
+        ok = 0;
+    }
+    if (!*src) {
+        mig_csv_cell_error(t, ctx, r, col[I_SOURCE], "expected the source of the value, got an empty cell");
+        n_err++;
+    }
+    if (!ok)
+        month[r] = INT32_MIN;
+    return n_err;
+}
+
 mig_status mig_indicator_load(const char *path, const char *name, mig_ctx *ctx, mig_indicator **out)
 {
     mig_csv *t = NULL;
@@ -134,7 +172,6 @@ mig_status mig_indicator_load(const char *path, const char *name, mig_ctx *ctx, 
     int32_t lo = INT32_MAX, hi = INT32_MIN;
     size_t n_err;
     mig_status st;
-    char q[72];
 
     *out = NULL;
     if ((st = mig_csv_read(path, ctx, &t)) != MIG_OK)
@@ -155,39 +192,12 @@ mig_status mig_indicator_load(const char *path, const char *name, mig_ctx *ctx, 
         n_err++;
     }
     for (size_t r = 0; r < t->n_rows; r++) {
-        const char *m = t->cells[r][col[I_MONTH]], *v = t->cells[r][col[I_VALUE]];
-        const char *src = t->cells[r][col[I_SOURCE]];
-        int ok = 1;
-        if (parse_month(m, &month[r])) {
-            mig_csv_cell_error(t, ctx, r, col[I_MONTH], "expected a month YYYY-MM, got %s", quoted(q, m));
-            n_err++;
-            ok = 0;
-        } else {
-            for (size_t r2 = 0; r2 < r; r2++)
-                if (month[r2] == month[r]) {
-                    mig_csv_cell_error(t, ctx, r, col[I_MONTH], "month %s given twice (first on line %zu)", m,
-                               t->line[r2]);
-                    n_err++;
-                    ok = 0;
-                    break;
-                }
-        }
-        if (parse_number(v, &value[r])) {
-            mig_csv_cell_error(t, ctx, r, col[I_VALUE], "expected a number, got %s", quoted(q, v));
-            n_err++;
-            ok = 0;
-        }
-        if (!*src) {
-            mig_csv_cell_error(t, ctx, r, col[I_SOURCE], "expected the source of the value, got an empty cell");
-            n_err++;
-        }
-        if (ok) {
+        n_err += check_row(t, ctx, col, r, month, value);
+        if (month[r] != INT32_MIN) {
             if (month[r] < lo)
                 lo = month[r];
             if (month[r] > hi)
                 hi = month[r];
-        } else {
-            month[r] = INT32_MIN;
         }
     }
     if (n_err) {

@@ -81,6 +81,17 @@ static int number(const char *v, double *out)
     return *end || !isfinite(*out) ? -1 : 0;
 }
 
+/* Reports the first month of the window [first, first + n) that no row of t gave. */
+static mig_status check_months(const mig_csv *t, const uint8_t *have, int32_t first, uint32_t n, mig_ctx *ctx)
+{
+    for (uint32_t m = 0; m < n; m++)
+        if (!have[m]) {
+            int y = (int)((first + (int32_t)m) / 12), mo = (int)((first + (int32_t)m) % 12) + 1;
+            return mig_ctx_error(ctx, MIG_EDATA, "%s: no row for %04d-%02d (needed by the fit window)", t->path, y, mo);
+        }
+    return MIG_OK;
+}
+
 /* Fills dst[m * width + col_map[j]] from every column j with col_map[j] >= 0; reports a
  * month of the window that no row gives. */
 static mig_status fill(const mig_csv *t, int mcol, const int *col_map, uint32_t width, int32_t first, uint32_t n,
@@ -107,11 +118,8 @@ static mig_status fill(const mig_csv *t, int mcol, const int *col_map, uint32_t 
             dst[(size_t)m * width + (uint32_t)col_map[j]] += x;
         }
     }
-    for (uint32_t m = 0; m < n && st == MIG_OK; m++)
-        if (!have[m]) {
-            int y = (int)((first + (int32_t)m) / 12), mo = (int)((first + (int32_t)m) % 12) + 1;
-            st = mig_ctx_error(ctx, MIG_EDATA, "%s: no row for %04d-%02d (needed by the fit window)", t->path, y, mo);
-        }
+    if (st == MIG_OK)
+        st = check_months(t, have, first, n, ctx);
     free(have);
     return st;
 }
@@ -165,11 +173,8 @@ static mig_status load_usbp_by_nat(const char *dir, const mig_config *cfg, mig_c
         o->usbp_by_nat[(size_t)m * o->n_nat + (uint32_t)k] += x;
         have[m] = 1;
     }
-    for (uint32_t m = 0; m < o->n_months && st == MIG_OK; m++)
-        if (!have[m]) {
-            int y = (int)((o->first_month + (int32_t)m) / 12), mo = (int)((o->first_month + (int32_t)m) % 12) + 1;
-            st = mig_ctx_error(ctx, MIG_EDATA, "%s: no row for %04d-%02d (needed by the fit window)", t->path, y, mo);
-        }
+    if (st == MIG_OK)
+        st = check_months(t, have, o->first_month, o->n_months, ctx);
 out:
     free(have);
     mig_csv_destroy(&t);
@@ -270,6 +275,30 @@ void mig_corridor_nnls(int n, int nf, const double (*a)[MIG_NNLS_MAX_M], const d
             theta[j] = 1.0;
 }
 
+/* The sums over months behind mig_corridor_sector_mix (all zeroed by the caller):
+ * A = sum c c', B = sum c s', p0 = sum s, wt = sum c, *norm = sum |s|^2, *total = sum of s,
+ * with c a month's USBP encounters by nationality and s its encounters by sector. */
+static void sector_sums(const mig_corridor_obs *obs, double *A, double *B, double *p0, double *wt, double *norm,
+                        double *total)
+{
+    const uint32_t nn = obs->n_nat, ns = obs->n_sectors;
+    for (uint32_t m = 0; m < obs->n_months; m++) {
+        const double *c = obs->usbp_by_nat + (size_t)m * nn, *sv = obs->by_sector + (size_t)m * ns;
+        for (uint32_t a = 0; a < nn; a++) {
+            wt[a] += c[a];
+            for (uint32_t b = 0; b < nn; b++)
+                A[(size_t)a * nn + b] += c[a] * c[b];
+            for (uint32_t j = 0; j < ns; j++)
+                B[(size_t)a * ns + j] += c[a] * sv[j];
+        }
+        for (uint32_t j = 0; j < ns; j++) {
+            p0[j] += sv[j];
+            *norm += sv[j] * sv[j];
+            *total += sv[j];
+        }
+    }
+}
+
 mig_status mig_corridor_sector_mix(const mig_corridor_obs *obs, double prior, double *share, double *residual)
 {
     const uint32_t nn = obs->n_nat, ns = obs->n_sectors, nm = obs->n_months;
@@ -282,21 +311,7 @@ mig_status mig_corridor_sector_mix(const mig_corridor_obs *obs, double prior, do
 
     if (!A || !B || !p0 || !wt || !y || !prev || !g || !u || !obs->usbp_by_nat)
         goto out;
-    for (uint32_t m = 0; m < nm; m++) {
-        const double *c = obs->usbp_by_nat + (size_t)m * nn, *sv = obs->by_sector + (size_t)m * ns;
-        for (uint32_t a = 0; a < nn; a++) {
-            wt[a] += c[a];
-            for (uint32_t b = 0; b < nn; b++)
-                A[(size_t)a * nn + b] += c[a] * c[b];
-            for (uint32_t j = 0; j < ns; j++)
-                B[(size_t)a * ns + j] += c[a] * sv[j];
-        }
-        for (uint32_t j = 0; j < ns; j++) {
-            p0[j] += sv[j];
-            norm += sv[j] * sv[j];
-            total += sv[j];
-        }
-    }
+    sector_sums(obs, A, B, p0, wt, &norm, &total);
     st = MIG_EDATA;
     if (!(norm > 0) || !(total > 0))
         goto out;
@@ -352,14 +367,120 @@ out:
     return st;
 }
 
+/* Opens dir/name as open_table does and allocates a column map for it (*map). */
+static mig_status open_mapped(const char *dir, const char *name, mig_ctx *ctx, mig_csv **t, int *mcol, int **map)
+{
+    mig_status st = open_table(dir, name, ctx, t, mcol);
+    if (st != MIG_OK)
+        return st;
+    if (!(*map = malloc((*t)->n_cols * sizeof **map))) {
+        mig_csv_destroy(t);
+        return MIG_ENOMEM;
+    }
+    return MIG_OK;
+}
+
+/* total and ofo from the totals table. */
+static mig_status load_totals(const char *dir, mig_corridor_obs *o, mig_ctx *ctx)
+{
+    static const char *const cols[2] = { "swb_total_encounters_usbp_plus_ofo", "ofo_encounters_swb" };
+    double *dst[2] = { o->total, o->ofo };
+    mig_csv *t = NULL;
+    int mcol, *map = NULL;
+    mig_status st;
+
+    if ((st = open_mapped(dir, TOTALS_CSV, ctx, &t, &mcol, &map)) != MIG_OK)
+        return st;
+    for (int i = 0; i < 2 && st == MIG_OK; i++) {
+        for (size_t j = 0; j < t->n_cols; j++)
+            map[j] = strcmp(t->header[j], cols[i]) == 0 ? 0 : -1;
+        st = fill(t, mcol, map, 1, o->first_month, o->n_months, dst[i], ctx);
+    }
+    free(map);
+    mig_csv_destroy(&t);
+    return st;
+}
+
+/* by_nat from the citizenship table: a column the scenario lacks counts as OTHER. */
+static mig_status load_by_nat(const char *dir, const mig_config *cfg, mig_corridor_obs *o, mig_ctx *ctx)
+{
+    mig_csv *t = NULL;
+    int mcol, *map = NULL;
+    mig_status st;
+
+    if ((st = open_mapped(dir, CITIZENSHIP_CSV, ctx, &t, &mcol, &map)) != MIG_OK)
+        return st;
+    for (size_t j = 0; j < t->n_cols && st == MIG_OK; j++) {
+        const char *h = t->header[j];
+        int k;
+        if (!strcmp(h, "fiscal_year") || !strcmp(h, "month_abbv") || !strcmp(h, "calendar_month") ||
+            !strcmp(h, "TOTAL")) {
+            map[j] = -1;
+            continue;
+        }
+        k = mig_config_nationality(cfg, h);
+        if (k < 0 && o->other < 0)
+            st = mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: citizenship \"%s\" is not a nationality of the scenario, "
+                               "which has no OTHER to count it in", t->path, j + 1, h);
+        map[j] = k >= 0 ? k : o->other;
+    }
+    if (st == MIG_OK)
+        st = fill(t, mcol, map, o->n_nat, o->first_month, o->n_months, o->by_nat, ctx);
+    free(map);
+    mig_csv_destroy(&t);
+    return st;
+}
+
+/* Maps the sector table's columns, named as the sector places, to sectors of o. */
+static mig_status map_sectors(const mig_csv *t, const mig_network *net, int *map, mig_corridor_obs *o, mig_ctx *ctx)
+{
+    if (!(o->sector_place = calloc(t->n_cols, sizeof *o->sector_place)) ||
+        !(o->sector_name = calloc(t->n_cols, sizeof *o->sector_name)))
+        return MIG_ENOMEM;
+    for (size_t j = 0; j < t->n_cols; j++) {
+        const char *h = t->header[j];
+        int64_t p;
+        map[j] = -1;
+        if (!strcmp(h, "fiscal_year") || !strcmp(h, "month") || !strcmp(h, "calendar_month") ||
+            !strncmp(h, "SWB_", 4))
+            continue;
+        p = mig_network_place(net, h);
+        if (p < 0 || net->place_kind[p] != MIG_KIND_DESTINATION || o->is_port[p])
+            return mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: sector \"%s\" is not a destination place (other than a "
+                                 "port of entry) of the network", t->path, j + 1, h);
+        o->sector_place[o->n_sectors] = (uint32_t)p;
+        if (!(o->sector_name[o->n_sectors] = malloc(strlen(h) + 1)))
+            return MIG_ENOMEM;
+        strcpy(o->sector_name[o->n_sectors], h);
+        map[j] = (int)o->n_sectors++;
+    }
+    return MIG_OK;
+}
+
+/* by_sector from the Border Patrol sector table. */
+static mig_status load_by_sector(const char *dir, const mig_network *net, mig_corridor_obs *o, mig_ctx *ctx)
+{
+    mig_csv *t = NULL;
+    int mcol, *map = NULL;
+    mig_status st;
+
+    if ((st = open_mapped(dir, SECTOR_CSV, ctx, &t, &mcol, &map)) != MIG_OK)
+        return st;
+    if ((st = map_sectors(t, net, map, o, ctx)) == MIG_OK) {
+        o->by_sector = calloc((size_t)o->n_months * (o->n_sectors ? o->n_sectors : 1), sizeof *o->by_sector);
+        st = o->by_sector ? fill(t, mcol, map, o->n_sectors, o->first_month, o->n_months, o->by_sector, ctx)
+                          : MIG_ENOMEM;
+    }
+    free(map);
+    mig_csv_destroy(&t);
+    return st;
+}
+
 mig_status mig_corridor_obs_load(const char *dir, const mig_config *cfg, const mig_network *net,
                                  int32_t first_month, int32_t last_month, mig_ctx *ctx, mig_corridor_obs **out)
 {
     mig_corridor_obs *o = calloc(1, sizeof *o);
-    mig_csv *t = NULL;
-    int mcol, *map = NULL;
     mig_status st = MIG_ENOMEM;
-    int other = mig_config_nationality(cfg, "OTHER");
     const mig_corridor_ports_cfg *ports;
 
     *out = NULL;
@@ -373,7 +494,7 @@ mig_status mig_corridor_obs_load(const char *dir, const mig_config *cfg, const m
     o->n_months = (uint32_t)(last_month - first_month + 1);
     o->n_nat = cfg->n_nationalities;
     o->n_places = net->n_places;
-    o->other = other;
+    o->other = mig_config_nationality(cfg, "OTHER");
     o->total = calloc(o->n_months, sizeof *o->total);
     o->ofo = calloc(o->n_months, sizeof *o->ofo);
     o->by_nat = calloc((size_t)o->n_months * o->n_nat, sizeof *o->by_nat);
@@ -390,101 +511,13 @@ mig_status mig_corridor_obs_load(const char *dir, const mig_config *cfg, const m
                 o->is_port[p] = 1;
         }
 
-    /* totals */
-    if ((st = open_table(dir, TOTALS_CSV, ctx, &t, &mcol)) != MIG_OK)
-        goto fail;
-    if (!(map = malloc(t->n_cols * sizeof *map))) {
-        st = MIG_ENOMEM;
-        goto fail;
-    }
-    for (size_t j = 0; j < t->n_cols; j++)
-        map[j] = strcmp(t->header[j], "swb_total_encounters_usbp_plus_ofo") == 0 ? 0 : -1;
-    if ((st = fill(t, mcol, map, 1, first_month, o->n_months, o->total, ctx)) != MIG_OK)
-        goto fail;
-    for (size_t j = 0; j < t->n_cols; j++)
-        map[j] = strcmp(t->header[j], "ofo_encounters_swb") == 0 ? 0 : -1;
-    if ((st = fill(t, mcol, map, 1, first_month, o->n_months, o->ofo, ctx)) != MIG_OK)
-        goto fail;
-    mig_csv_destroy(&t);
-    free(map);
-    map = NULL;
-
-    /* citizenships: a column the scenario lacks counts as OTHER */
-    if ((st = open_table(dir, CITIZENSHIP_CSV, ctx, &t, &mcol)) != MIG_OK)
-        goto fail;
-    if (!(map = malloc(t->n_cols * sizeof *map))) {
-        st = MIG_ENOMEM;
-        goto fail;
-    }
-    for (size_t j = 0; j < t->n_cols; j++) {
-        const char *h = t->header[j];
-        int k;
-        if (!strcmp(h, "fiscal_year") || !strcmp(h, "month_abbv") || !strcmp(h, "calendar_month") ||
-            !strcmp(h, "TOTAL")) {
-            map[j] = -1;
-            continue;
-        }
-        k = mig_config_nationality(cfg, h);
-        if (k < 0 && other < 0) {
-            st = mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: citizenship \"%s\" is not a nationality of the scenario, "
-                               "which has no OTHER to count it in", t->path, j + 1, h);
-            goto fail;
-        }
-        map[j] = k >= 0 ? k : other;
-    }
-    if ((st = fill(t, mcol, map, o->n_nat, first_month, o->n_months, o->by_nat, ctx)) != MIG_OK)
-        goto fail;
-    mig_csv_destroy(&t);
-    free(map);
-    map = NULL;
-
-    /* Border Patrol sectors: columns named as the sector places */
-    if ((st = open_table(dir, SECTOR_CSV, ctx, &t, &mcol)) != MIG_OK)
-        goto fail;
-    if (!(map = malloc(t->n_cols * sizeof *map)) || !(o->sector_place = calloc(t->n_cols, sizeof *o->sector_place)) ||
-        !(o->sector_name = calloc(t->n_cols, sizeof *o->sector_name))) {
-        st = MIG_ENOMEM;
-        goto fail;
-    }
-    for (size_t j = 0; j < t->n_cols; j++) {
-        const char *h = t->header[j];
-        int64_t p;
-        map[j] = -1;
-        if (!strcmp(h, "fiscal_year") || !strcmp(h, "month") || !strcmp(h, "calendar_month") ||
-            !strncmp(h, "SWB_", 4))
-            continue;
-        p = mig_network_place(net, h);
-        if (p < 0 || net->place_kind[p] != MIG_KIND_DESTINATION || o->is_port[p]) {
-            st = mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: sector \"%s\" is not a destination place (other than a "
-                               "port of entry) of the network", t->path, j + 1, h);
-            goto fail;
-        }
-        o->sector_place[o->n_sectors] = (uint32_t)p;
-        if (!(o->sector_name[o->n_sectors] = malloc(strlen(h) + 1))) {
-            st = MIG_ENOMEM;
-            goto fail;
-        }
-        strcpy(o->sector_name[o->n_sectors], h);
-        map[j] = (int)o->n_sectors++;
-    }
-    if (!(o->by_sector = calloc((size_t)o->n_months * (o->n_sectors ? o->n_sectors : 1), sizeof *o->by_sector))) {
-        st = MIG_ENOMEM;
-        goto fail;
-    }
-    if ((st = fill(t, mcol, map, o->n_sectors, first_month, o->n_months, o->by_sector, ctx)) != MIG_OK)
-        goto fail;
-    mig_csv_destroy(&t);
-    free(map);
-    map = NULL;
-
-    /* USBP by citizenship (long table: one row per month and citizenship) */
-    if ((st = load_usbp_by_nat(dir, cfg, o, ctx)) != MIG_OK)
+    if ((st = load_totals(dir, o, ctx)) != MIG_OK || (st = load_by_nat(dir, cfg, o, ctx)) != MIG_OK ||
+        (st = load_by_sector(dir, net, o, ctx)) != MIG_OK ||
+        (st = load_usbp_by_nat(dir, cfg, o, ctx)) != MIG_OK)  /* long table: one row per month and citizenship */
         goto fail;
     *out = o;
     return MIG_OK;
 fail:
-    free(map);
-    mig_csv_destroy(&t);
     mig_corridor_obs_destroy(&o);
     return st;
 }
@@ -611,11 +644,73 @@ static double band_excess(double error, double target)
     return error > target ? error / target - 1.0 : 0.0;
 }
 
+/* Sums of the fit measures' terms over fiscal years. */
+typedef struct fy_terms {
+    double cit, cit_out, sec, sec_out;
+    uint32_t n_cit, n_sec;
+} fy_terms;
+
+/* Adds one share error (target band 0.05) to the sector terms. */
+static void add_share(fy_terms *a, double d)
+{
+    a->sec += d;
+    a->sec_out += band_excess(d, 0.05);
+    a->n_sec++;
+}
+
+/* Adds the citizenship and sector terms of the fiscal year of months [m0, m0 + 12).
+ * o_nat, s_nat (n_nat) and o_sec, s_sec (n_sectors): scratch. */
+static void measure_year(const mig_corridor_obs *obs, const mig_corridor_sim *sim, uint32_t m0, double *o_nat,
+                         double *s_nat, double *o_sec, double *s_sec, fy_terms *a)
+{
+    const uint32_t nn = obs->n_nat, ns = obs->n_sectors;
+    double so = 0.0, ss = 0.0, ot = 0.0, oo = 0.0, st = 0.0, sp = 0.0;
+    int top[10], n_top;
+
+    memset(o_nat, 0, nn * sizeof *o_nat);
+    memset(s_nat, 0, nn * sizeof *s_nat);
+    memset(o_sec, 0, ns * sizeof *o_sec);
+    memset(s_sec, 0, ns * sizeof *s_sec);
+    for (uint32_t m = m0; m < m0 + 12; m++) {
+        for (uint32_t k = 0; k < nn; k++) {
+            o_nat[k] += obs->by_nat[(size_t)m * nn + k];
+            s_nat[k] += sim->by_nat[(size_t)m * nn + k];
+        }
+        for (uint32_t s = 0; s < ns; s++) {
+            o_sec[s] += obs->by_sector[(size_t)m * ns + s];
+            s_sec[s] += sim->by_sector[(size_t)m * ns + s];
+        }
+    }
+    n_top = mig_corridor_top10(o_nat, nn, obs->other, top);
+    for (int r = 0; r < n_top; r++) {
+        double e = fabs(s_nat[top[r]] - o_nat[top[r]]) / o_nat[top[r]];
+        a->cit += e;
+        a->cit_out += band_excess(e, 0.15);
+        a->n_cit++;
+    }
+    for (uint32_t s = 0; s < ns; s++) {
+        so += o_sec[s];
+        ss += s_sec[s];
+    }
+    for (uint32_t s = 0; s < ns && so > 0; s++)
+        add_share(a, fabs((ss > 0 ? s_sec[s] / ss : 0.0) - o_sec[s] / so));
+    /* the ports' (OFO) share of all encounters counts as one more share */
+    for (uint32_t m = m0; m < m0 + 12; m++) {
+        ot += obs->total[m];
+        oo += obs->ofo ? obs->ofo[m] : 0.0;
+        st += sim->total[m];
+        sp += sim->ofo ? sim->ofo[m] : 0.0;
+    }
+    if (ot > 0 && obs->ofo)
+        add_share(a, fabs((st > 0 ? sp / st : 0.0) - oo / ot));
+}
+
 void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit)
 {
     const uint32_t nn = obs->n_nat, ns = obs->n_sectors;
-    double ape = 0.0, cit = 0.0, sec = 0.0, cit_out = 0.0, sec_out = 0.0;
-    uint32_t n_ape = 0, n_cit = 0, n_sec = 0;
+    double ape = 0.0;
+    uint32_t n_ape = 0;
+    fy_terms a = { 0 };
     double *o_nat = calloc(nn ? nn : 1, sizeof *o_nat), *s_nat = calloc(nn ? nn : 1, sizeof *s_nat);
     double *o_sec = calloc(ns ? ns : 1, sizeof *o_sec), *s_sec = calloc(ns ? ns : 1, sizeof *s_sec);
 
@@ -626,67 +721,15 @@ void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *s
             n_ape++;
         }
     fit->mape = n_ape ? ape / n_ape : 0.0;
-    if (o_nat && s_nat && o_sec && s_sec) {
-        /* fiscal years wholly inside the window: October (month index 9) to September */
-        for (uint32_t m0 = 0; m0 + 12 <= obs->n_months; m0++) {
-            double so = 0.0, ss = 0.0;
-            if ((obs->first_month + (int32_t)m0) % 12 != 9)
-                continue;
-            memset(o_nat, 0, nn * sizeof *o_nat);
-            memset(s_nat, 0, nn * sizeof *s_nat);
-            memset(o_sec, 0, ns * sizeof *o_sec);
-            memset(s_sec, 0, ns * sizeof *s_sec);
-            for (uint32_t m = m0; m < m0 + 12; m++) {
-                for (uint32_t k = 0; k < nn; k++) {
-                    o_nat[k] += obs->by_nat[(size_t)m * nn + k];
-                    s_nat[k] += sim->by_nat[(size_t)m * nn + k];
-                }
-                for (uint32_t s = 0; s < ns; s++) {
-                    o_sec[s] += obs->by_sector[(size_t)m * ns + s];
-                    s_sec[s] += sim->by_sector[(size_t)m * ns + s];
-                }
-            }
-            {
-                int top[10], n_top = mig_corridor_top10(o_nat, nn, obs->other, top);
-                for (int r = 0; r < n_top; r++) {
-                    double e = fabs(s_nat[top[r]] - o_nat[top[r]]) / o_nat[top[r]];
-                    cit += e;
-                    cit_out += band_excess(e, 0.15);
-                    n_cit++;
-                }
-            }
-            for (uint32_t s = 0; s < ns; s++) {
-                so += o_sec[s];
-                ss += s_sec[s];
-            }
-            for (uint32_t s = 0; s < ns && so > 0; s++) {
-                double d = fabs((ss > 0 ? s_sec[s] / ss : 0.0) - o_sec[s] / so);
-                sec += d;
-                sec_out += band_excess(d, 0.05);
-                n_sec++;
-            }
-            /* the ports' (OFO) share of all encounters counts as one more share */
-            {
-                double ot = 0.0, oo = 0.0, st = 0.0, sp = 0.0;
-                for (uint32_t m = m0; m < m0 + 12; m++) {
-                    ot += obs->total[m];
-                    oo += obs->ofo ? obs->ofo[m] : 0.0;
-                    st += sim->total[m];
-                    sp += sim->ofo ? sim->ofo[m] : 0.0;
-                }
-                if (ot > 0 && obs->ofo) {
-                    double d = fabs((st > 0 ? sp / st : 0.0) - oo / ot);
-                    sec += d;
-                    sec_out += band_excess(d, 0.05);
-                    n_sec++;
-                }
-            }
+    /* fiscal years wholly inside the window: October (month index 9) to September */
+    for (uint32_t m0 = 0; o_nat && s_nat && o_sec && s_sec && m0 + 12 <= obs->n_months; m0++)
+        if ((obs->first_month + (int32_t)m0) % 12 == 9) {
+            measure_year(obs, sim, m0, o_nat, s_nat, o_sec, s_sec, &a);
             fit->n_fy++;
         }
-    }
-    fit->citizenship = n_cit ? cit / n_cit : 0.0;
-    fit->sector = n_sec ? sec / n_sec : 0.0;
-    fit->outside = (n_cit ? cit_out / n_cit : 0.0) + (n_sec ? sec_out / n_sec : 0.0);
+    fit->citizenship = a.n_cit ? a.cit / a.n_cit : 0.0;
+    fit->sector = a.n_sec ? a.sec / a.n_sec : 0.0;
+    fit->outside = (a.n_cit ? a.cit_out / a.n_cit : 0.0) + (a.n_sec ? a.sec_out / a.n_sec : 0.0);
     fit->objective = fit->mape / 0.15 + fit->citizenship / 0.15 + fit->sector / 0.05 +
                      MIG_CORRIDOR_OUTSIDE_WEIGHT * fit->outside;
     free(o_nat);
