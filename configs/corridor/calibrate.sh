@@ -53,8 +53,10 @@ spatial=(
 mpp='corridor.hazards[1].terms[1].beta,corridor.hazards[3].terms[1].beta'
 mpp+=',corridor.hazards[4].terms[2].beta,corridor.hazards[6].terms[0].beta,corridor.hazards[7].terms[0].beta'
 mpp+=',corridor.hazards[8].terms[0].beta,corridor.hazards[9].terms[0].beta'
-# the annual cycle, one pair of betas for every hazard: terms before it per hazard (0-22)
-before=(1 2 3 2 3 1 1 1 1 1 2 0 0 0 0 0 0 0 0 0 0 0 0)
+# the annual cycle, one pair of betas for every hazard that has it: terms before it per hazard
+# (0-15; hazard 16, the Haitians' flights to Managua, has no terms; the Darien series are
+# observed forcing to the run end, no longer carried forward by hazards)
+before=(1 2 3 2 3 1 1 1 1 1 2 0 0 0 0 0)
 season_cos='' season_sin=''
 for i in "${!before[@]}"; do
   season_cos+="${season_cos:+,}corridor.hazards[$i].terms[${before[$i]}].beta"
