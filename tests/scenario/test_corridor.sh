@@ -11,8 +11,8 @@ migsim=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
 scenario="$src/configs/corridor/corridor.yaml"
 "$migsim" check "$scenario" | grep -q "OK (model corridor, 127 places"
-"$migsim" check "$scenario" | grep -q "policy: 5 of 5 packages enabled (9 interventions), 1 caravans"
-"$migsim" check "$scenario" --set 'packages[working-group].enabled=false' | grep -q "policy: 4 of 5 packages enabled (5 interventions)"
+"$migsim" check "$scenario" | grep -q "policy: 8 of 8 packages enabled (12 interventions), 1 caravans"
+"$migsim" check "$scenario" --set 'packages[working-group].enabled=false' | grep -q "policy: 7 of 8 packages enabled (8 interventions)"
 "$migsim" run "$scenario" -o "$work/c.h5" --threads 2 --quiet --set days=60 --set corridor.scale=0.05
 /usr/bin/python3 - "$work/c.h5" <<'EOF'
 import sys
