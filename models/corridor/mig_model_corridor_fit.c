@@ -532,6 +532,42 @@ void mig_corridor_sim_free(mig_corridor_sim *sim)
     memset(sim, 0, sizeof *sim);
 }
 
+/* Adds one day's encounters (agents, by place and nationality) into month m of sim. */
+static void add_day(const mig_corridor_obs *obs, const int64_t *enc, const int32_t *sector_of, uint32_t m,
+                    mig_corridor_sim *sim)
+{
+    for (uint32_t p = 0; p < obs->n_places; p++) {
+        if (!obs->is_dest[p])
+            continue;
+        for (uint32_t k = 0; k < obs->n_nat; k++) {
+            double e = (double)enc[(size_t)p * obs->n_nat + k];
+            sim->total[m] += e;
+            if (obs->is_port[p])
+                sim->ofo[m] += e;
+            sim->by_nat[(size_t)m * obs->n_nat + k] += e;
+            if (sector_of[p] >= 0) {
+                sim->by_sector[(size_t)m * obs->n_sectors + (uint32_t)sector_of[p]] += e;
+                sim->nat_sector[(size_t)k * obs->n_sectors + (uint32_t)sector_of[p]] += e;
+            }
+        }
+    }
+}
+
+/* Agents to persons: every sum of sim divided by the scenario's corridor.scale. */
+static void divide_by_scale(const mig_corridor_obs *obs, double scale, mig_corridor_sim *sim)
+{
+    for (uint32_t m = 0; m < obs->n_months; m++) {
+        sim->total[m] /= scale;
+        sim->ofo[m] /= scale;
+        for (uint32_t k = 0; k < obs->n_nat; k++)
+            sim->by_nat[(size_t)m * obs->n_nat + k] /= scale;
+        for (uint32_t s = 0; s < obs->n_sectors; s++)
+            sim->by_sector[(size_t)m * obs->n_sectors + s] /= scale;
+    }
+    for (size_t i = 0; i < (size_t)obs->n_nat * obs->n_sectors; i++)
+        sim->nat_sector[i] /= scale;
+}
+
 mig_status mig_corridor_simulate(const char *path, const char *const *over, size_t n_over,
                                  const mig_corridor_obs *obs, mig_ctx *ctx, mig_corridor_sim *sim)
 {
@@ -542,7 +578,6 @@ mig_status mig_corridor_simulate(const char *path, const char *const *over, size
     mig_status st;
     int v;
     int32_t *sector_of = NULL;
-    double scale;
 
     memset(sim, 0, sizeof *sim);
     if ((st = mig_config_load(path, over, n_over, ctx, &cfg)) != MIG_OK)
@@ -580,35 +615,10 @@ mig_status mig_corridor_simulate(const char *path, const char *const *over, size
             break;
         if ((st = mig_driver_step(d, ctx)) != MIG_OK)
             goto done;
-        if (m < 0)
-            continue;
-        for (uint32_t p = 0; p < obs->n_places; p++) {
-            if (!obs->is_dest[p])
-                continue;
-            for (uint32_t k = 0; k < obs->n_nat; k++) {
-                double e = (double)enc[(size_t)p * obs->n_nat + k];
-                sim->total[m] += e;
-                if (obs->is_port[p])
-                    sim->ofo[m] += e;
-                sim->by_nat[(size_t)m * obs->n_nat + k] += e;
-                if (sector_of[p] >= 0) {
-                    sim->by_sector[(size_t)m * obs->n_sectors + (uint32_t)sector_of[p]] += e;
-                    sim->nat_sector[(size_t)k * obs->n_sectors + (uint32_t)sector_of[p]] += e;
-                }
-            }
-        }
+        if (m >= 0)
+            add_day(obs, enc, sector_of, (uint32_t)m, sim);
     }
-    scale = mig_corridor_config(cfg)->scale;
-    for (uint32_t m = 0; m < obs->n_months; m++) {
-        sim->total[m] /= scale;
-        sim->ofo[m] /= scale;
-        for (uint32_t k = 0; k < obs->n_nat; k++)
-            sim->by_nat[(size_t)m * obs->n_nat + k] /= scale;
-        for (uint32_t s = 0; s < obs->n_sectors; s++)
-            sim->by_sector[(size_t)m * obs->n_sectors + s] /= scale;
-    }
-    for (size_t i = 0; i < (size_t)obs->n_nat * obs->n_sectors; i++)
-        sim->nat_sector[i] /= scale;
+    divide_by_scale(obs, mig_corridor_config(cfg)->scale, sim);
     st = MIG_OK;
 done:
     free(sector_of);
