@@ -150,6 +150,13 @@ static const cyaml_schema_field_t bar_fields[] = {
     CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t sector_choice_fields[] = {
+    CYAML_FIELD_STRING_PTR("data", CYAML_FLAG_POINTER, mig_corridor_sector_choice_cfg, data, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("window", CYAML_FLAG_POINTER, mig_corridor_sector_choice_cfg, window, 1, 32),
+    CYAML_FIELD_FLOAT_PTR("prior", CYAML_FLAG_OPTIONAL, mig_corridor_sector_choice_cfg, prior),
+    CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t corridor_fields[] = {
     CYAML_FIELD_FLOAT("scale", CYAML_FLAG_DEFAULT, mig_corridor_cfg, scale),
     CYAML_FIELD_STRING_PTR("route_options", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
@@ -158,6 +165,8 @@ static const cyaml_schema_field_t corridor_fields[] = {
                                attraction, n_attraction, &attraction_entry, 0, 65535),
     CYAML_FIELD_MAPPING_PTR("attraction_by_nationality", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
                             attraction_by_nationality, nat_attraction_fields),
+    CYAML_FIELD_MAPPING_PTR("sector_choice", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
+                            sector_choice, sector_choice_fields),
     CYAML_FIELD_SEQUENCE_COUNT("indicators", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
                                indicators, n_indicators, &indicator_entry, 0, 4096),
     CYAML_FIELD_SEQUENCE_COUNT("hazards", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg, hazards,
@@ -397,6 +406,41 @@ static mig_status check_ports(mig_corridor_cfg *c, mig_config_check *chk)
     return MIG_OK;
 }
 
+/* "YYYY-MM" at s into a month number (year * 12 + month - 1); 0 on success. */
+static int parse_month(const char *s, int32_t *out)
+{
+    int y, m, n = 0;
+    if (sscanf(s, "%4d-%2d%n", &y, &m, &n) != 2 || n != 7 || y < 1900 || y > 2200 || m < 1 || m > 12)
+        return -1;
+    *out = y * 12 + m - 1;
+    return 0;
+}
+
+/* sector_choice: the record's folder, the window, the prior; not with attraction_by_nationality */
+static mig_status check_sector_choice(mig_corridor_cfg *c, mig_config_check *chk)
+{
+    const mig_corridor_sector_choice_cfg *q = c->sector_choice;
+    const char *w;
+
+    if (!q)
+        return MIG_OK;
+    if (c->attraction_by_nationality)
+        mig_config_report(chk, MIG_ECONFIG, "corridor.sector_choice",
+                          "cannot be given with corridor.attraction_by_nationality (both set where each "
+                          "nationality crosses); keep one");
+    if (!(c->sector_data_path = mig_path_resolve(chk->cfg->dir, q->data)))
+        return MIG_ENOMEM;
+    mig_config_check_file(chk, "corridor.sector_choice.data", c->sector_data_path);
+    w = q->window;
+    if (strlen(w) != 15 || w[7] != '/' || parse_month(w, &c->sector_first_month) ||
+        parse_month(w + 8, &c->sector_last_month) || c->sector_last_month < c->sector_first_month)
+        mig_config_report(chk, MIG_ECONFIG, "corridor.sector_choice.window",
+                          "expected FIRST/LAST months as YYYY-MM/YYYY-MM, FIRST not after LAST, got \"%s\"", w);
+    if (q->prior)
+        mig_config_check_range(chk, "corridor.sector_choice.prior", *q->prior, 0.0, 1e6, "a weight in [0, 1e6]");
+    return MIG_OK;
+}
+
 /* securing_border: date, thresholds, probabilities, exempt nationalities */
 static void check_bar(mig_corridor_cfg *c, mig_config_check *chk)
 {
@@ -448,6 +492,9 @@ static mig_status check_corridor(void *section, mig_config_check *chk)
         mig_config_check_file(chk, "corridor.route_options", c->route_options_path);
     }
     check_attraction(c, chk);
+    c->sector_data_path = NULL;
+    if ((st = check_sector_choice(c, chk)) != MIG_OK)
+        return st;
     c->indicator_path = calloc(ni, sizeof *c->indicator_path);
     c->forcing_path = calloc(nf, sizeof *c->forcing_path);
     c->hazard_from = calloc(nh, sizeof *c->hazard_from);
@@ -471,6 +518,7 @@ static void free_corridor(void *section)
 {
     mig_corridor_cfg *c = section;
     free(c->route_options_path);
+    free(c->sector_data_path);
     if (c->indicator_path)
         for (uint32_t i = 0; i < c->n_indicators; i++)
             free(c->indicator_path[i]);

@@ -103,12 +103,23 @@ typedef struct mig_corridor_bar_cfg {
     uint32_t n_nationalities_exempt;
 } mig_corridor_bar_cfg;
 
+/* Where each nationality crosses, derived from the record: its shares of USBP encounters by
+ * sector estimated from the monthly sector and citizenship series over a window
+ * (mig_corridor_sector_mix), turned into factors on the sectors' attractiveness in its route
+ * weights (mig_corridor_sector_factors). Replaces attraction_by_nationality. */
+typedef struct mig_corridor_sector_choice_cfg {
+    char *data;               /* folder of the record's CSVs, relative to the YAML file */
+    char *window;             /* "YYYY-MM/YYYY-MM": months the shares are estimated from */
+    double *prior;            /* pull towards the pooled shares, >= 0; NULL: 0.01 */
+} mig_corridor_sector_choice_cfg;
+
 typedef struct mig_corridor_cfg {
     double scale;             /* agents per person for everything the model spawns; default 1 */
     char *route_options;      /* CSV nationality,from,to,weight[,source,note], or NULL */
     mig_corridor_attraction_cfg *attraction;
     uint32_t n_attraction;
     mig_corridor_nat_attraction_cfg *attraction_by_nationality; /* NULL: the same for everyone */
+    mig_corridor_sector_choice_cfg *sector_choice; /* NULL: none (exclusive with the above) */
     mig_corridor_indicator_cfg *indicators;
     uint32_t n_indicators;
     mig_corridor_hazard_cfg *hazards;
@@ -130,6 +141,8 @@ typedef struct mig_corridor_cfg {
     int32_t *title42_from_day; /* [n_outcomes]; INT32_MIN when not given */
     int32_t *appointment_day; /* [n_appointments of cbp_one] */
     int32_t bar_from_day;     /* securing_border.from as a day number */
+    char *sector_data_path;   /* sector_choice.data resolved */
+    int32_t sector_first_month, sector_last_month; /* sector_choice.window: year * 12 + month - 1 */
 } mig_corridor_cfg;
 
 /* The section's declaration for the loader (schema, defaults, checks, free), named in

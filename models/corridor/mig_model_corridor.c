@@ -135,41 +135,12 @@ static int64_t named_place(const mig_world *w, mig_ctx *ctx, const char *field, 
     return p;
 }
 
-/* Nationality k's route weights into wn[n_links] when corridor.attraction_by_nationality
- * gives it factors (base times its factors; a port of entry takes the factor of the sector
- * reached from its border city, so that the factors move where a nationality crosses, not
- * whether at a port or between ports); wn[0] = -1 when it has none. attr and prev are
- * scratch [n_places]. */
-static mig_status nationality_weights(mig_world *w, const double *base, const uint8_t *is_port, uint32_t k,
-                                      double *attr, double *prev, double *wn)
+void mig_corridor_weights(const mig_network *net, const mig_movement_cfg *mv, const double *base,
+                          const uint8_t *is_port, const double *fac, double *bk, double *attr, double *prev,
+                          double *wn)
 {
-    const mig_network *net = w->net;
-    const mig_corridor_nat_attraction_cfg *a = mig_corridor_config(w->cfg)->attraction_by_nationality;
-    const mig_movement_cfg *mv = &w->cfg->movement;
-    const mig_corridor_factor_cfg *f = NULL;
-    double *bk, *fac;
-
-    wn[0] = -1.0;
-    if (!a)
-        return MIG_OK;
-    for (uint32_t i = 0; i < a->n_factors && !f; i++)
-        if (mig_config_nationality(w->cfg, a->factors[i].nationality) == (int)k)
-            f = &a->factors[i];
-    if (!f || f->n_values != a->n_places)
-        return MIG_OK;
-    if (!(bk = malloc(2 * net->n_places * sizeof *bk)))
-        return MIG_ENOMEM;
-    fac = bk + net->n_places;
     for (uint32_t p = 0; p < net->n_places; p++)
-        fac[p] = 1.0;
-    for (uint32_t j = 0; j < a->n_places; j++) {
-        int64_t p = mig_network_place(net, a->places[j]); /* checked by build_routes */
-        if (p >= 0)
-            fac[p] = f->values[j];
-    }
-    memcpy(bk, base, net->n_places * sizeof *bk);
-    for (uint32_t p = 0; p < net->n_places; p++)
-        bk[p] *= fac[p];
+        bk[p] = base[p] * fac[p];
     /* a port of entry goes with the sector reached from the same border city */
     for (uint32_t l = 0; l < net->n_links; l++) {
         uint32_t port = net->link_to[l], city = net->link_from[l];
@@ -186,8 +157,78 @@ static mig_status nationality_weights(mig_world *w, const double *base, const ui
     }
     mig_route_attraction_from(net, bk, mv->lookahead_steps, mv->lookahead_discount, attr, prev);
     mig_route_weights(net, attr, mv->attraction_power, mv->distance_power, wn);
-    free(bk);
+}
+
+/* Nationality k's factors on places (fac[n_places], 1 where none) from its row of
+ * corridor.attraction_by_nationality; 0 when it has none (fac untouched). */
+static int nationality_factors(const mig_world *w, uint32_t k, double *fac)
+{
+    const mig_corridor_nat_attraction_cfg *a = mig_corridor_config(w->cfg)->attraction_by_nationality;
+    const mig_corridor_factor_cfg *f = NULL;
+
+    if (!a)
+        return 0;
+    for (uint32_t i = 0; i < a->n_factors && !f; i++)
+        if (mig_config_nationality(w->cfg, a->factors[i].nationality) == (int)k)
+            f = &a->factors[i];
+    if (!f || f->n_values != a->n_places)
+        return 0;
+    for (uint32_t p = 0; p < w->net->n_places; p++)
+        fac[p] = 1.0;
+    for (uint32_t j = 0; j < a->n_places; j++) {
+        int64_t p = mig_network_place(w->net, a->places[j]); /* checked by build_routes */
+        if (p >= 0)
+            fac[p] = f->values[j];
+    }
+    return 1;
+}
+
+/* The factors on places of every nationality (fac[n_nat * n_places]; *has 0 when neither
+ * attraction_by_nationality nor sector_choice is given): the scenario's rows, or those
+ * derived from the record (mig_corridor_sector_factors). */
+static mig_status place_factors(corridor_state *s, mig_world *w, const double *base, const double *mult,
+                                mig_ctx *ctx, double *fac, int *has)
+{
+    const mig_corridor_cfg *c = mig_corridor_config(w->cfg);
+    const size_t np = w->net->n_places;
+
+    for (size_t i = 0; i < np * s->n_nat; i++)
+        fac[i] = 1.0;
+    *has = c->attraction_by_nationality || c->sector_choice;
+    if (c->sector_choice)
+        return mig_corridor_sector_factors(w, base, s->is_port, mult, ctx, fac);
+    for (uint32_t k = 0; k < s->n_nat; k++)
+        nationality_factors(w, k, fac + k * np);
     return MIG_OK;
+}
+
+/* mult[n_nat * n_links] (the route options) times each nationality's weights: the common
+ * weight[] or, where it has factors on places, its own. attr and prev: scratch [n_places]. */
+static mig_status nationality_routes(corridor_state *s, mig_world *w, const double *base, double *attr,
+                                     double *prev, const double *weight, double *mult, mig_ctx *ctx)
+{
+    const mig_network *net = w->net;
+    const size_t np = net->n_places, nl = net->n_links ? net->n_links : 1;
+    double *fac = malloc(np * s->n_nat * sizeof *fac), *bk = malloc(np * sizeof *bk), *wn = malloc(nl * sizeof *wn);
+    mig_status st = MIG_ENOMEM;
+    int has = 0;
+
+    if (!fac || !bk || !wn || (st = place_factors(s, w, base, mult, ctx, fac, &has)) != MIG_OK)
+        goto out;
+    for (uint32_t k = 0; k < s->n_nat; k++) {
+        const double *wk = weight;
+        if (has) {
+            mig_corridor_weights(net, &w->cfg->movement, base, s->is_port, fac + k * np, bk, attr, prev, wn);
+            wk = wn;
+        }
+        for (uint32_t l = 0; l < net->n_links; l++)
+            mult[(size_t)k * net->n_links + l] *= wk[l];
+    }
+out:
+    free(fac);
+    free(bk);
+    free(wn);
+    return st;
 }
 
 /* Route tables per nationality: weight = look-ahead attraction(to)^a / km^b times the route
@@ -200,12 +241,11 @@ static mig_status build_routes(corridor_state *s, mig_world *w, mig_ctx *ctx, er
     const size_t np = net->n_places, nl = net->n_links ? net->n_links : 1;
     double *base = malloc(np * sizeof *base), *attr = malloc(np * sizeof *attr), *prev = malloc(np * sizeof *prev);
     double *weight = malloc(nl * sizeof *weight), *mult = malloc(nl * s->n_nat * sizeof *mult);
-    double *wn = malloc(nl * sizeof *wn);
     mig_status st = MIG_ENOMEM;
     char field[128];
 
     s->is_port = calloc(np, 1);
-    if (!base || !attr || !prev || !weight || !mult || !wn || !s->is_port)
+    if (!base || !attr || !prev || !weight || !mult || !s->is_port)
         goto out;
     for (uint32_t p = 0; p < np; p++)
         base[p] = net->place_attract[p];
@@ -252,15 +292,8 @@ static mig_status build_routes(corridor_state *s, mig_world *w, mig_ctx *ctx, er
         st = MIG_OK;
         goto out;
     }
-    for (uint32_t k = 0; k < s->n_nat; k++) {
-        const double *wk = weight;
-        if ((st = nationality_weights(w, base, s->is_port, k, attr, prev, wn)) != MIG_OK)
-            goto out;
-        if (wn[0] >= 0.0)
-            wk = wn;
-        for (uint32_t l = 0; l < net->n_links; l++)
-            mult[(size_t)k * net->n_links + l] *= wk[l];
-    }
+    if ((st = nationality_routes(s, w, base, attr, prev, weight, mult, ctx)) != MIG_OK)
+        goto out;
     st = mig_world_set_routes(w, mult, 1, ctx);
 out:
     free(base);
@@ -268,7 +301,6 @@ out:
     free(prev);
     free(weight);
     free(mult);
-    free(wn);
     return st;
 }
 

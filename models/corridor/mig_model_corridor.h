@@ -68,6 +68,25 @@ mig_status mig_corridor_hazard_schedule(uint32_t *daily, int32_t start_day, uint
 mig_status mig_corridor_route_options(const char *path, const mig_config *cfg, const mig_network *net,
                                       double *mult, mig_ctx *ctx);
 
+/* Route weights wn[n_links]: look-ahead attractiveness of base[p] * fac[p], where a port of
+ * entry takes the largest factor other than 1 among the sectors reached from its border city
+ * (the factors move where a nationality crosses, not whether at a port or between them).
+ * bk, attr, prev: scratch [n_places]. */
+void mig_corridor_weights(const mig_network *net, const mig_movement_cfg *mv, const double *base,
+                          const uint8_t *is_port, const double *fac, double *bk, double *attr, double *prev,
+                          double *wn);
+
+/* ---- where each nationality crosses (models/corridor/mig_corridor_sectors.c) ----------------- */
+
+/* corridor.sector_choice: each nationality's factors on the Border Patrol sectors of the
+ * record (fac[n_nat * n_places], the rest left as given) such that its route tables (weights
+ * times the route options mult[n_nat * n_links]) send its walks from its sources (hazard and
+ * forcing places, equally) to the sectors in the shares estimated from the record over the
+ * window (mig_corridor_sector_mix). Logs how closely they match. */
+struct mig_world;
+mig_status mig_corridor_sector_factors(const struct mig_world *w, const double *base, const uint8_t *is_port,
+                                       const double *mult, mig_ctx *ctx, double *fac);
+
 /* ---- fitting to the record (models/corridor/mig_model_corridor_fit.c) ------------------------ */
 
 /* The observed CBP/OHSS series over a window of calendar months, mapped onto a scenario:

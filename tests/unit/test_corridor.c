@@ -709,6 +709,102 @@ Test(corridor, factors_by_nationality_errors)
     remove_dir();
 }
 
+/* ---- sector choice derived from the record (corridor.sector_choice) ---------------- */
+
+static const char three_places[] = "name,country,kind,lat,lon\n"
+                                   "A,X,origin,0,0\n"
+                                   "B1,X,border,0,1\n"
+                                   "B2,X,border,0,2\n"
+                                   "B3,X,border,0,3\n"
+                                   "S1,US,destination,1,1\n"
+                                   "S2,US,destination,1,2\n"
+                                   "S3,US,destination,1,3\n";
+static const char three_links[] = "from,to,distance_km,mode\n"
+                                  "A,B1,100,bus\n"
+                                  "A,B2,150,bus\n"
+                                  "A,B3,300,bus\n"
+                                  "B1,S1,5,foot\n"
+                                  "B2,S2,5,foot\n"
+                                  "B3,S3,5,foot\n";
+static const double sector_truth[2][3] = { { 0.6, 0.3, 0.1 }, { 0.1, 0.3, 0.6 } };
+
+/* A record of 12 months (2022) whose sector counts are X's and Y's monthly USBP counts times
+ * sector_truth, in the four tables the corridor's record has, in folder rec/. */
+static void write_record(void)
+{
+    char totals[4096] = "calendar_month,swb_total_encounters_usbp_plus_ofo,ofo_encounters_swb\n";
+    char cit[4096] = "calendar_month,X,Y\n", sec[4096] = "calendar_month,S1,S2,S3\n";
+    char usbp[4096] = "calendar_month,citizenship,usbp_swb_encounters_rounded10\n";
+    char path[512];
+    snprintf(path, sizeof path, "%s/rec", dir);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    for (int m = 0; m < 12; m++) {
+        double c[2] = { 1000.0 + 500.0 * sin(m), 1000.0 + 500.0 * cos(0.7 * m) };
+        char line[256];
+        snprintf(line, sizeof line, "2022-%02d,%.6f,0\n", m + 1, c[0] + c[1]);
+        strcat(totals, line);
+        snprintf(line, sizeof line, "2022-%02d,%.6f,%.6f\n", m + 1, c[0], c[1]);
+        strcat(cit, line);
+        snprintf(line, sizeof line, "2022-%02d,X,%.6f\n2022-%02d,Y,%.6f\n", m + 1, c[0], m + 1, c[1]);
+        strcat(usbp, line);
+        snprintf(line, sizeof line, "2022-%02d", m + 1);
+        strcat(sec, line);
+        for (int j = 0; j < 3; j++) {
+            snprintf(line, sizeof line, ",%.6f", c[0] * sector_truth[0][j] + c[1] * sector_truth[1][j]);
+            strcat(sec, line);
+        }
+        strcat(sec, "\n");
+    }
+    write_file("rec/cbp_swb_encounters_monthly_fy2021_fy2023.csv", totals);
+    write_file("rec/cbp_swb_encounters_monthly_by_citizenship_fy2021_fy2023.csv", cit);
+    write_file("rec/usbp_swb_encounters_monthly_by_sector_fy2021_fy2023.csv", sec);
+    write_file("rec/usbp_swb_encounters_monthly_by_citizenship_ohss_fy2021_fy2023.csv", usbp);
+}
+
+/* Three border cities at different distances: the route weights alone would send most to S1.
+ * sector_choice estimates X's and Y's shares from the record (exactly, prior 0) and solves
+ * their factors so that they cross in those shares: binomial bounds for 5,000 of each (the
+ * shares as route weights alone give them are far outside: X and Y would cross alike). */
+Test(corridor, sector_choice_crosses_in_the_record_shares)
+{
+    const char *yaml = SCENARIO_HEAD("10", "[X, Y]")
+        "movement: {move_probability: {origin: 1, town: 1, camp: 1, border: 1},\n"
+        "           attraction_power: 1.5, distance_power: 1, lookahead_steps: 2,\n"
+        "           lookahead_discount: 0.5}\n"
+        "corridor:\n"
+        "  sector_choice: {data: rec, window: 2022-01/2022-12, prior: 0}\n"
+        "  hazards:\n"
+        "    - {nationality: X, places: [A], base_rate: 1000, to: 2023-01-05}\n"
+        "    - {nationality: Y, places: [A], base_rate: 1000, to: 2023-01-05}\n";
+    const char *names[3] = { "S1", "S2", "S3" };
+    char path[512];
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    int64_t *enc, at[2][3] = { { 0 } };
+    make_dir();
+    write_record();
+    write_file("places.csv", three_places);
+    write_file("links.csv", three_links);
+    write_file("s.yaml", yaml);
+    snprintf(path, sizeof path, "%s/s.yaml", dir);
+    test_world(path, NULL, 0, 2, &ctx, &cfg, &w);
+    enc = var(w, "encounters");
+    for (uint32_t day = 0; day < cfg->days; day++) {
+        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+        for (uint32_t k = 0; k < 2; k++)
+            for (int j = 0; j < 3; j++)
+                at[k][j] += enc[mig_network_place(w->net, names[j]) * w->n_nat + k];
+    }
+    for (uint32_t k = 0; k < 2; k++) {
+        cr_assert_eq(at[k][0] + at[k][1] + at[k][2], 5000, "every agent of nationality %u is encountered", k);
+        for (int j = 0; j < 3; j++)
+            assert_binomial(at[k][j], 5000, sector_truth[k][j], names[j]);
+    }
+    test_world_free(&ctx, &cfg, &w);
+    remove_dir();
+}
+
 /* The level fit's least squares: an exact non-negative solution is recovered; when the
  * unconstrained solution has a negative value, that unknown is 0 and the other is the
  * one-column least squares. */

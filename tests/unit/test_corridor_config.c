@@ -269,3 +269,21 @@ Test(corridor_config, bad_securing_border)
     };
     check_case(&k);
 }
+
+Test(corridor_config, bad_sector_choice)
+{
+    static const corridor_case k = {
+        HEAD "corridor:\n"
+             "  attraction_by_nationality: {places: [S], factors: [{nationality: X, values: [2]}]}\n"
+             "  sector_choice: {data: nowhere, window: 2023-09/2022-10, prior: -1}\n",
+        NULL, NULL, NULL, 78,
+        "migsim: s.yaml:9:18: corridor.sector_choice: cannot be given with corridor.attraction_by_nationality (both "
+        "set where each nationality crosses); keep one\n"
+        "migsim: s.yaml:9:25: corridor.sector_choice.data: cannot open \"nowhere\": No such file or directory\n"
+        "migsim: s.yaml:9:42: corridor.sector_choice.window: expected FIRST/LAST months as YYYY-MM/YYYY-MM, FIRST not "
+        "after LAST, got \"2023-09/2022-10\"\n"
+        "migsim: s.yaml:9:66: corridor.sector_choice.prior: expected a weight in [0, 1e6], got -1\n"
+        "migsim: 4 problems\n"
+    };
+    check_case(&k);
+}
