@@ -14,12 +14,15 @@
 #include "mig_model_corridor.h"
 #include "mig_world.h"
 
-enum { SOLVE_ITERATIONS = 200, WALK_STEPS = 4000 };
+enum { SOLVE_ITERATIONS = 500, WALK_STEPS = 4000 };
 #define SOLVE_TOLERANCE 1e-4 /* largest |walk share - target| at which the solve stops */
 #define WALK_LEFT 1e-12      /* mass still walking at which a walk stops */
 /* The factor of a sector with an estimated share of 0: small, not 0, so that a border city
  * whose only crossing it is does not become a dead end for those who reach it anyway. */
 #define ZERO_SHARE_FACTOR 1e-6
+/* The first factor of the other sectors: large against the attractiveness of 1 of the places
+ * on the way, so that the sectors' shares decide the look-ahead, not the border cities. */
+#define START_FACTOR 100.0
 
 /* Nationality k's sources: 1 / (number of source rows) at each hazard place (split as the
  * hazard splits) and forcing place. Returns 0 when it has none. */
@@ -104,7 +107,7 @@ static void solve(const mig_world *w, const mig_corridor_obs *obs, const double 
     const double power = w->cfg->movement.attraction_power;
 
     for (uint32_t j = 0; j < obs->n_sectors; j++)
-        fac[obs->sector_place[j]] = target[j] > 0.0 ? 1.0 : ZERO_SHARE_FACTOR;
+        fac[obs->sector_place[j]] = target[j] > 0.0 ? START_FACTOR : ZERO_SHARE_FACTOR;
     for (int it = 0; it < SOLVE_ITERATIONS; it++) {
         double sum = 0.0;
         mig_corridor_weights(net, &w->cfg->movement, base, is_port, fac, z->bk, z->attr, z->prev, z->wl);
@@ -127,8 +130,8 @@ static void solve(const mig_world *w, const mig_corridor_obs *obs, const double 
 }
 
 static mig_status solve_all(const mig_world *w, const mig_corridor_obs *obs, const double *share,
-                            const double *base, const uint8_t *is_port, const double *mult, double *fac,
-                            double *worst)
+                            const double *base, const uint8_t *is_port, const double *mult, mig_ctx *ctx,
+                            double *fac, double *worst)
 {
     const size_t np = w->net->n_places, nl = w->net->n_links ? w->net->n_links : 1;
     double *all = malloc((7 * np + nl) * sizeof *all);
@@ -146,6 +149,7 @@ static mig_status solve_all(const mig_world *w, const mig_corridor_obs *obs, con
         solve(w, obs, base, is_port, mult + (size_t)k * w->net->n_links, share + (size_t)k * obs->n_sectors, &z,
               fac + k * np, &dev);
         *worst = fmax(*worst, dev);
+        mig_log(ctx, MIG_LOG_DEBUG, "sector choice: %s within %.2f points", w->cfg->nationalities[k], 100 * dev);
     }
     free(all);
     return MIG_OK;
@@ -170,7 +174,7 @@ mig_status mig_corridor_sector_factors(const mig_world *w, const double *base, c
         mig_ctx_error(ctx, st, "%s: corridor.sector_choice: no USBP encounters by sector and citizenship in %s",
                       mig_config_where(w->cfg, "corridor.sector_choice.window"), c->sector_choice->window);
     if (st == MIG_OK)
-        st = solve_all(w, obs, share, base, is_port, mult, fac, &worst);
+        st = solve_all(w, obs, share, base, is_port, mult, ctx, fac, &worst);
     if (st == MIG_OK)
         mig_log(ctx, MIG_LOG_INFO,
                 "sector choice: shares by nationality estimated from %s over %s (%.1f%% of USBP encounters off "
