@@ -190,6 +190,34 @@ static const cyaml_schema_value_t calib_param_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_calibration_param_cfg, calib_param_fields),
 };
 
+static const cyaml_schema_field_t calib_figure_fields[] = {
+    CYAML_FIELD_STRING_PTR("table", CYAML_FLAG_POINTER, mig_calibration_figure_cfg, table, 1, 64),
+    CYAML_FIELD_STRING_PTR("label", CYAML_FLAG_POINTER, mig_calibration_figure_cfg, label, 1, 256),
+    CYAML_FIELD_FLOAT("observed", CYAML_FLAG_DEFAULT, mig_calibration_figure_cfg, observed),
+    CYAML_FIELD_FLOAT("simulated", CYAML_FLAG_DEFAULT, mig_calibration_figure_cfg, simulated),
+    CYAML_FIELD_FLOAT("error", CYAML_FLAG_DEFAULT, mig_calibration_figure_cfg, error),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t calib_figure_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_calibration_figure_cfg, calib_figure_fields),
+};
+
+static const cyaml_schema_field_t calib_validation_fields[] = {
+    CYAML_FIELD_STRING_PTR("window", CYAML_FLAG_POINTER, mig_calibration_validation_cfg, window, 1, 64),
+    CYAML_FIELD_FLOAT("objective", CYAML_FLAG_DEFAULT, mig_calibration_validation_cfg, objective),
+    CYAML_FIELD_FLOAT("mape", CYAML_FLAG_DEFAULT, mig_calibration_validation_cfg, mape),
+    CYAML_FIELD_FLOAT("citizenship_error", CYAML_FLAG_OPTIONAL, mig_calibration_validation_cfg, citizenship_error),
+    CYAML_FIELD_FLOAT("sector_error", CYAML_FLAG_OPTIONAL, mig_calibration_validation_cfg, sector_error),
+    CYAML_FIELD_FLOAT("outside", CYAML_FLAG_OPTIONAL, mig_calibration_validation_cfg, outside),
+    CYAML_FIELD_SEQUENCE_COUNT("figures", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_calibration_validation_cfg,
+                               figures, n_figures, &calib_figure_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t fitted_entry = {
+    CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, CYAML_UNLIMITED),
+};
+
 static const cyaml_schema_field_t calibration_fields[] = {
     CYAML_FIELD_STRING_PTR("date", CYAML_FLAG_POINTER, mig_calibration_cfg, date, 1, 32),
     CYAML_FIELD_STRING_PTR("command", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_calibration_cfg, command, 0,
@@ -205,7 +233,12 @@ static const cyaml_schema_field_t calibration_fields[] = {
     CYAML_FIELD_FLOAT("sector_error", CYAML_FLAG_OPTIONAL, mig_calibration_cfg, sector_error),
     CYAML_FIELD_FLOAT("outside", CYAML_FLAG_OPTIONAL, mig_calibration_cfg, outside),
     CYAML_FIELD_SEQUENCE_COUNT("parameters", CYAML_FLAG_POINTER, mig_calibration_cfg, parameters, n_parameters,
-                               &calib_param_entry, 1, 4096),
+                               &calib_param_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_UINT("fitted_numbers", CYAML_FLAG_OPTIONAL, mig_calibration_cfg, fitted_numbers),
+    CYAML_FIELD_SEQUENCE_COUNT("fitted", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_calibration_cfg, fitted,
+                               n_fitted, &fitted_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING_PTR("validation", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_calibration_cfg, validation,
+                            calib_validation_fields),
     CYAML_FIELD_STRING_PTR("note", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_calibration_cfg, note, 0,
                            CYAML_UNLIMITED),
     CYAML_FIELD_END
@@ -1296,6 +1329,9 @@ static void check_calibration(mig_config *cfg, mig_ctx *ctx, int *errors, mig_st
         if (p->hi < p->lo)
             semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "below lo (%g)", p->lo);
     }
+    if (c->fitted && c->fitted_numbers != c->n_fitted)
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, "calibration.fitted_numbers",
+                 "expected the number of entries of calibration.fitted (%u), got %u", c->n_fitted, c->fitted_numbers);
 }
 
 static int valid_name(const char *s)

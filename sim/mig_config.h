@@ -176,6 +176,22 @@ typedef struct mig_calibration_param_cfg {
     double target;            /* sector: the estimated share of the nationality's USBP encounters */
 } mig_calibration_param_cfg;
 
+/* One figure of the validation run beside the record's (mig_fit_figure). */
+typedef struct mig_calibration_figure_cfg {
+    char *table;              /* the model's word, e.g. "month", "citizenship", "sector" */
+    char *label;              /* what it is of, e.g. "2022-10", "FY2023 MEXICO" */
+    double observed, simulated;
+    double error;             /* relative error, or (shares) the difference */
+} mig_calibration_figure_cfg;
+
+/* The best run's measures on another window than the fit's (`migsim calibrate --validate`). */
+typedef struct mig_calibration_validation_cfg {
+    char *window;             /* e.g. 2022-10/2023-09 */
+    double objective, mape, citizenship_error, sector_error, outside; /* as the record's */
+    mig_calibration_figure_cfg *figures;
+    uint32_t n_figures;
+} mig_calibration_validation_cfg;
+
 typedef struct mig_calibration_cfg {
     char *date;               /* when it was run, YYYY-MM-DD */
     char *command;            /* the command line */
@@ -191,6 +207,11 @@ typedef struct mig_calibration_cfg {
     double outside;           /* band excess of the values outside their targets (0: none) */
     mig_calibration_param_cfg *parameters;
     uint32_t n_parameters;
+    char **fitted;            /* every key fitted by it or by the records before it; "a,b" one
+                               * value written at several keys */
+    uint32_t n_fitted;
+    uint32_t fitted_numbers;  /* the values fitted: n_fitted */
+    mig_calibration_validation_cfg *validation; /* NULL: none */
     char *note;
 } mig_calibration_cfg;
 

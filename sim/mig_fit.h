@@ -33,6 +33,19 @@ typedef struct mig_fit_measures {
     double value[MIG_FIT_MAX_MEASURES];
 } mig_fit_measures;
 
+/* One figure of a run beside the record's: a month's total, a fiscal year's citizenship
+ * total, a sector's share (the model's figures behind its measures). */
+typedef struct mig_fit_figure {
+    const char *table;            /* static: the model's word for the kind, e.g. "month" */
+    char label[96];               /* what it is of, e.g. "2022-10", "FY2023 MEXICO" */
+    double observed, simulated;
+    double error;                 /* share: simulated - observed; else (simulated - observed) / observed */
+    int share;                    /* 1: observed and simulated are shares (fractions) */
+} mig_fit_figure;
+
+/* Receives the figures one by one; a status other than MIG_OK stops them. */
+typedef mig_status (*mig_fit_figure_fn)(void *data, const mig_fit_figure *f);
+
 /* The calibration in progress (tools/mig_cmd_calibrate.c); its services follow. */
 typedef struct mig_fit_session mig_fit_session;
 
@@ -68,6 +81,9 @@ typedef struct mig_fit_ops {
      * summary in parentheses after the final objective (summary). */
     void (*describe)(const mig_fit_measures *m, char *buf, size_t size);
     void (*summary)(const mig_fit_measures *m, char *buf, size_t size);
+    /* Optional (NULL: none): the last run's figures behind its measures, in the order of a
+     * report (`migsim calibrate --validate` prints and records them). */
+    mig_status (*figures)(void *state, mig_fit_figure_fn emit, void *data);
     const mig_fit_step_ops *steps; /* [n_steps], in the order each round runs them */
     size_t n_steps;
 } mig_fit_ops;

@@ -63,6 +63,10 @@ struct mig_fit_session {
     size_t n_simplex;
     const mig_fit_ops *fit;   /* the model's */
     void *fit_state;          /* the record and the last run (fit->open) */
+    void *val_state;          /* --validate: the record over its window and the validation run */
+    char val_days_set[64];
+    mig_fit_measures val_m;   /* of the validation run */
+    char val_window[32];      /* YYYY-MM/YYYY-MM */
     step *steps;              /* [fit->n_steps] */
     const mig_fit_group *probe_groups; /* mig_fit_probe: these groups keep only their keys of */
     int probe;                /* this slot (the rest 0) */
@@ -257,7 +261,7 @@ static size_t snapshot_values(cal *c, double *dst, int restore)
 /* The overrides of a run: the user's --set first (so the fitted values override them), the
  * scale and days, then every fitted key with its current value; *n how many, those from
  * index *n_fixed owned (free_overrides). */
-static mig_status overrides(const cal *c, char ***out, size_t *n, size_t *n_fixed)
+static mig_status overrides(const cal *c, const char *days_set, char ***out, size_t *n, size_t *n_fixed)
 {
     size_t k = 0, cap = c->n_user_set + 2;
     char **over, buf[512];
@@ -272,7 +276,7 @@ static mig_status overrides(const cal *c, char ***out, size_t *n, size_t *n_fixe
     for (size_t i = 0; i < c->n_user_set; i++)
         over[k++] = (char *)c->user_set[i];
     over[k++] = (char *)c->scale_set;
-    over[k++] = (char *)c->days_set;
+    over[k++] = (char *)days_set;
     *n_fixed = k;
     for (size_t s = 0; s < c->fit->n_steps; s++)
         for (size_t i = 0; i < c->steps[s].n_groups; i++) {
@@ -303,28 +307,33 @@ static void free_overrides(char **over, size_t n, size_t n_fixed)
     free(over);
 }
 
-/* Runs the scenario with the current values; the model keeps the run, c->fit_m its measures. */
-static mig_status evaluate(cal *c, const char *what)
+/* Runs the scenario with the current values through days_set, measured against the record
+ * in state (which keeps the run); on success *out its measures and a progress line. */
+static mig_status run_current(cal *c, void *state, const char *days_set, const char *what, mig_fit_measures *out)
 {
     size_t k = 0, n_fixed = 0;
     char **over = NULL, line[512];
     mig_fit_measures m;
-    mig_status st = overrides(c, &over, &k, &n_fixed);
-    if (st != MIG_OK) {
-        free_overrides(over, k, n_fixed);
-        return st;
-    }
-    st = c->fit->run(c->fit_state, c->scenario, (const char *const *)over, k, c->ctx, &m);
-    c->evals++;
+    mig_status st = overrides(c, days_set, &over, &k, &n_fixed);
     if (st == MIG_OK) {
-        c->fit_m = m;
+        st = c->fit->run(state, c->scenario, (const char *const *)over, k, c->ctx, &m);
+        c->evals++;
+    }
+    if (st == MIG_OK) {
+        *out = m;
         if (!c->quiet) {
-            c->fit->describe(&c->fit_m, line, sizeof line);
+            c->fit->describe(&m, line, sizeof line);
             fprintf(stderr, "calibrate: run %u (%s): %s  [%.0f s]\n", c->evals, what, line, now_s() - c->t0);
         }
     }
     free_overrides(over, k, n_fixed);
     return st;
+}
+
+/* Runs the scenario with the current values; the model keeps the run, c->fit_m its measures. */
+static mig_status evaluate(cal *c, const char *what)
+{
+    return run_current(c, c->fit_state, c->days_set, what, &c->fit_m);
 }
 
 /* ---- services for the model's matching steps (sim/mig_fit.h) ------------------------ */
@@ -586,7 +595,8 @@ static mig_status edited_text(const cal *c, char **s, size_t *n, size_t *cap)
         free(E.e);
         return E.st;
     }
-    qsort(E.e, E.n, sizeof *E.e, by_offset_desc);
+    if (E.n)
+        qsort(E.e, E.n, sizeof *E.e, by_offset_desc);
     for (size_t o = 0; o < len; o = strchr(c->text + o, '\n') ? (size_t)(strchr(c->text + o, '\n') - c->text) + 1 : len)
         if (strncmp(c->text + o, "calibration:", 12) == 0) {
             cut = o;
@@ -637,7 +647,185 @@ static int add_record_params(const char *const *keys, const double *values, size
     return 0;
 }
 
-/* The calibration record: the run, the model's measures of the last run, every parameter. */
+/* ---- the fitted numbers ------------------------------------------------------------ */
+
+/* Fitted numbers, each one value: its keys joined by commas ("a,b,c": one value written at
+ * three keys). */
+typedef struct fitted_list {
+    char **e;                 /* owned [n] */
+    size_t n, cap;
+} fitted_list;
+
+static int fitted_push(fitted_list *l, char *entry)
+{
+    if (!entry)
+        return -1;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 32;
+        char **e = realloc(l->e, cap * sizeof *e);
+        if (!e) {
+            free(entry);
+            return -1;
+        }
+        l->e = e;
+        l->cap = cap;
+    }
+    l->e[l->n++] = entry;
+    return 0;
+}
+
+static void fitted_free(fitted_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->e[i]);
+    free(l->e);
+}
+
+/* 1 if key is one of the comma-separated keys of entry. */
+static int entry_has(const char *entry, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *p = entry; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (!strncmp(p, key, kl) && (p[kl] == ',' || !p[kl]))
+            return 1;
+    return 0;
+}
+
+/* each_fitted's callback: a step's keys one number each, a simplex parameter's keys one. */
+static int add_fitted(const char *const *keys, const double *values, size_t n, const double *target,
+                      const char *method, const param *simplex, void *data)
+{
+    fitted_list *l = data;
+    char *joined = NULL;
+    size_t len = 0, cap = 0;
+    (void)values;
+    (void)target;
+    (void)method;
+    for (size_t j = 0; j < n; j++)
+        if (!simplex ? fitted_push(l, strdup(keys[j])) : append(&joined, &len, &cap, "%s%s", j ? "," : "", keys[j]))
+            return 1;
+    return simplex ? fitted_push(l, joined) : 0;
+}
+
+/* The previous record's fitted numbers: its `fitted` list; a record without one, its
+ * parameters, consecutive simplex entries with the same value and bounds as one. */
+static int previous_fitted(const mig_calibration_cfg *r, fitted_list *l)
+{
+    if (r->fitted) {
+        for (uint32_t i = 0; i < r->n_fitted; i++)
+            if (fitted_push(l, strdup(r->fitted[i])))
+                return -1;
+        return 0;
+    }
+    for (uint32_t i = 0; i < r->n_parameters; i++) {
+        const mig_calibration_param_cfg *p = &r->parameters[i], *q = i ? p - 1 : NULL;
+        if (q && !strcmp(p->method, "simplex") && !strcmp(q->method, "simplex") && p->value == q->value &&
+            p->lo == q->lo && p->hi == q->hi) {
+            char *e = mig_asprintf("%s,%s", l->e[l->n - 1], p->key);
+            if (!e)
+                return -1;
+            free(l->e[l->n - 1]);
+            l->e[l->n - 1] = e;
+        } else if (fitted_push(l, strdup(p->key))) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Every number fitted by this calibration or by the scenario's previous record (the union):
+ * the previous entries first, less the keys fitted now and those no longer in the scenario,
+ * then this calibration's. */
+static int fitted_union(const cal *c, fitted_list *out)
+{
+    fitted_list now = { 0 }, before = { 0 };
+    int bad = each_fitted(c, add_fitted, &now) ||
+              (c->cfg0->calibration && previous_fitted(c->cfg0->calibration, &before));
+    for (size_t i = 0; i < before.n && !bad; i++) {
+        char *joined = NULL, *save = NULL;
+        size_t len = 0, cap = 0;
+        for (char *k = strtok_r(before.e[i], ",", &save); k && !bad; k = strtok_r(NULL, ",", &save)) {
+            int taken = !mig_config_has(c->cfg0, k);
+            for (size_t j = 0; j < now.n && !taken; j++)
+                taken = entry_has(now.e[j], k);
+            for (size_t j = 0; j < out->n && !taken; j++)
+                taken = entry_has(out->e[j], k);
+            if (!taken)
+                bad = append(&joined, &len, &cap, "%s%s", joined ? "," : "", k);
+        }
+        if (joined && !bad)
+            bad = fitted_push(out, joined);
+        else
+            free(joined);
+    }
+    for (size_t i = 0; i < now.n && !bad; i++) {
+        bad = fitted_push(out, now.e[i]);
+        now.e[i] = NULL;
+    }
+    fitted_free(&now);
+    fitted_free(&before);
+    return bad ? -1 : 0;
+}
+
+/* The record's fitted_numbers and fitted list. */
+static int append_fitted(const cal *c, text *t)
+{
+    fitted_list l = { 0 };
+    char q[8192];
+    int ok = fitted_union(c, &l) == 0;
+    ok &= ok && append(&t->s, &t->n, &t->cap, "  fitted_numbers: %zu\n  fitted:%s\n", l.n, l.n ? "" : " []") == 0;
+    for (size_t i = 0; i < l.n && ok; i++) {
+        quote(q, sizeof q, l.e[i]);
+        ok &= append(&t->s, &t->n, &t->cap, "    - %s\n", q) == 0;
+    }
+    fitted_free(&l);
+    return ok;
+}
+
+/* ---- the validation ---------------------------------------------------------------- */
+
+/* mig_fit_figure_fn: one figure as an entry of the record's validation.figures. */
+static mig_status record_figure(void *data, const mig_fit_figure *f)
+{
+    text *t = data;
+    char q[256];
+    quote(q, sizeof q, f->label);
+    return append(&t->s, &t->n, &t->cap,
+                  "      - {table: %s, label: %s, observed: %.8g, simulated: %.8g, error: %.6g}\n", f->table, q,
+                  f->observed, f->simulated, f->error)
+               ? MIG_ENOMEM
+               : MIG_OK;
+}
+
+/* The record's validation block: the window, the validation run's measures, its figures. */
+static int append_validation(const cal *c, text *t)
+{
+    int ok = append(&t->s, &t->n, &t->cap, "  validation:\n    window: %s\n    objective: %.6g\n", c->val_window,
+                    c->val_m.objective) == 0;
+    for (size_t i = 0; i < c->val_m.n && ok; i++)
+        ok &= append(&t->s, &t->n, &t->cap, "    %s: %.6g\n", c->val_m.key[i], c->val_m.value[i]) == 0;
+    if (ok && c->fit->figures) {
+        ok &= append(&t->s, &t->n, &t->cap, "    figures:\n") == 0;
+        ok &= ok && c->fit->figures(c->val_state, record_figure, t) == MIG_OK;
+    }
+    return ok;
+}
+
+/* mig_fit_figure_fn: one figure as a line under the validation heading. */
+static mig_status print_figure(void *data, const mig_fit_figure *f)
+{
+    (void)data;
+    if (f->share)
+        printf("  %-12s %-40s observed %8.2f%%  simulated %8.2f%%  %+7.2f points\n", f->table, f->label,
+               100 * f->observed, 100 * f->simulated, 100 * f->error);
+    else
+        printf("  %-12s %-40s observed %9.0f  simulated %9.0f  %+7.1f%%\n", f->table, f->label, f->observed,
+               f->simulated, 100 * f->error);
+    return MIG_OK;
+}
+
+/* The calibration record: the run, the model's measures of the last run, the validation
+ * run's, the fitted numbers, every parameter. */
 static int append_record(const cal *c, text *t, const char *command, double seconds, const char *window,
                          double scale)
 {
@@ -660,7 +848,10 @@ static int append_record(const cal *c, text *t, const char *command, double seco
                 date, q, window, scale, c->evals, seconds, c->fit_m.objective) == 0;
     for (size_t i = 0; i < c->fit_m.n && ok; i++)
         ok &= append(&t->s, &t->n, &t->cap, "  %s: %.6g\n", c->fit_m.key[i], c->fit_m.value[i]) == 0;
-    ok &= append(&t->s, &t->n, &t->cap, "  parameters:\n") == 0;
+    if (ok && c->val_state)
+        ok &= append_validation(c, t);
+    ok &= ok && append_fitted(c, t);
+    ok &= append(&t->s, &t->n, &t->cap, "  parameters:%s\n", c->n_values ? "" : " []") == 0;
     ok &= ok && each_fitted(c, add_record_params, t) == 0;
     ok &= append(&t->s, &t->n, &t->cap, "  note: \"%s\"\n", c->fit->note) == 0;
     return ok;
@@ -753,6 +944,17 @@ static int parse_month(const char *s, int32_t *out)
     return 0;
 }
 
+/* "YYYY-MM:YYYY-MM", the last month not before the first. */
+static int parse_window(const char *s, int32_t *first, int32_t *last)
+{
+    char win[8];
+    if (strlen(s) != 15 || s[7] != ':')
+        return -1;
+    memcpy(win, s, 7);
+    win[7] = '\0';
+    return parse_month(win, first) || parse_month(s + 8, last) || *last < *first ? -1 : 0;
+}
+
 static void free_params(param *p, size_t n)
 {
     for (size_t i = 0; p && i < n; i++)
@@ -769,6 +971,7 @@ static void free_params(param *p, size_t n)
 /* calibrate's command line */
 typedef struct cal_args {
     const char *scenario, *out, *data, *window;
+    const char *validate;     /* --validate, or NULL */
     char **sets;              /* [n_sets] --set texts (borrowed from argv) */
     size_t n_sets;
     param *simplex;           /* [n_simplex] --param */
@@ -780,6 +983,7 @@ typedef struct cal_args {
     long rounds, threads, max_evals;
     double scale;
     int32_t first_month, last_month;
+    int32_t val_first, val_last; /* --validate's months */
 } cal_args;
 
 /* The fixed options, then the matching steps of every model that can be calibrated
@@ -808,13 +1012,15 @@ static void print_help(void)
 {
     printf("Usage: migsim calibrate SCENARIO.yaml -o FITTED.yaml [--STEP]...\n"
            "        [--param KEY[,KEY...]=LO:HI]... [--scale S] [--window YYYY-MM:YYYY-MM] [--data DIR] [--max-evals N] [--rounds R]\n"
-           "        [--threads N] [--set KEY=VALUE]... [-q]\n"
+           "        [--validate YYYY-MM:YYYY-MM] [--threads N] [--set KEY=VALUE]... [-q]\n"
            "Fits a scenario to its model's record (--data, default the scenario's data folder):\n"
            "each --STEP runs one of the model's matching steps in every round; each --param is\n"
            "fitted with GSL's Nelder-Mead simplex within [LO, HI] on the model's objective over\n"
            "the window (default 2020-10:2023-09). Runs are in process at the model's scale S\n"
            "(agents per person, default 0.1). The fitted values and a `calibration` record are\n"
-           "written into FITTED.yaml. See README.md, \"Calibration\". Models and their steps:\n");
+           "written into FITTED.yaml. --validate runs the fitted values once more and reports\n"
+           "the measures over that window too (printed and recorded). See README.md,\n"
+           "\"Calibration\". Models and their steps:\n");
     for (size_t i = 0; mig_model_at(i); i++) {
         const mig_fit_ops *f = mig_model_at(i)->fit;
         if (!f)
@@ -847,6 +1053,9 @@ static int parse_option(cal_args *a, int opt, char **argv)
         return -1;
     case 'w':
         a->window = optarg;
+        return -1;
+    case 'V':
+        a->validate = optarg;
         return -1;
     case 'd':
         a->data = optarg;
@@ -890,13 +1099,12 @@ static int parse_args(cal_args *a, int argc, char **argv)
         { "output", required_argument, NULL, 'o' },  { "param", required_argument, NULL, 'p' },
         { "scale", required_argument, NULL, 'x' },
         { "window", required_argument, NULL, 'w' },  { "data", required_argument, NULL, 'd' },
+        { "validate", required_argument, NULL, 'V' },
         { "max-evals", required_argument, NULL, 'm' }, { "rounds", required_argument, NULL, 'r' },
         { "threads", required_argument, NULL, 't' }, { "set", required_argument, NULL, 'S' },
         { "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
     };
     struct option longopts[sizeof fixed / sizeof fixed[0] + MAX_STEP_OPTS + 1];
-    const char *window;
-    char win[32];
     int opt, rc;
 
     memcpy(longopts, fixed, sizeof fixed);
@@ -917,11 +1125,10 @@ static int parse_args(cal_args *a, int argc, char **argv)
         return mig_cmd_usage_error("calibrate", "%s", "missing the scenario file");
     if (!a->out)
         return mig_cmd_usage_error("calibrate", "%s", "missing -o FITTED.yaml");
-    window = a->window;
-    if (strlen(window) != 15 || window[7] != ':' ||
-        (memcpy(win, window, 7), win[7] = '\0', parse_month(win, &a->first_month)) ||
-        parse_month(window + 8, &a->last_month) || a->last_month < a->first_month)
-        return mig_cmd_usage_error("calibrate", "--window: expected YYYY-MM:YYYY-MM, got \"%s\"", window);
+    if (parse_window(a->window, &a->first_month, &a->last_month))
+        return mig_cmd_usage_error("calibrate", "--window: expected YYYY-MM:YYYY-MM, got \"%s\"", a->window);
+    if (a->validate && parse_window(a->validate, &a->val_first, &a->val_last))
+        return mig_cmd_usage_error("calibrate", "--validate: expected YYYY-MM:YYYY-MM, got \"%s\"", a->validate);
     return -1;
 }
 
@@ -942,35 +1149,48 @@ static mig_status fit_of(const mig_config *cfg0, const char *scenario, mig_ctx *
     return mig_ctx_error(ctx, MIG_ECONFIG, "%s: calibrate needs a scenario of model %s", scenario, names);
 }
 
-/* The model's record for the window (--data, else the scenario's data/ folder), the runs'
- * days and scale. */
+/* The days override of runs through the last day of the months [first, last] (the kind of
+ * window, named so in messages), which the scenario's run must cover. */
+static mig_status window_days(const cal *c, const char *kind, const char *name, int32_t first, int32_t last,
+                              char *days_set, size_t size)
+{
+    const mig_config *cfg0 = c->cfg0;
+    int32_t last_day = mig_date_from_parts((last + 1) / 12, (last + 1) % 12 + 1, 1) - 1;
+    int32_t first_day = mig_date_from_parts(first / 12, first % 12 + 1, 1);
+    long days = (long)last_day - cfg0->start_day + 1;
+    if (first_day < cfg0->start_day || days > (long)cfg0->days)
+        return mig_ctx_error(c->ctx, MIG_EUSAGE, "%s: the run (from %s, %u days) does not cover the %s %s",
+                             c->scenario, cfg0->start_date, cfg0->days, kind, name);
+    snprintf(days_set, size, "days=%ld", days);
+    return MIG_OK;
+}
+
+/* The model's record for the window and, with --validate, for the validation window
+ * (--data, else the scenario's data/ folder; each its own state: the fit never sees the
+ * validation window's), the runs' days and scale. */
 static mig_status open_record(cal *c, const cal_args *a)
 {
     const mig_config *cfg0 = c->cfg0;
     const char *slash = strrchr(a->scenario, '/');
     size_t dl = slash ? (size_t)(slash - a->scenario) : 0;
     char *dir = a->data ? strdup(a->data) : mig_asprintf("%.*s%sdata", (int)dl, a->scenario, dl ? "/" : "");
-    /* run through the window's last day only */
-    int32_t last_day = mig_date_from_parts((a->last_month + 1) / 12, (a->last_month + 1) % 12 + 1, 1) - 1;
-    int32_t first_day = mig_date_from_parts(a->first_month / 12, a->first_month % 12 + 1, 1);
-    long days = (long)last_day - cfg0->start_day + 1;
     mig_world *w0 = NULL;
     mig_status st;
     if (!dir)
         return MIG_ENOMEM;
+    if ((st = window_days(c, "window", a->window, a->first_month, a->last_month, c->days_set,
+                          sizeof c->days_set)) == MIG_OK && a->validate)
+        st = window_days(c, "validation window", a->validate, a->val_first, a->val_last, c->val_days_set,
+                         sizeof c->val_days_set);
     /* the scenario's world (the network), for the record's names */
-    if ((st = mig_world_create(cfg0, c->ctx, &w0)) == MIG_OK)
+    if (st == MIG_OK && (st = mig_world_create(cfg0, c->ctx, &w0)) == MIG_OK)
         st = c->fit->open(cfg0, w0, dir, a->first_month, a->last_month, a->scale, c->ctx, &c->fit_state);
+    if (st == MIG_OK && a->validate)
+        st = c->fit->open(cfg0, w0, dir, a->val_first, a->val_last, a->scale, c->ctx, &c->val_state);
     mig_world_destroy(&w0);
     free(dir);
-    if (st != MIG_OK)
-        return st;
-    if (first_day < cfg0->start_day || days > (long)cfg0->days)
-        return mig_ctx_error(c->ctx, MIG_EUSAGE, "%s: the run (from %s, %u days) does not cover the window %s",
-                             a->scenario, cfg0->start_date, cfg0->days, a->window);
-    snprintf(c->days_set, sizeof c->days_set, "days=%ld", days);
     snprintf(c->scale_set, sizeof c->scale_set, "%s=%.10g", c->fit->scale_key, a->scale);
-    return MIG_OK;
+    return st;
 }
 
 /* The groups of each of the model's steps that the command line asks for. */
@@ -1104,7 +1324,33 @@ static mig_status fit(cal *c, const cal_args *a)
             return st;
     if ((st = run_steps(c, 1)) != MIG_OK)
         return st;
+    if (c->evals == 1)
+        return MIG_OK; /* nothing ran after the start: its values and measures are the final ones */
     return evaluate(c, "final");
+}
+
+/* --validate: the final values run once more through the validation window, measured on it. */
+static mig_status validate(cal *c, const cal_args *a)
+{
+    if (!c->val_state)
+        return MIG_OK;
+    snprintf(c->val_window, sizeof c->val_window, "%.7s/%.7s", a->validate, a->validate + 8);
+    return run_current(c, c->val_state, c->val_days_set, "validation", &c->val_m);
+}
+
+/* The result on stdout: the objective over the window, then under a "validation" heading
+ * the validation run's measures and figures. */
+static mig_status print_result(const cal *c, const cal_args *a, double seconds)
+{
+    char summary[256];
+    c->fit->summary(&c->fit_m, summary, sizeof summary);
+    printf("%s: objective %.4f (%s) after %u runs in %.0f s at scale %g\n", a->out, c->fit_m.objective, summary,
+           c->evals, seconds, a->scale);
+    if (!c->val_state)
+        return MIG_OK;
+    c->fit->summary(&c->val_m, summary, sizeof summary);
+    printf("validation %s: objective %.4f (%s)\n", c->val_window, c->val_m.objective, summary);
+    return c->fit->figures ? c->fit->figures(c->val_state, print_figure, NULL) : MIG_OK;
 }
 
 static void free_cal(cal *c)
@@ -1117,8 +1363,10 @@ static void free_cal(cal *c)
         free(c->steps[k].groups);
     }
     free(c->steps);
-    if (c->fit)
+    if (c->fit) {
         c->fit->close(&c->fit_state);
+        c->fit->close(&c->val_state);
+    }
     free(c->best_value);
     free(c->before);
     free(c->text);
@@ -1127,7 +1375,7 @@ static void free_cal(cal *c)
 int mig_cmd_calibrate_main(int argc, char **argv)
 {
     cal_args a = { .window = "2020-10:2023-09", .rounds = 2, .max_evals = 200, .scale = 0.1 };
-    char *command = NULL, summary[256];
+    char *command = NULL, wtext[32];
     double t0 = now_s();
     int rc;
     mig_ctx *ctx = NULL;
@@ -1153,22 +1401,14 @@ int mig_cmd_calibrate_main(int argc, char **argv)
                .n_user_set = a.n_sets, .t0 = t0, .err = MIG_OK, .probe = -1, .simplex = a.simplex,
                .n_simplex = a.n_simplex, .quiet = a.quiet };
     a.simplex = NULL;
+    snprintf(wtext, sizeof wtext, "%.7s/%.7s", a.window, a.window + 8);
     if ((st = open_scenario(&c, &a, &cfg0)) != MIG_OK || (st = prepare_simplex(&c, cfg0)) != MIG_OK ||
-        (st = fit(&c, &a)) != MIG_OK) {
+        (st = fit(&c, &a)) != MIG_OK || (st = validate(&c, &a)) != MIG_OK ||
+        (st = write_fitted(&c, a.out, command, now_s() - t0, wtext, a.scale)) != MIG_OK ||
+        (st = print_result(&c, &a, now_s() - t0)) != MIG_OK) {
         rc = mig_ctx_report(ctx, st, stderr);
         goto done;
     }
-    {
-        char wtext[32];
-        snprintf(wtext, sizeof wtext, "%.7s/%.7s", a.window, a.window + 8);
-        if ((st = write_fitted(&c, a.out, command, now_s() - t0, wtext, a.scale)) != MIG_OK) {
-            rc = mig_ctx_report(ctx, st, stderr);
-            goto done;
-        }
-    }
-    c.fit->summary(&c.fit_m, summary, sizeof summary);
-    printf("%s: objective %.4f (%s) after %u runs in %.0f s at scale %g\n", a.out, c.fit_m.objective, summary,
-           c.evals, now_s() - t0, a.scale);
     rc = 0;
 done:
     free_params(a.simplex, a.n_simplex);

@@ -78,6 +78,12 @@ static mig_status fit_run(void *state, const char *path, const char *const *over
     return MIG_OK;
 }
 
+static mig_status fit_figures(void *state, mig_fit_figure_fn emit, void *data)
+{
+    const fit_state *f = state;
+    return mig_corridor_figures(f->obs, &f->sim, emit, data);
+}
+
 static void fit_describe(const mig_fit_measures *m, char *buf, size_t size)
 {
     snprintf(buf, size,
@@ -469,6 +475,7 @@ const mig_fit_ops mig_corridor_fit_ops = {
     .run = fit_run,
     .describe = fit_describe,
     .summary = fit_summary,
+    .figures = fit_figures,
     .steps = steps,
     .n_steps = sizeof steps / sizeof steps[0],
 };

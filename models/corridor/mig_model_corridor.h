@@ -9,6 +9,7 @@
 #include "mig_config.h"
 #include "mig_corridor_config.h"
 #include "mig_ctx.h"
+#include "mig_fit.h"
 #include "mig_network.h"
 
 /* A monthly indicator: one value per calendar month (months need not be contiguous). */
@@ -106,6 +107,7 @@ typedef struct mig_corridor_obs {
     double *usbp_by_nat;      /* owned [n_months * n_nat]: USBP (between ports) by citizenship (OHSS) */
     uint32_t *sector_place;   /* owned [n_sectors]: place index of each sector column */
     char **sector_name;       /* owned [n_sectors] */
+    char **nat_name;          /* owned [n_nat]: the scenario's nationalities (NULL: not named) */
     uint8_t *is_port;         /* owned [n_places]: 1 for the scenario's ports of entry */
     uint8_t *is_dest;         /* owned [n_places]: 1 for destinations */
     uint32_t n_places;
@@ -181,6 +183,13 @@ int mig_corridor_top10(const double *total, uint32_t n, int other, int top[10]);
 
 /* Measures sim against obs. */
 void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit);
+/* The figures behind those measures, to emit in this order: each month's total (table
+ * "month", label YYYY-MM, months with observations), then for each fiscal year wholly in the
+ * window its top-10 citizenships' totals ("citizenship", "FY2023 MEXICO") and the sectors'
+ * shares of USBP encounters and the ports' share of all ("sector", "FY2023 Tucson",
+ * "FY2023 ports of entry (of all)"). */
+mig_status mig_corridor_figures(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_fit_figure_fn emit,
+                                void *data);
 
 /* The Securing the Border rule's state machine (corridor.securing_border), on the day's
  * encounters at Border Patrol sectors in agents: the thresholds are in persons per day, so

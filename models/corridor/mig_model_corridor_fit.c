@@ -36,6 +36,10 @@ void mig_corridor_obs_destroy(mig_corridor_obs **p)
         for (uint32_t i = 0; i < o->n_sectors; i++)
             free(o->sector_name[i]);
     free(o->sector_name);
+    if (o->nat_name)
+        for (uint32_t i = 0; i < o->n_nat; i++)
+            free(o->nat_name[i]);
+    free(o->nat_name);
     free(o->is_port);
     free(o->is_dest);
     free(o);
@@ -500,8 +504,12 @@ mig_status mig_corridor_obs_load(const char *dir, const mig_config *cfg, const m
     o->by_nat = calloc((size_t)o->n_months * o->n_nat, sizeof *o->by_nat);
     o->is_port = calloc(net->n_places, 1);
     o->is_dest = calloc(net->n_places, 1);
-    if (!o->total || !o->ofo || !o->by_nat || !o->is_port || !o->is_dest)
+    o->nat_name = calloc(o->n_nat ? o->n_nat : 1, sizeof *o->nat_name);
+    if (!o->total || !o->ofo || !o->by_nat || !o->is_port || !o->is_dest || !o->nat_name)
         goto fail;
+    for (uint32_t k = 0; k < o->n_nat; k++)
+        if (!(o->nat_name[k] = strdup(cfg->nationalities[k])))
+            goto fail;
     for (uint32_t p = 0; p < net->n_places; p++)
         o->is_dest[p] = net->place_kind[p] == MIG_KIND_DESTINATION;
     if (mig_corridor_config(cfg) && (ports = mig_corridor_config(cfg)->ports))
@@ -654,18 +662,36 @@ static double band_excess(double error, double target)
     return error > target ? error / target - 1.0 : 0.0;
 }
 
-/* Sums of the fit measures' terms over fiscal years. */
+/* Sums of the fit measures' terms over fiscal years; the figures behind them go to emit
+ * (when not NULL) until it fails (st). */
 typedef struct fy_terms {
     double cit, cit_out, sec, sec_out;
     uint32_t n_cit, n_sec;
+    mig_fit_figure_fn emit;
+    void *data;
+    mig_status st;
 } fy_terms;
 
-/* Adds one share error (target band 0.05) to the sector terms. */
-static void add_share(fy_terms *a, double d)
+/* Hands one figure to a->emit, if any and none has failed. */
+static void emit_figure(fy_terms *a, const char *table, const char *label, double observed, double simulated,
+                        double error, int share)
 {
+    mig_fit_figure f = { .table = table, .observed = observed, .simulated = simulated, .error = error,
+                         .share = share };
+    if (!a->emit || a->st != MIG_OK)
+        return;
+    snprintf(f.label, sizeof f.label, "%s", label);
+    a->st = a->emit(a->data, &f);
+}
+
+/* Adds one share error (target band 0.05) to the sector terms. */
+static void add_share(fy_terms *a, const char *label, double sim_share, double obs_share)
+{
+    double d = fabs(sim_share - obs_share);
     a->sec += d;
     a->sec_out += band_excess(d, 0.05);
     a->n_sec++;
+    emit_figure(a, "sector", label, obs_share, sim_share, sim_share - obs_share, 1);
 }
 
 /* Adds the citizenship and sector terms of the fiscal year of months [m0, m0 + 12).
@@ -674,7 +700,9 @@ static void measure_year(const mig_corridor_obs *obs, const mig_corridor_sim *si
                          double *s_nat, double *o_sec, double *s_sec, fy_terms *a)
 {
     const uint32_t nn = obs->n_nat, ns = obs->n_sectors;
+    const int fy = (int)((obs->first_month + (int32_t)m0) / 12) + 1; /* October of fy - 1 */
     double so = 0.0, ss = 0.0, ot = 0.0, oo = 0.0, st = 0.0, sp = 0.0;
+    char label[96];
     int top[10], n_top;
 
     memset(o_nat, 0, nn * sizeof *o_nat);
@@ -697,13 +725,20 @@ static void measure_year(const mig_corridor_obs *obs, const mig_corridor_sim *si
         a->cit += e;
         a->cit_out += band_excess(e, 0.15);
         a->n_cit++;
+        if (a->emit)
+            snprintf(label, sizeof label, "FY%d %s", fy, obs->nat_name ? obs->nat_name[top[r]] : "?");
+        emit_figure(a, "citizenship", label, o_nat[top[r]], s_nat[top[r]],
+                    (s_nat[top[r]] - o_nat[top[r]]) / o_nat[top[r]], 0);
     }
     for (uint32_t s = 0; s < ns; s++) {
         so += o_sec[s];
         ss += s_sec[s];
     }
-    for (uint32_t s = 0; s < ns && so > 0; s++)
-        add_share(a, fabs((ss > 0 ? s_sec[s] / ss : 0.0) - o_sec[s] / so));
+    for (uint32_t s = 0; s < ns && so > 0; s++) {
+        if (a->emit)
+            snprintf(label, sizeof label, "FY%d %s", fy, obs->sector_name ? obs->sector_name[s] : "?");
+        add_share(a, label, ss > 0 ? s_sec[s] / ss : 0.0, o_sec[s] / so);
+    }
     /* the ports' (OFO) share of all encounters counts as one more share */
     for (uint32_t m = m0; m < m0 + 12; m++) {
         ot += obs->total[m];
@@ -711,39 +746,71 @@ static void measure_year(const mig_corridor_obs *obs, const mig_corridor_sim *si
         st += sim->total[m];
         sp += sim->ofo ? sim->ofo[m] : 0.0;
     }
+    if (a->emit)
+        snprintf(label, sizeof label, "FY%d ports of entry (of all)", fy);
     if (ot > 0 && obs->ofo)
-        add_share(a, fabs((st > 0 ? sp / st : 0.0) - oo / ot));
+        add_share(a, label, st > 0 ? sp / st : 0.0, oo / ot);
 }
 
-void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit)
+/* The monthly MAPE (months with observations), each month's figure to a->emit. */
+static double monthly_mape(const mig_corridor_obs *obs, const mig_corridor_sim *sim, fy_terms *a)
 {
-    const uint32_t nn = obs->n_nat, ns = obs->n_sectors;
     double ape = 0.0;
     uint32_t n_ape = 0;
-    fy_terms a = { 0 };
-    double *o_nat = calloc(nn ? nn : 1, sizeof *o_nat), *s_nat = calloc(nn ? nn : 1, sizeof *s_nat);
-    double *o_sec = calloc(ns ? ns : 1, sizeof *o_sec), *s_sec = calloc(ns ? ns : 1, sizeof *s_sec);
-
-    memset(fit, 0, sizeof *fit);
+    char label[16];
     for (uint32_t m = 0; m < obs->n_months; m++)
         if (obs->total[m] > 0) {
             ape += fabs(sim->total[m] - obs->total[m]) / obs->total[m];
             n_ape++;
+            if (a->emit)
+                snprintf(label, sizeof label, "%04d-%02d", (int)((obs->first_month + (int32_t)m) / 12),
+                         (int)((obs->first_month + (int32_t)m) % 12) + 1);
+            emit_figure(a, "month", label, obs->total[m], sim->total[m],
+                        (sim->total[m] - obs->total[m]) / obs->total[m], 0);
         }
-    fit->mape = n_ape ? ape / n_ape : 0.0;
+    return n_ape ? ape / n_ape : 0.0;
+}
+
+/* The measures, and their figures to a->emit. */
+static mig_status measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit,
+                          fy_terms *a)
+{
+    const uint32_t nn = obs->n_nat, ns = obs->n_sectors;
+    double *o_nat = calloc(nn ? nn : 1, sizeof *o_nat), *s_nat = calloc(nn ? nn : 1, sizeof *s_nat);
+    double *o_sec = calloc(ns ? ns : 1, sizeof *o_sec), *s_sec = calloc(ns ? ns : 1, sizeof *s_sec);
+
+    memset(fit, 0, sizeof *fit);
+    fit->mape = monthly_mape(obs, sim, a);
     /* fiscal years wholly inside the window: October (month index 9) to September */
     for (uint32_t m0 = 0; o_nat && s_nat && o_sec && s_sec && m0 + 12 <= obs->n_months; m0++)
         if ((obs->first_month + (int32_t)m0) % 12 == 9) {
-            measure_year(obs, sim, m0, o_nat, s_nat, o_sec, s_sec, &a);
+            measure_year(obs, sim, m0, o_nat, s_nat, o_sec, s_sec, a);
             fit->n_fy++;
         }
-    fit->citizenship = a.n_cit ? a.cit / a.n_cit : 0.0;
-    fit->sector = a.n_sec ? a.sec / a.n_sec : 0.0;
-    fit->outside = (a.n_cit ? a.cit_out / a.n_cit : 0.0) + (a.n_sec ? a.sec_out / a.n_sec : 0.0);
+    fit->citizenship = a->n_cit ? a->cit / a->n_cit : 0.0;
+    fit->sector = a->n_sec ? a->sec / a->n_sec : 0.0;
+    fit->outside = (a->n_cit ? a->cit_out / a->n_cit : 0.0) + (a->n_sec ? a->sec_out / a->n_sec : 0.0);
     fit->objective = fit->mape / 0.15 + fit->citizenship / 0.15 + fit->sector / 0.05 +
                      MIG_CORRIDOR_OUTSIDE_WEIGHT * fit->outside;
+    if (a->st == MIG_OK && (!o_nat || !s_nat || !o_sec || !s_sec))
+        a->st = MIG_ENOMEM;
     free(o_nat);
     free(s_nat);
     free(o_sec);
     free(s_sec);
+    return a->st;
+}
+
+void mig_corridor_measure(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_corridor_fit *fit)
+{
+    fy_terms a = { .st = MIG_OK };
+    (void)measure(obs, sim, fit, &a);
+}
+
+mig_status mig_corridor_figures(const mig_corridor_obs *obs, const mig_corridor_sim *sim, mig_fit_figure_fn emit,
+                                void *data)
+{
+    mig_corridor_fit fit;
+    fy_terms a = { .emit = emit, .data = data, .st = MIG_OK };
+    return measure(obs, sim, &fit, &a);
 }

@@ -502,6 +502,54 @@ Test(corridor, cbp_one_appointments_follow_the_quota)
 
 /* ---- fit measures ---------------------------------------------------------------- */
 
+/* Collects mig_corridor_figures' figures. */
+typedef struct figures {
+    mig_fit_figure f[64];
+    int n;
+} figures;
+
+static mig_status collect_figure(void *data, const mig_fit_figure *f)
+{
+    figures *all = data;
+    cr_assert_lt(all->n, 64);
+    all->f[all->n++] = *f;
+    return MIG_OK;
+}
+
+/* The figures behind the measures of fit_measures' last run (24 months, 10 citizenships and
+ * 3 sectors and the ports a year): their mean errors are the measures. */
+static void check_figures(mig_corridor_obs *obs, const mig_corridor_sim *sim, const mig_corridor_fit *fit)
+{
+    char *nat[12] = { "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "OTHER" }, *sec[3] = { "S1", "S2", "S3" };
+    figures all = { .n = 0 };
+    double ape = 0.0, share = 0.0;
+    obs->nat_name = nat;
+    obs->sector_name = sec;
+    cr_assert_eq(mig_corridor_figures(obs, sim, collect_figure, &all), MIG_OK);
+    obs->nat_name = NULL;
+    obs->sector_name = NULL;
+    cr_assert_eq(all.n, 24 + 2 * (10 + 4));
+    for (int i = 0; i < 24; i++) {
+        cr_assert_str_eq(all.f[i].table, "month");
+        ape += fabs(all.f[i].error) / 24;
+    }
+    cr_assert_str_eq(all.f[0].label, "2020-10");
+    cr_assert_str_eq(all.f[23].label, "2022-09");
+    cr_assert_float_eq(ape, fit->mape, 1e-12);
+    cr_assert_str_eq(all.f[24].table, "citizenship");
+    cr_assert_str_eq(all.f[24].label, "FY2021 K", "the largest citizenship first, OTHER left out");
+    cr_assert_float_eq(all.f[24].error, 0.1, 1e-12);
+    cr_assert_str_eq(all.f[34].label, "FY2021 S1");
+    cr_assert_str_eq(all.f[37].label, "FY2021 ports of entry (of all)");
+    cr_assert_str_eq(all.f[51].label, "FY2022 ports of entry (of all)");
+    cr_assert_float_eq(all.f[51].error, 0.05, 1e-9);
+    cr_assert(all.f[51].share && !all.f[24].share);
+    for (int i = 34; i < 52; i++)
+        if (!strcmp(all.f[i].table, "sector"))
+            share += fabs(all.f[i].error) / 8;
+    cr_assert_float_eq(share, fit->sector, 1e-12);
+}
+
 /* Two fiscal years of made-up monthly figures: a run equal to the record has no error; a
  * run 10 % above it everywhere has MAPE and citizenship error 0.1 and no share error; a
  * share off by d points adds d / (sectors + 1) to the share error. */
@@ -577,6 +625,7 @@ Test(corridor, fit_measures)
         so[m] = (0.1 + 0.05) * st[m];
     mig_corridor_measure(&obs, &sim, &fit);
     cr_assert_float_eq(fit.sector, 0.05 / 4, 1e-9);
+    check_figures(&obs, &sim, &fit);
 }
 
 /* ---- where each nationality crosses ------------------------------------------------ */
