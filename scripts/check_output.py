@@ -44,6 +44,33 @@ def parse_expect(items):
     return out
 
 
+def first_failure(checks):
+    """The message of the first failing check, or None. checks yields (holds, message)
+    pairs lazily, so a later check may rely on the earlier ones holding."""
+    return next((message for holds, message in checks if not holds), None)
+
+
+def standard_checks(ds, name, dims):
+    """A standard variable: present, over dims, shaped as those dimensions."""
+    yield name in ds.variables, f"variable {name!r} is missing"
+    var = ds[name]
+    yield var.dims == dims, f"{name}: dimensions {var.dims}, expected {dims}"
+    shape = tuple(ds.sizes[d] for d in dims)
+    yield var.shape == shape, f"{name}: shape {var.shape}, expected {shape}"
+
+
+def expect_checks(ds, name, want):
+    """--expect VAR=SUM: VAR present, of integers, summing to SUM (said when it does)."""
+    import numpy as np
+
+    yield name in ds.variables, f"--expect {name}={want}: no variable {name!r}"
+    values = ds[name].values
+    yield np.issubdtype(values.dtype, np.integer), f"{name}: dtype {values.dtype}, expected integers"
+    got = int(values.astype(np.int64).sum())
+    yield got == want, f"{name}: sum is {got}, expected {want}"
+    print(f"{name}: sum {got} as expected")
+
+
 def check(ds, expect):
     """Returns a list of failure messages (empty when the file passes)."""
     import numpy as np
@@ -52,17 +79,7 @@ def check(ds, expect):
     for dim in DIMS:
         if dim not in ds.dims:
             failures.append(f"dimension {dim!r} is missing (dims: {list(ds.dims)})")
-    for name, dims in STANDARD.items():
-        if name not in ds.variables:
-            failures.append(f"variable {name!r} is missing")
-            continue
-        var = ds[name]
-        if var.dims != dims:
-            failures.append(f"{name}: dimensions {var.dims}, expected {dims}")
-            continue
-        shape = tuple(ds.sizes[d] for d in dims)
-        if var.shape != shape:
-            failures.append(f"{name}: shape {var.shape}, expected {shape}")
+    failures += [first_failure(standard_checks(ds, name, dims)) for name, dims in STANDARD.items()]
     if "time" in ds.variables and not np.issubdtype(ds["time"].dtype, np.datetime64):
         failures.append(f"time: decoded as {ds['time'].dtype}, expected datetime64 "
                         f"(units = {ds['time'].attrs.get('units')!r})")
@@ -70,20 +87,8 @@ def check(ds, expect):
         for attr in ("units", "long_name"):
             if attr not in var.attrs:
                 failures.append(f"{name}: no {attr} attribute")
-    for name, want in expect.items():
-        if name not in ds.variables:
-            failures.append(f"--expect {name}={want}: no variable {name!r}")
-            continue
-        values = ds[name].values
-        if not np.issubdtype(values.dtype, np.integer):
-            failures.append(f"{name}: dtype {values.dtype}, expected integers")
-            continue
-        got = int(values.astype(np.int64).sum())
-        if got != want:
-            failures.append(f"{name}: sum is {got}, expected {want}")
-        else:
-            print(f"{name}: sum {got} as expected")
-    return failures
+    failures += [first_failure(expect_checks(ds, name, want)) for name, want in expect.items()]
+    return [f for f in failures if f is not None]
 
 
 def main(argv):

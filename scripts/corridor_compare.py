@@ -590,18 +590,16 @@ def report(out):
         n = len(out["months"])
         w(f"window: {win['name']} ({n} month{'s' if n != 1 else ''}), targets: {out['targets']['label']}\n\n")
         report_monthly(out, w)
-        if out["targets"]["name"] == "insample" and out["citizenship"]:
-            report_citizenship_fy(out, w)
-        else:
-            w("2. Top-10 citizenships\n")
-        report_window_citizenship(out, w)
-        w("\n")
-        if out["targets"]["name"] == "insample" and out["sectors"]:
-            report_sectors_fy(out, w)
-        else:
-            w("3. Border Patrol sector shares\n")
-        report_window_sectors(out, w)
-        w("\n")
+        sections = (("citizenship", report_citizenship_fy, "2. Top-10 citizenships", report_window_citizenship),
+                    ("sectors", report_sectors_fy, "3. Border Patrol sector shares", report_window_sectors))
+        for key, report_fy, title, report_window in sections:
+            # in sample: the fiscal years' table first; else only the title
+            if out["targets"]["name"] == "insample" and out[key]:
+                report_fy(out, w)
+            else:
+                w(title + "\n")
+            report_window(out, w)
+            w("\n")
         report_targets(out, w)
         if "warning" in out:
             w(f"\nwarning: {out['warning']}\n")

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mig_util.h"
+
 /* Allocation, growth and compaction go over MIG_AGENT_FIELDS; each local macro takes a
  * field's name and ignores the rest of its entry. */
 static mig_status resize(mig_agents *a, size_t cap)
@@ -48,13 +50,13 @@ mig_status mig_agents_create(size_t cap, mig_agents **out)
 
 void mig_agents_destroy(mig_agents **p)
 {
-    if (!p || !*p)
+    mig_agents *a;
+    if (!MIG_TAKE(a, p))
         return;
-#define FREE(f, ...) free((*p)->f);
+#define FREE(f, ...) free(a->f);
     MIG_AGENT_FIELDS(FREE)
 #undef FREE
-    free(*p);
-    *p = NULL;
+    free(a);
 }
 
 mig_status mig_agents_reserve(mig_agents *a, size_t extra)

@@ -12,18 +12,17 @@
 #include "mig_comm.h"
 #include "mig_date.h"
 #include "mig_rng.h"
+#include "mig_util.h"
 
 void mig_caravan_destroy(mig_caravans **p)
 {
     mig_caravans *cs;
-    if (!p || !*p)
+    if (!MIG_TAKE(cs, p))
         return;
-    cs = *p;
     for (uint32_t c = 0; c < cs->n; c++)
         free(cs->list[c].link);
     free(cs->list);
     free(cs);
-    *p = NULL;
 }
 
 /* Caravan cc's route as links; every problem is reported, the first's status kept in *first. */

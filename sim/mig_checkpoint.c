@@ -13,6 +13,7 @@
 
 #include "mig_caravan.h"
 #include "mig_policy.h"
+#include "mig_util.h"
 
 #define FORMAT_VERSION 2
 
@@ -182,14 +183,12 @@ mig_status mig_checkpoint_write(const char *path, const mig_world *w, uint32_t n
 
 void mig_checkpoint_destroy(mig_checkpoint **p)
 {
-    if (!p || !*p)
+    mig_checkpoint *c;
+    if (!MIG_TAKE(c, p))
         return;
-    for (size_t i = 0; (*p)->rows && i < (*p)->n_vars; i++)
-        free((*p)->rows[i]);
-    free((*p)->rows);
-    free((*p)->var_size);
-    free(*p);
-    *p = NULL;
+    for (size_t i = 0; c->rows && i < c->n_vars; i++)
+        free(c->rows[i]);
+    MIG_FREE_ALL(c->rows, c->var_size, c);
 }
 
 /* What /checkpoint says besides the totals (restored into the world directly). */

@@ -993,20 +993,6 @@ static int parse_int_strict(const char *s, int is_unsigned, size_t size, long lo
     return 0;
 }
 
-static int parse_double_strict(const char *s, double *out)
-{
-    char *end;
-    double v;
-    if (!*s || strchr(" \t", *s))
-        return -1;
-    errno = 0;
-    v = strtod(s, &end);
-    if (*end || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static void walk(loader *L, int id, const cyaml_schema_value_t *sv, const char *path);
 
 static void walk_mapping(loader *L, int id, const cyaml_schema_field_t *fields, const char *path)
@@ -1116,7 +1102,7 @@ static void walk(loader *L, int id, const cyaml_schema_value_t *sv, const char *
             report(L, MIG_ECONFIG, id, path, "expected an integer, got \"%s\"", s);
         break;
     case CYAML_FLOAT:
-        if (parse_double_strict(s, &dv))
+        if (mig_parse_number(s, &dv))
             report(L, MIG_ECONFIG, id, path, "expected a number, got \"%s\"", s);
         break;
     case CYAML_BOOL:
@@ -1849,9 +1835,7 @@ done:
         yaml_document_delete(&L.doc);
     free(L.origin);
     free(L.mark);
-    for (size_t i = 0; i < L.n_include; i++)
-        free(L.include[i]);
-    free(L.include);
+    mig_free_strings(L.include, L.n_include);
     index_free(L.ix);
     schema_free(L.schema);
     if (st != MIG_OK) {
@@ -1868,20 +1852,11 @@ void mig_config_destroy(mig_config **p)
     struct mig_config_schema *schema;
     cyaml_log_buf lb = { { 0 } };
     cyaml_config_t cc;
-    if (!p || !*p)
+    if (!MIG_TAKE(cfg, p))
         return;
-    cfg = *p;
-    free(cfg->path);
-    free(cfg->dir);
-    free(cfg->places_path);
-    free(cfg->links_path);
-    if (cfg->series_path)
-        for (uint32_t i = 0; i < cfg->n_sources; i++)
-            free(cfg->series_path[i]);
-    free(cfg->series_path);
-    free(cfg->source_from);
-    free(cfg->source_to);
-    free(cfg->resolved_yaml);
+    mig_free_strings(cfg->series_path, cfg->n_sources);
+    MIG_FREE_ALL(cfg->path, cfg->dir, cfg->places_path, cfg->links_path, cfg->source_from, cfg->source_to,
+                 cfg->resolved_yaml);
     index_free(cfg->index);
     for (size_t i = 0; mig_model_at(i); i++)
         if (section_at(i) && cfg->section[i])
@@ -1889,5 +1864,4 @@ void mig_config_destroy(mig_config **p)
     schema = cfg->schema;
     cyaml_free(cyaml_cfg(&lb, &cc), &schema->value, cfg, 0);
     schema_free(schema);
-    *p = NULL;
 }

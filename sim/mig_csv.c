@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mig_util.h"
+
 #define CHUNK 65536
 
 /* Parser state shared with the libcsv callbacks. */
@@ -329,23 +331,12 @@ size_t mig_csv_map_columns(const mig_csv *t, mig_ctx *ctx, const char *const *na
 void mig_csv_destroy(mig_csv **p)
 {
     mig_csv *t;
-
-    if (!p || !*p)
+    if (!MIG_TAKE(t, p))
         return;
-    t = *p;
-    for (size_t i = 0; i < t->n_rows; i++) {
-        for (size_t j = 0; j < t->n_cols; j++)
-            free(t->cells[i][j]);
-        free(t->cells[i]);
-    }
-    free(t->cells);
-    free(t->line);
-    for (size_t j = 0; j < t->n_cols; j++)
-        free(t->header[j]);
-    free(t->header);
-    free(t->path);
-    free(t);
-    *p = NULL;
+    for (size_t i = 0; i < t->n_rows; i++)
+        mig_free_strings(t->cells[i], t->n_cols);
+    mig_free_strings(t->header, t->n_cols);
+    MIG_FREE_ALL(t->cells, t->line, t->path, t);
 }
 
 int mig_csv_col(const mig_csv *t, const char *name)

@@ -6,6 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mig_util.h"
+
 mig_status mig_ctx_create(mig_ctx **out)
 {
     mig_ctx *ctx = calloc(1, sizeof *ctx);
@@ -22,12 +24,11 @@ mig_status mig_ctx_create(mig_ctx **out)
 
 void mig_ctx_destroy(mig_ctx **p)
 {
-    if (!p || !*p)
+    mig_ctx *ctx;
+    if (!MIG_TAKE(ctx, p))
         return;
-    mig_ctx_clear_errors(*p);
-    free((*p)->errors);
-    free(*p);
-    *p = NULL;
+    mig_ctx_clear_errors(ctx);
+    MIG_FREE_ALL(ctx->errors, ctx);
 }
 
 static char *vformat(const char *fmt, va_list ap)

@@ -52,3 +52,29 @@ done:
     mig_h5_close(&type, H5Tclose);
     return bad;
 }
+
+hid_t mig_h5_ordered_plist(hid_t cls, char err[MIG_H5_ERR_MAX])
+{
+    hid_t pl = H5Pcreate(cls);
+    if (mig_h5_failed(pl, "H5Pcreate failed", err))
+        return -1;
+    if (mig_h5_failed(H5Pset_attr_creation_order(pl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+                      "H5Pset_attr_creation_order failed", err)) {
+        mig_h5_close(&pl, H5Pclose);
+        return -1;
+    }
+    return pl;
+}
+
+int mig_h5_file_plists(hid_t *fcpl, hid_t *fapl, char err[MIG_H5_ERR_MAX])
+{
+    return mig_h5_failed(*fcpl = H5Pcreate(H5P_FILE_CREATE), "H5Pcreate failed", err) ||
+           mig_h5_failed(H5Pset_link_creation_order(*fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+                         "H5Pset_link_creation_order failed", err) ||
+           mig_h5_failed(H5Pset_attr_creation_order(*fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+                         "H5Pset_attr_creation_order failed", err) ||
+           mig_h5_failed(*fapl = H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate failed", err) ||
+           mig_h5_failed(H5Pset_libver_bounds(*fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "H5Pset_libver_bounds failed",
+                         err) ||
+           mig_h5_failed(H5Pset_fclose_degree(*fapl, H5F_CLOSE_STRONG), "H5Pset_fclose_degree failed", err);
+}

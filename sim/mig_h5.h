@@ -14,6 +14,16 @@ int mig_h5_failed(hid_t r, const char *what, char err[MIG_H5_ERR_MAX]);
 /* Closes *id with closer when it is open (>= 0), ignoring errors, and sets it to -1. */
 void mig_h5_close(hid_t *id, herr_t (*closer)(hid_t));
 
+/* The property lists every file we write is created with: *fcpl tracks links and attributes
+ * in creation order, *fapl holds the file to the 1.8 format and closes it strongly. Returns
+ * 1 on failure (described in err; what was made is in *fcpl / *fapl for the caller to close),
+ * else 0. */
+int mig_h5_file_plists(hid_t *fcpl, hid_t *fapl, char err[MIG_H5_ERR_MAX]);
+
+/* A creation property list of class cls (datasets, groups) that lists attributes in creation
+ * order; -1 on failure (described in err). The caller closes it. */
+hid_t mig_h5_ordered_plist(hid_t cls, char err[MIG_H5_ERR_MAX]);
+
 /* Writes a scalar fixed-length NUL-terminated UTF-8 string attribute (the form both the
  * netCDF-4 and h5netcdf readers take). Returns 1 on failure (described in err), else 0. */
 int mig_h5_put_string_attr(hid_t loc, const char *name, const char *value, char err[MIG_H5_ERR_MAX]);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mig_csv.h"
+#include "mig_util.h"
 
 /* ---- columns ---------------------------------------------------------------------- */
 
@@ -63,16 +64,6 @@ static const char *cell(const check *c, size_t row, int id)
 }
 
 /* ---- cell values -------------------------------------------------------------------- */
-
-/* A finite number filling the whole cell (no surrounding space). */
-static int parse_number(const char *s, double *v)
-{
-    char *end;
-    if (!*s || *s == ' ' || *s == '\t')
-        return -1;
-    *v = strtod(s, &end);
-    return (*end == '\0' && isfinite(*v)) ? 0 : -1;
-}
 
 /* A non-negative decimal integer that fits uint32_t. */
 static int parse_count(const char *s, uint32_t *v)
@@ -163,6 +154,18 @@ static size_t index_places(const check *c, name_ref *refs, size_t *dup_line)
     return m;
 }
 
+/* A latitude or longitude cell (r, j): a number in [-limit, limit] into *dst, else an error. */
+static void coordinate_cell(check *c, size_t r, int j, const char *what, double limit, double *dst)
+{
+    const char *v = c->t->cells[r][j];
+    char q[MIG_CSV_QUOTE_MAX];
+    double x;
+    if (mig_parse_number(v, &x) == 0 && x >= -limit && x <= limit)
+        *dst = x;
+    else
+        cell_error(c, r, j, "expected a %s in [%g, %g], got %s", what, -limit, limit, mig_csv_quote(q, v));
+}
+
 /* Checks cell (r, j) of the places table and stores its value in net. dup: the line where
  * the row's name first appeared, or 0. */
 static mig_status check_place_cell(mig_network *net, check *c, size_t r, size_t j, size_t dup)
@@ -190,16 +193,10 @@ static mig_status check_place_cell(mig_network *net, check *c, size_t r, size_t 
                        mig_csv_quote(q, v));
         break;
     case P_LAT:
-        if (parse_number(v, &x) == 0 && x >= -90 && x <= 90)
-            net->place_lat[r] = x;
-        else
-            cell_error(c, r, jj, "expected a latitude in [-90, 90], got %s", mig_csv_quote(q, v));
+        coordinate_cell(c, r, jj, "latitude", 90, &net->place_lat[r]);
         break;
     case P_LON:
-        if (parse_number(v, &x) == 0 && x >= -180 && x <= 180)
-            net->place_lon[r] = x;
-        else
-            cell_error(c, r, jj, "expected a longitude in [-180, 180], got %s", mig_csv_quote(q, v));
+        coordinate_cell(c, r, jj, "longitude", 180, &net->place_lon[r]);
         break;
     case P_CAPACITY:
         if (*v && parse_count(v, &net->place_capacity[r]) != 0)
@@ -208,7 +205,7 @@ static mig_status check_place_cell(mig_network *net, check *c, size_t r, size_t 
     case P_ATTRACT:
         if (!*v)
             break;
-        if (parse_number(v, &x) == 0 && x > 0)
+        if (mig_parse_number(v, &x) == 0 && x > 0)
             net->place_attract[r] = x;
         else
             cell_error(c, r, jj, "expected a positive number, got %s", mig_csv_quote(q, v));
@@ -309,15 +306,15 @@ static void parse_link_row(const check *c, size_t r, const name_ref *idx, size_t
     if ((v = cell(c, r, L_TO)) && idx)
         L->to = index_find(idx, n_idx, v);
     if ((v = cell(c, r, L_KM)))
-        L->km_ok = parse_number(v, &L->km) == 0 && L->km > 0;
+        L->km_ok = mig_parse_number(v, &L->km) == 0 && L->km > 0;
     if ((v = cell(c, r, L_MODE)) && mig_mode_parse(v, &mode) == 0)
         L->mode = (int)mode;
     if ((v = cell(c, r, L_TWO_WAY)) && *v)
         L->two_way = strcmp(v, "0") == 0 ? 0 : strcmp(v, "1") == 0 ? 1 : -1;
     if ((v = cell(c, r, L_COST)) && *v)
-        L->cost_ok = parse_number(v, &L->cost) == 0 && L->cost >= 0;
+        L->cost_ok = mig_parse_number(v, &L->cost) == 0 && L->cost >= 0;
     if ((v = cell(c, r, L_RISK)) && *v)
-        L->risk_ok = parse_number(v, &L->risk) == 0 && L->risk >= 0 && L->risk <= 1;
+        L->risk_ok = mig_parse_number(v, &L->risk) == 0 && L->risk >= 0 && L->risk <= 1;
 }
 
 /* Marks every directed link that repeats an earlier one (same from, to and mode). */
@@ -350,9 +347,29 @@ static mig_status find_repeats(const mig_csv *t, link_row *rows, size_t n)
     return MIG_OK;
 }
 
+/* What value cell col of a link row should have held, when it does not; else NULL. */
+static const char *value_expected(const link_row *L, int col)
+{
+    switch (col) {
+    case L_KM:
+        return L->km_ok ? NULL : "expected a positive number";
+    case L_MODE:
+        return L->mode >= 0 ? NULL : "expected one of foot, boat, bus, rail, air";
+    case L_TWO_WAY:
+        return L->two_way >= 0 ? NULL : "expected 0 or 1";
+    case L_COST:
+        return L->cost_ok ? NULL : "expected a non-negative number";
+    case L_RISK:
+        return L->risk_ok ? NULL : "expected a probability in [0, 1]";
+    default:
+        return NULL;
+    }
+}
+
 static void report_link_row(check *c, size_t r, const link_row *L, int places_known)
 {
     const mig_csv *t = c->t;
+    const char *want;
     char q[MIG_CSV_QUOTE_MAX], q2[MIG_CSV_QUOTE_MAX], pair[2 * MIG_CSV_QUOTE_CUT + 8];
     const char *from = cell(c, r, L_FROM);
 
@@ -380,28 +397,9 @@ static void report_link_row(check *c, size_t r, const link_row *L, int places_kn
                 }
             }
             break;
-        case L_KM:
-            if (!L->km_ok)
-                cell_error(c, r, jj, "expected a positive number, got %s", mig_csv_quote(q, v));
-            break;
-        case L_MODE:
-            if (L->mode < 0)
-                cell_error(c, r, jj, "expected one of foot, boat, bus, rail, air, got %s",
-                           mig_csv_quote(q, v));
-            break;
-        case L_TWO_WAY:
-            if (L->two_way < 0)
-                cell_error(c, r, jj, "expected 0 or 1, got %s", mig_csv_quote(q, v));
-            break;
-        case L_COST:
-            if (!L->cost_ok)
-                cell_error(c, r, jj, "expected a non-negative number, got %s", mig_csv_quote(q, v));
-            break;
-        case L_RISK:
-            if (!L->risk_ok)
-                cell_error(c, r, jj, "expected a probability in [0, 1], got %s", mig_csv_quote(q, v));
-            break;
         default:
+            if ((want = value_expected(L, known(c, j))))
+                cell_error(c, r, jj, "%s, got %s", want, mig_csv_quote(q, v));
             break;
         }
     }
@@ -550,34 +548,14 @@ fail:
 void mig_network_destroy(mig_network **p)
 {
     mig_network *net;
-
-    if (!p || !*p)
+    if (!MIG_TAKE(net, p))
         return;
-    net = *p;
-    for (uint32_t i = 0; net->place_name && i < net->n_places; i++)
-        free(net->place_name[i]);
-    for (uint32_t i = 0; net->place_country && i < net->n_places; i++)
-        free(net->place_country[i]);
-    for (uint32_t i = 0; net->link_name && i < net->n_links; i++)
-        free(net->link_name[i]);
-    free(net->place_name);
-    free(net->place_country);
-    free(net->place_kind);
-    free(net->place_lat);
-    free(net->place_lon);
-    free(net->place_capacity);
-    free(net->place_attract);
-    free(net->link_name);
-    free(net->link_from);
-    free(net->link_to);
-    free(net->link_km);
-    free(net->link_mode);
-    free(net->link_cost);
-    free(net->link_risk);
-    free(net->out_start);
-    free(net->out_link);
-    free(net);
-    *p = NULL;
+    mig_free_strings(net->place_name, net->n_places);
+    mig_free_strings(net->place_country, net->n_places);
+    mig_free_strings(net->link_name, net->n_links);
+    MIG_FREE_ALL(net->place_kind, net->place_lat, net->place_lon, net->place_capacity, net->place_attract,
+                 net->link_from, net->link_to, net->link_km, net->link_mode, net->link_cost, net->link_risk,
+                 net->out_start, net->out_link, net);
 }
 
 /* ---- queries -------------------------------------------------------------------------- */

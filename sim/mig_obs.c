@@ -4,14 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mig_util.h"
+
 const char *const mig_dim_names[MIG_DIM_COUNT] = { "place", "link", "nationality", "intervention" };
 
 static void var_free(mig_var *v)
 {
-    free(v->name);
-    free(v->long_name);
-    free(v->units);
-    free(v->day);
+    MIG_FREE_ALL(v->name, v->long_name, v->units, v->day);
     memset(v, 0, sizeof *v);
 }
 
@@ -30,16 +29,13 @@ mig_status mig_obs_create(size_t n_places, size_t n_links, size_t n_nat, mig_obs
 
 void mig_obs_destroy(mig_obs **p)
 {
-    if (!p || !*p)
+    mig_obs *obs;
+    if (!MIG_TAKE(obs, p))
         return;
-    for (size_t i = 0; i < (*p)->n_vars; i++)
-        var_free(&(*p)->vars[i]);
-    free((*p)->vars);
-    for (size_t i = 0; (*p)->labels && i < (*p)->dim_len[MIG_DIM_INTERVENTION]; i++)
-        free((*p)->labels[i]);
-    free((*p)->labels);
-    free(*p);
-    *p = NULL;
+    for (size_t i = 0; i < obs->n_vars; i++)
+        var_free(&obs->vars[i]);
+    mig_free_strings(obs->labels, obs->dim_len[MIG_DIM_INTERVENTION]);
+    MIG_FREE_ALL(obs->vars, obs);
 }
 
 mig_status mig_obs_set_labels(mig_obs *obs, mig_dim dim, size_t n, const char *const *labels)

@@ -37,6 +37,7 @@
 #include <hdf5_hl.h>
 
 #include "mig_h5.h"
+#include "mig_util.h"
 
 #define RANK_MAX (1 + MIG_OBS_MAX_DIMS)
 
@@ -100,20 +101,6 @@ static int put_attr(mig_output *o, hid_t loc, const char *name, const char *valu
     return mig_h5_put_string_attr(loc, name, value, o->h5err);
 }
 
-/* A creation property list for datasets and groups: attributes listed in creation order. */
-static hid_t ordered_plist(mig_output *o, hid_t cls)
-{
-    hid_t pl = H5Pcreate(cls);
-    if (failed(o, pl, "H5Pcreate failed"))
-        return -1;
-    if (failed(o, H5Pset_attr_creation_order(pl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-               "H5Pset_attr_creation_order failed")) {
-        mig_h5_close(&pl, H5Pclose);
-        return -1;
-    }
-    return pl;
-}
-
 /* Variable-length UTF-8 string type (netCDF-4 NC_STRING). */
 static hid_t vlen_str_type(mig_output *o)
 {
@@ -147,7 +134,7 @@ static int put_col(mig_output *o, const col_spec *c, hid_t filetype, hid_t memty
     int bad = 1;
 
     if (failed(o, space = H5Screate_simple(1, &n, NULL), "H5Screate_simple failed") ||
-        (dcpl = ordered_plist(o, H5P_DATASET_CREATE)) < 0 ||
+        (dcpl = mig_h5_ordered_plist(H5P_DATASET_CREATE, o->h5err)) < 0 ||
         failed(o, dset = H5Dcreate2(o->file, c->name, filetype, space, H5P_DEFAULT, dcpl,
                                     H5P_DEFAULT), "H5Dcreate2 failed"))
         goto done;
@@ -384,7 +371,7 @@ static mig_status create_var(mig_output *o, const mig_output_layout *L, const mi
                  coords[0] ? " " : "", link_aux[i]);
 
     if (failed(o, space = H5Screate_simple(ov->rank, ov->dims, NULL), "H5Screate_simple failed") ||
-        (dcpl = ordered_plist(o, H5P_DATASET_CREATE)) < 0)
+        (dcpl = mig_h5_ordered_plist(H5P_DATASET_CREATE, o->h5err)) < 0)
         goto done;
     /* a dimension of length 0 cannot be chunked: such a variable holds no values and is
      * left contiguous */
@@ -487,15 +474,7 @@ static mig_status create_file(mig_output *o, const char *title, mig_ctx *ctx)
     o->tmp_made = 1;
     close(fd);
 
-    if (failed(o, fcpl = H5Pcreate(H5P_FILE_CREATE), "H5Pcreate failed") ||
-        failed(o, H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-               "H5Pset_link_creation_order failed") ||
-        failed(o, H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-               "H5Pset_attr_creation_order failed") ||
-        failed(o, fapl = H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate failed") ||
-        failed(o, H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18),
-               "H5Pset_libver_bounds failed") ||
-        failed(o, H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "H5Pset_fclose_degree failed"))
+    if (mig_h5_file_plists(&fcpl, &fapl, o->h5err))
         s = report_h5(o, ctx);
     else if (failed(o, o->file = H5Fcreate(o->tmp, H5F_ACC_TRUNC, fcpl, fapl),
                     "H5Fcreate failed")) {
@@ -694,7 +673,7 @@ mig_status mig_output_finish(mig_output *o, const mig_prov_item *prov, size_t n_
     o->broken = 1; /* until the rename succeeds */
     if ((s = flush(o, ctx)) != MIG_OK)
         return s;
-    if ((gcpl = ordered_plist(o, H5P_GROUP_CREATE)) < 0 ||
+    if ((gcpl = mig_h5_ordered_plist(H5P_GROUP_CREATE, o->h5err)) < 0 ||
         failed(o, grp = H5Gcreate2(o->file, "provenance", H5P_DEFAULT, gcpl, H5P_DEFAULT),
                "H5Gcreate2 failed"))
         bad = 1;
@@ -736,10 +715,8 @@ mig_status mig_output_finish(mig_output *o, const mig_prov_item *prov, size_t n_
 void mig_output_destroy(mig_output **p)
 {
     mig_output *o;
-
-    if (!p || !*p)
+    if (!MIG_TAKE(o, p))
         return;
-    o = *p;
     for (size_t i = 0; i < o->n_vars; i++) {
         mig_h5_close(&o->vars[i].dset, H5Dclose);
         free(o->vars[i].name);
@@ -748,11 +725,7 @@ void mig_output_destroy(mig_output **p)
     mig_h5_close(&o->file, H5Fclose);
     if (o->tmp_made && !o->finished)
         unlink(o->tmp);
-    free(o->vars);
-    free(o->tmp);
-    free(o->path);
-    free(o);
-    *p = NULL;
+    MIG_FREE_ALL(o->vars, o->tmp, o->path, o);
 }
 
 void mig_output_hdf5_version(char *buf, size_t n)

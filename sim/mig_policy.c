@@ -19,36 +19,19 @@
 
 static void iv_free(mig_iv *iv)
 {
-    free(iv->nat_on);
-    free(iv->link_on);
-    free(iv->place_on);
-    free(iv->target);
+    MIG_FREE_ALL(iv->nat_on, iv->link_on, iv->place_on, iv->target);
 }
 
 void mig_policy_destroy(mig_policy **p)
 {
     mig_policy *pol;
-    if (!p || !*p)
+    if (!MIG_TAKE(pol, p))
         return;
-    pol = *p;
-    for (uint32_t i = 0; i < pol->n_iv; i++) {
+    for (uint32_t i = 0; i < pol->n_iv; i++)
         iv_free(&pol->iv[i]);
-        if (pol->label)
-            free(pol->label[i]);
-    }
-    free(pol->iv);
-    free(pol->label);
-    free(pol->active);
-    free(pol->enf_start);
-    free(pol->enf_iv);
-    free(pol->link_factor);
-    free(pol->move_factor);
-    free(pol->link_wait);
-    free(pol->enf_today);
-    free(pol->expel);
-    free(pol->seen);
-    free(pol);
-    *p = NULL;
+    mig_free_strings(pol->label, pol->n_iv);
+    MIG_FREE_ALL(pol->iv, pol->active, pol->enf_start, pol->enf_iv, pol->link_factor, pol->move_factor,
+                 pol->link_wait, pol->enf_today, pol->expel, pol->seen, pol);
 }
 
 static mig_status sum_ranks(mig_ctx *ctx, int64_t *v)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mig_util.h"
+
 mig_status mig_route_create(const mig_network *net, const double *weight, mig_ctx *ctx,
                             mig_route_table **out)
 {
@@ -64,13 +66,9 @@ mig_status mig_route_create(const mig_network *net, const double *weight, mig_ct
 
 void mig_route_destroy(mig_route_table **p)
 {
-    if (!p || !*p)
-        return;
-    free((*p)->F);
-    free((*p)->A);
-    free((*p)->usable);
-    free(*p);
-    *p = NULL;
+    mig_route_table *t;
+    if (MIG_TAKE(t, p))
+        MIG_FREE_ALL(t->F, t->A, t->usable, t);
 }
 
 void mig_route_attraction_from(const mig_network *net, const double *base, uint32_t steps, double discount,

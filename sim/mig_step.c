@@ -20,6 +20,13 @@ static void merge(const mig_world *w, mig_slice s, int64_t *dst)
     }
 }
 
+/* A model's hook for the day (timeline, spawn, apply or observe), when it has one. */
+static mig_status model_hook(mig_world *w, mig_status (*hook)(void *, mig_world *, uint32_t, mig_ctx *),
+                             uint32_t step, mig_ctx *ctx)
+{
+    return hook ? hook(w->model_state, w, step, ctx) : MIG_OK;
+}
+
 /* Policy first (what is in force today: its factors, then the route tables rebuilt when
  * they changed), caravans, then the model's dated changes. */
 static mig_status phase_timeline(mig_world *w, uint32_t step, mig_ctx *ctx)
@@ -32,9 +39,7 @@ static mig_status phase_timeline(mig_world *w, uint32_t step, mig_ctx *ctx)
         (changed && (st = mig_world_rebuild_routes(w, ctx)) != MIG_OK) ||
         (st = mig_caravan_day(w->caravans, w->policy, &env, step, ctx)) != MIG_OK)
         return st;
-    if (w->model->timeline)
-        return w->model->timeline(w->model_state, w, step, ctx);
-    return MIG_OK;
+    return model_hook(w, w->model->timeline, step, ctx);
 }
 
 static mig_status phase_spawn(mig_world *w, uint32_t step, mig_ctx *ctx)
@@ -48,9 +53,7 @@ static mig_status phase_spawn(mig_world *w, uint32_t step, mig_ctx *ctx)
                          MIG_OK)
             return st;
     }
-    if (w->model->spawn)
-        return w->model->spawn(w->model_state, w, step, ctx);
-    return MIG_OK;
+    return model_hook(w, w->model->spawn, step, ctx);
 }
 
 static void phase_decide(mig_world *w, uint32_t step)
@@ -152,9 +155,7 @@ static mig_status phase_apply(mig_world *w, uint32_t step, mig_ctx *ctx)
     if ((st = mig_policy_after_travel(w->policy, &env, step, ctx)) != MIG_OK ||
         (st = mig_caravan_after_travel(w->caravans, w->policy, &env, step, ctx)) != MIG_OK)
         return st;
-    if (w->model->apply)
-        return w->model->apply(w->model_state, w, step, ctx);
-    return MIG_OK;
+    return model_hook(w, w->model->apply, step, ctx);
 }
 
 /* Occupancy per place; agents on links, detained, absorbed and removed this day; and, in
@@ -204,9 +205,7 @@ static mig_status phase_observe(mig_world *w, uint32_t step, mig_ctx *ctx)
                              "day %u: conservation violated: spawned %lld != alive %lld + absorbed %lld + removed %lld",
                              step, (long long)w->total_spawned, (long long)*w->v_alive,
                              (long long)w->total_absorbed, (long long)w->total_removed);
-    if (w->model->observe)
-        return w->model->observe(w->model_state, w, step, ctx);
-    return MIG_OK;
+    return model_hook(w, w->model->observe, step, ctx);
 }
 
 /* With MPI ranks, each holds a share of the agents: sum the day's observations (all are

@@ -2,6 +2,7 @@
 #include "mig_util.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,4 +132,30 @@ mig_status mig_file_read(const char *path, char **text, size_t *len, int *err)
     *len = n;
     *text = t;
     return MIG_OK;
+}
+
+int mig_parse_number(const char *s, double *out)
+{
+    char *end;
+    double v;
+    if (!*s || *s == ' ' || *s == '\t')
+        return -1;
+    v = strtod(s, &end);
+    if (*end || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+void mig_free_each(void *const *ptrs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(ptrs[i]);
+}
+
+void mig_free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
 }

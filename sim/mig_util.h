@@ -1,6 +1,6 @@
 /* mig_util.h: small file, string and path helpers shared by the loaders (config, CSV,
- * sweep, summarize, calibrate), written once: reading a file, paths, "did you mean". Every
- * returned string is newly allocated (caller frees), NULL when memory runs out. */
+ * sweep, summarize, calibrate), written once: reading a file, paths, numbers, "did you mean",
+ * freeing. Every returned string is newly allocated (caller frees), NULL when memory runs out. */
 #ifndef MIG_UTIL_H
 #define MIG_UTIL_H
 
@@ -21,6 +21,10 @@ char *mig_path_dir(const char *path);
  * as it is. */
 char *mig_path_resolve(const char *dir, const char *rel);
 
+/* A strict finite number: the whole of s, no leading blank ("1e3" yes; " 1", "1x", "", "nan"
+ * no). Returns 0 and sets *out, else -1 with *out unchanged. */
+int mig_parse_number(const char *s, double *out);
+
 /* Levenshtein distance between a and b (for "did you mean"); 99 when b is longer than 64. */
 unsigned mig_edit_distance(const char *a, const char *b);
 
@@ -38,5 +42,16 @@ typedef struct mig_suggest {
 void mig_suggest_init(mig_suggest *s, const char *word);
 void mig_suggest_add(mig_suggest *s, const char *known);   /* known is borrowed */
 const char *mig_suggest_text(mig_suggest *s);              /* owned by s */
+
+/* Freeing, for destroy functions. mig_free_each frees the n pointers of ptrs in order;
+ * MIG_FREE_ALL(s->a, s->b, s) lists them in place (a struct's arrays, then the struct).
+ * mig_free_strings frees the n strings of v (none when v is NULL), then v. */
+void mig_free_each(void *const *ptrs, size_t n);
+#define MIG_FREE_ALL(...)                                                                     \
+    mig_free_each((void *const[]){ __VA_ARGS__ }, sizeof((void *const[]){ __VA_ARGS__ }) / sizeof(void *))
+void mig_free_strings(char **v, size_t n);
+/* The first step of every destroy function: x takes the object *p points to and *p is set to
+ * NULL; false when there is none (p or *p NULL): `if (!MIG_TAKE(x, p)) return;`. */
+#define MIG_TAKE(x, p) ((((x) = (p) ? *(p) : NULL)) != NULL && (*(p) = NULL, 1))
 
 #endif

@@ -11,6 +11,7 @@
 #include "mig_rng.h"
 #include "mig_route.h"
 #include "mig_timeline.h"
+#include "mig_util.h"
 
 /* Checks each source against the network and fills the schedule. */
 static mig_status build_sources(mig_world *w, mig_ctx *ctx)
@@ -230,9 +231,8 @@ fail:
 void mig_world_destroy(mig_world **p)
 {
     mig_world *w;
-    if (!p || !*p)
+    if (!MIG_TAKE(w, p))
         return;
-    w = *p;
     if (w->model && w->model->destroy)
         w->model->destroy(&w->model_state);
     mig_caravan_destroy(&w->caravans);
@@ -240,20 +240,11 @@ void mig_world_destroy(mig_world **p)
     if (w->routes)
         for (uint32_t k = 0; k < w->n_nat; k++)
             mig_route_destroy(&w->routes[k]);
-    free(w->routes);
-    free(w->route_weight);
-    free(w->group_pace);
-    free(w->group_speed);
     mig_obs_destroy(&w->obs);
     mig_agents_destroy(&w->agents);
     mig_network_destroy(&w->net);
-    free(w->source_place);
-    free(w->source_nat);
-    free(w->spawn_daily);
-    free(w->scratch);
-    free(w->reduce_buf);
-    free(w);
-    *p = NULL;
+    MIG_FREE_ALL(w->routes, w->route_weight, w->group_pace, w->group_speed, w->source_place, w->source_nat,
+                 w->spawn_daily, w->scratch, w->reduce_buf, w);
 }
 
 /* ---- routes, spawning, groups -------------------------------------------------------- */

@@ -13,9 +13,10 @@
 #include "mig_network.h"
 #include "mig_obs.h"
 #include "mig_policy.h"
+#include "mig_rng.h"
+#include "mig_route.h"
 
 struct mig_model_ops;
-struct mig_route_table;
 
 /* A slice of each thread's scratch: values [off, off + len). */
 typedef struct mig_slice {
@@ -145,5 +146,36 @@ mig_status mig_world_spawn(mig_world *w, size_t count, uint32_t place, uint16_t 
                            size_t *first, mig_ctx *ctx);
 /* A new group with a pace multiplier and a led speed (0: none); its id in *id. */
 mig_status mig_world_new_group(mig_world *w, float pace, float speed, uint32_t *id);
+
+/* A model's decide phase, shared by the models: agents are taken in blocks of
+ * MIG_DECIDE_BLOCK; mig_world_draw_block gives agent b0 + j's two words for purpose
+ * (u_move[j], u_route[j], keyed by mig_world_key) for a block of n, in one loop without
+ * branches that the compiler can pipeline or vectorise; mig_world_move_on then has agent i
+ * at place p set off with probability prob times the policy's move factor (u_move) along a
+ * link its nationality's route table picks (u_route), or stay. */
+#define MIG_DECIDE_BLOCK 256
+static inline void mig_world_draw_block(const mig_world *w, uint64_t seed, uint32_t step, uint32_t purpose,
+                                        size_t b0, size_t n, uint32_t *u_move, uint32_t *u_route)
+{
+    uint32_t key[MIG_DECIDE_BLOCK], pur[MIG_DECIDE_BLOCK];
+    for (size_t j = 0; j < n; j++)
+        mig_world_key(w, b0 + j, purpose, &key[j], &pur[j]);
+    mig_rng_draw_block(seed, key, step, pur, u_move, u_route, n);
+}
+static inline void mig_world_move_on(mig_world *w, size_t i, uint32_t p, double prob, uint32_t u_move,
+                                     uint32_t u_route)
+{
+    mig_agents *a = w->agents;
+    const uint32_t k = a->nat[i];
+    uint32_t link;
+    if (!(mig_rng_u01(u_move) < prob * w->policy->move_factor[(size_t)k * w->net->n_places + p]))
+        return;
+    link = mig_route_pick(w->routes[k], p, mig_rng_u01(u_route));
+    if (link == MIG_NO_LINK)
+        return;
+    a->state[i] = MIG_AGENT_ON_LINK;
+    a->loc[i] = link;
+    a->progress[i] = 0.0f;
+}
 
 #endif

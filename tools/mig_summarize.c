@@ -610,19 +610,6 @@ static int copy_attrs(summ *S, hid_t src, hid_t dst, const char *const *skip)
     return c.bad;
 }
 
-static hid_t ordered_plist(summ *S, hid_t cls)
-{
-    hid_t pl = H5Pcreate(cls);
-    if (failed(S, pl, "H5Pcreate failed"))
-        return -1;
-    if (failed(S, H5Pset_attr_creation_order(pl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-               "H5Pset_attr_creation_order failed")) {
-        mig_h5_close(&pl, H5Pclose);
-        return -1;
-    }
-    return pl;
-}
-
 static hid_t out_scale(const summ *S, const char *name)
 {
     for (size_t i = 0; name && i < S->L.n; i++)
@@ -657,7 +644,7 @@ static mig_status copy_dataset(summ *S, size_t i)
         return report_h5(S, S->in_path[0]);
     }
     if (failed(S, ftype = H5Dget_type(src), "H5Dget_type failed") ||
-        (dcpl = ordered_plist(S, H5P_DATASET_CREATE)) < 0 ||
+        (dcpl = mig_h5_ordered_plist(H5P_DATASET_CREATE, S->h5err)) < 0 ||
         failed(S, dst = H5Dcreate2(S->out, d->name, ftype, b.space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                "H5Dcreate2 failed"))
         goto done;
@@ -709,7 +696,7 @@ static mig_status create_stats(summ *S, const dinfo *d, const mig_summarize_opts
     units = read_str_attr(S->in[0], d->name, "units");
     coords = read_str_attr(S->in[0], d->name, "coordinates");
     if (failed(S, space = H5Screate_simple(d->rank, d->dims, NULL), "H5Screate_simple failed") ||
-        (dcpl = ordered_plist(S, H5P_DATASET_CREATE)) < 0)
+        (dcpl = mig_h5_ordered_plist(H5P_DATASET_CREATE, S->h5err)) < 0)
         goto done;
     if (size > 0 && d->dims[0] > 0) {
         chunk[0] = rows_per_chunk;
@@ -998,7 +985,7 @@ static mig_status write_provenance(summ *S, const mig_summarize_opts *o)
                             "quantiles by linear interpolation between order statistics "
                             "(GSL gsl_stats_quantile_from_sorted_data, numpy's default)" },
         };
-        if ((gcpl = ordered_plist(S, H5P_GROUP_CREATE)) < 0 ||
+        if ((gcpl = mig_h5_ordered_plist(H5P_GROUP_CREATE, S->h5err)) < 0 ||
             failed(S, g = H5Gcreate2(S->out, "provenance", H5P_DEFAULT, gcpl, H5P_DEFAULT), "H5Gcreate2 failed"))
             goto done;
         for (size_t i = 0; i < sizeof prov / sizeof prov[0]; i++)
@@ -1082,14 +1069,7 @@ static mig_status create_output(summ *S)
         return mig_ctx_error(S->ctx, MIG_EIO, "%s: cannot create output file: %s", S->out_path, strerror(errno));
     S->tmp_made = 1;
     close(fd);
-    if (failed(S, fcpl = H5Pcreate(H5P_FILE_CREATE), "H5Pcreate failed") ||
-        failed(S, H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-               "H5Pset_link_creation_order failed") ||
-        failed(S, H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-               "H5Pset_attr_creation_order failed") ||
-        failed(S, fapl = H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate failed") ||
-        failed(S, H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "H5Pset_libver_bounds failed") ||
-        failed(S, H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "H5Pset_fclose_degree failed") ||
+    if (mig_h5_file_plists(&fcpl, &fapl, S->h5err) ||
         failed(S, S->out = H5Fcreate(S->tmp, H5F_ACC_TRUNC, fcpl, fapl), "H5Fcreate failed"))
         goto done;
     if (failed(S, root = H5Gopen2(S->in[0], "/", H5P_DEFAULT), "H5Gopen2 failed")) {

@@ -64,20 +64,6 @@ static int parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
-/* Strict finite number: the whole text, no leading blanks. */
-static int parse_num(const char *s, double *out)
-{
-    char *end;
-    double v;
-    if (!*s || *s == ' ' || *s == '\t')
-        return -1;
-    v = strtod(s, &end);
-    if (*end || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Shortest text that reads back as exactly v: whole numbers below 10^15 without an
  * exponent ("300", not "3e+02"), others as the shortest "%.*g". */
 static void fmt_num(double v, char *buf, size_t n)
@@ -223,7 +209,7 @@ static int want_num(spec_reader *R, int id, const char *field, double *out)
     const char *s = want_scalar(R, id, field);
     if (!s)
         return -1;
-    if (parse_num(s, out)) {
+    if (mig_parse_number(s, out)) {
         report(R, MIG_ECONFIG, id, field, "expected a number, got \"%s\"", s);
         return -1;
     }
@@ -845,27 +831,15 @@ void mig_sweep_destroy(mig_sweep **p)
 {
     mig_sweep *s;
     size_t d = 0;
-    if (!p || !*p)
+    if (!MIG_TAKE(s, p))
         return;
-    s = *p;
     for (size_t i = 0; i < s->n_params; i++) {
         d += (size_t)s->params[i].ranged;
-        for (size_t j = 0; j < s->params[i].n_values; j++)
-            free(s->params[i].values[j]);
-        free(s->params[i].values);
+        mig_free_strings(s->params[i].values, s->params[i].n_values);
         free(s->params[i].key);
     }
-    if (s->owned_cells)
-        for (size_t k = 0; k < (size_t)s->sobol_points * d; k++)
-            free(s->owned_cells[k]);
-    free(s->owned_cells);
-    free(s->cell);
-    free(s->params);
-    free(s->scenario);
-    free(s->output_dir);
-    free(s->path);
-    free(s);
-    *p = NULL;
+    mig_free_strings(s->owned_cells, (size_t)s->sobol_points * d);
+    MIG_FREE_ALL(s->cell, s->params, s->scenario, s->output_dir, s->path, s);
 }
 
 /* ------------------------------------------------------------------ queries --------- */
@@ -1200,14 +1174,8 @@ done:
 void mig_sweep_row_destroy(mig_sweep_row **p)
 {
     mig_sweep_row *r;
-    if (!p || !*p)
+    if (!MIG_TAKE(r, p))
         return;
-    r = *p;
-    for (size_t i = 0; i < r->n_set; i++)
-        free(r->set[i]);
-    free(r->set);
-    free(r->scenario);
-    free(r->output);
-    free(r);
-    *p = NULL;
+    mig_free_strings(r->set, r->n_set);
+    MIG_FREE_ALL(r->scenario, r->output, r);
 }

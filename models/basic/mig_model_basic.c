@@ -8,6 +8,7 @@
 #include "mig_model.h"
 #include "mig_rng.h"
 #include "mig_route.h"
+#include "mig_util.h"
 
 typedef struct basic_state {
     double *move_prob;        /* owned [n_places]: per-day probability of moving on */
@@ -17,12 +18,10 @@ typedef struct basic_state {
 static void basic_destroy(void **p)
 {
     basic_state *s;
-    if (!p || !*p)
+    if (!MIG_TAKE(s, p))
         return;
-    s = *p;
     free(s->move_prob);
     free(s);
-    *p = NULL;
 }
 
 static mig_status basic_create(mig_world *w, mig_ctx *ctx, void **out)
@@ -64,37 +63,19 @@ fail:
     return st;
 }
 
-/* Draws are computed for a block of agents first, in a loop without branches that the
- * compiler can pipeline (or vectorise), then the block's decisions are applied. */
-#define DECIDE_BLOCK 256
-
+/* Draws are computed for a block of agents first, then the block's decisions are applied. */
 static void basic_decide(const void *state, mig_world *w, uint32_t step, size_t begin, size_t end)
 {
     const basic_state *s = state;
-    mig_agents *a = w->agents;
-    const double *mf = w->policy->move_factor;
-    const size_t np = w->net->n_places;
-    uint32_t key[DECIDE_BLOCK], purpose[DECIDE_BLOCK], u_move[DECIDE_BLOCK], u_route[DECIDE_BLOCK];
-    for (size_t b0 = begin; b0 < end; b0 += DECIDE_BLOCK) {
-        size_t nb = end - b0 < DECIDE_BLOCK ? end - b0 : DECIDE_BLOCK;
-        for (size_t j = 0; j < nb; j++)
-            mig_world_key(w, b0 + j, MIG_RNG_MOVE, &key[j], &purpose[j]);
-        mig_rng_draw_block(s->seed, key, step, purpose, u_move, u_route, nb);
+    const mig_agents *a = w->agents;
+    uint32_t u_move[MIG_DECIDE_BLOCK], u_route[MIG_DECIDE_BLOCK];
+    for (size_t b0 = begin; b0 < end; b0 += MIG_DECIDE_BLOCK) {
+        size_t nb = end - b0 < MIG_DECIDE_BLOCK ? end - b0 : MIG_DECIDE_BLOCK;
+        mig_world_draw_block(w, s->seed, step, MIG_RNG_MOVE, b0, nb, u_move, u_route);
         for (size_t j = 0; j < nb; j++) {
             size_t i = b0 + j;
-            uint32_t p, link, k;
-            if (a->state[i] != MIG_AGENT_AT_PLACE)
-                continue;
-            p = a->loc[i];
-            k = a->nat[i];
-            if (!(mig_rng_u01(u_move[j]) < s->move_prob[p] * mf[(size_t)k * np + p]))
-                continue;
-            link = mig_route_pick(w->routes[k], p, mig_rng_u01(u_route[j]));
-            if (link == MIG_NO_LINK)
-                continue;
-            a->state[i] = MIG_AGENT_ON_LINK;
-            a->loc[i] = link;
-            a->progress[i] = 0.0f;
+            if (a->state[i] == MIG_AGENT_AT_PLACE)
+                mig_world_move_on(w, i, a->loc[i], s->move_prob[a->loc[i]], u_move[j], u_route[j]);
         }
     }
 }

@@ -517,20 +517,10 @@ static mig_status check_corridor(void *section, mig_config_check *chk)
 static void free_corridor(void *section)
 {
     mig_corridor_cfg *c = section;
-    free(c->route_options_path);
-    free(c->sector_data_path);
-    if (c->indicator_path)
-        for (uint32_t i = 0; i < c->n_indicators; i++)
-            free(c->indicator_path[i]);
-    if (c->forcing_path)
-        for (uint32_t i = 0; i < c->n_forcing; i++)
-            free(c->forcing_path[i]);
-    free(c->indicator_path);
-    free(c->forcing_path);
-    free(c->hazard_from);
-    free(c->hazard_to);
-    free(c->title42_from_day);
-    free(c->appointment_day);
+    mig_free_strings(c->indicator_path, c->n_indicators);
+    mig_free_strings(c->forcing_path, c->n_forcing);
+    MIG_FREE_ALL(c->route_options_path, c->sector_data_path, c->hazard_from, c->hazard_to, c->title42_from_day,
+                 c->appointment_day);
 }
 
 /* ------------------------------------------------------------------ public ---------- */

@@ -22,6 +22,7 @@
 #include "mig_rng.h"
 #include "mig_route.h"
 #include "mig_timeline.h"
+#include "mig_util.h"
 
 /* Random-number purposes of this model. */
 enum {
@@ -32,6 +33,13 @@ enum {
 
 /* Bits of mig_agents.flags used by this model. */
 enum { FLAG_CBP_DECIDED = 1u << 0, FLAG_CBP_WAITER = 1u << 1, FLAG_CBP_APPOINTMENT = 1u << 2 };
+
+/* What becomes of a nationality's persons encountered at a sector (corridor.outcomes). */
+typedef struct corridor_outcome {
+    double t42_expel, t42_remove, remove, retry_exp, retry_rem;
+    int32_t t42_from;          /* first day Title 42 applies (while an expulsion intervention
+                                * is in force at the sector) */
+} corridor_outcome;
 
 typedef struct corridor_state {
     uint64_t seed;
@@ -46,10 +54,8 @@ typedef struct corridor_state {
     uint16_t *src_nat;         /* owned [n_src] */
     uint32_t *src_daily;       /* owned [n_src * days] */
 
-    /* encounter outcomes, per nationality */
-    double *t42_expel, *t42_remove, *remove, *retry_exp, *retry_rem; /* owned [n_nat] each */
-    int32_t *t42_from;         /* owned [n_nat] first day Title 42 applies (while an expulsion
-                                * intervention is in force at the sector) */
+    /* encounter outcomes */
+    corridor_outcome *outcome; /* owned [n_nat] */
     uint32_t *across_start;    /* owned [n_places + 1]: border cities with a link into each place */
     uint32_t *across;          /* owned */
 
@@ -85,30 +91,10 @@ typedef struct corridor_state {
 static void corridor_destroy(void **p)
 {
     corridor_state *s;
-    if (!p || !*p)
+    if (!MIG_TAKE(s, p))
         return;
-    s = *p;
-    free(s->move_prob);
-    free(s->is_port);
-    free(s->src_place);
-    free(s->src_nat);
-    free(s->src_daily);
-    free(s->t42_expel);
-    free(s->t42_remove);
-    free(s->remove);
-    free(s->retry_exp);
-    free(s->retry_rem);
-    free(s->t42_from);
-    free(s->across_start);
-    free(s->across);
-    free(s->cbp_link);
-    free(s->cbp_quota);
-    free(s->bar_retry);
-    free(s->bar_exempt);
-    free(s->bar_enc);
-    free(s->scratch);
-    free(s);
-    *p = NULL;
+    MIG_FREE_ALL(s->move_prob, s->is_port, s->src_place, s->src_nat, s->src_daily, s->outcome, s->across_start,
+                 s->across, s->cbp_link, s->cbp_quota, s->bar_retry, s->bar_exempt, s->bar_enc, s->scratch, s);
 }
 
 /* Problems found while building: how many, and the status of the first. */
@@ -131,6 +117,20 @@ static int64_t named_place(const mig_world *w, mig_ctx *ctx, const char *field, 
         mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: unknown place \"%s\" (not in %s)", mig_config_where(w->cfg, field),
                       field, name, w->cfg->places_path);
         fail_with(errors, MIG_ECONFIG);
+    }
+    return p;
+}
+
+/* A port of entry named in the scenario: a place that is a destination; else -1 with an
+ * error at the field's location. */
+static int64_t port_place(const mig_world *w, mig_ctx *ctx, const char *field, const char *name, errs *errors)
+{
+    int64_t p = named_place(w, ctx, field, name, errors);
+    if (p >= 0 && w->net->place_kind[p] != MIG_KIND_DESTINATION) {
+        mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: \"%s\" is not a destination (a port of entry must be)",
+                      mig_config_where(w->cfg, field), field, name);
+        fail_with(errors, MIG_ECONFIG);
+        return -1;
     }
     return p;
 }
@@ -259,14 +259,8 @@ static mig_status build_routes(corridor_state *s, mig_world *w, mig_ctx *ctx, er
         for (uint32_t i = 0; i < c->ports->n_places; i++) {
             int64_t p;
             snprintf(field, sizeof field, "corridor.ports.places[%u]", i);
-            if ((p = named_place(w, ctx, field, c->ports->places[i], errors)) < 0)
+            if ((p = port_place(w, ctx, field, c->ports->places[i], errors)) < 0)
                 continue;
-            if (net->place_kind[p] != MIG_KIND_DESTINATION) {
-                mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: \"%s\" is not a destination (a port of entry must be)",
-                              mig_config_where(w->cfg, field), field, c->ports->places[i]);
-                fail_with(errors, MIG_ECONFIG);
-                continue;
-            }
             s->is_port[p] = 1;
             base[p] = c->ports->attraction;
         }
@@ -348,14 +342,97 @@ static int64_t start_place(mig_world *w, mig_ctx *ctx, const char *field, const 
     return p;
 }
 
-static mig_status build_spawning(corridor_state *s, mig_world *w, mig_ctx *ctx, errs *errors)
+/* The terms of hazard hz, each with its indicator (ind: the loaded indicators, in the
+ * order of corridor.indicators). */
+static void hazard_terms(const mig_corridor_cfg *c, const mig_corridor_hazard_cfg *hz, mig_indicator **ind,
+                         mig_hazard_term *terms)
+{
+    for (uint32_t k = 0; k < hz->n_terms; k++) {
+        for (uint32_t j = 0; j < c->n_indicators; j++)
+            if (strcmp(c->indicators[j].name, hz->terms[k].indicator) == 0)
+                terms[k].ind = ind[j];
+        terms[k].beta = hz->terms[k].beta;
+        terms[k].ref = hz->terms[k].ref;
+        terms[k].has_max = hz->terms[k].max != NULL;
+        terms[k].max = hz->terms[k].max ? *hz->terms[k].max : 0.0;
+    }
+}
+
+/* Hazard h's streams, one per place: daily departures from its base rate and terms, times
+ * the place's share. A problem is reported and counted in errors (its other places are then
+ * left out); returns MIG_ENOMEM or MIG_OK. */
+static mig_status spawn_hazard(corridor_state *s, mig_world *w, uint32_t h, mig_indicator **ind, mig_ctx *ctx,
+                               errs *errors)
 {
     const mig_config *cfg = w->cfg;
     const mig_corridor_cfg *c = mig_corridor_config(cfg);
-    mig_indicator **ind = calloc(c->n_indicators ? c->n_indicators : 1, sizeof *ind);
-    mig_hazard_term *terms = NULL;
+    const mig_corridor_hazard_cfg *hz = &c->hazards[h];
+    const int nat = mig_config_nationality(cfg, hz->nationality);
+    mig_hazard_term *terms = calloc(hz->n_terms ? hz->n_terms : 1, sizeof *terms);
+    double total_share = 0.0;
     mig_status st = MIG_OK;
     char field[128], what[384];
+
+    if (!terms)
+        return MIG_ENOMEM;
+    hazard_terms(c, hz, ind, terms);
+    for (uint32_t k = 0; k < hz->n_places; k++)
+        total_share += hz->n_shares ? hz->shares[k] : 1.0;
+    for (uint32_t k = 0; k < hz->n_places; k++) {
+        int64_t p;
+        uint32_t *daily;
+        double share = (hz->n_shares ? hz->shares[k] : 1.0) / total_share;
+        mig_status s2;
+        snprintf(field, sizeof field, "corridor.hazards[%u].places[%u]", h, k);
+        if ((p = start_place(w, ctx, field, hz->places[k], errors)) < 0)
+            continue;
+        if (!(daily = add_stream(s, (uint32_t)p, (uint16_t)nat))) {
+            st = MIG_ENOMEM;
+            break;
+        }
+        snprintf(field, sizeof field, "corridor.hazards[%u]", h);
+        snprintf(what, sizeof what, "%s: %s", mig_config_where(cfg, field), field);
+        s2 = mig_corridor_hazard_schedule(daily, cfg->start_day, cfg->days, c->hazard_from[h], c->hazard_to[h],
+                                          hz->base_rate, c->scale * share, hz->n_terms, terms, what, ctx);
+        if (s2 != MIG_OK) {
+            fail_with(errors, s2);
+            break;
+        }
+    }
+    free(terms);
+    return st;
+}
+
+/* Forcing f's stream: the observed series at its place, scaled. A problem is reported and
+ * counted in errors; returns MIG_ENOMEM or MIG_OK. */
+static mig_status spawn_forcing(corridor_state *s, mig_world *w, uint32_t f, mig_ctx *ctx, errs *errors)
+{
+    const mig_config *cfg = w->cfg;
+    const mig_corridor_cfg *c = mig_corridor_config(cfg);
+    const mig_corridor_forcing_cfg *fc = &c->forcing[f];
+    int64_t p;
+    uint32_t *daily;
+    mig_status st;
+    char field[128];
+
+    snprintf(field, sizeof field, "corridor.forcing[%u].place", f);
+    if ((p = start_place(w, ctx, field, fc->place, errors)) < 0)
+        return MIG_OK;
+    if (!(daily = add_stream(s, (uint32_t)p, (uint16_t)mig_config_nationality(cfg, fc->nationality))))
+        return MIG_ENOMEM;
+    st = mig_timeline_add_series(daily, cfg->start_day, cfg->days, c->forcing_path[f], fc->scale * c->scale, ctx);
+    if (st != MIG_OK)
+        fail_with(errors, st);
+    return MIG_OK;
+}
+
+/* The spawning streams: the indicators loaded, then each hazard's streams and each
+ * forcing's, none after the first problem. */
+static mig_status build_spawning(corridor_state *s, mig_world *w, mig_ctx *ctx, errs *errors)
+{
+    const mig_corridor_cfg *c = mig_corridor_config(w->cfg);
+    mig_indicator **ind = calloc(c->n_indicators ? c->n_indicators : 1, sizeof *ind);
+    mig_status st = MIG_OK;
 
     if (!ind)
         return MIG_ENOMEM;
@@ -364,68 +441,10 @@ static mig_status build_spawning(corridor_state *s, mig_world *w, mig_ctx *ctx, 
         if (s2 != MIG_OK)
             fail_with(errors, s2);
     }
-    for (uint32_t h = 0; h < c->n_hazards && !errors->n; h++) {
-        const mig_corridor_hazard_cfg *hz = &c->hazards[h];
-        double total_share = 0.0;
-        int nat = mig_config_nationality(cfg, hz->nationality);
-        free(terms);
-        terms = calloc(hz->n_terms ? hz->n_terms : 1, sizeof *terms);
-        if (!terms) {
-            st = MIG_ENOMEM;
-            goto out;
-        }
-        for (uint32_t k = 0; k < hz->n_terms; k++) {
-            for (uint32_t j = 0; j < c->n_indicators; j++)
-                if (strcmp(c->indicators[j].name, hz->terms[k].indicator) == 0)
-                    terms[k].ind = ind[j];
-            terms[k].beta = hz->terms[k].beta;
-            terms[k].ref = hz->terms[k].ref;
-            terms[k].has_max = hz->terms[k].max != NULL;
-            terms[k].max = hz->terms[k].max ? *hz->terms[k].max : 0.0;
-        }
-        for (uint32_t k = 0; k < hz->n_places; k++)
-            total_share += hz->n_shares ? hz->shares[k] : 1.0;
-        for (uint32_t k = 0; k < hz->n_places; k++) {
-            int64_t p;
-            uint32_t *daily;
-            double share = (hz->n_shares ? hz->shares[k] : 1.0) / total_share;
-            snprintf(field, sizeof field, "corridor.hazards[%u].places[%u]", h, k);
-            if ((p = start_place(w, ctx, field, hz->places[k], errors)) < 0)
-                continue;
-            if (!(daily = add_stream(s, (uint32_t)p, (uint16_t)nat))) {
-                st = MIG_ENOMEM;
-                goto out;
-            }
-            snprintf(field, sizeof field, "corridor.hazards[%u]", h);
-            snprintf(what, sizeof what, "%s: %s", mig_config_where(cfg, field), field);
-            st = mig_corridor_hazard_schedule(daily, cfg->start_day, cfg->days, c->hazard_from[h], c->hazard_to[h],
-                                              hz->base_rate, c->scale * share, hz->n_terms, terms, what, ctx);
-            if (st != MIG_OK) {
-                fail_with(errors, st);
-                st = MIG_OK;
-                break;
-            }
-        }
-    }
-    for (uint32_t f = 0; f < c->n_forcing && !errors->n; f++) {
-        const mig_corridor_forcing_cfg *fc = &c->forcing[f];
-        int64_t p;
-        uint32_t *daily;
-        snprintf(field, sizeof field, "corridor.forcing[%u].place", f);
-        if ((p = start_place(w, ctx, field, fc->place, errors)) < 0)
-            continue;
-        if (!(daily = add_stream(s, (uint32_t)p, (uint16_t)mig_config_nationality(cfg, fc->nationality)))) {
-            st = MIG_ENOMEM;
-            goto out;
-        }
-        st = mig_timeline_add_series(daily, cfg->start_day, cfg->days, c->forcing_path[f], fc->scale * c->scale, ctx);
-        if (st != MIG_OK) {
-            fail_with(errors, st);
-            st = MIG_OK;
-        }
-    }
-out:
-    free(terms);
+    for (uint32_t h = 0; h < c->n_hazards && !errors->n && st == MIG_OK; h++)
+        st = spawn_hazard(s, w, h, ind, ctx, errors);
+    for (uint32_t f = 0; f < c->n_forcing && !errors->n && st == MIG_OK; f++)
+        st = spawn_forcing(s, w, f, ctx, errors);
     for (uint32_t i = 0; i < c->n_indicators; i++)
         mig_indicator_destroy(&ind[i]);
     free(ind);
@@ -440,15 +459,9 @@ static mig_status build_outcomes(corridor_state *s, mig_world *w, mig_ctx *ctx, 
     uint32_t n_across = 0;
     (void)ctx;
     (void)errors;
-    s->t42_expel = calloc(nn, sizeof(double));
-    s->t42_remove = calloc(nn, sizeof(double));
-    s->remove = calloc(nn, sizeof(double));
-    s->retry_exp = calloc(nn, sizeof(double));
-    s->retry_rem = calloc(nn, sizeof(double));
-    s->t42_from = calloc(nn, sizeof(int32_t));
+    s->outcome = calloc(nn, sizeof *s->outcome);
     s->across_start = calloc((size_t)np + 1, sizeof(uint32_t));
-    if (!s->t42_expel || !s->t42_remove || !s->remove || !s->retry_exp || !s->retry_rem || !s->t42_from ||
-        !s->across_start)
+    if (!s->outcome || !s->across_start)
         return MIG_ENOMEM;
     for (uint32_t k = 0; k < nn; k++) {
         const mig_corridor_outcome_cfg *o = NULL;
@@ -464,14 +477,14 @@ static mig_status build_outcomes(corridor_state *s, mig_world *w, mig_ctx *ctx, 
                     o = &c->outcomes[i];
                     from = c->title42_from_day[i];
                 }
-        s->t42_from[k] = from;
+        s->outcome[k].t42_from = from;
         if (!o)
             continue; /* every encounter is a release */
-        s->t42_expel[k] = o->title42_expel;
-        s->t42_remove[k] = o->title42_remove;
-        s->remove[k] = o->remove;
-        s->retry_exp[k] = o->retry_expelled;
-        s->retry_rem[k] = o->retry_removed;
+        s->outcome[k].t42_expel = o->title42_expel;
+        s->outcome[k].t42_remove = o->title42_remove;
+        s->outcome[k].remove = o->remove;
+        s->outcome[k].retry_exp = o->retry_expelled;
+        s->outcome[k].retry_rem = o->retry_removed;
     }
     /* border cities across each destination: the border-kind places with a link into it */
     for (uint32_t l = 0; l < net->n_links; l++)
@@ -512,14 +525,8 @@ static mig_status build_cbp_one(corridor_state *s, mig_world *w, mig_ctx *ctx, e
         int64_t port;
         int linked = 0;
         snprintf(field, sizeof field, "corridor.cbp_one.ports[%u]", i);
-        if ((port = named_place(w, ctx, field, c->cbp_one->ports[i], errors)) < 0)
+        if ((port = port_place(w, ctx, field, c->cbp_one->ports[i], errors)) < 0)
             continue;
-        if (net->place_kind[port] != MIG_KIND_DESTINATION) {
-            mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: \"%s\" is not a destination (a port of entry must be)",
-                          mig_config_where(w->cfg, field), field, c->cbp_one->ports[i]);
-            fail_with(errors, MIG_ECONFIG);
-            continue;
-        }
         for (uint32_t l = 0; l < net->n_links; l++)
             if (net->link_to[l] == (uint32_t)port && net->place_kind[net->link_from[l]] == MIG_KIND_BORDER) {
                 s->cbp_link[net->link_from[l]] = l;
@@ -556,7 +563,7 @@ static mig_status build_bar(corridor_state *s, mig_world *w)
     if (!s->bar_retry || !s->bar_exempt || !s->bar_enc)
         return MIG_ENOMEM;
     for (uint32_t k = 0; k < s->n_nat; k++)
-        s->bar_retry[k] = b->retry_removed ? *b->retry_removed : s->retry_rem[k];
+        s->bar_retry[k] = b->retry_removed ? *b->retry_removed : s->outcome[k].retry_rem;
     for (uint32_t i = 0; i < b->n_nationalities_exempt; i++)
         s->bar_exempt[mig_config_nationality(w->cfg, b->nationalities_exempt[i])] = 1;
     return mig_corridor_bar_rule_of(c, &s->bar_rule);
@@ -705,8 +712,6 @@ static mig_status corridor_spawn(void *state, mig_world *w, uint32_t step, mig_c
     return MIG_OK;
 }
 
-#define DECIDE_BLOCK 256
-
 /* Each day an agent at a place moves on with the probability of the place's kind, along
  * a link drawn from its nationality's table. At a border city with a CBP One port, once
  * appointments are given, an agent first decides (once per stay) whether to wait for one;
@@ -715,17 +720,13 @@ static void corridor_decide(const void *state, mig_world *w, uint32_t step, size
 {
     const corridor_state *s = state;
     mig_agents *a = w->agents;
-    const double *mf = w->policy->move_factor;
-    const size_t np = s->n_places;
-    uint32_t key[DECIDE_BLOCK], purpose[DECIDE_BLOCK], u_move[DECIDE_BLOCK], u_route[DECIDE_BLOCK];
-    for (size_t b0 = begin; b0 < end; b0 += DECIDE_BLOCK) {
-        size_t nb = end - b0 < DECIDE_BLOCK ? end - b0 : DECIDE_BLOCK;
-        for (size_t j = 0; j < nb; j++)
-            mig_world_key(w, b0 + j, RNG_MOVE, &key[j], &purpose[j]);
-        mig_rng_draw_block(s->seed, key, step, purpose, u_move, u_route, nb);
+    uint32_t u_move[MIG_DECIDE_BLOCK], u_route[MIG_DECIDE_BLOCK];
+    for (size_t b0 = begin; b0 < end; b0 += MIG_DECIDE_BLOCK) {
+        size_t nb = end - b0 < MIG_DECIDE_BLOCK ? end - b0 : MIG_DECIDE_BLOCK;
+        mig_world_draw_block(w, s->seed, step, RNG_MOVE, b0, nb, u_move, u_route);
         for (size_t j = 0; j < nb; j++) {
             size_t i = b0 + j;
-            uint32_t p, link;
+            uint32_t p;
             if (a->state[i] != MIG_AGENT_AT_PLACE)
                 continue;
             p = a->loc[i];
@@ -753,14 +754,7 @@ static void corridor_decide(const void *state, mig_world *w, uint32_t step, size
                     continue;
                 }
             }
-            if (!(mig_rng_u01(u_move[j]) < s->move_prob[p] * mf[(size_t)a->nat[i] * np + p]))
-                continue;
-            link = mig_route_pick(w->routes[a->nat[i]], p, mig_rng_u01(u_route[j]));
-            if (link == MIG_NO_LINK)
-                continue;
-            a->state[i] = MIG_AGENT_ON_LINK;
-            a->loc[i] = link;
-            a->progress[i] = 0.0f;
+            mig_world_move_on(w, i, p, s->move_prob[p], u_move[j], u_route[j]);
         }
     }
 }
@@ -777,14 +771,74 @@ static mig_status grow_scratch(corridor_state *s, int threads)
     return MIG_OK;
 }
 
-/* Outcomes of today's encounters (agents absorbed today: the store is compacted daily).
- * At a port: released. At a sector: expelled under Title 42 (to a border city with a link
- * into the sector, drawn evenly; retrying or leaving), removed to the origin (setting off
- * again from there, or leaving), or released. */
+/* Agent i sets off again from place: at the place, with no flags. */
+static void start_again(mig_agents *a, size_t i, uint32_t place)
+{
+    a->loc[i] = place;
+    a->state[i] = MIG_AGENT_AT_PLACE;
+    a->progress[i] = 0.0f;
+    a->flags[i] = 0;
+}
+
+/* A thread's counts of today's outcomes, slices of its scratch: released, removed and
+ * expelled by (place, nationality), appointments kept by port. */
+typedef struct outcome_counts {
+    int64_t *rel, *rem, *exp_, *appt;
+} outcome_counts;
+
+/* The outcome of agent i, absorbed today. At a port: released. At a sector: expelled under
+ * Title 42 (to a border city with a link into the sector, drawn evenly; retrying or
+ * leaving), removed to the origin (setting off again from there, or leaving), or released. */
+static void encounter(const corridor_state *s, const mig_world *w, size_t i, uint32_t step, int32_t day,
+                      const outcome_counts *h)
+{
+    mig_agents *a = w->agents;
+    const uint32_t p = a->loc[i], k = a->nat[i];
+    const size_t pk = (size_t)p * s->n_nat + k;
+    const corridor_outcome *o = &s->outcome[k];
+    uint32_t key, pur;
+    mig_rng_words r;
+    double u, pe, pr, retry;
+    int t42, barred;
+    if (s->is_port[p]) {
+        h->rel[pk]++;
+        h->appt[p] += (a->flags[i] & FLAG_CBP_APPOINTMENT) != 0;
+        return;
+    }
+    mig_world_key(w, i, RNG_OUTCOME, &key, &pur);
+    r = mig_rng_draw(s->seed, key, step, pur);
+    t42 = day >= o->t42_from && mig_policy_expels(w->policy, (uint32_t)s->n_places, p, (uint16_t)k);
+    barred = !t42 && s->bar.active && !s->bar_exempt[k];
+    pe = t42 ? o->t42_expel : 0.0;
+    pr = t42 ? o->t42_remove : barred ? s->bar_remove : o->remove;
+    retry = barred ? s->bar_retry[k] : o->retry_rem;
+    u = mig_rng_u01(r.w[0]);
+    if (u < pe) {
+        uint32_t c0 = s->across_start[p], nc = s->across_start[p + 1] - c0;
+        h->exp_[pk]++;
+        if (nc && mig_rng_u01(r.w[1]) < o->retry_exp) {
+            uint32_t c = (uint32_t)(mig_rng_u01(r.w[2]) * nc);
+            start_again(a, i, s->across[c0 + (c < nc ? c : nc - 1)]);
+        } else {
+            a->state[i] = MIG_AGENT_REMOVED;
+        }
+    } else if (u < pe + pr) {
+        h->rem[pk]++;
+        if (mig_rng_u01(r.w[1]) < retry)
+            start_again(a, i, a->origin[i]);
+        else
+            a->state[i] = MIG_AGENT_REMOVED;
+    } else {
+        h->rel[pk]++;
+    }
+}
+
+/* Today's outcomes (of agents absorbed today: the store is compacted daily), counted per
+ * thread, then summed into the observations. */
 static mig_status corridor_apply(void *state, mig_world *w, uint32_t step, mig_ctx *ctx)
 {
     corridor_state *s = state;
-    mig_agents *a = w->agents;
+    const mig_agents *a = w->agents;
     const size_t n = a->n, np = s->n_places, nn = s->n_nat, len = s->scratch_len;
     const int32_t day = s->start_day + (int32_t)step;
     const int nt = w->threads;
@@ -793,65 +847,16 @@ static mig_status corridor_apply(void *state, mig_world *w, uint32_t step, mig_c
     if ((st = grow_scratch(s, nt)) != MIG_OK)
         return mig_ctx_error(ctx, st, "out of memory");
     scratch = s->scratch;
-    const mig_policy *pol = w->policy;
-#pragma omp parallel num_threads(nt) default(none) shared(s, w, pol, a, scratch, n, np, nn, len, day, step, nt)
+#pragma omp parallel num_threads(nt) default(none) shared(s, w, a, scratch, n, np, nn, len, day, step, nt)
     {
         size_t b, e;
         int64_t *rel = scratch + (size_t)omp_get_thread_num() * len;
-        int64_t *rem = rel + np * nn, *exp_ = rem + np * nn, *appt = exp_ + np * nn;
+        const outcome_counts h = { rel, rel + np * nn, rel + 2 * np * nn, rel + 3 * np * nn };
         memset(rel, 0, (3 * np * nn + np) * sizeof *rel);
         mig_world_thread_range(n, omp_get_thread_num(), nt, &b, &e);
-        for (size_t i = b; i < e; i++) {
-            uint32_t p, k;
-            mig_rng_words r;
-            double u, pe, pr, retry;
-            int t42, barred;
-            if (a->state[i] != MIG_AGENT_ABSORBED)
-                continue;
-            p = a->loc[i];
-            k = a->nat[i];
-            if (s->is_port[p]) {
-                rel[p * nn + k]++;
-                appt[p] += (a->flags[i] & FLAG_CBP_APPOINTMENT) != 0;
-                continue;
-            }
-            {
-                uint32_t kk, pp;
-                mig_world_key(w, i, RNG_OUTCOME, &kk, &pp);
-                r = mig_rng_draw(s->seed, kk, step, pp);
-            }
-            t42 = day >= s->t42_from[k] && mig_policy_expels(pol, (uint32_t)np, p, (uint16_t)k);
-            barred = !t42 && s->bar.active && !s->bar_exempt[k];
-            pe = t42 ? s->t42_expel[k] : 0.0;
-            pr = t42 ? s->t42_remove[k] : barred ? s->bar_remove : s->remove[k];
-            retry = barred ? s->bar_retry[k] : s->retry_rem[k];
-            u = mig_rng_u01(r.w[0]);
-            if (u < pe) {
-                uint32_t c0 = s->across_start[p], nc = s->across_start[p + 1] - c0;
-                exp_[p * nn + k]++;
-                if (nc && mig_rng_u01(r.w[1]) < s->retry_exp[k]) {
-                    uint32_t c = (uint32_t)(mig_rng_u01(r.w[2]) * nc);
-                    a->loc[i] = s->across[c0 + (c < nc ? c : nc - 1)];
-                    a->state[i] = MIG_AGENT_AT_PLACE;
-                    a->progress[i] = 0.0f;
-                    a->flags[i] = 0;
-                } else {
-                    a->state[i] = MIG_AGENT_REMOVED;
-                }
-            } else if (u < pe + pr) {
-                rem[p * nn + k]++;
-                if (mig_rng_u01(r.w[1]) < retry) {
-                    a->loc[i] = a->origin[i];
-                    a->state[i] = MIG_AGENT_AT_PLACE;
-                    a->progress[i] = 0.0f;
-                    a->flags[i] = 0;
-                } else {
-                    a->state[i] = MIG_AGENT_REMOVED;
-                }
-            } else {
-                rel[p * nn + k]++;
-            }
-        }
+        for (size_t i = b; i < e; i++)
+            if (a->state[i] == MIG_AGENT_ABSORBED)
+                encounter(s, w, i, step, day, &h);
     }
     for (int t = 0; t < nt; t++) {
         const int64_t *h = scratch + (size_t)t * len;

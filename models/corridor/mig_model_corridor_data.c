@@ -10,6 +10,7 @@
 
 #include "mig_csv.h"
 #include "mig_date.h"
+#include "mig_util.h"
 
 /* ---- CSV helpers ------------------------------------------------------------------ */
 
@@ -64,19 +65,6 @@ static size_t map_columns(const mig_csv *t, mig_ctx *ctx, const char *const *col
     return n_err;
 }
 
-static int parse_number(const char *v, double *out)
-{
-    char *end;
-    double x;
-    if (!*v || *v == ' ' || *v == '\t')
-        return -1;
-    x = strtod(v, &end);
-    if (*end || !isfinite(x))
-        return -1;
-    *out = x;
-    return 0;
-}
-
 /* "YYYY-MM" to a month number; -1 when malformed. */
 static int parse_month(const char *v, int32_t *out)
 {
@@ -111,14 +99,9 @@ int mig_indicator_at(const mig_indicator *ind, int32_t day, double *out)
 
 void mig_indicator_destroy(mig_indicator **p)
 {
-    if (!p || !*p)
-        return;
-    free((*p)->name);
-    free((*p)->path);
-    free((*p)->value);
-    free((*p)->have);
-    free(*p);
-    *p = NULL;
+    mig_indicator *ind;
+    if (MIG_TAKE(ind, p))
+        MIG_FREE_ALL(ind->name, ind->path, ind->value, ind->have, ind);
 }
 
 enum { I_MONTH, I_VALUE, I_SOURCE, I_NOTE, I_NCOL };
@@ -148,7 +131,7 @@ static size_t check_row(const mig_csv *t, mig_ctx *ctx, const int *col, size_t r
                 break;
             }
     }
-    if (parse_number(v, &value[r])) {
+    if (mig_parse_number(v, &value[r])) {
         mig_csv_cell_error(t, ctx, r, col[I_VALUE], "expected a number, got %s", quoted(q, v));
         n_err++;
         ok = 0;
@@ -336,7 +319,7 @@ mig_status mig_corridor_route_options(const char *path, const mig_config *cfg, c
                 bad = 1;
             }
         }
-        if (parse_number(wv, &w) || w < 0) {
+        if (mig_parse_number(wv, &w) || w < 0) {
             mig_csv_cell_error(t, ctx, r, col[R_WEIGHT], "expected a multiplier >= 0, got %s", quoted(q, wv));
             bad = 1;
         }

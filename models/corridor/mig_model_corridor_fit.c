@@ -13,6 +13,7 @@
 #include "mig_date.h"
 #include "mig_driver.h"
 #include "mig_obs.h"
+#include "mig_util.h"
 #include "mig_world.h"
 
 #define TOTALS_CSV "cbp_swb_encounters_monthly_fy2021_fy2023.csv"
@@ -23,27 +24,12 @@
 void mig_corridor_obs_destroy(mig_corridor_obs **p)
 {
     mig_corridor_obs *o;
-    if (!p || !*p)
+    if (!MIG_TAKE(o, p))
         return;
-    o = *p;
-    free(o->total);
-    free(o->ofo);
-    free(o->by_nat);
-    free(o->by_sector);
-    free(o->usbp_by_nat);
-    free(o->sector_place);
-    if (o->sector_name)
-        for (uint32_t i = 0; i < o->n_sectors; i++)
-            free(o->sector_name[i]);
-    free(o->sector_name);
-    if (o->nat_name)
-        for (uint32_t i = 0; i < o->n_nat; i++)
-            free(o->nat_name[i]);
-    free(o->nat_name);
-    free(o->is_port);
-    free(o->is_dest);
-    free(o);
-    *p = NULL;
+    mig_free_strings(o->sector_name, o->n_sectors);
+    mig_free_strings(o->nat_name, o->n_nat);
+    MIG_FREE_ALL(o->total, o->ofo, o->by_nat, o->by_sector, o->usbp_by_nat, o->sector_place, o->is_port, o->is_dest,
+                 o);
 }
 
 /* Opens dir/name; the month column's index in *mcol. */
@@ -371,50 +357,47 @@ out:
     return st;
 }
 
-/* Opens dir/name as open_table does and allocates a column map for it (*map). */
-static mig_status open_mapped(const char *dir, const char *name, mig_ctx *ctx, mig_csv **t, int *mcol, int **map)
-{
-    mig_status st = open_table(dir, name, ctx, t, mcol);
-    if (st != MIG_OK)
-        return st;
-    if (!(*map = malloc((*t)->n_cols * sizeof **map))) {
-        mig_csv_destroy(t);
-        return MIG_ENOMEM;
-    }
-    return MIG_OK;
-}
+/* Reads an opened table of the record into o; map has a slot for each column. */
+typedef mig_status (*table_reader)(const mig_csv *t, int mcol, int *map, const void *arg, mig_corridor_obs *o,
+                                   mig_ctx *ctx);
 
-/* total and ofo from the totals table. */
-static mig_status load_totals(const char *dir, mig_corridor_obs *o, mig_ctx *ctx)
+/* Opens dir/name as open_table does, hands it to read with a column map, and closes it. */
+static mig_status load_table(const char *dir, const char *name, table_reader read, const void *arg,
+                             mig_corridor_obs *o, mig_ctx *ctx)
 {
-    static const char *const cols[2] = { "swb_total_encounters_usbp_plus_ofo", "ofo_encounters_swb" };
-    double *dst[2] = { o->total, o->ofo };
     mig_csv *t = NULL;
     int mcol, *map = NULL;
-    mig_status st;
-
-    if ((st = open_mapped(dir, TOTALS_CSV, ctx, &t, &mcol, &map)) != MIG_OK)
-        return st;
-    for (int i = 0; i < 2 && st == MIG_OK; i++) {
-        for (size_t j = 0; j < t->n_cols; j++)
-            map[j] = strcmp(t->header[j], cols[i]) == 0 ? 0 : -1;
-        st = fill(t, mcol, map, 1, o->first_month, o->n_months, dst[i], ctx);
-    }
+    mig_status st = open_table(dir, name, ctx, &t, &mcol);
+    if (st == MIG_OK)
+        st = (map = malloc(t->n_cols * sizeof *map)) ? read(t, mcol, map, arg, o, ctx) : MIG_ENOMEM;
     free(map);
     mig_csv_destroy(&t);
     return st;
 }
 
-/* by_nat from the citizenship table: a column the scenario lacks counts as OTHER. */
-static mig_status load_by_nat(const char *dir, const mig_config *cfg, mig_corridor_obs *o, mig_ctx *ctx)
+/* total and ofo from the totals table. */
+static mig_status read_totals(const mig_csv *t, int mcol, int *map, const void *arg, mig_corridor_obs *o,
+                              mig_ctx *ctx)
 {
-    mig_csv *t = NULL;
-    int mcol, *map = NULL;
-    mig_status st;
+    static const char *const cols[2] = { "swb_total_encounters_usbp_plus_ofo", "ofo_encounters_swb" };
+    double *dst[2] = { o->total, o->ofo };
+    mig_status st = MIG_OK;
+    (void)arg;
+    for (int i = 0; i < 2 && st == MIG_OK; i++) {
+        for (size_t j = 0; j < t->n_cols; j++)
+            map[j] = strcmp(t->header[j], cols[i]) == 0 ? 0 : -1;
+        st = fill(t, mcol, map, 1, o->first_month, o->n_months, dst[i], ctx);
+    }
+    return st;
+}
 
-    if ((st = open_mapped(dir, CITIZENSHIP_CSV, ctx, &t, &mcol, &map)) != MIG_OK)
-        return st;
-    for (size_t j = 0; j < t->n_cols && st == MIG_OK; j++) {
+/* by_nat from the citizenship table (arg: the scenario): a column the scenario lacks counts
+ * as OTHER. */
+static mig_status read_by_nat(const mig_csv *t, int mcol, int *map, const void *arg, mig_corridor_obs *o,
+                              mig_ctx *ctx)
+{
+    const mig_config *cfg = arg;
+    for (size_t j = 0; j < t->n_cols; j++) {
         const char *h = t->header[j];
         int k;
         if (!strcmp(h, "fiscal_year") || !strcmp(h, "month_abbv") || !strcmp(h, "calendar_month") ||
@@ -424,15 +407,11 @@ static mig_status load_by_nat(const char *dir, const mig_config *cfg, mig_corrid
         }
         k = mig_config_nationality(cfg, h);
         if (k < 0 && o->other < 0)
-            st = mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: citizenship \"%s\" is not a nationality of the scenario, "
-                               "which has no OTHER to count it in", t->path, j + 1, h);
+            return mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: citizenship \"%s\" is not a nationality of the "
+                                 "scenario, which has no OTHER to count it in", t->path, j + 1, h);
         map[j] = k >= 0 ? k : o->other;
     }
-    if (st == MIG_OK)
-        st = fill(t, mcol, map, o->n_nat, o->first_month, o->n_months, o->by_nat, ctx);
-    free(map);
-    mig_csv_destroy(&t);
-    return st;
+    return fill(t, mcol, map, o->n_nat, o->first_month, o->n_months, o->by_nat, ctx);
 }
 
 /* Maps the sector table's columns, named as the sector places, to sectors of o. */
@@ -461,23 +440,16 @@ static mig_status map_sectors(const mig_csv *t, const mig_network *net, int *map
     return MIG_OK;
 }
 
-/* by_sector from the Border Patrol sector table. */
-static mig_status load_by_sector(const char *dir, const mig_network *net, mig_corridor_obs *o, mig_ctx *ctx)
+/* by_sector from the Border Patrol sector table (arg: the network). */
+static mig_status read_by_sector(const mig_csv *t, int mcol, int *map, const void *arg, mig_corridor_obs *o,
+                                 mig_ctx *ctx)
 {
-    mig_csv *t = NULL;
-    int mcol, *map = NULL;
-    mig_status st;
-
-    if ((st = open_mapped(dir, SECTOR_CSV, ctx, &t, &mcol, &map)) != MIG_OK)
+    mig_status st = map_sectors(t, arg, map, o, ctx);
+    if (st != MIG_OK)
         return st;
-    if ((st = map_sectors(t, net, map, o, ctx)) == MIG_OK) {
-        o->by_sector = calloc((size_t)o->n_months * (o->n_sectors ? o->n_sectors : 1), sizeof *o->by_sector);
-        st = o->by_sector ? fill(t, mcol, map, o->n_sectors, o->first_month, o->n_months, o->by_sector, ctx)
-                          : MIG_ENOMEM;
-    }
-    free(map);
-    mig_csv_destroy(&t);
-    return st;
+    o->by_sector = calloc((size_t)o->n_months * (o->n_sectors ? o->n_sectors : 1), sizeof *o->by_sector);
+    return o->by_sector ? fill(t, mcol, map, o->n_sectors, o->first_month, o->n_months, o->by_sector, ctx)
+                        : MIG_ENOMEM;
 }
 
 mig_status mig_corridor_obs_load(const char *dir, const mig_config *cfg, const mig_network *net,
@@ -519,8 +491,9 @@ mig_status mig_corridor_obs_load(const char *dir, const mig_config *cfg, const m
                 o->is_port[p] = 1;
         }
 
-    if ((st = load_totals(dir, o, ctx)) != MIG_OK || (st = load_by_nat(dir, cfg, o, ctx)) != MIG_OK ||
-        (st = load_by_sector(dir, net, o, ctx)) != MIG_OK ||
+    if ((st = load_table(dir, TOTALS_CSV, read_totals, NULL, o, ctx)) != MIG_OK ||
+        (st = load_table(dir, CITIZENSHIP_CSV, read_by_nat, cfg, o, ctx)) != MIG_OK ||
+        (st = load_table(dir, SECTOR_CSV, read_by_sector, net, o, ctx)) != MIG_OK ||
         (st = load_usbp_by_nat(dir, cfg, o, ctx)) != MIG_OK)  /* long table: one row per month and citizenship */
         goto fail;
     *out = o;
@@ -532,11 +505,7 @@ fail:
 
 void mig_corridor_sim_free(mig_corridor_sim *sim)
 {
-    free(sim->total);
-    free(sim->ofo);
-    free(sim->by_nat);
-    free(sim->by_sector);
-    free(sim->nat_sector);
+    MIG_FREE_ALL(sim->total, sim->ofo, sim->by_nat, sim->by_sector, sim->nat_sector);
     memset(sim, 0, sizeof *sim);
 }
 

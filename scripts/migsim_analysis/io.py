@@ -95,6 +95,14 @@ def as_dataset(run) -> xr.Dataset:
     raise TypeError(f"expected an xarray.Dataset or a path, got {type(run).__name__}")
 
 
+def _require_columns(table, names, csv_path):
+    """Raises KeyError naming those of names that table lacks, and the columns it has."""
+    missing = [c for c in names if c not in table.columns]
+    if missing:
+        raise KeyError(f"{csv_path}: no column {', '.join(map(repr, missing))}; columns: "
+                       f"{', '.join(table.columns)}")
+
+
 def load_observed_monthly(csv_path, column, month_column="calendar_month", key_column=None,
                           value_column=None):
     """Read an observed monthly series from one of the wide CSV tables in
@@ -129,19 +137,13 @@ def load_observed_monthly(csv_path, column, month_column="calendar_month", key_c
         raise ValueError("give both key_column and value_column (for a long table) or neither")
     if key_column is not None:
         for c in (month_column, key_column, value_column):
-            if c not in table.columns:
-                raise KeyError(f"{csv_path}: no column {c!r}; columns: {', '.join(table.columns)}")
+            _require_columns(table, [c], csv_path)
         table = table.pivot_table(index=month_column, columns=key_column, values=value_column,
                                   aggfunc="sum").reset_index()
         table.columns = [str(c) for c in table.columns]
     wanted = [column] if isinstance(column, str) else list(column)
-    if month_column not in table.columns:
-        raise KeyError(f"{csv_path}: no column {month_column!r}; columns: "
-                       f"{', '.join(table.columns)}")
-    missing = [c for c in wanted if c not in table.columns]
-    if missing:
-        raise KeyError(f"{csv_path}: no column {', '.join(map(repr, missing))}; columns: "
-                       f"{', '.join(table.columns)}")
+    _require_columns(table, [month_column], csv_path)
+    _require_columns(table, wanted, csv_path)
     # Keep the monthly rows: the tables also hold fiscal-year totals (month_abbv
     # FY_TOTAL) with an empty calendar_month.
     table = table[table[month_column].fillna("").str.fullmatch(r"\d{4}-\d{2}")]
