@@ -186,6 +186,19 @@ static void on_row(int c, void *data)
     drop_record(r);
 }
 
+/* A problem with the file at path, at line (0: the file as a whole), recorded with its
+ * place; printed "path:line: message" or "path: message". Returns s. */
+static mig_status file_problem(mig_ctx *ctx, mig_status s, const char *path, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static mig_status file_problem(mig_ctx *ctx, mig_status s, const char *path, size_t line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mig_ctx_vdiag(ctx, s, &(mig_loc){ path, line, 0 }, NULL, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
 /* Feeds the open file to libcsv; returns MIG_OK or the status of a reported failure. */
 static mig_status parse_file(reader *r, FILE *f, struct csv_parser *p)
 {
@@ -213,8 +226,7 @@ static mig_status parse_file(reader *r, FILE *f, struct csv_parser *p)
                 free(buf);
                 if (e == CSV_ENOMEM)
                     return MIG_ENOMEM;
-                return mig_ctx_error(r->ctx, MIG_EDATA, "%s:%zu: malformed CSV (%s)", r->path,
-                                     r->line, csv_strerror(e));
+                return file_problem(r->ctx, MIG_EDATA, r->path, r->line, "malformed CSV (%s)", csv_strerror(e));
             }
             if (r->status != MIG_OK) {
                 free(buf);
@@ -229,16 +241,16 @@ static mig_status parse_file(reader *r, FILE *f, struct csv_parser *p)
     if (ferror(f)) {
         int e = errno;   /* a directory opens for reading on POSIX, then fails to read */
         if (e == EISDIR)
-            return mig_ctx_error(r->ctx, MIG_ENOINPUT, "%s: cannot open: %s", r->path, strerror(e));
-        return mig_ctx_error(r->ctx, MIG_EIO, "%s: cannot read: %s", r->path, strerror(e));
+            return file_problem(r->ctx, MIG_ENOINPUT, r->path, 0, "cannot open: %s", strerror(e));
+        return file_problem(r->ctx, MIG_EIO, r->path, 0, "cannot read: %s", strerror(e));
     }
     if (csv_fini(p, on_field, on_row, r) != 0) {
         /* the only strict failure at the end: a quote left open since the record began */
         int e = csv_error(p);
         if (e == CSV_ENOMEM)
             return MIG_ENOMEM;
-        return mig_ctx_error(r->ctx, MIG_EDATA, "%s:%zu: malformed CSV (%s)", r->path,
-                             r->in_row ? r->row_line : r->line, csv_strerror(e));
+        return file_problem(r->ctx, MIG_EDATA, r->path, r->in_row ? r->row_line : r->line, "malformed CSV (%s)",
+                            csv_strerror(e));
     }
     return r->status;
 }
@@ -253,7 +265,7 @@ mig_status mig_csv_read(const char *path, mig_ctx *ctx, mig_csv **out)
     *out = NULL;
     f = fopen(path, "rb");
     if (!f)
-        return mig_ctx_error(ctx, MIG_ENOINPUT, "%s: cannot open: %s", path, strerror(errno));
+        return file_problem(ctx, MIG_ENOINPUT, path, 0, "cannot open: %s", strerror(errno));
     memset(&r, 0, sizeof r);
     r.path = path;
     r.ctx = ctx;
@@ -264,7 +276,7 @@ mig_status mig_csv_read(const char *path, mig_ctx *ctx, mig_csv **out)
         || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         fclose(f);
         mig_csv_destroy(&r.t);
-        return mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", path);
+        return file_problem(ctx, MIG_ENOMEM, path, 0, "out of memory");
     }
 
     s = parse_file(&r, f, &p);
@@ -274,11 +286,11 @@ mig_status mig_csv_read(const char *path, mig_ctx *ctx, mig_csv **out)
     free(r.rec);
 
     if (s == MIG_OK && !r.have_header)
-        s = mig_ctx_error(ctx, MIG_EDATA, "%s: empty file, expected a header row", path);
+        s = file_problem(ctx, MIG_EDATA, path, 0, "empty file, expected a header row");
     if (s == MIG_OK && r.n_bad > 0)
         s = MIG_EDATA;
     if (s == MIG_ENOMEM)
-        mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", path);
+        file_problem(ctx, MIG_ENOMEM, path, 0, "out of memory");
     if (s != MIG_OK) {
         mig_csv_destroy(&r.t);
         return s;

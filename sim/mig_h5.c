@@ -1,8 +1,11 @@
 /* mig_h5.c: capture of HDF5 error descriptions. */
 #include "mig_h5.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static herr_t walk_innermost(unsigned n, const H5E_error2_t *e, void *data)
 {
@@ -77,4 +80,19 @@ int mig_h5_file_plists(hid_t *fcpl, hid_t *fapl, char err[MIG_H5_ERR_MAX])
            mig_h5_failed(H5Pset_libver_bounds(*fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "H5Pset_libver_bounds failed",
                          err) ||
            mig_h5_failed(H5Pset_fclose_degree(*fapl, H5F_CLOSE_STRONG), "H5Pset_fclose_degree failed", err);
+}
+
+mig_status mig_h5_file_commit(const char *tmp, const char *path, mig_ctx *ctx)
+{
+    int fd = open(tmp, O_RDONLY);
+    if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL)) {
+        mig_status s = mig_ctx_error(ctx, MIG_EIO, "%s: cannot sync %s: %s", path, tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return s;
+    }
+    close(fd);
+    if (rename(tmp, path) != 0)
+        return mig_ctx_error(ctx, MIG_EIO, "%s: cannot rename %s to it: %s", path, tmp, strerror(errno));
+    return MIG_OK;
 }

@@ -5,6 +5,7 @@
 #define MIG_H5_H
 
 #include <hdf5.h>
+#include "mig_ctx.h"
 
 #define MIG_H5_ERR_MAX 512
 
@@ -23,6 +24,11 @@ int mig_h5_file_plists(hid_t *fcpl, hid_t *fapl, char err[MIG_H5_ERR_MAX]);
 /* A creation property list of class cls (datasets, groups) that lists attributes in creation
  * order; -1 on failure (described in err). The caller closes it. */
 hid_t mig_h5_ordered_plist(hid_t cls, char err[MIG_H5_ERR_MAX]);
+
+/* Puts the finished file tmp on disk and gives it its name path, so that a crash leaves the
+ * old file or the new, never half of one. Returns MIG_OK, or MIG_EIO reported to ctx as
+ * "<path>: cannot sync <tmp>: ..." or "<path>: cannot rename <tmp> to it: ...". */
+mig_status mig_h5_file_commit(const char *tmp, const char *path, mig_ctx *ctx);
 
 /* Writes a scalar fixed-length NUL-terminated UTF-8 string attribute (the form both the
  * netCDF-4 and h5netcdf readers take). Returns 1 on failure (described in err), else 0. */

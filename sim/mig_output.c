@@ -654,7 +654,7 @@ mig_status mig_output_read_rows(mig_output *o, size_t var, uint32_t t0, uint32_t
 mig_status mig_output_finish(mig_output *o, const mig_prov_item *prov, size_t n_prov, mig_ctx *ctx)
 {
     hid_t gcpl = -1, grp = -1;
-    int bad = 0, fd;
+    int bad = 0;
     mig_status s;
 
     if (!o)
@@ -694,19 +694,8 @@ mig_status mig_output_finish(mig_output *o, const mig_prov_item *prov, size_t n_
     if (bad)
         return report_h5(o, ctx);
 
-    /* on disk before it takes the final name, so that a crash leaves old or new, never half */
-    fd = open(o->tmp, O_RDONLY);
-    if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL)) {
-        s = mig_ctx_error(ctx, MIG_EIO, "%s: cannot sync %s: %s", o->path, o->tmp,
-                          strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    if ((s = mig_h5_file_commit(o->tmp, o->path, ctx)) != MIG_OK)
         return s;
-    }
-    close(fd);
-    if (rename(o->tmp, o->path) != 0)
-        return mig_ctx_error(ctx, MIG_EIO, "%s: cannot rename %s to it: %s", o->path, o->tmp,
-                             strerror(errno));
     o->broken = 0;
     o->finished = 1;
     return MIG_OK;

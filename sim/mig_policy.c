@@ -227,11 +227,16 @@ typedef struct builder {
     mig_status first;
 } builder;
 
-static void fail(builder *b, mig_status s, const char *field, const char *fmt, const char *name)
+/* A problem with field, recorded at its location (mig_config_loc); the first's status is kept. */
+static void fail(builder *b, mig_status s, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void fail(builder *b, mig_status s, const char *field, const char *fmt, ...)
 {
-    char msg[256];
-    snprintf(msg, sizeof msg, fmt, name);
-    mig_config_diag(b->cfg, b->ctx, s, field, "%s", msg);
+    mig_loc loc = mig_config_loc(b->cfg, field);
+    va_list ap;
+    va_start(ap, fmt);
+    mig_ctx_vdiag(b->ctx, s, &loc, field, fmt, ap);
+    va_end(ap);
     if (!b->errors++)
         b->first = s;
 }

@@ -20,6 +20,7 @@
 #include "mig_summarize.h"
 
 #include "mig_h5.h"
+#include "mig_util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -200,6 +201,52 @@ static void layout_free(layout *L)
     memset(L, 0, sizeof *L);
 }
 
+/* What scan records of dataset obj (of the file at path) into d, named already: rank,
+ * sizes, class, rows per chunk, dimension names and role. Returns MIG_OK or a reported
+ * status. */
+static mig_status describe(summ *S, hid_t obj, const char *path, dinfo *d)
+{
+    hid_t space = -1, type = -1, dcpl = -1;
+    mig_status st = MIG_OK;
+    if (failed(S, space = H5Dget_space(obj), "H5Dget_space failed") ||
+        failed(S, type = H5Dget_type(obj), "H5Dget_type failed") ||
+        failed(S, dcpl = H5Dget_create_plist(obj), "H5Dget_create_plist failed")) {
+        st = report_h5(S, path);
+        goto out;
+    }
+    d->rank = H5Sget_simple_extent_ndims(space);
+    if (d->rank < 0 || d->rank > MAX_RANK) {
+        st = mig_ctx_error(S->ctx, MIG_EDATA, "%s: %s: %d dimensions (at most %d are supported)", path, d->name,
+                           d->rank, MAX_RANK);
+        d->rank = 0;
+        goto out;
+    }
+    H5Sget_simple_extent_dims(space, d->dims, NULL);
+    d->cls = H5Tget_class(type);
+    if (H5Pget_layout(dcpl) == H5D_CHUNKED && d->rank > 0) {
+        hsize_t ch[MAX_RANK];
+        if (H5Pget_chunk(dcpl, d->rank, ch) == d->rank)
+            d->chunk0 = ch[0];
+    }
+    for (int k = 0; k < d->rank; k++)
+        if (H5DSget_num_scales(obj, (unsigned)k) > 0)
+            H5DSiterate_scales(obj, (unsigned)k, NULL, first_scale_name, &d->dim[k]);
+    H5Eclear2(H5E_DEFAULT);
+    if (H5DSis_scale(obj) > 0)
+        d->role = ROLE_SCALE;
+    else if (d->rank >= 1 && d->dim[0] && strcmp(d->dim[0], "time") == 0 &&
+             (d->cls == H5T_INTEGER || d->cls == H5T_FLOAT))
+        d->role = ROLE_DATA;
+    else
+        d->role = ROLE_AUX;
+    H5Eclear2(H5E_DEFAULT);
+out:
+    mig_h5_close(&dcpl, H5Pclose);
+    mig_h5_close(&type, H5Tclose);
+    mig_h5_close(&space, H5Sclose);
+    return st;
+}
+
 /* The root datasets of file f (path for messages), in creation order where it is kept. */
 static mig_status scan(summ *S, hid_t f, const char *path, layout *L)
 {
@@ -222,65 +269,19 @@ static mig_status scan(summ *S, hid_t f, const char *path, layout *L)
         st = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", path);
         goto done;
     }
-    for (size_t i = 0; i < nm.n; i++) {
-        hid_t obj = -1, space = -1, type = -1, dcpl = -1;
-        dinfo *d;
-        int bad = 1;
-
+    for (size_t i = 0; i < nm.n && st == MIG_OK; i++) {
+        hid_t obj = -1;
         if (failed(S, obj = H5Oopen(f, nm.v[i], H5P_DEFAULT), "H5Oopen failed")) {
             st = report_h5(S, path);
-            goto done;
+            break;
         }
-        if (H5Iget_type(obj) != H5I_DATASET) {
-            mig_h5_close(&obj, H5Oclose);
-            continue;
+        if (H5Iget_type(obj) == H5I_DATASET) {
+            dinfo *d = &L->d[L->n++];
+            d->name = nm.v[i];
+            nm.v[i] = NULL;
+            st = describe(S, obj, path, d);
         }
-        d = &L->d[L->n++];
-        d->name = nm.v[i];
-        nm.v[i] = NULL;
-        if (failed(S, space = H5Dget_space(obj), "H5Dget_space failed") ||
-            failed(S, type = H5Dget_type(obj), "H5Dget_type failed") ||
-            failed(S, dcpl = H5Dget_create_plist(obj), "H5Dget_create_plist failed"))
-            goto next;
-        d->rank = H5Sget_simple_extent_ndims(space);
-        if (d->rank < 0 || d->rank > MAX_RANK) {
-            st = mig_ctx_error(S->ctx, MIG_EDATA, "%s: %s: %d dimensions (at most %d are supported)", path,
-                               d->name, d->rank, MAX_RANK);
-            d->rank = 0;
-            bad = 0;
-            goto next;
-        }
-        H5Sget_simple_extent_dims(space, d->dims, NULL);
-        d->cls = H5Tget_class(type);
-        if (H5Pget_layout(dcpl) == H5D_CHUNKED && d->rank > 0) {
-            hsize_t ch[MAX_RANK];
-            if (H5Pget_chunk(dcpl, d->rank, ch) == d->rank)
-                d->chunk0 = ch[0];
-        }
-        for (int k = 0; k < d->rank; k++)
-            if (H5DSget_num_scales(obj, (unsigned)k) > 0)
-                H5DSiterate_scales(obj, (unsigned)k, NULL, first_scale_name, &d->dim[k]);
-        H5Eclear2(H5E_DEFAULT);
-        if (H5DSis_scale(obj) > 0)
-            d->role = ROLE_SCALE;
-        else if (d->rank >= 1 && d->dim[0] && strcmp(d->dim[0], "time") == 0 &&
-                 (d->cls == H5T_INTEGER || d->cls == H5T_FLOAT))
-            d->role = ROLE_DATA;
-        else
-            d->role = ROLE_AUX;
-        H5Eclear2(H5E_DEFAULT);
-        bad = 0;
-    next:
-        mig_h5_close(&dcpl, H5Pclose);
-        mig_h5_close(&type, H5Tclose);
-        mig_h5_close(&space, H5Sclose);
         mig_h5_close(&obj, H5Oclose);
-        if (st != MIG_OK)
-            goto done;
-        if (bad) {
-            st = report_h5(S, path);
-            goto done;
-        }
     }
 done:
     for (size_t i = 0; i < nm.n; i++)
@@ -765,6 +766,52 @@ static void compute(const double *in, size_t n, size_t m, const double *q, size_
     }
 }
 
+/* The ns statistics of variable d: <name>_mean, <name>_sd, then one per quantile; none open. */
+static void stat_names(const dinfo *d, const mig_summarize_opts *o, stat_out *st, size_t ns)
+{
+    for (size_t k = 0; k < ns; k++) {
+        st[k].dset = -1;
+        if (k < 2)
+            snprintf(st[k].name, sizeof st[k].name, "%s_%s", d->name, k == 0 ? "mean" : "sd");
+        else {
+            char qn[32];
+            mig_summarize_quantile_name(o->quantiles[k - 2], qn, sizeof qn);
+            snprintf(st[k].name, sizeof st[k].name, "%s_%s", d->name, qn);
+        }
+    }
+}
+
+/* Rows per chunk of the statistics of d (rows of size values): as in the input, at most
+ * CHUNK_BYTES, at least 1 and at most rows. */
+static size_t stat_chunk_rows(const dinfo *d, size_t size, size_t rows)
+{
+    size_t chunk_rows = d->chunk0 ? (size_t)d->chunk0 : 32;
+    if (size > 0 && chunk_rows * size * sizeof(double) > CHUNK_BYTES)
+        chunk_rows = CHUNK_BYTES / (size * sizeof(double));
+    if (chunk_rows < 1)
+        chunk_rows = 1;
+    if (chunk_rows > rows)
+        chunk_rows = rows ? rows : 1;
+    return chunk_rows;
+}
+
+/* Reads (write 0) or writes (write 1) the block at start, count of dataset dset as doubles
+ * from or to buf. Returns 1 on failure (described in S->h5err), else 0. */
+static int move_rows(summ *S, hid_t dset, int rank, const hsize_t *start, const hsize_t *count, double *buf,
+                     int write)
+{
+    hid_t fs = -1, ms = -1;
+    int bad = failed(S, fs = H5Dget_space(dset), "H5Dget_space failed") ||
+              failed(S, H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL),
+                     "H5Sselect_hyperslab failed") ||
+              failed(S, ms = H5Screate_simple(rank, count, NULL), "H5Screate_simple failed") ||
+              (write ? failed(S, H5Dwrite(dset, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf), "H5Dwrite failed")
+                     : failed(S, H5Dread(dset, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf), "H5Dread failed"));
+    mig_h5_close(&ms, H5Sclose);
+    mig_h5_close(&fs, H5Sclose);
+    return bad;
+}
+
 /* Summarizes one data variable, a block of time rows at a time. */
 static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opts *o)
 {
@@ -777,24 +824,8 @@ static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opt
 
     for (int k = 1; k < d->rank; k++)
         size *= (size_t)d->dims[k];
-    for (size_t k = 0; k < ns; k++) {
-        st[k].dset = -1;
-        if (k < 2)
-            snprintf(st[k].name, sizeof st[k].name, "%s_%s", d->name, k == 0 ? "mean" : "sd");
-        else {
-            char qn[32];
-            mig_summarize_quantile_name(o->quantiles[k - 2], qn, sizeof qn);
-            snprintf(st[k].name, sizeof st[k].name, "%s_%s", d->name, qn);
-        }
-    }
-    /* chunks along time as in the input, at most CHUNK_BYTES */
-    chunk_rows = d->chunk0 ? (size_t)d->chunk0 : 32;
-    if (size > 0 && chunk_rows * size * sizeof(double) > CHUNK_BYTES)
-        chunk_rows = CHUNK_BYTES / (size * sizeof(double));
-    if (chunk_rows < 1)
-        chunk_rows = 1;
-    if (chunk_rows > rows)
-        chunk_rows = rows ? rows : 1;
+    stat_names(d, o, st, ns);
+    chunk_rows = stat_chunk_rows(d, size, rows);
     if ((s = create_stats(S, d, o, st, ns, chunk_rows)) != MIG_OK)
         goto done;
     if (size == 0 || rows == 0)
@@ -829,46 +860,24 @@ static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opt
         count[0] = nr;
         for (int k = 1; k < d->rank; k++)
             count[k] = d->dims[k];
-        for (size_t i = 0; i < n; i++) {
-            hid_t fs = -1, ms = -1;
-            int bad = failed(S, fs = H5Dget_space(src[i]), "H5Dget_space failed") ||
-                      failed(S, H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL),
-                             "H5Sselect_hyperslab failed") ||
-                      failed(S, ms = H5Screate_simple(d->rank, count, NULL), "H5Screate_simple failed") ||
-                      failed(S, H5Dread(src[i], H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, in + i * m), "H5Dread failed");
-            mig_h5_close(&ms, H5Sclose);
-            mig_h5_close(&fs, H5Sclose);
-            if (bad) {
+        for (size_t i = 0; i < n; i++)
+            if (move_rows(S, src[i], d->rank, start, count, in + i * m, 0)) {
                 s = report_h5(S, S->in_path[i]);
                 goto done;
             }
-        }
         compute(in, n, m, o->quantiles, o->n_quantiles, out, scratch, threads);
-        for (size_t k = 0; k < ns; k++) {
-            hid_t fs = -1, ms = -1;
-            int bad = failed(S, fs = H5Dget_space(st[k].dset), "H5Dget_space failed") ||
-                      failed(S, H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL),
-                             "H5Sselect_hyperslab failed") ||
-                      failed(S, ms = H5Screate_simple(d->rank, count, NULL), "H5Screate_simple failed") ||
-                      failed(S, H5Dwrite(st[k].dset, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, out + k * m),
-                             "H5Dwrite failed");
-            mig_h5_close(&ms, H5Sclose);
-            mig_h5_close(&fs, H5Sclose);
-            if (bad) {
+        for (size_t k = 0; k < ns; k++)
+            if (move_rows(S, st[k].dset, d->rank, start, count, out + k * m, 1)) {
                 s = report_h5(S, S->out_path);
                 goto done;
             }
-        }
     }
 done:
     for (size_t i = 0; src && i < n; i++)
         mig_h5_close(&src[i], H5Dclose);
     for (size_t k = 0; k < ns; k++)
         mig_h5_close(&st[k].dset, H5Dclose);
-    free(src);
-    free(in);
-    free(out);
-    free(scratch);
+    MIG_FREE_ALL(src, in, out, scratch);
     return s;
 }
 
@@ -1089,12 +1098,68 @@ out:
     return st;
 }
 
+/* Opens and scans every input (the first's layout into S->L, the others compared with it)
+ * and counts the variables over time into stats. */
+static mig_status read_inputs(summ *S, mig_summarize_stats *stats)
+{
+    mig_status st;
+    if ((st = open_inputs(S)) != MIG_OK || (st = scan(S, S->in[0], S->in_path[0], &S->L)) != MIG_OK)
+        return st;
+    for (size_t k = 1; k < S->n_in; k++) {
+        layout Lk;
+        if ((st = scan(S, S->in[k], S->in_path[k], &Lk)) != MIG_OK)
+            return st;
+        st = compare_layouts(S, &S->L, S->in_path[0], &Lk, S->in_path[k]);
+        layout_free(&Lk);
+        if (st != MIG_OK || (st = compare_contents(S, k)) != MIG_OK)
+            return st;
+    }
+    for (size_t i = 0; i < S->L.n; i++)
+        stats->n_vars += S->L.d[i].role == ROLE_DATA;
+    if (stats->n_vars == 0)
+        return mig_ctx_error(S->ctx, MIG_EDATA, "%s: no variables over time to summarize", S->in_path[0]);
+    return MIG_OK;
+}
+
+/* The output's datasets: the dimension scales copied first, then the other coordinates
+ * copied and each variable over time summarized. */
+static mig_status write_datasets(summ *S, const mig_summarize_opts *opts, mig_summarize_stats *stats)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < S->L.n; i++) {
+            const dinfo *d = &S->L.d[i];
+            mig_status st;
+            if ((pass == 0) != (d->role == ROLE_SCALE))
+                continue;
+            st = d->role == ROLE_DATA ? summarize_var(S, d, opts) : copy_dataset(S, i);
+            if (st != MIG_OK)
+                return st;
+            stats->n_copied += d->role != ROLE_DATA;
+        }
+    return MIG_OK;
+}
+
+/* Closes the output, syncs it and renames it to its name. */
+static mig_status finish_output(summ *S)
+{
+    mig_status st;
+    for (size_t i = 0; i < S->L.n; i++)
+        mig_h5_close(&S->scale_id[i], H5Dclose);
+    if (failed(S, H5Fclose(S->out), "H5Fclose failed")) {
+        S->out = -1;
+        return report_h5(S, S->out_path);
+    }
+    S->out = -1;
+    if ((st = mig_h5_file_commit(S->tmp, S->out_path, S->ctx)) == MIG_OK)
+        S->tmp_made = 0;
+    return st;
+}
+
 mig_status mig_summarize(const char *const *inputs, size_t n_inputs, const char *output,
                          const mig_summarize_opts *opts, mig_ctx *ctx, mig_summarize_stats *stats)
 {
     summ S = { 0 };
     mig_status st = MIG_OK;
-    int fd;
 
     memset(stats, 0, sizeof *stats);
     if (n_inputs == 0 || !inputs)
@@ -1113,24 +1178,7 @@ mig_status mig_summarize(const char *const *inputs, size_t n_inputs, const char 
     for (size_t i = 0; i < n_inputs; i++)
         S.in[i] = -1;
 
-    if ((st = open_inputs(&S)) != MIG_OK || (st = scan(&S, S.in[0], inputs[0], &S.L)) != MIG_OK)
-        goto done;
-    for (size_t k = 1; k < n_inputs; k++) {
-        layout Lk;
-        if ((st = scan(&S, S.in[k], inputs[k], &Lk)) != MIG_OK)
-            goto done;
-        st = compare_layouts(&S, &S.L, inputs[0], &Lk, inputs[k]);
-        layout_free(&Lk);
-        if (st != MIG_OK || (st = compare_contents(&S, k)) != MIG_OK)
-            goto done;
-    }
-    for (size_t i = 0; i < S.L.n; i++)
-        stats->n_vars += S.L.d[i].role == ROLE_DATA;
-    if (stats->n_vars == 0) {
-        st = mig_ctx_error(ctx, MIG_EDATA, "%s: no variables over time to summarize", inputs[0]);
-        goto done;
-    }
-    if ((st = check_names(&S, opts)) != MIG_OK)
+    if ((st = read_inputs(&S, stats)) != MIG_OK || (st = check_names(&S, opts)) != MIG_OK)
         goto done;
     S.scale_id = malloc((S.L.n ? S.L.n : 1) * sizeof *S.scale_id);
     if (!S.scale_id) {
@@ -1140,42 +1188,9 @@ mig_status mig_summarize(const char *const *inputs, size_t n_inputs, const char 
     for (size_t i = 0; i < S.L.n; i++)
         S.scale_id[i] = -1;
 
-    if ((st = create_output(&S)) != MIG_OK)
+    if ((st = create_output(&S)) != MIG_OK || (st = write_datasets(&S, opts, stats)) != MIG_OK ||
+        (st = write_provenance(&S, opts)) != MIG_OK || (st = finish_output(&S)) != MIG_OK)
         goto done;
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < S.L.n; i++) {
-            const dinfo *d = &S.L.d[i];
-            if ((pass == 0) != (d->role == ROLE_SCALE))
-                continue;
-            st = d->role == ROLE_DATA ? summarize_var(&S, d, opts) : copy_dataset(&S, i);
-            if (st != MIG_OK)
-                goto done;
-            stats->n_copied += d->role != ROLE_DATA;
-        }
-    if ((st = write_provenance(&S, opts)) != MIG_OK)
-        goto done;
-
-    for (size_t i = 0; i < S.L.n; i++)
-        mig_h5_close(&S.scale_id[i], H5Dclose);
-    if (failed(&S, H5Fclose(S.out), "H5Fclose failed")) {
-        S.out = -1;
-        st = report_h5(&S, output);
-        goto done;
-    }
-    S.out = -1;
-    fd = open(S.tmp, O_RDONLY);
-    if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL)) {
-        st = mig_ctx_error(ctx, MIG_EIO, "%s: cannot sync %s: %s", output, S.tmp, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        goto done;
-    }
-    close(fd);
-    if (rename(S.tmp, output) != 0) {
-        st = mig_ctx_error(ctx, MIG_EIO, "%s: cannot rename %s to it: %s", output, S.tmp, strerror(errno));
-        goto done;
-    }
-    S.tmp_made = 0;
     stats->n_inputs = n_inputs;
 done:
     if (S.scale_id)
@@ -1186,9 +1201,7 @@ done:
         unlink(S.tmp);
     for (size_t i = 0; i < n_inputs; i++)
         mig_h5_close(&S.in[i], H5Fclose);
-    free(S.in);
-    free(S.scale_id);
-    free(S.tmp);
+    MIG_FREE_ALL(S.in, S.scale_id, S.tmp);
     layout_free(&S.L);
     if (st != MIG_OK)
         memset(stats, 0, sizeof *stats);

@@ -251,35 +251,10 @@ typedef struct param_nodes {
     int entry, key, values, min, max, steps, integer;
 } param_nodes;
 
-/* Stage 1 and 2 for one entry of `parameters`. */
-static void read_param(spec_reader *R, mig_sweep *s, size_t i, int id, param_nodes *pn)
+/* parameters[i].key (at pre.key): a scenario key other than the seed, copied into p->key. */
+static void read_key(spec_reader *R, mig_sweep_param *p, int id, const param_nodes *pn, const char *pre)
 {
-    static const char *const fields[] = { "key", "values", "min", "max", "steps", "integer", NULL };
-    static const char *const bools[] = { "true", "false", NULL };
-    mig_sweep_param *p = &s->params[i];
-    char pre[64], field[96];
-    int errors0 = R->errors, b;
-    uint64_t u;
-
-    snprintf(pre, sizeof pre, "parameters[%zu]", i);
-    memset(pn, 0, sizeof *pn);
-    pn->entry = id;
-    if (node(R, id)->type != YAML_MAPPING_NODE) {
-        const char *t = scalar(R, id);
-        report(R, MIG_ECONFIG, id, pre,
-               "expected a mapping such as {key: movement.distance_power, values: [0.5, 1, 2]}%s%s%s",
-               t ? ", got \"" : "", t ? t : "", t ? "\"" : "");
-        return;
-    }
-    snprintf(field, sizeof field, "%s.", pre);
-    check_keys(R, id, fields, field);
-    pn->key = map_get(R, id, "key", NULL);
-    pn->values = map_get(R, id, "values", NULL);
-    pn->min = map_get(R, id, "min", NULL);
-    pn->max = map_get(R, id, "max", NULL);
-    pn->steps = map_get(R, id, "steps", NULL);
-    pn->integer = map_get(R, id, "integer", NULL);
-
+    char field[96];
     snprintf(field, sizeof field, "%s.key", pre);
     if (!pn->key) {
         report(R, MIG_ECONFIG, id, field, "missing required key");
@@ -294,44 +269,59 @@ static void read_param(spec_reader *R, mig_sweep *s, size_t i, int id, param_nod
         else if (k && !(p->key = strdup(k)))
             report(R, MIG_ENOMEM, pn->key, field, "out of memory");
     }
-    if (pn->values) {
-        yaml_node_t *n = node(R, pn->values);
-        snprintf(field, sizeof field, "%s.values", pre);
-        if (n->type != YAML_SEQUENCE_NODE) {
-            const char *t = scalar(R, pn->values);
-            report(R, MIG_ECONFIG, pn->values, field, "expected a list of values%s%s%s",
-                   t ? ", got \"" : "", t ? t : "", t ? "\"" : "");
-        } else {
-            size_t len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-            if (len == 0)
-                report(R, MIG_ECONFIG, pn->values, field, "expected at least 1 entry, got 0");
-            p->values = calloc(len ? len : 1, sizeof *p->values);
-            if (!p->values) {
-                report(R, MIG_ENOMEM, pn->values, field, "out of memory");
-                return;
-            }
-            for (size_t j = 0; j < len; j++) {
-                int item = node(R, pn->values)->data.sequence.items.start[j];
-                const char *t;
-                snprintf(field, sizeof field, "%s.values[%zu]", pre, j);
-                t = scalar(R, item);
-                if (!t)
-                    report(R, MIG_ECONFIG, item, field,
-                           "expected a single value (a list or mapping cannot be swept)");
-                else if (!*t)
-                    report(R, MIG_ECONFIG, item, field, "expected a non-empty value");
-                else {
-                    for (size_t k = 0; k < p->n_values; k++)
-                        if (strcmp(p->values[k], t) == 0) {
-                            report(R, MIG_ECONFIG, item, field, "\"%s\" is listed twice", t);
-                            break;
-                        }
-                    if (!(p->values[p->n_values++] = strdup(t)))
-                        report(R, MIG_ENOMEM, item, field, "out of memory");
+}
+
+/* parameters[i].values: a list of distinct, non-empty single values, copied into p. Returns
+ * -1 when memory ran out, else 0. */
+static int read_values(spec_reader *R, mig_sweep_param *p, const param_nodes *pn, const char *pre)
+{
+    yaml_node_t *n = node(R, pn->values);
+    char field[96];
+    size_t len;
+    snprintf(field, sizeof field, "%s.values", pre);
+    if (n->type != YAML_SEQUENCE_NODE) {
+        const char *t = scalar(R, pn->values);
+        report(R, MIG_ECONFIG, pn->values, field, "expected a list of values%s%s%s",
+               t ? ", got \"" : "", t ? t : "", t ? "\"" : "");
+        return 0;
+    }
+    len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    if (len == 0)
+        report(R, MIG_ECONFIG, pn->values, field, "expected at least 1 entry, got 0");
+    p->values = calloc(len ? len : 1, sizeof *p->values);
+    if (!p->values) {
+        report(R, MIG_ENOMEM, pn->values, field, "out of memory");
+        return -1;
+    }
+    for (size_t j = 0; j < len; j++) {
+        int item = node(R, pn->values)->data.sequence.items.start[j];
+        const char *t;
+        snprintf(field, sizeof field, "%s.values[%zu]", pre, j);
+        t = scalar(R, item);
+        if (!t)
+            report(R, MIG_ECONFIG, item, field, "expected a single value (a list or mapping cannot be swept)");
+        else if (!*t)
+            report(R, MIG_ECONFIG, item, field, "expected a non-empty value");
+        else {
+            for (size_t k = 0; k < p->n_values; k++)
+                if (strcmp(p->values[k], t) == 0) {
+                    report(R, MIG_ECONFIG, item, field, "\"%s\" is listed twice", t);
+                    break;
                 }
-            }
+            if (!(p->values[p->n_values++] = strdup(t)))
+                report(R, MIG_ENOMEM, item, field, "out of memory");
         }
     }
+    return 0;
+}
+
+/* parameters[i].min, max, steps and integer, each when given. */
+static void read_bounds(spec_reader *R, mig_sweep_param *p, const param_nodes *pn, const char *pre)
+{
+    static const char *const bools[] = { "true", "false", NULL };
+    char field[96];
+    uint64_t u;
+    int b;
     snprintf(field, sizeof field, "%s.min", pre);
     if (pn->min)
         want_num(R, pn->min, field, &p->min);
@@ -344,10 +334,14 @@ static void read_param(spec_reader *R, mig_sweep *s, size_t i, int id, param_nod
     snprintf(field, sizeof field, "%s.integer", pre);
     if (pn->integer && (b = want_word(R, pn->integer, field, bools)) >= 0)
         p->integer = b == 0;
-    if (R->errors > errors0)
-        return;
+}
 
-    /* stage 2: combinations and ranges */
+/* Stage 2 for parameters[i]: values, or min and max (with steps on a grid), not both; an
+ * integer range of integers, max above min. errors0: the count before the parameter. */
+static void check_range(spec_reader *R, const mig_sweep *s, mig_sweep_param *p, int id, const param_nodes *pn,
+                        const char *pre, int errors0)
+{
+    char field[96];
     p->ranged = pn->min || pn->max;
     if (pn->values && p->ranged) {
         report(R, MIG_ECONFIG, id, pre, "give values, or min and max, not both");
@@ -396,32 +390,48 @@ static void read_param(spec_reader *R, mig_sweep *s, size_t i, int id, param_nod
                scalar(R, pn->min), scalar(R, pn->max), p->max - p->min + 1);
 }
 
-/* Stage 1 and 2 for the whole spec. Fills s except the points. */
-static void read_spec(spec_reader *R, mig_sweep *s, param_nodes **pnodes, int *scen_node)
+/* parameters[i]: stage 1 (each field on its own), then stage 2 (the fields together). */
+static void read_param(spec_reader *R, mig_sweep *s, size_t i, int id, param_nodes *pn)
 {
-    static const char *const fields[] = { "scenario", "output_dir", "replicates", "seed", "seeds",
-                                          "design", "points", "parameters", NULL };
-    static const char *const designs[] = { "grid", "sobol", NULL };
-    static const char *const seed_modes[] = { "common", "distinct", NULL };
-    int scen, outd, rep, seed, seeds, design, points, params, w;
-    uint64_t u;
-    char *dir;
+    static const char *const fields[] = { "key", "values", "min", "max", "steps", "integer", NULL };
+    mig_sweep_param *p = &s->params[i];
+    char pre[64], field[96];
+    int errors0 = R->errors;
 
-    check_keys(R, 1, fields, "");
-    scen = map_get(R, 1, "scenario", NULL);
-    outd = map_get(R, 1, "output_dir", NULL);
-    rep = map_get(R, 1, "replicates", NULL);
-    seed = map_get(R, 1, "seed", NULL);
-    seeds = map_get(R, 1, "seeds", NULL);
-    design = map_get(R, 1, "design", NULL);
-    points = map_get(R, 1, "points", NULL);
-    params = map_get(R, 1, "parameters", NULL);
-    *scen_node = scen;
+    snprintf(pre, sizeof pre, "parameters[%zu]", i);
+    memset(pn, 0, sizeof *pn);
+    pn->entry = id;
+    if (node(R, id)->type != YAML_MAPPING_NODE) {
+        const char *t = scalar(R, id);
+        report(R, MIG_ECONFIG, id, pre,
+               "expected a mapping such as {key: movement.distance_power, values: [0.5, 1, 2]}%s%s%s",
+               t ? ", got \"" : "", t ? t : "", t ? "\"" : "");
+        return;
+    }
+    snprintf(field, sizeof field, "%s.", pre);
+    check_keys(R, id, fields, field);
+    pn->key = map_get(R, id, "key", NULL);
+    pn->values = map_get(R, id, "values", NULL);
+    pn->min = map_get(R, id, "min", NULL);
+    pn->max = map_get(R, id, "max", NULL);
+    pn->steps = map_get(R, id, "steps", NULL);
+    pn->integer = map_get(R, id, "integer", NULL);
+    read_key(R, p, id, pn, pre);
+    if (pn->values && read_values(R, p, pn, pre))
+        return;
+    read_bounds(R, p, pn, pre);
+    if (R->errors == errors0)
+        check_range(R, s, p, id, pn, pre, errors0);
+}
 
-    dir = mig_path_dir(R->path);
+/* scenario and output_dir, resolved against the spec's folder. Returns -1 when memory ran
+ * out, else 0. */
+static int read_paths(spec_reader *R, mig_sweep *s, int scen, int outd)
+{
+    char *dir = mig_path_dir(R->path);
     if (!dir) {
         report(R, MIG_ENOMEM, 0, NULL, "out of memory");
-        return;
+        return -1;
     }
     if (!scen) {
         report(R, MIG_ECONFIG, 1, "scenario", "missing required key");
@@ -440,42 +450,35 @@ static void read_spec(spec_reader *R, mig_sweep *s, param_nodes **pnodes, int *s
             s->output_dir = mig_path_resolve(dir, t);
     }
     free(dir);
-    s->replicates = 1;
-    if (rep && want_uint(R, rep, "replicates", 1, MAX_REPLICATES, "a number of replicates", &u) == 0)
-        s->replicates = (uint32_t)u;
-    s->seed = 1;
-    if (seed)
-        want_uint(R, seed, "seed", 0, UINT64_MAX, "a seed", &s->seed);
-    if (seeds && (w = want_word(R, seeds, "seeds", seed_modes)) >= 0)
-        s->seeds = (mig_sweep_seeds)w;
-    if (design && (w = want_word(R, design, "design", designs)) >= 0)
-        s->design = (mig_sweep_design)w;
-    if (points && want_uint(R, points, "points", 1, MIG_SWEEP_MAX_RUNS, "a number of points", &u) == 0)
-        s->sobol_points = (uint32_t)u;
+    return 0;
+}
 
-    if (params) {
-        yaml_node_t *n = node(R, params);
-        if (n->type != YAML_SEQUENCE_NODE) {
-            const char *t = scalar(R, params);
-            report(R, MIG_ECONFIG, params, "parameters", "expected a list of parameters%s%s%s",
-                   t ? ", got \"" : "", t ? t : "", t ? "\"" : "");
-        } else {
-            size_t len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-            s->params = calloc(len ? len : 1, sizeof *s->params);
-            *pnodes = calloc(len ? len : 1, sizeof **pnodes);
-            if (!s->params || !*pnodes) {
-                report(R, MIG_ENOMEM, params, "parameters", "out of memory");
-                return;
-            }
-            s->n_params = len;
-            for (size_t i = 0; i < len; i++)
-                read_param(R, s, i, node(R, params)->data.sequence.items.start[i], &(*pnodes)[i]);
+/* parameters: a list, each entry read by read_param (its nodes into *pnodes). */
+static void read_params(spec_reader *R, mig_sweep *s, int params, param_nodes **pnodes)
+{
+    yaml_node_t *n = node(R, params);
+    if (n->type != YAML_SEQUENCE_NODE) {
+        const char *t = scalar(R, params);
+        report(R, MIG_ECONFIG, params, "parameters", "expected a list of parameters%s%s%s",
+               t ? ", got \"" : "", t ? t : "", t ? "\"" : "");
+    } else {
+        size_t len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+        s->params = calloc(len ? len : 1, sizeof *s->params);
+        *pnodes = calloc(len ? len : 1, sizeof **pnodes);
+        if (!s->params || !*pnodes) {
+            report(R, MIG_ENOMEM, params, "parameters", "out of memory");
+            return;
         }
+        s->n_params = len;
+        for (size_t i = 0; i < len; i++)
+            read_param(R, s, i, node(R, params)->data.sequence.items.start[i], &(*pnodes)[i]);
     }
-    if (R->errors)
-        return;
+}
 
-    /* stage 2: the whole */
+/* Stage 2 for the whole spec: points with design sobol only, each key swept once, between 1
+ * and MIG_SWEEP_MAX_SOBOL_DIMS ranges for design sobol. */
+static void check_spec(spec_reader *R, const mig_sweep *s, int points, int params, const param_nodes *pnodes)
+{
     if (s->design == MIG_SWEEP_SOBOL && !points)
         report(R, MIG_ECONFIG, 1, "points", "missing required key (design sobol)");
     if (s->design == MIG_SWEEP_GRID && points)
@@ -486,7 +489,7 @@ static void read_spec(spec_reader *R, mig_sweep *s, param_nodes **pnodes, int *s
             if (strcmp(s->params[i].key, s->params[j].key) == 0) {
                 char field[64];
                 snprintf(field, sizeof field, "parameters[%zu].key", i);
-                report(R, MIG_ECONFIG, (*pnodes)[i].key, field, "%s is already swept by parameters[%zu]",
+                report(R, MIG_ECONFIG, pnodes[i].key, field, "%s is already swept by parameters[%zu]",
                        s->params[i].key, j);
                 break;
             }
@@ -502,6 +505,46 @@ static void read_spec(spec_reader *R, mig_sweep *s, param_nodes **pnodes, int *s
                    "design sobol takes at most %d parameters with min and max (GSL's Sobol "
                    "sequence), got %zu", MIG_SWEEP_MAX_SOBOL_DIMS, d);
     }
+}
+
+/* Stage 1 and 2 for the whole spec. Fills s except the points. */
+static void read_spec(spec_reader *R, mig_sweep *s, param_nodes **pnodes, int *scen_node)
+{
+    static const char *const fields[] = { "scenario", "output_dir", "replicates", "seed", "seeds",
+                                          "design", "points", "parameters", NULL };
+    static const char *const designs[] = { "grid", "sobol", NULL };
+    static const char *const seed_modes[] = { "common", "distinct", NULL };
+    int scen, outd, rep, seed, seeds, design, points, params, w;
+    uint64_t u;
+
+    check_keys(R, 1, fields, "");
+    scen = map_get(R, 1, "scenario", NULL);
+    outd = map_get(R, 1, "output_dir", NULL);
+    rep = map_get(R, 1, "replicates", NULL);
+    seed = map_get(R, 1, "seed", NULL);
+    seeds = map_get(R, 1, "seeds", NULL);
+    design = map_get(R, 1, "design", NULL);
+    points = map_get(R, 1, "points", NULL);
+    params = map_get(R, 1, "parameters", NULL);
+    *scen_node = scen;
+    if (read_paths(R, s, scen, outd))
+        return;
+    s->replicates = 1;
+    if (rep && want_uint(R, rep, "replicates", 1, MAX_REPLICATES, "a number of replicates", &u) == 0)
+        s->replicates = (uint32_t)u;
+    s->seed = 1;
+    if (seed)
+        want_uint(R, seed, "seed", 0, UINT64_MAX, "a seed", &s->seed);
+    if (seeds && (w = want_word(R, seeds, "seeds", seed_modes)) >= 0)
+        s->seeds = (mig_sweep_seeds)w;
+    if (design && (w = want_word(R, design, "design", designs)) >= 0)
+        s->design = (mig_sweep_design)w;
+    if (points && want_uint(R, points, "points", 1, MIG_SWEEP_MAX_RUNS, "a number of points", &u) == 0)
+        s->sobol_points = (uint32_t)u;
+    if (params)
+        read_params(R, s, params, pnodes);
+    if (!R->errors)
+        check_spec(R, s, points, params, *pnodes);
 }
 
 /* ------------------------------------------------------------------ expansion ------- */
@@ -960,11 +1003,40 @@ static void put_cell(FILE *f, const char *s, int first)
     }
 }
 
+/* The manifest's header and rows, one per (point, replicate) in task order, with paths
+ * relative to the manifest's folder (rel_scen, rel_out). Returns -1 when memory ran out. */
+static int write_table(FILE *f, const mig_sweep *s, const char *rel_scen, const char *rel_out)
+{
+    char name[64];
+    fputs("task,point,replicate,seed,scenario,output", f);
+    for (size_t i = 0; i < s->n_params; i++)
+        put_cell(f, s->params[i].key, 0);
+    fputc('\n', f);
+    for (uint64_t p = 0, task = 0; p < s->n_points; p++) {
+        for (uint64_t r = 0; r < s->replicates; r++, task++) {
+            char num[96], *out;
+            mig_sweep_output_name(s, p, r, name, sizeof name);
+            snprintf(num, sizeof num, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, task, p, r,
+                     mig_sweep_seed(s, p, r));
+            fputs(num, f);
+            put_cell(f, rel_scen, 0);
+            out = strcmp(rel_out, ".") == 0 ? strdup(name) : mig_asprintf("%s/%s", rel_out, name);
+            if (!out)
+                return -1;
+            put_cell(f, out, 0);
+            free(out);
+            for (size_t i = 0; i < s->n_params; i++)
+                put_cell(f, s->cell[p * s->n_params + i], 0);
+            fputc('\n', f);
+        }
+    }
+    return 0;
+}
+
 mig_status mig_sweep_write_manifest(const mig_sweep *s, const char *path, mig_ctx *ctx)
 {
     char *mdir = mig_path_dir(path), *tmp = NULL, *rscen = NULL, *rout = NULL, *rel_scen = NULL,
          *rel_out = NULL;
-    char name[64];
     FILE *f = NULL;
     int fd = -1, made_tmp = 0;
     mig_status st = MIG_EIO;
@@ -1005,29 +1077,9 @@ mig_status mig_sweep_write_manifest(const mig_sweep *s, const char *path, mig_ct
     }
     made_tmp = 1;
     fd = -1;
-    fputs("task,point,replicate,seed,scenario,output", f);
-    for (size_t i = 0; i < s->n_params; i++)
-        put_cell(f, s->params[i].key, 0);
-    fputc('\n', f);
-    for (uint64_t p = 0, task = 0; p < s->n_points; p++) {
-        for (uint64_t r = 0; r < s->replicates; r++, task++) {
-            char num[96], *out;
-            mig_sweep_output_name(s, p, r, name, sizeof name);
-            snprintf(num, sizeof num, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, task, p, r,
-                     mig_sweep_seed(s, p, r));
-            fputs(num, f);
-            put_cell(f, rel_scen, 0);
-            out = strcmp(rel_out, ".") == 0 ? strdup(name) : mig_asprintf("%s/%s", rel_out, name);
-            if (!out) {
-                st = mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", path);
-                goto done;
-            }
-            put_cell(f, out, 0);
-            free(out);
-            for (size_t i = 0; i < s->n_params; i++)
-                put_cell(f, s->cell[p * s->n_params + i], 0);
-            fputc('\n', f);
-        }
+    if (write_table(f, s, rel_scen, rel_out)) {
+        st = mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", path);
+        goto done;
     }
     if (fflush(f) != 0 || ferror(f) || (fsync(fileno(f)) != 0 && errno != EINVAL)) {
         st = mig_ctx_error(ctx, MIG_EIO, "%s: cannot write: %s", path, strerror(errno));
@@ -1052,12 +1104,7 @@ done:
         close(fd);
     if (made_tmp)
         unlink(tmp);
-    free(tmp);
-    free(mdir);
-    free(rscen);
-    free(rout);
-    free(rel_scen);
-    free(rel_out);
+    MIG_FREE_ALL(tmp, mdir, rscen, rout, rel_scen, rel_out);
     return st;
 }
 
@@ -1066,15 +1113,97 @@ done:
 static const char *const fixed_cols[] = { "task", "point", "replicate", "seed", "scenario", "output" };
 #define N_FIXED 6
 
+/* The manifest's header: the fixed columns in order, then distinct scenario keys. */
+static mig_status check_manifest_header(const mig_csv *t, const char *manifest, mig_ctx *ctx)
+{
+    for (size_t c = 0; c < N_FIXED; c++)
+        if (c >= t->n_cols || strcmp(t->header[c], fixed_cols[c]) != 0)
+            return mig_ctx_error(ctx, MIG_EDATA,
+                                 "%s:1:%zu: expected column \"%s\", got \"%s\" (not a manifest written by "
+                                 "migsim sweep?)", manifest, c + 1, fixed_cols[c],
+                                 c < t->n_cols ? t->header[c] : "");
+    for (size_t c = N_FIXED; c < t->n_cols; c++) {
+        if (!good_key(t->header[c]))
+            return mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: expected a scenario key, got \"%s\"", manifest,
+                                 c + 1, t->header[c]);
+        for (size_t k = N_FIXED; k < c; k++)
+            if (strcmp(t->header[k], t->header[c]) == 0)
+                return mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: column \"%s\" given twice", manifest, c + 1,
+                                     t->header[c]);
+    }
+    return MIG_OK;
+}
+
+/* Row task of the manifest: there, its numbers (into v: task, point, replicate, seed) whole,
+ * its task column its own number, no value empty. */
+static mig_status check_task_row(const mig_csv *t, uint64_t task, const char *manifest, uint64_t v[4], mig_ctx *ctx)
+{
+    char **cells;
+    size_t line;
+    if (task >= t->n_rows) {
+        if (t->n_rows == 0)
+            return mig_ctx_error(ctx, MIG_EUSAGE, "%s: task %" PRIu64 ": no such row (the manifest has no rows)",
+                                 manifest, task);
+        return mig_ctx_error(ctx, MIG_EUSAGE, "%s: task %" PRIu64 ": no such row (tasks 0..%zu)", manifest, task,
+                             t->n_rows - 1);
+    }
+    cells = t->cells[task];
+    line = t->line[task];
+    for (size_t c = 0; c < 4; c++)
+        if (parse_u64(cells[c], &v[c]) != 0)
+            return mig_ctx_error(ctx, MIG_EDATA, "%s:%zu:%zu: %s: expected a non-negative integer, got \"%s\"",
+                                 manifest, line, c + 1, fixed_cols[c], cells[c]);
+    if (v[0] != task)
+        return mig_ctx_error(ctx, MIG_EDATA,
+                             "%s:%zu:1: task: expected %" PRIu64 " (rows in task order from 0), got \"%s\"",
+                             manifest, line, task, cells[0]);
+    for (size_t c = 4; c < t->n_cols; c++)
+        if (!cells[c][0])
+            return mig_ctx_error(ctx, MIG_EDATA, "%s:%zu:%zu: %s: empty value", manifest, line, c + 1,
+                                 t->header[c]);
+    return MIG_OK;
+}
+
+/* The run of row task (numbers v): its paths resolved against the manifest's folder, its
+ * overrides the swept keys' values, then the seed. MIG_ENOMEM is its only failure. */
+static mig_status make_row(const mig_csv *t, uint64_t task, const uint64_t v[4], const char *manifest,
+                           mig_sweep_row **out)
+{
+    char **cells = t->cells[task], *mdir = mig_path_dir(manifest);
+    mig_sweep_row *row = calloc(1, sizeof *row);
+    mig_status st = MIG_ENOMEM;
+
+    if (!mdir || !row)
+        goto done;
+    row->task = v[0];
+    row->point = v[1];
+    row->replicate = v[2];
+    row->seed = v[3];
+    row->scenario = mig_path_resolve(mdir, cells[4]);
+    row->output = mig_path_resolve(mdir, cells[5]);
+    row->set = calloc(t->n_cols - N_FIXED + 1, sizeof *row->set);
+    if (!row->scenario || !row->output || !row->set)
+        goto done;
+    for (size_t c = N_FIXED; c < t->n_cols; c++)
+        if (!(row->set[row->n_set++] = mig_asprintf("%s=%s", t->header[c], cells[c])))
+            goto done;
+    if ((row->set[row->n_set++] = mig_asprintf("seed=%" PRIu64, row->seed)))
+        st = MIG_OK;
+done:
+    free(mdir);
+    if (st == MIG_OK)
+        *out = row;
+    else
+        mig_sweep_row_destroy(&row);
+    return st;
+}
+
 mig_status mig_sweep_task(const char *manifest, const char *task_text, mig_ctx *ctx, mig_sweep_row **out)
 {
     const char *src = task_text ? "--task" : "SLURM_ARRAY_TASK_ID";
     const char *text = task_text ? task_text : getenv("SLURM_ARRAY_TASK_ID");
     mig_csv *t = NULL;
-    mig_sweep_row *row = NULL;
     uint64_t task, v[4];
-    char **cells, *mdir = NULL;
-    size_t line;
     mig_status st;
 
     *out = NULL;
@@ -1086,89 +1215,12 @@ mig_status mig_sweep_task(const char *manifest, const char *task_text, mig_ctx *
                              src, text);
     if ((st = mig_csv_read(manifest, ctx, &t)) != MIG_OK)
         return st;
-    for (size_t c = 0; c < N_FIXED; c++)
-        if (c >= t->n_cols || strcmp(t->header[c], fixed_cols[c]) != 0) {
-            st = mig_ctx_error(ctx, MIG_EDATA,
-                               "%s:1:%zu: expected column \"%s\", got \"%s\" (not a manifest written by "
-                               "migsim sweep?)", manifest, c + 1, fixed_cols[c],
-                               c < t->n_cols ? t->header[c] : "");
-            goto done;
-        }
-    for (size_t c = N_FIXED; c < t->n_cols; c++) {
-        if (!good_key(t->header[c])) {
-            st = mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: expected a scenario key, got \"%s\"", manifest,
-                               c + 1, t->header[c]);
-            goto done;
-        }
-        for (size_t k = N_FIXED; k < c; k++)
-            if (strcmp(t->header[k], t->header[c]) == 0) {
-                st = mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: column \"%s\" given twice", manifest, c + 1,
-                                   t->header[c]);
-                goto done;
-            }
-    }
-    if (task >= t->n_rows) {
-        if (t->n_rows == 0)
-            st = mig_ctx_error(ctx, MIG_EUSAGE, "%s: task %" PRIu64 ": no such row (the manifest has no rows)",
-                               manifest, task);
-        else
-            st = mig_ctx_error(ctx, MIG_EUSAGE, "%s: task %" PRIu64 ": no such row (tasks 0..%zu)", manifest,
-                               task, t->n_rows - 1);
-        goto done;
-    }
-    cells = t->cells[task];
-    line = t->line[task];
-    for (size_t c = 0; c < 4; c++) {
-        int rc = parse_u64(cells[c], &v[c]);
-        if (rc != 0) {
-            st = mig_ctx_error(ctx, MIG_EDATA, "%s:%zu:%zu: %s: expected a non-negative integer, got \"%s\"",
-                               manifest, line, c + 1, fixed_cols[c], cells[c]);
-            goto done;
-        }
-    }
-    if (v[0] != task) {
-        st = mig_ctx_error(ctx, MIG_EDATA,
-                           "%s:%zu:1: task: expected %" PRIu64 " (rows in task order from 0), got \"%s\"",
-                           manifest, line, task, cells[0]);
-        goto done;
-    }
-    for (size_t c = 4; c < t->n_cols; c++)
-        if (!cells[c][0]) {
-            st = mig_ctx_error(ctx, MIG_EDATA, "%s:%zu:%zu: %s: empty value", manifest, line, c + 1,
-                               t->header[c]);
-            goto done;
-        }
-    mdir = mig_path_dir(manifest);
-    row = calloc(1, sizeof *row);
-    if (!mdir || !row)
-        goto nomem;
-    row->task = v[0];
-    row->point = v[1];
-    row->replicate = v[2];
-    row->seed = v[3];
-    row->scenario = mig_path_resolve(mdir, cells[4]);
-    row->output = mig_path_resolve(mdir, cells[5]);
-    row->set = calloc(t->n_cols - N_FIXED + 1, sizeof *row->set);
-    if (!row->scenario || !row->output || !row->set)
-        goto nomem;
-    for (size_t c = N_FIXED; c < t->n_cols; c++)
-        if (!(row->set[row->n_set++] = mig_asprintf("%s=%s", t->header[c], cells[c])))
-            goto nomem;
-    if (!(row->set[row->n_set++] = mig_asprintf("seed=%" PRIu64, row->seed)))
-        goto nomem;
-    st = MIG_OK;
-    goto done;
-nomem:
-    st = mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", manifest);
-done:
+    if ((st = check_manifest_header(t, manifest, ctx)) == MIG_OK &&
+        (st = check_task_row(t, task, manifest, v, ctx)) == MIG_OK &&
+        (st = make_row(t, task, v, manifest, out)) != MIG_OK)
+        mig_ctx_error(ctx, st, "%s: out of memory", manifest);
     mig_csv_destroy(&t);
-    free(mdir);
-    if (st != MIG_OK) {
-        mig_sweep_row_destroy(&row);
-        return st;
-    }
-    *out = row;
-    return MIG_OK;
+    return st;
 }
 
 void mig_sweep_row_destroy(mig_sweep_row **p)
