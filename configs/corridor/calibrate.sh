@@ -40,6 +40,14 @@ migsim=${1:-build/migsim}
 ea=${2:-200} eb=${3:-500} ec=${4:-300} ed=${5:-300} ee=${6:-80} scale=${7:-0.05}
 scenario=configs/corridor/corridor.yaml
 common=(--levels --sectors --scale "$scale" --threads "${THREADS:-1}" --rounds 2)
+# INM's apprehension targets are persons times each intervention's `scale`, which --scale does
+# not set: at the calibration's scale they must be scaled alike (corridor.yaml, top)
+inm_scale=()
+for iv in events-2022-2023 suspension-2023-12 transfers-2023-12 events-2024; do
+  inm_scale+=(--set "packages[inm-upmrip].interventions[$iv].scale=$scale")
+done
+inm_scale+=(--set "packages[working-group].interventions[bus-rail-checks].scale=$scale")
+common+=("${inm_scale[@]}")
 
 spatial=(
   --param 'movement.distance_power=0:3'
@@ -127,7 +135,7 @@ for stage in $stages; do
          args=()
          for k in "${keys[@]}"; do args+=(--param "$k"); done
          "$migsim" calibrate "$scenario" -o "$scenario" --scale "$scale" --threads "${THREADS:-1}" --rounds 1 \
-           --max-evals "$ee" "${args[@]}"
+           --max-evals "$ee" "${inm_scale[@]}" "${args[@]}"
        done ;;
     *) echo "calibrate.sh: unknown stage $stage" >&2; exit 64 ;;
   esac

@@ -682,10 +682,16 @@ static mig_status corridor_timeline(void *state, mig_world *w, uint32_t step, mi
 {
     corridor_state *s = state;
     double quota = s->cbp_quota[step];
-    if (s->has_bar && s->observed_step + 1 != (int64_t)step)
+    /* A restart loses the daily encounters before it (they are not in the checkpoint): allowed
+     * only while none of them can enter an average that decides a day from `from` on, i.e.
+     * restart day + window_days <= from (the bar is then off, and stays off until averages of
+     * days after the restart alone decide it). */
+    if (s->has_bar && s->observed_step + 1 != (int64_t)step &&
+        (int64_t)s->start_day + step + s->bar_rule.window > (int64_t)s->bar_rule.from_day)
         return mig_ctx_error(ctx, MIG_ECONFIG,
                              "%s: corridor.securing_border: a run restarted from a checkpoint cannot restore the "
-                             "daily encounters of the rule's average (not supported)",
+                             "daily encounters of the rule's average (not supported for a restart later than "
+                             "window_days before from)",
                              mig_config_where(w->cfg, "corridor.securing_border"));
     if (s->has_cbp && s->observed_step + 1 != (int64_t)step) {
         /* a run restarted from a checkpoint: yesterday's count from the restored agents */

@@ -58,16 +58,16 @@ tiny=(--scale 0.01 --window 2020-10:2020-12 --max-evals 1 --rounds 1 --threads 1
 "$migsim" calibrate "$s" -o "$work/corridor/x.yaml" "${tiny[@]}" \
   --param 'packages[tapachula-asylum].interventions[nope].factor=0.001:1' 2>"$work/e4.txt"; rc4=$?
 "$migsim" calibrate "$s" -o "$work/corridor/x.yaml" "${tiny[@]}" \
-  --param 'packages[working-group].interventions[bus-rail-checks].probability=0:1' 2>"$work/e5.txt"; rc5=$?
+  --param 'packages[working-group].interventions[bus-rail-checks].deport=0:1' 2>"$work/e5.txt"; rc5=$?
 "$migsim" calibrate "$s" -o "$work/corridor/x.yaml" "${tiny[@]}" \
-  --param 'packages[4].interventions[0].probability=0:1' 2>"$work/e6.txt"; rc6=$?
+  --param 'packages[4].interventions[0].deport=0:1' 2>"$work/e6.txt"; rc6=$?
 set -e
 test $rc1 = 64 && grep -q "expected KEY\[,KEY...\]=LO:HI with LO < HI" "$work/e1.txt"
 test $rc2 = 64 && grep -q "window: expected YYYY-MM:YYYY-MM" "$work/e2.txt"
 test $rc3 = 64 && grep -q "max_agents is not written in the scenario file" "$work/e3.txt"
 test $rc4 = 64 && grep -qxF 'migsim: --param packages[tapachula-asylum].interventions[nope].factor: packages[3].interventions has no entry named "nope"' "$work/e4.txt"
 test $rc5 = 64 && grep -qF 'packages[4].interventions has no entry named "bus-rail-checks" in the scenario file (entries written in another file cannot be fitted' "$work/e5.txt"
-test $rc6 = 64 && grep -qF "packages[4].interventions[0].probability is written in another file ($work/corridor/../scenarios/working-group.yaml:" "$work/e6.txt"
+test $rc6 = 64 && grep -qF "packages[4].interventions[0].deport is written in another file ($work/corridor/../scenarios/working-group.yaml:" "$work/e6.txt"
 test ! -e "$work/x.yaml" && test ! -e "$work/corridor/x.yaml"
 # list entries by name, as --set takes them: fitted under the entry's index
 "$migsim" calibrate "$s" -o "$work/corridor/named.yaml" "${tiny[@]}" \
