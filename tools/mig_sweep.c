@@ -1118,18 +1118,17 @@ static mig_status check_manifest_header(const mig_csv *t, const char *manifest, 
 {
     for (size_t c = 0; c < N_FIXED; c++)
         if (c >= t->n_cols || strcmp(t->header[c], fixed_cols[c]) != 0)
-            return mig_ctx_error(ctx, MIG_EDATA,
-                                 "%s:1:%zu: expected column \"%s\", got \"%s\" (not a manifest written by "
-                                 "migsim sweep?)", manifest, c + 1, fixed_cols[c],
-                                 c < t->n_cols ? t->header[c] : "");
+            return mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ manifest, 1, c + 1 }, NULL,
+                                "expected column \"%s\", got \"%s\" (not a manifest written by migsim sweep?)",
+                                fixed_cols[c], c < t->n_cols ? t->header[c] : "");
     for (size_t c = N_FIXED; c < t->n_cols; c++) {
         if (!good_key(t->header[c]))
-            return mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: expected a scenario key, got \"%s\"", manifest,
-                                 c + 1, t->header[c]);
+            return mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ manifest, 1, c + 1 }, NULL,
+                                "expected a scenario key, got \"%s\"", t->header[c]);
         for (size_t k = N_FIXED; k < c; k++)
             if (strcmp(t->header[k], t->header[c]) == 0)
-                return mig_ctx_error(ctx, MIG_EDATA, "%s:1:%zu: column \"%s\" given twice", manifest, c + 1,
-                                     t->header[c]);
+                return mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ manifest, 1, c + 1 }, NULL,
+                                    "column \"%s\" given twice", t->header[c]);
     }
     return MIG_OK;
 }
@@ -1151,16 +1150,14 @@ static mig_status check_task_row(const mig_csv *t, uint64_t task, const char *ma
     line = t->line[task];
     for (size_t c = 0; c < 4; c++)
         if (parse_u64(cells[c], &v[c]) != 0)
-            return mig_ctx_error(ctx, MIG_EDATA, "%s:%zu:%zu: %s: expected a non-negative integer, got \"%s\"",
-                                 manifest, line, c + 1, fixed_cols[c], cells[c]);
+            return mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ manifest, line, c + 1 }, fixed_cols[c],
+                                "expected a non-negative integer, got \"%s\"", cells[c]);
     if (v[0] != task)
-        return mig_ctx_error(ctx, MIG_EDATA,
-                             "%s:%zu:1: task: expected %" PRIu64 " (rows in task order from 0), got \"%s\"",
-                             manifest, line, task, cells[0]);
+        return mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ manifest, line, 1 }, "task",
+                            "expected %" PRIu64 " (rows in task order from 0), got \"%s\"", task, cells[0]);
     for (size_t c = 4; c < t->n_cols; c++)
         if (!cells[c][0])
-            return mig_ctx_error(ctx, MIG_EDATA, "%s:%zu:%zu: %s: empty value", manifest, line, c + 1,
-                                 t->header[c]);
+            return mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ manifest, line, c + 1 }, t->header[c], "empty value");
     return MIG_OK;
 }
 

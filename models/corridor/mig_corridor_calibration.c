@@ -331,11 +331,9 @@ static mig_status sectors_present(const mig_corridor_obs *o, mig_fit_session *s)
         while (j < a->n_places && strcmp(a->places[j], o->sector_name[k]))
             j++;
         if (j == a->n_places)
-            return mig_ctx_error(mig_fit_ctx(s), MIG_EUSAGE,
-                                 "%s: corridor.attraction_by_nationality.places: sector \"%s\" is missing (--sectors "
-                                 "fits a factor for every Border Patrol sector of the record)",
-                                 mig_config_where(cfg0, "corridor.attraction_by_nationality.places"),
-                                 o->sector_name[k]);
+            return mig_config_diag(cfg0, mig_fit_ctx(s), MIG_EUSAGE, "corridor.attraction_by_nationality.places",
+                                   "sector \"%s\" is missing (--sectors fits a factor for every Border Patrol sector "
+                                   "of the record)", o->sector_name[k]);
     }
     return MIG_OK;
 }

@@ -170,9 +170,11 @@ mig_status mig_corridor_sector_factors(const mig_world *w, const double *base, c
         return st;
     if (!(share = malloc(((size_t)obs->n_nat * obs->n_sectors + 1) * sizeof *share)))
         st = MIG_ENOMEM;
-    if (st == MIG_OK && (st = mig_corridor_sector_mix(obs, prior, share, &residual)) != MIG_OK)
-        mig_ctx_error(ctx, st, "%s: corridor.sector_choice: no USBP encounters by sector and citizenship in %s",
-                      mig_config_where(w->cfg, "corridor.sector_choice.window"), c->sector_choice->window);
+    if (st == MIG_OK && (st = mig_corridor_sector_mix(obs, prior, share, &residual)) != MIG_OK) {
+        mig_loc loc = mig_config_loc(w->cfg, "corridor.sector_choice.window");
+        mig_ctx_diag(ctx, st, &loc, "corridor.sector_choice", "no USBP encounters by sector and citizenship in %s",
+                     c->sector_choice->window);
+    }
     if (st == MIG_OK)
         st = solve_all(w, obs, share, base, is_port, mult, ctx, fac, &worst);
     if (st == MIG_OK)

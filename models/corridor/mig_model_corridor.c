@@ -109,15 +109,28 @@ static void fail_with(errs *e, mig_status s)
         e->first = s;
 }
 
+/* A problem with a field of the scenario, recorded at its location (as mig_config_diag
+ * does) and counted in errors. */
+static void field_error(const mig_world *w, mig_ctx *ctx, errs *errors, mig_status s, const char *field,
+                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void field_error(const mig_world *w, mig_ctx *ctx, errs *errors, mig_status s, const char *field,
+                        const char *fmt, ...)
+{
+    mig_loc loc = mig_config_loc(w->cfg, field);
+    va_list ap;
+    va_start(ap, fmt);
+    mig_ctx_vdiag(ctx, s, &loc, field, fmt, ap);
+    va_end(ap);
+    fail_with(errors, s);
+}
+
 /* A place named in the scenario: index, or -1 with an error at the field's location. */
 static int64_t named_place(const mig_world *w, mig_ctx *ctx, const char *field, const char *name, errs *errors)
 {
     int64_t p = mig_network_place(w->net, name);
-    if (p < 0) {
-        mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: unknown place \"%s\" (not in %s)", mig_config_where(w->cfg, field),
-                      field, name, w->cfg->places_path);
-        fail_with(errors, MIG_ECONFIG);
-    }
+    if (p < 0)
+        field_error(w, ctx, errors, MIG_ECONFIG, field, "unknown place \"%s\" (not in %s)", name,
+                    w->cfg->places_path);
     return p;
 }
 
@@ -127,9 +140,8 @@ static int64_t port_place(const mig_world *w, mig_ctx *ctx, const char *field, c
 {
     int64_t p = named_place(w, ctx, field, name, errors);
     if (p >= 0 && w->net->place_kind[p] != MIG_KIND_DESTINATION) {
-        mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: \"%s\" is not a destination (a port of entry must be)",
-                      mig_config_where(w->cfg, field), field, name);
-        fail_with(errors, MIG_ECONFIG);
+        field_error(w, ctx, errors, MIG_ECONFIG, field, "\"%s\" is not a destination (a port of entry must be)",
+                    name);
         return -1;
     }
     return p;
@@ -328,15 +340,11 @@ static int64_t start_place(mig_world *w, mig_ctx *ctx, const char *field, const 
     if (p < 0)
         return -1;
     if (w->net->place_kind[p] == MIG_KIND_DESTINATION) {
-        mig_ctx_error(ctx, MIG_ECONFIG, "%s: %s: \"%s\" is a destination; agents cannot start there",
-                      mig_config_where(w->cfg, field), field, name);
-        fail_with(errors, MIG_ECONFIG);
+        field_error(w, ctx, errors, MIG_ECONFIG, field, "\"%s\" is a destination; agents cannot start there", name);
         return -1;
     }
     if (!mig_network_reaches_destination(w->net, (uint32_t)p)) {
-        mig_ctx_error(ctx, MIG_EDATA, "%s: %s: no destination or camp can be reached from \"%s\"",
-                      mig_config_where(w->cfg, field), field, name);
-        fail_with(errors, MIG_EDATA);
+        field_error(w, ctx, errors, MIG_EDATA, field, "no destination or camp can be reached from \"%s\"", name);
         return -1;
     }
     return p;
@@ -532,11 +540,8 @@ static mig_status build_cbp_one(corridor_state *s, mig_world *w, mig_ctx *ctx, e
                 s->cbp_link[net->link_from[l]] = l;
                 linked = 1;
             }
-        if (!linked) {
-            mig_ctx_error(ctx, MIG_EDATA, "%s: %s: no border city has a link to \"%s\"",
-                          mig_config_where(w->cfg, field), field, c->cbp_one->ports[i]);
-            fail_with(errors, MIG_EDATA);
-        }
+        if (!linked)
+            field_error(w, ctx, errors, MIG_EDATA, field, "no border city has a link to \"%s\"", c->cbp_one->ports[i]);
     }
     for (uint32_t i = 0; i < s->days; i++) {
         int32_t day = s->start_day + (int32_t)i;
@@ -607,8 +612,7 @@ static mig_status corridor_create(mig_world *w, mig_ctx *ctx, void **out)
 
     *out = NULL;
     if (!mig_corridor_config(cfg))
-        return mig_ctx_error(ctx, MIG_ECONFIG, "%s: model: model \"corridor\" needs a corridor section",
-                             mig_config_where(cfg, "model"));
+        return mig_config_diag(cfg, ctx, MIG_ECONFIG, "model", "model \"corridor\" needs a corridor section");
     if (!(s = calloc(1, sizeof *s)))
         return MIG_ENOMEM;
     s->seed = cfg->seed;
@@ -688,11 +692,9 @@ static mig_status corridor_timeline(void *state, mig_world *w, uint32_t step, mi
      * days after the restart alone decide it). */
     if (s->has_bar && s->observed_step + 1 != (int64_t)step &&
         (int64_t)s->start_day + step + s->bar_rule.window > (int64_t)s->bar_rule.from_day)
-        return mig_ctx_error(ctx, MIG_ECONFIG,
-                             "%s: corridor.securing_border: a run restarted from a checkpoint cannot restore the "
-                             "daily encounters of the rule's average (not supported for a restart later than "
-                             "window_days before from)",
-                             mig_config_where(w->cfg, "corridor.securing_border"));
+        return mig_config_diag(w->cfg, ctx, MIG_ECONFIG, "corridor.securing_border",
+                               "a run restarted from a checkpoint cannot restore the daily encounters of the rule's "
+                               "average (not supported for a restart later than window_days before from)");
     if (s->has_cbp && s->observed_step + 1 != (int64_t)step) {
         /* a run restarted from a checkpoint: yesterday's count from the restored agents */
         int64_t wt, ud;
