@@ -1280,10 +1280,13 @@ static mig_status check_sections(mig_config *cfg, mig_ctx *ctx, int *errors, mig
 {
     mig_config_check chk = { cfg, ctx, *errors, *first };
     mig_status st = MIG_OK;
+    cfg->agents_per_person = 1.0;
     for (size_t i = 0; st == MIG_OK && mig_model_at(i); i++) {
         const mig_config_section_ops *sec = section_at(i);
         if (sec && cfg->section[i])
             st = sec->check(cfg->section[i], &chk);
+        if (st == MIG_OK && sec && cfg->section[i] && sec->agents_per_person)
+            cfg->agents_per_person *= sec->agents_per_person(cfg->section[i]);
     }
     *errors = chk.errors;
     *first = chk.first;

@@ -165,6 +165,10 @@ typedef struct mig_config_section_ops {
     mig_status (*check)(void *section, mig_config_check *chk);
     /* Frees what check derived (the loader frees what libcyaml loaded). Required. */
     void (*free_derived)(void *section);
+    /* Agents per person of a checked section (a model that spawns at a scale of its own), by
+     * which the engine multiplies what the scenario gives in persons (enforcement_target's
+     * targets). NULL: 1. */
+    double (*agents_per_person)(const void *section);
 } mig_config_section_ops;
 
 /* A record of a calibration, written by `migsim calibrate` (not used by runs). */
@@ -249,6 +253,7 @@ typedef struct mig_config {
     int32_t *source_from;     /* [n_sources] day numbers (inclusive) */
     int32_t *source_to;       /* [n_sources] */
     char *resolved_yaml;      /* the whole scenario with defaults and overrides applied */
+    double agents_per_person; /* the model sections' agents_per_person (product; 1 if none) */
     struct mig_config_index *index; /* owned: where each field was set (file:line:col) */
     struct mig_config_schema *schema; /* owned: the schema it was loaded with (engine keys + sections) */
 

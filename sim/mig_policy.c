@@ -345,7 +345,8 @@ static mig_status load_target(builder *b, const mig_intervention_cfg *c, mig_iv 
         free(path);
         return MIG_ENOMEM;
     }
-    st = mig_timeline_add_series(iv->target, b->cfg->start_day, b->cfg->days, path, c->scale, b->ctx);
+    st = mig_timeline_add_series(iv->target, b->cfg->start_day, b->cfg->days, path,
+                                 c->scale * b->cfg->agents_per_person, b->ctx);
     free(path);
     if (st == MIG_ENOMEM)
         return st;

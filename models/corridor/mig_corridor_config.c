@@ -523,6 +523,11 @@ static void free_corridor(void *section)
                  c->appointment_day);
 }
 
+static double corridor_agents_per_person(const void *section)
+{
+    return ((const mig_corridor_cfg *)section)->scale;
+}
+
 /* ------------------------------------------------------------------ public ---------- */
 
 const mig_config_section_ops mig_corridor_section = {
@@ -532,6 +537,7 @@ const mig_config_section_ops mig_corridor_section = {
     .spawns = 1,
     .check = check_corridor,
     .free_derived = free_corridor,
+    .agents_per_person = corridor_agents_per_person,
 };
 
 const mig_corridor_cfg *mig_corridor_config(const mig_config *cfg)

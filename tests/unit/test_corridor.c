@@ -854,6 +854,40 @@ Test(corridor, sector_choice_crosses_in_the_record_shares)
     remove_dir();
 }
 
+/* enforcement_target's targets are persons: at corridor.scale 0.5 the engine multiplies them
+ * by the model's agents per person, so 100 persons a day at B are 50 agents a day (1,000 over
+ * 20 days; 2,000 if the scale were not applied). */
+Test(corridor, enforcement_targets_follow_corridor_scale)
+{
+    const char *yaml = SCENARIO_HEAD("20", "[X]")
+        "movement: {move_probability: {origin: 1, town: 1, camp: 1, border: 1}}\n"
+        "corridor:\n"
+        "  scale: 0.5\n"
+        "  hazards: [{nationality: X, places: [A], base_rate: 1000}]\n"
+        "packages:\n"
+        "  - name: inm\n"
+        "    interventions:\n"
+        "      - {name: t, type: enforcement_target, places: [B], targets: targets.csv, basis: t}\n";
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    int64_t *app, got = 0;
+    make_dir();
+    write_file("targets.csv", "start,end,total,source,note\n2023-01-01,2023-01-20,2000,test,100 a day\n");
+    world_at(yaml, NULL, 0, 2, &ctx, &cfg, &w);
+    cr_assert_float_eq(cfg->agents_per_person, 0.5, 1e-12);
+    app = var(w, "policy_apprehended");
+    for (uint32_t day = 0; day < cfg->days; day++) {
+        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+        for (uint32_t q = 0; q < w->net->n_places; q++)
+            got += app[q];
+    }
+    cr_assert_leq(fabs((double)got - 1000.0), 4 * sqrt(1000.0) + 1, "%lld agents apprehended, target 1000",
+                  (long long)got);
+    test_world_free(&ctx, &cfg, &w);
+    remove_dir();
+}
+
 /* The level fit's least squares: an exact non-negative solution is recovered; when the
  * unconstrained solution has a negative value, that unknown is 0 and the other is the
  * one-column least squares. */
