@@ -1,142 +1,109 @@
 #!/usr/bin/env bash
-# The calibration of configs/corridor/corridor.yaml, as run: five `migsim calibrate` stages
-# that rewrite the scenario in place (values replaced, comments kept). Each round of stages A-D
-# first matches every nationality's sources (its hazard base rates and Darien forcing
-# scales) to its observed fiscal-year totals of October 2020 - September 2023 (--levels),
-# moves each nationality's sector factors towards its sector shares estimated from the
-# record (--sectors), then runs GSL's Nelder-Mead simplex over the stage's parameters on
+# The calibration of configs/corridor/corridor.yaml: one `migsim calibrate` call that rewrites
+# the scenario in place (values replaced, comments kept). Each round first matches every
+# nationality's sources (hazard base rates and Darien forcing scales, one level each) to its
+# observed fiscal-year totals over the window (--levels), then runs GSL's Nelder-Mead simplex
+# over the other fitted numbers below on
 #     objective = monthly MAPE / 0.15 + top-10 citizenship FY error / 0.15
 #                 + share error / 0.05   (sectors' shares of USBP and the ports' share of all)
 #                 + 4 x band excess      (how far values outside their bands lie beyond them)
-# and matches sectors and levels again. A matching step that does not lower the objective
-# is undone, and the scenario gets the best run's values (the values as given included, so
-# no stage leaves it worse than it found it).
-#   A  where people cross (route-weight powers, ports, CBP One waiting; the sectors' own
-#      attractiveness is left as it is, since the factors by nationality multiply it);
-#   B  when and how often (hazard coefficients with the annual cycle and the air routes'
-#      trends, movement timing, Title 42 outcomes);
-#   C  everything together;
-#   D  the terms that belong to one nationality (Honduras' food insecurity, MPP, hurricanes
-#      and Title 42 end; the trends of Venezuela's and Colombia's air routes and where
-#      Colombia's saturates; Brazil's visa and MPP terms; the Haitians' wait at Tapachula,
-#      before and after CBP One appointments opened);
-#   E  the same, one nationality at a time, each with its level as a simplex parameter and
-#      without the level and sector matching (a small simplex finds what the large ones
-#      miss, e.g. Brazil's visa term; the matching, least squares towards fiscal-year totals
-#      and steps towards estimated sector shares, is not a step down the objective: from a
-#      calibrated scenario its steps are undone, which only costs runs).
-# The last stage run leaves its record (date, command, objective, every parameter) in the
-# scenario.
+# Where each nationality crosses is not fitted (corridor.sector_choice derives it from the
+# record over its window). The calibration record counts the fitted numbers.
 #
-#   configs/corridor/calibrate.sh [MIGSIM] [EVALS_A EVALS_B EVALS_C EVALS_D EVALS_E] [SCALE]
+#   configs/corridor/calibrate.sh [MIGSIM] [EVALS] [SCALE]
 #
-# STAGES="C D" runs only those stages (to resume); THREADS=N runs each stage on N threads
-# (the same results: runs are bitwise identical for any thread count).
-# Run from anywhere; paths are relative to the repository root. Defaults: build/migsim, 200 500 300 300 80 runs, scale 0.05 agents per migrant (about 0.6 s a run
-# on one core; see README "Calibration").
+# MODE=oos fits on October 2020 - September 2022 only, into corridor-fy2021-fy2022.yaml (the
+# out-of-sample check: README "Forecast"): the sector shares are estimated over the same
+# window, and the numbers that only data after it could inform are set a priori (APRIORI
+# below, each a stated assumption) instead of fitted, and reports October 2022 - September 2023
+# as its validation window; REFIT=1 refits an existing corridor-fy2021-fy2022.yaml in place
+# instead of copying the scenario again. THREADS=N: N threads (same results).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 migsim=${1:-build/migsim}
-ea=${2:-200} eb=${3:-500} ec=${4:-300} ed=${5:-300} ee=${6:-80} scale=${7:-0.05}
+evals=${2:-300} scale=${3:-0.05}
 scenario=configs/corridor/corridor.yaml
-common=(--levels --sectors --scale "$scale" --threads "${THREADS:-1}" --rounds 2)
-# INM's apprehension targets are persons times each intervention's `scale`, which --scale does
-# not set: at the calibration's scale they must be scaled alike (corridor.yaml, top)
-inm_scale=()
-for iv in events-2022-2023 suspension-2023-12 transfers-2023-12 events-2024; do
-  inm_scale+=(--set "packages[inm-upmrip].interventions[$iv].scale=$scale")
-done
-inm_scale+=(--set "packages[working-group].interventions[bus-rail-checks].scale=$scale")
-common+=("${inm_scale[@]}")
 
-spatial=(
-  --param 'movement.distance_power=0:3'
-  --param 'movement.attraction_power=0:4'
-  --param 'corridor.ports.attraction=0.001:0.5'
-  --param 'corridor.cbp_one.wait_probability=0.01:0.99'
-  --param 'corridor.cbp_one.give_up_probability=0:0.2'
-)
-# the MPP suspension: one beta for Guatemala, El Salvador, Nicaragua and the air routes;
-# Honduras and Brazil have their own (their encounters fell after FY2021 while the others rose)
-mpp='corridor.hazards[1].terms[1].beta,corridor.hazards[3].terms[1].beta'
-mpp+=',corridor.hazards[4].terms[2].beta,corridor.hazards[6].terms[0].beta,corridor.hazards[7].terms[0].beta'
-mpp+=',corridor.hazards[8].terms[0].beta,corridor.hazards[9].terms[0].beta'
-# the annual cycle, one pair of betas for every hazard that has it: terms before it per hazard
-# (0-15; hazard 16, the Haitians' flights to Managua, has no terms; the Darien series are
-# observed forcing to the run end, no longer carried forward by hazards)
-before=(1 2 3 2 3 1 1 1 1 1 2 0 0 0 0 0)
-season_cos='' season_sin=''
-for i in "${!before[@]}"; do
-  season_cos+="${season_cos:+,}corridor.hazards[$i].terms[${before[$i]}].beta"
-  season_sin+="${season_sin:+,}corridor.hazards[$i].terms[$((before[$i] + 1))].beta"
-done
-nca() { echo "corridor.outcomes[2].$1,corridor.outcomes[3].$1,corridor.outcomes[4].$1"; }
-chnv() { echo "corridor.outcomes[5].$1,corridor.outcomes[6].$1,corridor.outcomes[7].$1,corridor.outcomes[8].$1"; }
-# terms of one nationality each (stage D; also part of B and C)
-national=(
-  --param 'corridor.hazards[2].terms[1].beta=-3:3'       # Honduras: food insecurity
-  --param 'corridor.hazards[2].terms[2].beta=-2:3'       # Honduras: MPP suspension
-  --param 'corridor.hazards[2].terms[5].beta=-1:2'       # Honduras: hurricanes Eta and Iota
-  --param 'corridor.hazards[2].terms[6].beta=-1:1'       # Honduras: the end of Title 42 (at most x e)
-  --param 'corridor.hazards[6].terms[3].beta=-2:6'       # Venezuela's air route: trend
-  --param 'corridor.hazards[8].terms[3].beta=-2:6'       # Colombia's air route: trend
-  --param 'corridor.hazards[8].terms[3].max=0.3:3'       # ... and the years at which it saturates
-  --param 'corridor.hazards[10].terms[0].beta=-4:1'      # Brazil: Mexico's visa
-  --param 'corridor.hazards[10].terms[1].beta=-2:5'      # Brazil: MPP suspension
-  --param 'packages[tapachula-asylum].interventions[haitians-wait].factor=0.0005:1' # Haitians' wait at Tapachula (tapachula-asylum)
-  --param 'packages[tapachula-asylum].interventions[haitians-wait-cbp-one].factor=0.0005:1' # ... once CBP One appointments opened
-)
-# stage E: each nationality's own terms with its level, one simplex per nationality (no
-# level or sector matching: the level is a simplex parameter here)
-by_nationality=(
-  "corridor.hazards[2].base_rate=10:1000 corridor.hazards[2].terms[1].beta=-3:3 corridor.hazards[2].terms[2].beta=-2:3 corridor.hazards[2].terms[5].beta=-1:2 corridor.hazards[2].terms[6].beta=-1:1"
-  "corridor.hazards[6].base_rate=1:300 corridor.hazards[6].terms[3].beta=-2:6"
-  "corridor.hazards[8].base_rate=1:300 corridor.hazards[8].terms[3].beta=-2:6 corridor.hazards[8].terms[3].max=0.3:3"
-  "corridor.hazards[10].base_rate=0.1:50 corridor.hazards[10].terms[0].beta=-4:1 corridor.hazards[10].terms[1].beta=-2:5"
-  "corridor.forcing[2].scale=0.1:5 packages[tapachula-asylum].interventions[haitians-wait].factor=0.0005:1 packages[tapachula-asylum].interventions[haitians-wait-cbp-one].factor=0.0005:1"
-)
-temporal=(
-  --param 'movement.move_probability.origin=0.02:1'
+# hazards: 0 MEXICO, 1 GUATEMALA, 2 HONDURAS, 3 EL SALVADOR, 4 NICARAGUA, 5 CUBA, 6 VENEZUELA (air),
+# 7 ECUADOR (air), 8 COLOMBIA, 9 PERU, 10 BRAZIL, 11 OTHER (air), 12 HAITI (charter, derived)
+h() { echo "corridor.hazards[$1].terms[$2].$3"; }
+season_cos="$(h 0 0 beta),$(h 1 1 beta),$(h 2 1 beta),$(h 3 1 beta),$(h 4 3 beta),$(h 5 1 beta),$(h 6 1 beta)"
+season_cos+=",$(h 7 1 beta),$(h 8 1 beta),$(h 9 1 beta),$(h 10 2 beta),$(h 11 0 beta)"
+season_sin="$(h 0 1 beta),$(h 1 2 beta),$(h 2 2 beta),$(h 3 2 beta),$(h 4 4 beta),$(h 5 2 beta),$(h 6 2 beta)"
+season_sin+=",$(h 7 2 beta),$(h 8 2 beta),$(h 9 2 beta),$(h 10 3 beta),$(h 11 1 beta)"
+mpp="$(h 1 0 beta),$(h 2 0 beta),$(h 3 0 beta),$(h 4 2 beta),$(h 6 0 beta),$(h 7 0 beta),$(h 8 0 beta)"
+mpp+=",$(h 9 0 beta),$(h 10 1 beta)"
+o() { echo "corridor.outcomes[$1].$2"; }
+t42_mca="$(o 1 title42_expel),$(o 2 title42_expel),$(o 3 title42_expel),$(o 4 title42_expel)"
+retry_mx="$(o 1 retry_expelled),$(o 1 retry_removed)"
+retry_ca="$(o 2 retry_expelled),$(o 3 retry_expelled),$(o 4 retry_expelled)"
+chnv() { echo "$(o 5 "$1"),$(o 6 "$1"),$(o 7 "$1"),$(o 8 "$1")"; }
+wait_t='packages[tapachula-asylum].interventions[haitians-wait].factor'
+wait_c='packages[tapachula-asylum].interventions[haitians-wait-cbp-one].factor'
+
+# fitted on any window (the levels are fitted by --levels, one per source of a nationality)
+params=(
+  --param 'movement.move_probability.origin=0.01:0.5'
   --param 'movement.move_probability.town=0.2:1'
-  --param 'movement.move_probability.border=0.1:1'
-  --param 'corridor.outcomes[1].title42_expel=0.3:0.95'
-  --param 'corridor.outcomes[1].retry_expelled=0.05:0.95'
-  --param 'corridor.outcomes[1].remove=0.05:0.95'
-  --param 'corridor.outcomes[1].retry_removed=0:0.95'
-  --param "$(nca title42_expel)=0.05:0.9"
-  --param "$(nca retry_expelled)=0.05:0.95"
-  --param "$(chnv title42_expel)=0.05:0.95"
-  --param "$(chnv retry_expelled)=0.05:0.95"
-  --param "$mpp=-1:3"
-  --param 'corridor.hazards[0].terms[0].beta=-0.3:0.3'
-  --param 'corridor.hazards[1].terms[0].beta=-0.5:0.5'
-  --param 'corridor.hazards[2].terms[0].beta=-0.3:0.3'
-  --param 'corridor.hazards[3].terms[0].beta=-0.3:0.3'
-  --param 'corridor.hazards[4].terms[0].beta=-0.02:0.04'
-  --param 'corridor.hazards[4].terms[1].beta,corridor.hazards[5].terms[0].beta=-5:0'
+  --param 'corridor.ports.attraction=0.001:1'
   --param "$season_cos=-1:1"
   --param "$season_sin=-1:1"
-  # growth of the air routes (log-rate per year): Venezuela and Ecuador (air), Colombia, Peru
-  # (not Brazil: its visa term shapes it, and a trend there traded the unranked FY2023 for the
-  # ranked years, which the level matching then undid)
-  --param 'corridor.hazards[7].terms[3].beta=-2:4'
-  --param 'corridor.hazards[9].terms[3].beta=-2:4'
-  "${national[@]}"
+  --param "$mpp=-1:3"
+  --param "$(h 4 0 beta)=-0.02:0.04"                 # Nicaragua: political prisoners
+  --param "$(h 10 0 beta)=-4:1"                      # Brazil: Mexico's visa
+  --param "$(h 8 3 beta),$(h 9 3 beta)=0:6"           # air routes of Colombia and Peru: growth
+  --param "$(h 8 3 max),$(h 9 3 max)=0.3:3"           # ... saturating after max years
+  --param "$t42_mca=0.3:0.9"
+  --param "$(o 1 remove)=0.05:0.98"
 )
-stages=${STAGES:-A B C D E}
-for stage in $stages; do
-  case $stage in
-    A) "$migsim" calibrate "$scenario" -o "$scenario" "${common[@]}" --max-evals "$ea" "${spatial[@]}" ;;
-    B) "$migsim" calibrate "$scenario" -o "$scenario" "${common[@]}" --max-evals "$eb" "${temporal[@]}" ;;
-    C) "$migsim" calibrate "$scenario" -o "$scenario" "${common[@]}" --max-evals "$ec" "${spatial[@]}" "${temporal[@]}" ;;
-    D) "$migsim" calibrate "$scenario" -o "$scenario" "${common[@]}" --max-evals "$ed" "${national[@]}" ;;
-    E) for g in "${by_nationality[@]}"; do
-         read -ra keys <<<"$g"
-         args=()
-         for k in "${keys[@]}"; do args+=(--param "$k"); done
-         "$migsim" calibrate "$scenario" -o "$scenario" --scale "$scale" --threads "${THREADS:-1}" --rounds 1 \
-           --max-evals "$ee" "${inm_scale[@]}" "${args[@]}"
-       done ;;
-    *) echo "calibrate.sh: unknown stage $stage" >&2; exit 64 ;;
-  esac
-done
+if [ "${MODE:-full}" = oos ]; then
+  out=configs/corridor/corridor-fy2021-fy2022.yaml
+  window=2020-10:2022-09
+  validate=(--validate 2022-10:2023-09)
+  # A PRIORI (not fitted: only data after September 2022 could inform them), written into a
+  # copy of the scenario, which is then fitted in place:
+  # - the sector shares are estimated over the training window;
+  # - the CHNV process (from 2023-01-05): its parole quota, 30,000 a month for Cubans,
+  #   Haitians, Nicaraguans and Venezuelans together (S-US-15), replaces irregular departures
+  #   one for one, in proportion to those nationalities' encounters in FY2022 (52,201 a month,
+  #   S-CBP-01): departures x (1 - 30,000 / 52,201) = x 0.425, a beta of ln 0.425 = -0.855 on
+  #   the Cuban and Nicaraguan hazards (ASSUMPTION; the Venezuelan and Haitian Darien series
+  #   are observed and carry it already);
+  # - Venezuelans, Cubans, Haitians and Nicaraguans are expelled under Title 42 half the time
+  #   (ASSUMPTION: Mexico's acceptance was capped, M-POL-01) and retry as Mexicans do (tied);
+  # - CBP One: half of those at the eight ports' cities wait, 5 % a day give up (ASSUMPTION);
+  # - once appointments can be requested only from central and northern Mexico (M-CBP-01),
+  #   nothing holds Haitians at Tapachula: the wait factor from 2023-01-18 is 1 (ASSUMPTION).
+  [ "${REFIT:-0}" = 1 ] && [ -f "$out" ] || /usr/bin/python3 - "$scenario" "$out" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+edits = [
+    (r"(    window: )2020-10/2023-09", r"\g<1>2020-10/2022-09", 1),
+    (r"(indicator: us_chnv_process, beta: )[-0-9.e]+", r"\g<1>-0.855", 2),
+    (r"(nationality: (?:VENEZUELA|CUBA|HAITI|NICARAGUA), title42_from: [0-9-]+, title42_expel: )[0-9.e-]+",
+     r"\g<1>0.5", 4),
+    (r"(wait_probability: )[0-9.e-]+", r"\g<1>0.5", 1),
+    (r"(give_up_probability: )[0-9.e-]+", r"\g<1>0.05", 1),
+    (r"(name: haitians-wait-cbp-one\n(?:.*\n)*?        factor: )[0-9.e-]+", r"\g<1>1.0", 1),
+]
+for pat, rep, n in edits:
+    t, k = re.subn(pat, rep, t)
+    assert k == n, (pat, k)
+open(sys.argv[2], "w").write(t)
+PY
+  scenario=$out
+  params+=(--param "$retry_mx,$(chnv retry_expelled)=0:0.95" --param "$retry_ca=0:0.95"
+           --param "$wait_t=0.0005:1")
+else
+  out=$scenario
+  window=2020-10:2023-09
+  validate=()
+  params+=(--param "$retry_mx=0:0.95" --param "$retry_ca=0:0.95"
+           --param "$(h 4 1 beta),$(h 5 0 beta)=-4:1"   # the CHNV process (Nicaragua, Cuba)
+           --param "$(chnv title42_expel)=0.05:0.95" --param "$(chnv retry_expelled)=0.05:0.95"
+           --param 'corridor.cbp_one.wait_probability=0.01:0.99'
+           --param 'corridor.cbp_one.give_up_probability=0:0.2'
+           --param "$wait_t=0.0005:1" --param "$wait_c=0.0005:1")
+fi
+"$migsim" calibrate "$scenario" -o "$out" --levels --window "$window" --scale "$scale" \
+  --threads "${THREADS:-1}" --rounds 2 --max-evals "$evals" "${validate[@]}" "${params[@]}"

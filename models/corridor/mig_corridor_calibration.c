@@ -3,7 +3,7 @@
  * process and summed by month (mig_corridor_simulate), measured by mig_corridor_measure:
  *     MAPE / 0.15 + citizenship error / 0.15 + share error / 0.05 + 4 x band excess.
  * Two matching steps move groups of keys between runs: --levels matches each nationality's
- * level (its hazard base rates and forcing scales) to its observed fiscal-year totals;
+ * level (its hazard base rates; forcing series are observed, not levels) to its observed fiscal-year totals;
  * --sectors moves each nationality's sector factors towards shares estimated from the record. */
 #include "mig_corridor_calibration.h"
 
@@ -144,8 +144,9 @@ static mig_status level_sources(const fit_state *f, mig_fit_session *s, mig_fit_
     return MIG_OK;
 }
 
-/* One group per nationality: all its hazard base rates and forcing scales, scaled
- * together (those outside the window keep their ratio to the others). */
+/* One group per nationality: all its hazard base rates, scaled together (those outside the
+ * window keep their ratio to the others). Forcing series are observed persons: their scales
+ * are not levels (fit one with --param if it must be). */
 static mig_status build_levels(void *state, mig_fit_session *s, mig_fit_group **out, size_t *n_out)
 {
     const mig_config *cfg0 = mig_fit_scenario(s);
@@ -164,11 +165,6 @@ static mig_status build_levels(void *state, mig_fit_session *s, mig_fit_group **
         for (uint32_t i = 0; i < cc->n_hazards && st == MIG_OK; i++)
             if (mig_config_nationality(cfg0, cc->hazards[i].nationality) == (int)k) {
                 snprintf(key, sizeof key, "corridor.hazards[%u].base_rate", i);
-                st = add_key(p, key);
-            }
-        for (uint32_t i = 0; i < cc->n_forcing && st == MIG_OK; i++)
-            if (mig_config_nationality(cfg0, cc->forcing[i].nationality) == (int)k) {
-                snprintf(key, sizeof key, "corridor.forcing[%u].scale", i);
                 st = add_key(p, key);
             }
         if (p->n_keys)
@@ -209,9 +205,10 @@ static int fiscal_years(const mig_corridor_obs *o, int fy0[MAX_FY], double *obs_
 }
 
 /* One group's multipliers: the non-negative least squares of its sources' fiscal-year
- * encounters a[source][fy] against the observed totals, in relative errors. */
-static void level_update(mig_fit_group *p, const double (*a)[MAX_FY], int nf, const double *obs_fy,
-                         const double *wt)
+ * encounters a[source][fy] against the observed totals less those of the sources not fitted
+ * (fixed[fy]: the forcing series), in relative errors. */
+static void level_update(mig_fit_group *p, const double (*a)[MAX_FY], const double *fixed, int nf,
+                         const double *obs_fy, const double *wt)
 {
     double theta[MAX_SOURCES], d[MAX_FY], b[MAX_FY], reduced[MAX_SOURCES][MAX_FY], sum_a = 0.0, sum_ta = 0.0;
     double all, mean = 0.0;
@@ -221,7 +218,7 @@ static void level_update(mig_fit_group *p, const double (*a)[MAX_FY], int nf, co
     for (int f = 0; f < nf; f++) {
         double ob = obs_fy[(size_t)p->nat * nf + f];
         d[f] = wt[(size_t)p->nat * nf + f] > 0 ? ob : ob > mean ? ob : mean;
-        b[f] = d[f] > 0 ? ob / d[f] : 0.0;
+        b[f] = d[f] > 0 ? (ob - fixed[f]) / d[f] : 0.0;
     }
     /* a source with no encounters in the window is left as it is */
     for (int j = 0; j < p->n_slots; j++) {
@@ -252,9 +249,29 @@ static void level_update(mig_fit_group *p, const double (*a)[MAX_FY], int nf, co
         p->value[j] *= p->slot[j] >= 0 ? theta[p->slot[j]] : all;
 }
 
-/* Matches each nationality's sources (its hazard base rates and forcing scales) to its
+/* The last probe's fiscal-year encounters of each group's nationality: into fixed (the
+ * probe that keeps no source) when into_fixed, else into a[.][slot] less fixed (at least 0). */
+static void probe_totals(const fit_state *fs, const mig_fit_group *g, size_t n, const int *fy0, int nf,
+                         double (*into_fixed)[MAX_FY], int slot, double (*fixed)[MAX_FY],
+                         double (*a)[MAX_SOURCES][MAX_FY])
+{
+    const uint32_t nn = fs->obs->n_nat;
+    for (size_t i = 0; i < n; i++)
+        for (int f = 0; f < nf; f++) {
+            double sum = 0.0;
+            for (int m = fy0[f]; m < fy0[f] + 12; m++)
+                sum += fs->sim.by_nat[(size_t)m * nn + (uint32_t)g[i].nat];
+            if (into_fixed)
+                into_fixed[i][f] = sum;
+            else
+                a[i][slot][f] = sum > fixed[i][f] ? sum - fixed[i][f] : 0.0;
+        }
+}
+
+/* Matches each nationality's sources (its hazard base rates) to its
  * observed fiscal-year totals over the window. One probe run per source index keeps only
- * that source of every nationality, which gives each source's encounters by fiscal year;
+ * that source of every nationality, which gives each source's encounters by fiscal year, less
+ * those of one more probe that keeps none (the observed forcing alone, which is not fitted);
  * the multipliers are then the non-negative least squares of the errors (simulated -
  * observed) / d, where d is the observed total in a fiscal year in which the nationality
  * is among the top-10 citizenships (relative errors, as the target), and otherwise the
@@ -269,7 +286,7 @@ static mig_status match_levels(void *state, mig_fit_session *s, mig_fit_group *g
     const mig_corridor_obs *o = fs->obs;
     const uint32_t nn = o->n_nat;
     int fy0[MAX_FY], nf = fiscal_years(o, fy0, NULL, NULL, NULL, 1), ns = 0;
-    double (*a)[MAX_SOURCES][MAX_FY] = NULL, *obs_fy = NULL, *wt = NULL, *tot = NULL;
+    double (*a)[MAX_SOURCES][MAX_FY] = NULL, (*fixed)[MAX_FY] = NULL, *obs_fy = NULL, *wt = NULL, *tot = NULL;
     mig_status st = MIG_OK;
 
     for (size_t i = 0; i < n; i++)
@@ -277,10 +294,11 @@ static mig_status match_levels(void *state, mig_fit_session *s, mig_fit_group *g
     if (!n || !nf || !ns)
         return MIG_OK;
     a = calloc(n, sizeof *a);
+    fixed = calloc(n, sizeof *fixed);
     obs_fy = calloc((size_t)nn * nf, sizeof *obs_fy);
     wt = calloc((size_t)nn * nf, sizeof *wt);
     tot = calloc(nn ? nn : 1, sizeof *tot);
-    if (!a || !obs_fy || !wt || !tot) {
+    if (!a || !fixed || !obs_fy || !wt || !tot) {
         st = MIG_ENOMEM;
         goto out;
     }
@@ -290,24 +308,17 @@ static mig_status match_levels(void *state, mig_fit_session *s, mig_fit_group *g
     for (int it = 0; it < iterations && st == MIG_OK; it++) {
         int kept;
         mig_fit_save(s);
-        for (int r = 0; r < ns && st == MIG_OK; r++) {
-            if ((st = mig_fit_probe(s, g, r, "level probe")) != MIG_OK)
-                break;
-            for (size_t i = 0; i < n; i++)
-                for (int f = 0; f < nf; f++) {
-                    double sum = 0.0;
-                    for (int m = fy0[f]; m < fy0[f] + 12; m++)
-                        sum += fs->sim.by_nat[(size_t)m * nn + (uint32_t)g[i].nat];
-                    a[i][r][f] = sum;
-                }
-        }
+        for (int r = ns; r >= 0 && st == MIG_OK; r--) /* slot ns: no source kept, the forcing alone */
+            if ((st = mig_fit_probe(s, g, r, "level probe")) == MIG_OK)
+                probe_totals(fs, g, n, fy0, nf, r == ns ? fixed : NULL, r < ns ? r : 0, fixed, a);
         for (size_t i = 0; i < n && st == MIG_OK; i++)
-            level_update(&g[i], (const double(*)[MAX_FY])a[i], nf, obs_fy, wt);
+            level_update(&g[i], (const double(*)[MAX_FY])a[i], fixed[i], nf, obs_fy, wt);
         if (st == MIG_OK && (st = mig_fit_keep_if_better(s, "levels", &kept)) == MIG_OK && !kept)
             break;
     }
 out:
     free(a);
+    free(fixed);
     free(obs_fy);
     free(wt);
     free(tot);
@@ -465,7 +476,7 @@ const mig_fit_ops mig_corridor_fit_ops = {
             "the window (fiscal years wholly inside it; share error: the sectors' shares of USBP "
             "encounters and the ports' share of all; outside: mean of max(0, error/target - 1) over the "
             "citizenship values plus the same over the share values); the values of the best run; level = each "
-            "source of a nationality (hazard base rate, forcing scale) fitted to its observed fiscal-year totals "
+            "source of a nationality (hazard base rate) fitted to its observed fiscal-year totals "
             "(least squares over probe runs); sector = a nationality's factor on a sector, moved towards the "
             "share estimated from the record (target); simplex = GSL nmsimplex2",
     .open = fit_open,

@@ -39,11 +39,7 @@ done
 # 2022 - January 2024 (their daily probability needs the apprehensions and passages summed
 # over ranks), at reduced scale, the targets scaled alike
 corridor="$src/configs/corridor/corridor.yaml"
-set_c=(--seed 5 --quiet --set days=1250 --set corridor.scale=0.02
-  --set 'packages[working-group].interventions[bus-rail-checks].scale=0.02')
-for iv in events-2022-2023 suspension-2023-12 transfers-2023-12 events-2024; do
-  set_c+=(--set "packages[inm-upmrip].interventions[$iv].scale=0.02")
-done
+set_c=(--seed 5 --quiet --set days=1250 --set corridor.scale=0.02)
 "$migsim_ref" run "$corridor" -o "$work/cref.h5" --threads 2 "${set_c[@]}"
 for n in 2 4; do
   mpirun --oversubscribe -np "$n" "$migsim_mpi" run "$corridor" -o "$work/cnp$n.h5" --threads 1 "${set_c[@]}"

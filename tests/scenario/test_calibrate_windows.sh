@@ -19,6 +19,13 @@ rm -rf "$work" && mkdir -p "$work"
 cp -r "$src/configs/corridor" "$work/corridor"
 cp -r "$src/configs/scenarios" "$work/scenarios"   # packages included by file
 s="$work/corridor/corridor.yaml"
+# --sectors fits attraction_by_nationality; the default derives sector choice from the record
+# instead (corridor.sector_choice, which reads it over a window of its own)
+/usr/bin/python3 "$src/tests/scenario/with_factors.py" "$s"
+# and a known previous record (three simplex parameters, as calibrated on 2026-12-02) in place
+# of the default's, so that the fitted-number counts below are exact
+sed -i '/^calibration:/,$d' "$s"
+cat "$src/tests/scenario/old_calibration_record.yaml" >>"$s"
 data="$work/data"
 cp -r "$src/configs/corridor/data" "$work/data.orig"
 

@@ -13,17 +13,7 @@ scenario="$src/configs/corridor/corridor.yaml"
 "$migsim" check "$scenario" | grep -q "OK (model corridor, 127 places"
 "$migsim" check "$scenario" | grep -q "policy: 9 of 9 packages enabled (16 interventions), 1 caravans"
 "$migsim" check "$scenario" --set 'packages[working-group].enabled=false' | grep -q "policy: 8 of 9 packages enabled (12 interventions)"
-# INM's targets are persons: scaled with corridor.scale by hand (corridor.yaml, top)
-inm_scale() {
-  local iv
-  for iv in events-2022-2023 suspension-2023-12 transfers-2023-12 events-2024; do
-    printf '%s\n' --set "packages[inm-upmrip].interventions[$iv].scale=$1"
-  done
-  printf '%s\n' --set "packages[working-group].interventions[bus-rail-checks].scale=$1"
-}
-mapfile -t inm05 < <(inm_scale 0.05)
-mapfile -t inm02 < <(inm_scale 0.02)
-"$migsim" run "$scenario" -o "$work/c.h5" --threads 2 --quiet --set days=60 --set corridor.scale=0.05 "${inm05[@]}"
+"$migsim" run "$scenario" -o "$work/c.h5" --threads 2 --quiet --set days=60 --set corridor.scale=0.05
 /usr/bin/python3 - "$work/c.h5" <<'EOF'
 import sys
 import numpy as np
@@ -62,7 +52,7 @@ test -s "$work/c.png"
 # 2023-01-17 (draws are keyed by agent and day), and from 2023-01-18 far fewer Haitians
 # leave Tapachula for the places it links to (the default's fitted factor is about 70 times
 # the first period's; at 1:20 the two 14-day windows hold about 1,500 and 110 arrivals).
-wait=(--quiet --set days=900 --set corridor.scale=0.05 "${inm05[@]}")
+wait=(--quiet --set days=900 --set corridor.scale=0.05)
 f1=$(/usr/bin/python3 -c 'import sys, yaml
 p = {k["name"]: k for k in yaml.safe_load(open(sys.argv[1]))["packages"]}["tapachula-asylum"]
 print(repr({i["name"]: i for i in p["interventions"]}["haitians-wait"]["factor"]))' "$scenario")
@@ -95,7 +85,7 @@ EOF2
 # scenario's derived daily rate (departures are the running sum of rate x scale, floored):
 # 436.92 x 0.05 x 92 days = 2009.8, so 2,009 spawned there, none before or after.
 "$migsim" run "$scenario" -o "$work/managua.h5" --threads 2 --quiet --set start_date=2023-09-01 \
-  --set days=150 --set corridor.scale=0.05 "${inm05[@]}"
+  --set days=150 --set corridor.scale=0.05
 /usr/bin/python3 - "$work/managua.h5" "$scenario" <<'EOF2'
 import math
 import sys
@@ -119,7 +109,7 @@ EOF2
 # With CBP One in force, a run stopped after day 10 and restarted (with another thread
 # count) writes the same datasets as an uninterrupted one: the model's state is rebuilt from
 # the restored agents.
-spring=(--seed 5 --quiet --set start_date=2023-04-20 --set days=40 --set corridor.scale=0.02 "${inm02[@]}")
+spring=(--seed 5 --quiet --set start_date=2023-04-20 --set days=40 --set corridor.scale=0.02)
 "$migsim" run "$scenario" -o "$work/full.h5" --threads 2 "${spring[@]}"
 rc=0
 "$migsim" run "$scenario" -o "$work/part.h5" --threads 2 "${spring[@]}" --stop-after 10 2>/dev/null || rc=$?

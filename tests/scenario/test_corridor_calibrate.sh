@@ -10,6 +10,9 @@ rm -rf "$work" && mkdir -p "$work"
 cp -r "$src/configs/corridor" "$work/corridor"
 cp -r "$src/configs/scenarios" "$work/scenarios"   # packages included by file
 s="$work/corridor/corridor.yaml"
+# --sectors fits corridor.attraction_by_nationality: the default derives sector choice from the
+# record instead (corridor.sector_choice), so this copy has the factors block in its place
+/usr/bin/python3 "$src/tests/scenario/with_factors.py" "$s"
 "$migsim" calibrate "$s" -o "$work/corridor/fitted.yaml" --levels --sectors --scale 0.01 --window 2020-10:2020-12 \
   --param 'corridor.outcomes[1].retry_expelled=0.1:0.9' --max-evals 6 --rounds 1 --threads 1 \
   >"$work/out.txt" 2>"$work/err.txt"

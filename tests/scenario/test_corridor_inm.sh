@@ -54,11 +54,7 @@ assert got == ("2024-06-05", 2500, 1500, 14, 7), got
 print("test_corridor_inm: targets CSVs and securing_border figures as published")
 EOF
 small=(--quiet --set start_date=2023-09-01 --set days=153 --set corridor.scale=0.05
-  --set 'caravans[exodo-de-la-pobreza].size=350'
-  --set 'packages[working-group].interventions[bus-rail-checks].scale=0.05')
-for iv in events-2022-2023 suspension-2023-12 transfers-2023-12 events-2024; do
-  small+=(--set "packages[inm-upmrip].interventions[$iv].scale=0.05")
-done
+  --set 'caravans[exodo-de-la-pobreza].size=350')
 "$migsim" run "$scenario" -o "$work/inm.h5" --threads 2 "${small[@]}"
 /usr/bin/python3 - "$work/inm.h5" "$src/configs/corridor" <<'EOF'
 import csv
@@ -116,10 +112,7 @@ EOF
 # A restart loses the daily encounters before it: allowed while none of them can enter an
 # average that decides a day from 2024-06-05 on (restart day + 7 <= 2024-06-05), and then
 # equal to an uninterrupted run; refused one day later (exit 78, located).
-mapfile -t inm02 < <(for iv in events-2022-2023 suspension-2023-12 transfers-2023-12 events-2024; do
-  printf '%s\n' --set "packages[inm-upmrip].interventions[$iv].scale=0.02"; done
-  printf '%s\n' --set "packages[working-group].interventions[bus-rail-checks].scale=0.02")
-late=(--quiet --set start_date=2024-05-20 --set days=20 --set corridor.scale=0.02 "${inm02[@]}")
+late=(--quiet --set start_date=2024-05-20 --set days=20 --set corridor.scale=0.02)
 "$migsim" run "$scenario" -o "$work/late.h5" --threads 2 "${late[@]}"
 for n in 9 10; do
   rc=0
