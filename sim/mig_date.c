@@ -3,6 +3,7 @@
 #include "mig_date.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Days since 1970-01-01 of a civil date; any month 1..12, day 1..31 (not checked). */
 static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
@@ -109,4 +110,29 @@ void mig_date_format(int32_t day, char buf[11])
     buf[8] = (char)('0' + d / 10);
     buf[9] = (char)('0' + d % 10);
     buf[10] = '\0';
+}
+
+int mig_date_parse_month(const char *s, int32_t *month_out)
+{
+    char buf[16];
+    int32_t day;
+    int y, m, d;
+    if (strlen(s) != 7 || s[4] != '-')
+        return -1;
+    snprintf(buf, sizeof buf, "%s-01", s);
+    if (mig_date_parse(buf, &day))
+        return -1;
+    mig_date_parts(day, &y, &m, &d);
+    *month_out = (int32_t)y * 12 + (m - 1);
+    return 0;
+}
+
+int mig_date_parse_months(const char *s, char sep, int32_t *first, int32_t *last)
+{
+    char head[8];
+    if (strlen(s) != 15 || s[7] != sep)
+        return -1;
+    memcpy(head, s, 7);
+    head[7] = '\0';
+    return mig_date_parse_month(head, first) || mig_date_parse_month(s + 8, last) || *last < *first ? -1 : 0;
 }

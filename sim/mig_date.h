@@ -13,5 +13,11 @@ void mig_date_format(int32_t day, char buf[11]);
 /* Calendar parts of a day number. */
 void mig_date_parts(int32_t day, int *year, int *month, int *mday);
 int32_t mig_date_from_parts(int year, int month, int mday);
+/* Parse "YYYY-MM" (exactly that form, a real month) into a month number, year * 12 +
+ * month - 1. Returns 0 on success, -1 when malformed. */
+int mig_date_parse_month(const char *s, int32_t *month_out);
+/* Parse a window of months "YYYY-MM<sep>YYYY-MM", the last not before the first. Returns 0
+ * on success, -1 when malformed. */
+int mig_date_parse_months(const char *s, char sep, int32_t *first, int32_t *last);
 
 #endif

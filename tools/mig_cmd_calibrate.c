@@ -929,32 +929,6 @@ static int parse_param(const char *arg, param *p)
     return p->n_keys ? 0 : -1;
 }
 
-static int parse_month(const char *s, int32_t *out)
-{
-    char buf[16];
-    int32_t day;
-    int y, m, d;
-    if (strlen(s) != 7)
-        return -1;
-    snprintf(buf, sizeof buf, "%s-01", s);
-    if (mig_date_parse(buf, &day))
-        return -1;
-    mig_date_parts(day, &y, &m, &d);
-    *out = (int32_t)(y * 12 + m - 1); /* month number, as mig_fit_ops.open takes it */
-    return 0;
-}
-
-/* "YYYY-MM:YYYY-MM", the last month not before the first. */
-static int parse_window(const char *s, int32_t *first, int32_t *last)
-{
-    char win[8];
-    if (strlen(s) != 15 || s[7] != ':')
-        return -1;
-    memcpy(win, s, 7);
-    win[7] = '\0';
-    return parse_month(win, first) || parse_month(s + 8, last) || *last < *first ? -1 : 0;
-}
-
 static void free_params(param *p, size_t n)
 {
     for (size_t i = 0; p && i < n; i++)
@@ -1125,9 +1099,9 @@ static int parse_args(cal_args *a, int argc, char **argv)
         return mig_cmd_usage_error("calibrate", "%s", "missing the scenario file");
     if (!a->out)
         return mig_cmd_usage_error("calibrate", "%s", "missing -o FITTED.yaml");
-    if (parse_window(a->window, &a->first_month, &a->last_month))
+    if (mig_date_parse_months(a->window, ':', &a->first_month, &a->last_month))
         return mig_cmd_usage_error("calibrate", "--window: expected YYYY-MM:YYYY-MM, got \"%s\"", a->window);
-    if (a->validate && parse_window(a->validate, &a->val_first, &a->val_last))
+    if (a->validate && mig_date_parse_months(a->validate, ':', &a->val_first, &a->val_last))
         return mig_cmd_usage_error("calibrate", "--validate: expected YYYY-MM:YYYY-MM, got \"%s\"", a->validate);
     return -1;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mig_date.h"
 #include "mig_util.h"
 
 /* ------------------------------------------------------------------ schema ---------- */
@@ -406,16 +407,6 @@ static mig_status check_ports(mig_corridor_cfg *c, mig_config_check *chk)
     return MIG_OK;
 }
 
-/* "YYYY-MM" at s into a month number (year * 12 + month - 1); 0 on success. */
-static int parse_month(const char *s, int32_t *out)
-{
-    int y, m, n = 0;
-    if (sscanf(s, "%4d-%2d%n", &y, &m, &n) != 2 || n != 7 || y < 1900 || y > 2200 || m < 1 || m > 12)
-        return -1;
-    *out = y * 12 + m - 1;
-    return 0;
-}
-
 /* sector_choice: the record's folder, the window, the prior; not with attraction_by_nationality */
 static mig_status check_sector_choice(mig_corridor_cfg *c, mig_config_check *chk)
 {
@@ -432,8 +423,7 @@ static mig_status check_sector_choice(mig_corridor_cfg *c, mig_config_check *chk
         return MIG_ENOMEM;
     mig_config_check_file(chk, "corridor.sector_choice.data", c->sector_data_path);
     w = q->window;
-    if (strlen(w) != 15 || w[7] != '/' || parse_month(w, &c->sector_first_month) ||
-        parse_month(w + 8, &c->sector_last_month) || c->sector_last_month < c->sector_first_month)
+    if (mig_date_parse_months(w, '/', &c->sector_first_month, &c->sector_last_month))
         mig_config_report(chk, MIG_ECONFIG, "corridor.sector_choice.window",
                           "expected FIRST/LAST months as YYYY-MM/YYYY-MM, FIRST not after LAST, got \"%s\"", w);
     if (q->prior)

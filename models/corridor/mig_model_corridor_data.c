@@ -65,20 +65,6 @@ static size_t map_columns(const mig_csv *t, mig_ctx *ctx, const char *const *col
     return n_err;
 }
 
-/* "YYYY-MM" to a month number; -1 when malformed. */
-static int parse_month(const char *v, int32_t *out)
-{
-    char buf[16];
-    int32_t day;
-    if (strlen(v) != 7 || v[4] != '-')
-        return -1;
-    snprintf(buf, sizeof buf, "%s-01", v);
-    if (mig_date_parse(buf, &day))
-        return -1;
-    *out = mig_corridor_month_of(day);
-    return 0;
-}
-
 /* ---- indicators ------------------------------------------------------------------- */
 
 int32_t mig_corridor_month_of(int32_t day)
@@ -117,7 +103,7 @@ static size_t check_row(const mig_csv *t, mig_ctx *ctx, const int *col, size_t r
     int ok = 1;
     char q[72];
 
-    if (parse_month(m, &month[r])) {
+    if (mig_date_parse_month(m, &month[r])) {
         mig_csv_cell_error(t, ctx, r, col[I_MONTH], "expected a month YYYY-MM, got %s", quoted(q, m));
         n_err++;
         ok = 0;

@@ -50,15 +50,10 @@ static mig_status open_table(const char *dir, const char *name, mig_ctx *ctx, mi
 /* The window index of a row's month, or -1 (outside, or a total row with no month). */
 static int64_t row_month(const mig_csv *t, size_t r, int mcol, int32_t first, uint32_t n)
 {
-    const char *v = t->cells[r][mcol];
-    char buf[16];
-    int32_t day, m;
-    if (strlen(v) != 7)
+    int32_t m;
+    if (mig_date_parse_month(t->cells[r][mcol], &m))
         return -1;
-    snprintf(buf, sizeof buf, "%s-01", v);
-    if (mig_date_parse(buf, &day))
-        return -1;
-    m = mig_corridor_month_of(day) - first;
+    m -= first;
     return m >= 0 && (uint32_t)m < n ? m : -1;
 }
 

@@ -22,6 +22,8 @@ f="$work/corridor/fitted.yaml"
 grep -q "^calibration:" "$f"
 grep -q 'key: "corridor.outcomes\[1\].retry_expelled"' "$f"
 grep -q 'key: "corridor.hazards\[0\].base_rate", value: .*method: level' "$f"
+# the Darien series are observed: --levels fits hazard levels only, never a forcing scale
+test "$(grep -c 'key: "corridor.forcing\[[0-9]*\].scale", value: .*method: level' "$f")" = 0
 grep -q "window: 2020-10/2020-12" "$f"
 grep -q 'key: "corridor.attraction_by_nationality.factors\[0\].values\[8\]", value: .*method: sector, target: 0\.' "$f"
 grep -q "sector shares by nationality estimated from the record" "$work/err.txt"
