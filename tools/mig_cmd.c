@@ -15,6 +15,7 @@
 int mig_cmd_sweep_main(int argc, char **argv);       /* tools/mig_cmd_sweep.c */
 int mig_cmd_summarize_main(int argc, char **argv);   /* tools/mig_cmd_summarize.c */
 int mig_cmd_calibrate_main(int argc, char **argv);   /* tools/mig_cmd_calibrate.c */
+int mig_cmd_ensemble_main(int argc, char **argv);    /* tools/mig_cmd_ensemble.c */
 
 const mig_cmd mig_cmds[] = {
     { "sweep",
@@ -24,6 +25,10 @@ const mig_cmd mig_cmds[] = {
       "  migsim summarize RUN.h5... -o ENSEMBLE.h5         mean, sd, quantiles across runs\n"
       "         [--quantiles 0.05,0.5,0.95] [--threads N]",
       mig_cmd_summarize_main },
+    { "ensemble",
+      "  migsim ensemble SCENARIO.yaml -o OUT.h5           forecast intervals: quantiles over draws x seeds\n"
+      "         [--draws DRAWS.csv] [--seeds N] [--seed B] [--quantiles 5,50,95] [--set K=V]...",
+      mig_cmd_ensemble_main },
     { "calibrate",
       "  migsim calibrate SCENARIO.yaml -o FITTED.yaml     fit a scenario to its model's record\n"
       "         [--levels] [--param KEY=LO:HI]... [--scale S]  (Nelder-Mead), write the fit back",

@@ -109,7 +109,7 @@ int mig_cmd_summarize_main(int argc, char **argv)
         goto out;
     }
     {
-        mig_summarize_opts o = { q, nq, cmdline, 0 };
+        mig_summarize_opts o = { .quantiles = q, .n_quantiles = nq, .command_line = cmdline };
         st = mig_summarize(a.inputs, a.n_in, a.output, &o, ctx, &stats);
     }
     if (st != MIG_OK) {

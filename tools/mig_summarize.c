@@ -74,6 +74,7 @@ typedef struct summ {
     hid_t out;
     layout L;                    /* of inputs[0] */
     hid_t *scale_id;             /* owned [L.n]: the output's scale datasets, -1 for others */
+    hid_t qscale;                /* the output's "quantile" scale (quantile_dim), or -1 */
     char h5err[MIG_H5_ERR_MAX];
     mig_ctx *ctx;
 } summ;
@@ -619,12 +620,15 @@ static hid_t out_scale(const summ *S, const char *name)
     return -1;
 }
 
-/* Attaches the output's scales to dset along the axes of d. */
-static int attach(summ *S, hid_t dset, const dinfo *d)
+/* Attaches the output's scales to dset along the axes of d, from axis lead on (the
+ * "quantile" scale on axis 0 when lead is 1). */
+static int attach(summ *S, hid_t dset, const dinfo *d, int lead)
 {
+    if (lead && failed(S, H5DSattach_scale(dset, S->qscale, 0), "H5DSattach_scale failed"))
+        return 1;
     for (int k = 0; k < d->rank; k++) {
         hid_t sc = out_scale(S, d->dim[k]);
-        if (sc >= 0 && failed(S, H5DSattach_scale(dset, sc, (unsigned)k), "H5DSattach_scale failed"))
+        if (sc >= 0 && failed(S, H5DSattach_scale(dset, sc, (unsigned)(k + lead)), "H5DSattach_scale failed"))
             return 1;
     }
     return 0;
@@ -662,7 +666,7 @@ static mig_status copy_dataset(summ *S, size_t i)
             goto done;
         S->scale_id[i] = dst;
         dst = -1;
-    } else if (attach(S, dst, d)) {
+    } else if (attach(S, dst, d, 0)) {
         goto done;
     }
     bad = 0;
@@ -675,43 +679,77 @@ done:
     return bad ? report_h5(S, S->out_path) : MIG_OK;
 }
 
+/* Datasets written per variable: mean, sd, then one per quantile or one for them all. */
+static size_t n_stats(const mig_summarize_opts *o)
+{
+    return 2 + (o->quantile_dim ? (o->n_quantiles > 0) : o->n_quantiles);
+}
+
+/* Name of statistic k of variable var: var_mean, var_sd, var_q<NN> or var_quantile. */
+static void stat_name(const char *var, const mig_summarize_opts *o, size_t k, char *buf, size_t n)
+{
+    char qn[32];
+    if (k < 2)
+        snprintf(buf, n, "%s_%s", var, k == 0 ? "mean" : "sd");
+    else if (o->quantile_dim)
+        snprintf(buf, n, "%s_quantile", var);
+    else {
+        mig_summarize_quantile_name(o->quantiles[k - 2], qn, sizeof qn);
+        snprintf(buf, n, "%s_%s", var, qn);
+    }
+}
+
 /* The statistics written for each variable: mean, sd, then the quantiles. */
 typedef struct stat_out {
     char name[300];
     hid_t dset;
 } stat_out;
 
+/* The dataspace and creation list of a statistic of d: d's shape, after a leading axis of
+ * nq quantiles when lead is 1 (one quantile per chunk). Returns 1 on failure. */
+static int stat_space(summ *S, const dinfo *d, int lead, hsize_t nq, hsize_t rows_per_chunk, hid_t *space,
+                      hid_t *dcpl)
+{
+    hsize_t dims[MAX_RANK + 1], chunk[MAX_RANK + 1];
+    size_t size = 1;
+    dims[0] = nq;
+    chunk[0] = 1;
+    for (int k = 0; k < d->rank; k++) {
+        dims[k + lead] = d->dims[k];
+        chunk[k + lead] = k == 0 ? rows_per_chunk : d->dims[k];
+        size *= k ? (size_t)d->dims[k] : 1;
+    }
+    if (failed(S, *space = H5Screate_simple(d->rank + lead, dims, NULL), "H5Screate_simple failed") ||
+        (*dcpl = mig_h5_ordered_plist(H5P_DATASET_CREATE, S->h5err)) < 0)
+        return 1;
+    if (size > 0 && d->dims[0] > 0 &&
+        (failed(S, H5Pset_chunk(*dcpl, d->rank + lead, chunk), "H5Pset_chunk failed") ||
+         failed(S, H5Pset_shuffle(*dcpl), "H5Pset_shuffle failed") ||
+         failed(S, H5Pset_deflate(*dcpl, 4), "H5Pset_deflate failed")))
+        return 1;
+    return 0;
+}
+
 /* Creates the float64 datasets of data variable d (output names in st[0..ns)). */
 static mig_status create_stats(summ *S, const dinfo *d, const mig_summarize_opts *o, stat_out *st, size_t ns,
                                hsize_t rows_per_chunk)
 {
-    hid_t space = -1, dcpl = -1;
+    hid_t space = -1, dcpl = -1, qspace = -1, qdcpl = -1;
     char *ln = NULL, *units = NULL, *coords = NULL, text[1200];
-    hsize_t chunk[MAX_RANK];
-    size_t size = 1;
-    int bad = 1;
+    int bad = 1, qdim = o->quantile_dim != 0;
 
-    for (int k = 1; k < d->rank; k++)
-        size *= (size_t)d->dims[k];
     ln = read_str_attr(S->in[0], d->name, "long_name");
     units = read_str_attr(S->in[0], d->name, "units");
     coords = read_str_attr(S->in[0], d->name, "coordinates");
-    if (failed(S, space = H5Screate_simple(d->rank, d->dims, NULL), "H5Screate_simple failed") ||
-        (dcpl = mig_h5_ordered_plist(H5P_DATASET_CREATE, S->h5err)) < 0)
+    if (stat_space(S, d, 0, 0, rows_per_chunk, &space, &dcpl) ||
+        (qdim && stat_space(S, d, 1, o->n_quantiles, rows_per_chunk, &qspace, &qdcpl)))
         goto done;
-    if (size > 0 && d->dims[0] > 0) {
-        chunk[0] = rows_per_chunk;
-        for (int k = 1; k < d->rank; k++)
-            chunk[k] = d->dims[k];
-        if (failed(S, H5Pset_chunk(dcpl, d->rank, chunk), "H5Pset_chunk failed") ||
-            failed(S, H5Pset_shuffle(dcpl), "H5Pset_shuffle failed") ||
-            failed(S, H5Pset_deflate(dcpl, 4), "H5Pset_deflate failed"))
-            goto done;
-    }
     for (size_t s = 0; s < ns; s++) {
         hid_t ds;
-        if (failed(S, st[s].dset = ds = H5Dcreate2(S->out, st[s].name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl,
-                                                   H5P_DEFAULT), "H5Dcreate2 failed"))
+        int lead = qdim && s >= 2;
+        if (failed(S, st[s].dset = ds = H5Dcreate2(S->out, st[s].name, H5T_IEEE_F64LE, lead ? qspace : space,
+                                                   H5P_DEFAULT, lead ? qdcpl : dcpl, H5P_DEFAULT),
+                   "H5Dcreate2 failed"))
             goto done;
         if (units && put_attr(S, ds, "units", units))
             goto done;
@@ -719,15 +757,19 @@ static mig_status create_stats(summ *S, const dinfo *d, const mig_summarize_opts
             snprintf(text, sizeof text, "mean of %s", ln ? ln : d->name);
         else if (s == 1)
             snprintf(text, sizeof text, "standard deviation of %s", ln ? ln : d->name);
+        else if (lead)
+            snprintf(text, sizeof text, "quantiles of %s", ln ? ln : d->name);
         else
             snprintf(text, sizeof text, "%g quantile of %s", o->quantiles[s - 2], ln ? ln : d->name);
         if (put_attr(S, ds, "long_name", text) || (coords && put_attr(S, ds, "coordinates", coords)))
             goto done;
         if (s < 2 && put_attr(S, ds, "cell_methods", s == 0 ? "realization: mean" : "realization: standard_deviation"))
             goto done;
-        if (s >= 2 && put_attr_double(S, ds, "quantile", o->quantiles[s - 2]))
+        if (s >= 2 && !lead && put_attr_double(S, ds, "quantile", o->quantiles[s - 2]))
             goto done;
-        if (attach(S, ds, d))
+        if (lead && put_attr(S, ds, "cell_methods", "realization: quantile"))
+            goto done;
+        if (attach(S, ds, d, lead))
             goto done;
     }
     bad = 0;
@@ -735,6 +777,8 @@ done:
     free(ln);
     free(units);
     free(coords);
+    mig_h5_close(&qdcpl, H5Pclose);
+    mig_h5_close(&qspace, H5Sclose);
     mig_h5_close(&dcpl, H5Pclose);
     mig_h5_close(&space, H5Sclose);
     return bad ? report_h5(S, S->out_path) : MIG_OK;
@@ -766,18 +810,13 @@ static void compute(const double *in, size_t n, size_t m, const double *q, size_
     }
 }
 
-/* The ns statistics of variable d: <name>_mean, <name>_sd, then one per quantile; none open. */
+/* The ns statistics of variable d: <name>_mean, <name>_sd, then one per quantile (or one
+ * <name>_quantile); none open. */
 static void stat_names(const dinfo *d, const mig_summarize_opts *o, stat_out *st, size_t ns)
 {
     for (size_t k = 0; k < ns; k++) {
         st[k].dset = -1;
-        if (k < 2)
-            snprintf(st[k].name, sizeof st[k].name, "%s_%s", d->name, k == 0 ? "mean" : "sd");
-        else {
-            char qn[32];
-            mig_summarize_quantile_name(o->quantiles[k - 2], qn, sizeof qn);
-            snprintf(st[k].name, sizeof st[k].name, "%s_%s", d->name, qn);
-        }
+        stat_name(d->name, o, k, st[k].name, sizeof st[k].name);
     }
 }
 
@@ -812,10 +851,32 @@ static int move_rows(summ *S, hid_t dset, int rank, const hsize_t *start, const 
     return bad;
 }
 
+/* Writes the block at start, count of every statistic of d from out (statistic k at
+ * out + k * m, as compute leaves them); the quantiles of V_quantile one slab each. */
+static int write_stats(summ *S, const dinfo *d, const mig_summarize_opts *o, const stat_out *st,
+                       const hsize_t *start, const hsize_t *count, const double *out, size_t m)
+{
+    hsize_t qstart[MAX_RANK + 1] = { 0 }, qcount[MAX_RANK + 1] = { 1 };
+    for (size_t k = 0; k < (o->quantile_dim ? 2 : n_stats(o)); k++)
+        if (move_rows(S, st[k].dset, d->rank, start, count, (double *)out + k * m, 1))
+            return 1;
+    if (!o->quantile_dim)
+        return 0;
+    memcpy(qstart + 1, start, (size_t)d->rank * sizeof *start);
+    memcpy(qcount + 1, count, (size_t)d->rank * sizeof *count);
+    for (size_t k = 0; k < o->n_quantiles; k++) {
+        qstart[0] = k;
+        if (move_rows(S, st[2].dset, d->rank + 1, qstart, qcount, (double *)out + (2 + k) * m, 1))
+            return 1;
+    }
+    return 0;
+}
+
 /* Summarizes one data variable, a block of time rows at a time. */
 static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opts *o)
 {
-    size_t ns = 2 + o->n_quantiles, n = S->n_in, size = 1, rows = (size_t)d->dims[0], block, chunk_rows;
+    size_t ns = n_stats(o), nv = 2 + o->n_quantiles, n = S->n_in, size = 1, rows = (size_t)d->dims[0], block,
+           chunk_rows;
     stat_out st[2 + MIG_SUMMARIZE_MAX_QUANTILES];
     hid_t *src = NULL;
     double *in = NULL, *out = NULL, *scratch = NULL;
@@ -840,7 +901,7 @@ static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opt
         block = rows;
     src = malloc(n * sizeof *src);
     in = malloc(n * block * size * sizeof *in);
-    out = malloc(ns * block * size * sizeof *out);
+    out = malloc(nv * block * size * sizeof *out);
     scratch = malloc((size_t)threads * n * sizeof *scratch);
     if (!src || !in || !out || !scratch) {
         s = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: %s: out of memory for %zu inputs", S->out_path, d->name, n);
@@ -866,11 +927,10 @@ static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opt
                 goto done;
             }
         compute(in, n, m, o->quantiles, o->n_quantiles, out, scratch, threads);
-        for (size_t k = 0; k < ns; k++)
-            if (move_rows(S, st[k].dset, d->rank, start, count, out + k * m, 1)) {
-                s = report_h5(S, S->out_path);
-                goto done;
-            }
+        if (write_stats(S, d, o, st, start, count, out, m)) {
+            s = report_h5(S, S->out_path);
+            goto done;
+        }
     }
 done:
     for (size_t i = 0; src && i < n; i++)
@@ -884,23 +944,19 @@ done:
 /* Every output name is new: no statistic lands on a copied dataset or on another one. */
 static mig_status check_names(summ *S, const mig_summarize_opts *o)
 {
-    size_t ns = 2 + o->n_quantiles, cap = S->L.n * ns, n = 0;
-    char **all = calloc(cap ? cap : 1, sizeof *all);
+    size_t ns = n_stats(o), cap = S->L.n * ns + 1, n = 0;
+    char **all = calloc(cap, sizeof *all);
     mig_status st = MIG_OK;
     if (!all)
         return mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
     for (size_t i = 0; i < S->L.n && st == MIG_OK; i++) {
         const dinfo *d = &S->L.d[i];
         for (size_t k = 0; k < (d->role == ROLE_DATA ? ns : 1); k++) {
-            char name[300], qn[32] = "";
+            char name[300];
             if (d->role != ROLE_DATA)
                 snprintf(name, sizeof name, "%s", d->name);
-            else if (k < 2)
-                snprintf(name, sizeof name, "%s_%s", d->name, k == 0 ? "mean" : "sd");
-            else {
-                mig_summarize_quantile_name(o->quantiles[k - 2], qn, sizeof qn);
-                snprintf(name, sizeof name, "%s_%s", d->name, qn);
-            }
+            else
+                stat_name(d->name, o, k, name, sizeof name);
             for (size_t j = 0; j < n; j++)
                 if (strcmp(all[j], name) == 0) {
                     st = mig_ctx_error(S->ctx, MIG_EDATA, "%s: the summary would hold two datasets named \"%s\"",
@@ -915,6 +971,13 @@ static mig_status check_names(summ *S, const mig_summarize_opts *o)
             }
         }
     }
+    if (st == MIG_OK && o->quantile_dim)
+        for (size_t j = 0; j < n; j++)
+            if (strcmp(all[j], "quantile") == 0) {
+                st = mig_ctx_error(S->ctx, MIG_EDATA, "%s: the summary would hold two datasets named \"quantile\"",
+                                   S->in_path[0]);
+                break;
+            }
     for (size_t j = 0; j < n; j++)
         free(all[j]);
     free(all);
@@ -960,7 +1023,7 @@ static mig_status write_provenance(summ *S, const mig_summarize_opts *o)
             goto done;
         }
     }
-    inputs = join(S->in_path, S->n_in, "\n");
+    inputs = join(o->input_labels ? o->input_labels : S->in_path, S->n_in, "\n");
     seed_list = join((const char *const *)seeds, S->n_in, "\n");
     if (!inputs || !seed_list) {
         st = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
@@ -999,6 +1062,9 @@ static mig_status write_provenance(summ *S, const mig_summarize_opts *o)
             goto done;
         for (size_t i = 0; i < sizeof prov / sizeof prov[0]; i++)
             if (put_attr(S, g, prov[i].k, prov[i].v))
+                goto done;
+        for (size_t i = 0; i < o->n_extra; i++)
+            if (put_attr(S, g, o->extra[2 * i], o->extra[2 * i + 1]))
                 goto done;
     }
     bad = 0;
@@ -1061,7 +1127,7 @@ static mig_status open_inputs(summ *S)
     return st;
 }
 
-static mig_status create_output(summ *S)
+static mig_status create_output(summ *S, const char *source)
 {
     hid_t fcpl = -1, fapl = -1, root = -1;
     static const char *const skip_root[] = { "source", NULL };
@@ -1085,7 +1151,7 @@ static mig_status create_output(summ *S)
         st = report_h5(S, S->in_path[0]);
         goto out;
     }
-    if (copy_attrs(S, root, S->out, skip_root) || put_attr(S, S->out, "source", "migsim summarize"))
+    if (copy_attrs(S, root, S->out, skip_root) || put_attr(S, S->out, "source", source ? source : "migsim summarize"))
         goto done;
     st = MIG_OK;
     goto out;
@@ -1121,14 +1187,35 @@ static mig_status read_inputs(summ *S, mig_summarize_stats *stats)
     return MIG_OK;
 }
 
-/* The output's datasets: the dimension scales copied first, then the other coordinates
- * copied and each variable over time summarized. */
+/* The dimension scale "quantile" (quantile_dim): the levels, float64. */
+static mig_status create_qscale(summ *S, const mig_summarize_opts *o)
+{
+    hsize_t n = o->n_quantiles;
+    hid_t space = -1, dcpl = -1;
+    int bad = failed(S, space = H5Screate_simple(1, &n, NULL), "H5Screate_simple failed") ||
+              (dcpl = mig_h5_ordered_plist(H5P_DATASET_CREATE, S->h5err)) < 0 ||
+              failed(S, S->qscale = H5Dcreate2(S->out, "quantile", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl,
+                                               H5P_DEFAULT), "H5Dcreate2 failed") ||
+              failed(S, H5Dwrite(S->qscale, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, o->quantiles),
+                     "H5Dwrite failed") ||
+              put_attr(S, S->qscale, "long_name", "quantile level (probability) across runs") ||
+              put_attr(S, S->qscale, "units", "1") ||
+              failed(S, H5DSset_scale(S->qscale, "quantile"), "H5DSset_scale failed");
+    mig_h5_close(&dcpl, H5Pclose);
+    mig_h5_close(&space, H5Sclose);
+    return bad ? report_h5(S, S->out_path) : MIG_OK;
+}
+
+/* The output's datasets: the dimension scales copied first (and "quantile" made), then the
+ * other coordinates copied and each variable over time summarized. */
 static mig_status write_datasets(summ *S, const mig_summarize_opts *opts, mig_summarize_stats *stats)
 {
+    mig_status st;
+    if (opts->quantile_dim && opts->n_quantiles > 0 && (st = create_qscale(S, opts)) != MIG_OK)
+        return st;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < S->L.n; i++) {
             const dinfo *d = &S->L.d[i];
-            mig_status st;
             if ((pass == 0) != (d->role == ROLE_SCALE))
                 continue;
             st = d->role == ROLE_DATA ? summarize_var(S, d, opts) : copy_dataset(S, i);
@@ -1145,6 +1232,7 @@ static mig_status finish_output(summ *S)
     mig_status st;
     for (size_t i = 0; i < S->L.n; i++)
         mig_h5_close(&S->scale_id[i], H5Dclose);
+    mig_h5_close(&S->qscale, H5Dclose);
     if (failed(S, H5Fclose(S->out), "H5Fclose failed")) {
         S->out = -1;
         return report_h5(S, S->out_path);
@@ -1171,7 +1259,7 @@ mig_status mig_summarize(const char *const *inputs, size_t n_inputs, const char 
     S.out_path = output;
     S.in_path = inputs;
     S.n_in = n_inputs;
-    S.out = -1;
+    S.out = S.qscale = -1;
     S.in = malloc(n_inputs * sizeof *S.in);
     if (!S.in)
         return mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", output);
@@ -1188,7 +1276,7 @@ mig_status mig_summarize(const char *const *inputs, size_t n_inputs, const char 
     for (size_t i = 0; i < S.L.n; i++)
         S.scale_id[i] = -1;
 
-    if ((st = create_output(&S)) != MIG_OK || (st = write_datasets(&S, opts, stats)) != MIG_OK ||
+    if ((st = create_output(&S, opts->source)) != MIG_OK || (st = write_datasets(&S, opts, stats)) != MIG_OK ||
         (st = write_provenance(&S, opts)) != MIG_OK || (st = finish_output(&S)) != MIG_OK)
         goto done;
     stats->n_inputs = n_inputs;
@@ -1196,6 +1284,7 @@ done:
     if (S.scale_id)
         for (size_t i = 0; i < S.L.n; i++)
             mig_h5_close(&S.scale_id[i], H5Dclose);
+    mig_h5_close(&S.qscale, H5Dclose);
     mig_h5_close(&S.out, H5Fclose);
     if (S.tmp_made)
         unlink(S.tmp);

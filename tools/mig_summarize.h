@@ -1,7 +1,8 @@
 /* mig_summarize.h: ensemble statistics across runs. Reads run files that share their
  * dimensions and labels and writes, for every data variable V over (time, ...), V_mean,
- * V_sd and V_q<NN> (chosen quantiles) as float64 with the same dimension scales and
- * auxiliary coordinates, plus a provenance group listing the inputs and their seeds. */
+ * V_sd and V_q<NN> (chosen quantiles; or, with quantile_dim, one V_quantile over
+ * (quantile, time, ...)) as float64 with the same dimension scales and auxiliary
+ * coordinates, plus a provenance group listing the inputs and their seeds. */
 #ifndef MIG_SUMMARIZE_H
 #define MIG_SUMMARIZE_H
 
@@ -16,6 +17,14 @@ typedef struct mig_summarize_opts {
     const char *command_line;     /* borrowed: stored in the provenance; may be NULL */
     size_t block_bytes;           /* input values held in memory at once, all inputs together
                                      (at least one time row); 0: 256 MiB */
+    int quantile_dim;             /* 1: V_quantile over (quantile, time, ...) and a dimension
+                                     scale "quantile" instead of one V_q<NN> per quantile */
+    const char *source;           /* borrowed: the root attribute "source"; NULL: "migsim summarize" */
+    const char *const *input_labels; /* borrowed [n_inputs] or NULL: what /provenance lists as
+                                        "inputs" instead of the file names */
+    const char *const *extra;     /* borrowed [2 * n_extra]: more /provenance attributes, name
+                                     then value */
+    size_t n_extra;
 } mig_summarize_opts;
 
 typedef struct mig_summarize_stats {

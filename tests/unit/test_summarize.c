@@ -239,7 +239,8 @@ static int has_file(const char *prefix)
 static mig_status summarize(const char *const *in, size_t n, const double *q, size_t nq, size_t block, char **err)
 {
     mig_ctx *ctx = NULL;
-    mig_summarize_opts o = { q, nq, "migsim summarize test", block };
+    mig_summarize_opts o = { .quantiles = q, .n_quantiles = nq, .command_line = "migsim summarize test",
+                             .block_bytes = block };
     mig_summarize_stats stats;
     mig_status st;
     cr_assert_eq(mig_ctx_create(&ctx), MIG_OK);

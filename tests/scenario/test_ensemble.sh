@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# End to end: `migsim ensemble` on the demo scenario (30 days), three parameter draws x
+# seeds 1 and 2, against the six runs made one by one with `migsim run`:
+# 1. every variable V has V_mean, V_sd and V_quantile over (quantile, time, <V's dims>) with
+#    the runs' coordinates; quantile is [0, 0.05, 0.5, 0.95, 1]; the 0 and 1 quantiles are
+#    exactly the minimum and maximum over the six runs, V_mean exactly their sum / 6; with
+#    one seed (three runs) the 0.5 quantile is exactly the middle run;
+# 2. --threads 1 and 2 write byte-identical datasets (compare_h5.py);
+# 3. /provenance: uncertainty "parameter draws (3 from draws.csv) x seeds (2)" ("seeds only"
+#    without --draws), draws_sha256 as sha256sum prints it, scenario_sha256 of
+#    scenario_resolved, n_draws 3, n_seeds 2, inputs labelled "draw a seed 1", ...;
+# 4. a bad cell: exact message naming draws file:line:column and the column, exit 65; a
+#    bad key: its header cell; a draw that fails in its run (unknown place, caught by the
+#    world): the cell again; after each failure nothing at -o and no run folder left.
+#   bash tests/scenario/test_ensemble.sh MIGSIM_BINARY SOURCE_DIR WORK_DIR
+set -euo pipefail
+[ $# -eq 3 ] || { echo "usage: $0 MIGSIM_BINARY SOURCE_DIR WORK_DIR" >&2; exit 64; }
+migsim=$(realpath "$1") src=$(realpath "$2") work=$3
+rm -rf "$work" && mkdir -p "$work"
+cd "$work"
+py=/usr/bin/python3
+scenario=$src/configs/demo.yaml
+fail() { echo "test_ensemble: FAILED: $*" >&2; exit 1; }
+
+cat > draws.csv <<'CSV'
+draw,movement.distance_power,sources[0].rate,weight
+a,1.0,800,1
+b,1.5,600,1
+c,0.5,1000,1
+CSV
+ens=(ensemble "$scenario" --draws draws.csv --seeds 2 --seed 1 --set days=30 --quantiles 0,5,50,95,100 -q)
+"$migsim" "${ens[@]}" -o t1.h5 --threads 1
+"$migsim" "${ens[@]}" -o t2.h5 --threads 2
+"$migsim" ensemble "$scenario" --draws draws.csv --seeds 1 --set days=30 --quantiles 50 -q -o odd.h5 --threads 1
+"$migsim" ensemble "$scenario" --seeds 2 --set days=30 -q -o seeds.h5 --threads 1
+for d in "a 1.0 800" "b 1.5 600" "c 0.5 1000"; do
+  set -- $d
+  for s in 1 2; do
+    "$migsim" run "$scenario" -o "run_$1_$s.h5" --seed "$s" --threads 1 -q --set days=30 \
+      --set "movement.distance_power=$2" --set "sources[0].rate=$3"
+  done
+done
+$py "$src/tests/scenario/compare_h5.py" t1.h5 t2.h5 || fail "--threads 1 and 2 differ"
+
+$py - "$(sha256sum draws.csv | cut -d' ' -f1)" <<'PY' || fail "statistics or provenance"
+import hashlib, sys
+import h5py, numpy as np, xarray as xr
+runs = {(d, s): xr.open_dataset(f"run_{d}_{s}.h5") for d in "abc" for s in (1, 2)}
+e, odd = xr.open_dataset("t1.h5"), xr.open_dataset("odd.h5")
+first = runs["a", 1]
+assert list(e["quantile"].values) == [0, 0.05, 0.5, 0.95, 1], e["quantile"].values
+names = [v for v in first.data_vars if first[v].dims[:1] == ("time",)]
+assert len(names) >= 10, names
+for v in names:
+    q = e[v + "_quantile"]
+    assert q.dims == ("quantile",) + first[v].dims, (v, q.dims)
+    assert e[v + "_mean"].dims == first[v].dims and e[v + "_sd"].dims == first[v].dims
+    for c in first[v].dims:
+        assert (e[c].values == first[c].values).all(), (v, c)
+    stack = np.stack([r[v].values.astype(float) for r in runs.values()])
+    assert (q.sel(quantile=0).values == stack.min(0)).all(), v
+    assert (q.sel(quantile=1).values == stack.max(0)).all(), v
+    assert (e[v + "_mean"].values == stack.sum(0) / 6).all(), v
+    three = np.stack([runs[d, 1][v].values.astype(float) for d in "abc"])
+    assert (odd[v + "_quantile"].sel(quantile=0.5).values == np.sort(three, axis=0)[1]).all(), v
+for c in ("place_country", "link_from"):
+    assert (e[c].values == first[c].values).all(), c
+tot = e["total_spawned_quantile"].sel(quantile=1).values
+assert tot.max() > e["total_spawned_quantile"].sel(quantile=0).values.max(), "the draws do not differ"
+with h5py.File("t1.h5") as f, h5py.File("seeds.h5") as g:
+    p = {k: v.decode() for k, v in f["provenance"].attrs.items()}
+    assert p["uncertainty"] == "parameter draws (3 from draws.csv) x seeds (2)", p["uncertainty"]
+    assert g["provenance"].attrs["uncertainty"].decode() == "seeds only"
+    assert p["draws_sha256"] == sys.argv[1], (p["draws_sha256"], sys.argv[1])
+    assert p["scenario_sha256"] == hashlib.sha256(p["scenario_resolved"].encode()).hexdigest()
+    assert "days: 30" in p["scenario_resolved"]
+    assert (p["n_draws"], p["n_seeds"], p["n_runs"]) == ("3", "2", "6")
+    assert p["inputs"].split("\n")[:3] == ["draw a seed 1", "draw a seed 2", "draw b seed 1"], p["inputs"]
+    assert p["draws_keys"] == "movement.distance_power\nsources[0].rate", p["draws_keys"]
+    assert f.attrs["source"].decode() == "migsim ensemble"
+PY
+
+# expect FILE STATUS MESSAGE ARGS...: ensemble fails with exactly MESSAGE and leaves nothing
+expect() {
+  local file=$1 status=$2 message=$3 rc=0
+  shift 3
+  "$migsim" ensemble "$scenario" --set days=10 --seeds 2 -q --draws "$file" -o out.h5 "$@" 2> err.txt || rc=$?
+  [ "$rc" = "$status" ] || fail "$file: exit $rc, expected $status: $(cat err.txt)"
+  [ "$(cat err.txt)" = "$message" ] || fail "$file: got: $(cat err.txt)
+expected: $message"
+  [ ! -e out.h5 ] || fail "$file: out.h5 exists after a failure"
+  ! ls -d out.h5.* 2> /dev/null || fail "$file: temporary files left"
+}
+printf 'draw,movement.distance_power,sources[0].rate\na,1.0,800\nb,abc,600\n' > bad.csv
+expect bad.csv 65 'migsim: bad.csv:3:2: movement.distance_power: expected a number, got "abc"'
+printf 'draw,movement.distnce_power\na,1.0\n' > badkey.csv
+expect badkey.csv 65 'migsim: badkey.csv:1:2: movement.distnce_power: unknown key (did you mean "distance_power"?)'
+printf 'sources[0].place\nCaracas\nAtlantis\n' > place.csv
+expect place.csv 65 "migsim: place.csv:3:1: sources[0].place: unknown place \"Atlantis\" (not in $src/configs/demo/places.csv)"
+printf 'movement.distance_power,weight\n1,1\n2,0.5\n' > weights.csv
+expect weights.csv 65 'migsim: weights.csv:3:2: weight: weight "0.5" differs from the first row'"'"'s (1): unequal weights are not supported yet; resample the draws by weight and give them equal weights'
+echo "test_ensemble: OK"
