@@ -37,8 +37,9 @@ typedef struct mig_ensemble_stats {
  * the end, whatever happens) and summarizes the runs into output. The runs are kept on disk,
  * not in memory, and the summary reads a block of rows at a time; before the second run the
  * space they need (the first run's size x runs) is checked against the free space of that
- * folder's file system, and the number of runs against the open-file limit (all run files are
- * open together while summarizing): either refused with a message saying what is needed.
+ * folder's file system, the number of runs against the open-file limit (all run files are
+ * open together while summarizing) and the summary's memory (about 1.25 MiB per run plus
+ * 256 MiB) against 80 % of the machine's: each refused with a message saying what is needed.
  * On failure nothing is left at output. Results do not depend on ctx->threads. */
 mig_status mig_ensemble_run(const mig_ensemble_opts *o, mig_ctx *ctx, mig_ensemble_stats *stats);
 
