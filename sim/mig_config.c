@@ -244,6 +244,18 @@ static const cyaml_schema_field_t calibration_fields[] = {
     CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t prior_fields[] = {
+    CYAML_FIELD_STRING_PTR("key", CYAML_FLAG_POINTER, mig_prior_cfg, key, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("distribution", CYAML_FLAG_POINTER, mig_prior_cfg, distribution, 1, 32),
+    CYAML_FIELD_FLOAT("lo", CYAML_FLAG_DEFAULT, mig_prior_cfg, lo),
+    CYAML_FIELD_FLOAT("hi", CYAML_FLAG_DEFAULT, mig_prior_cfg, hi),
+    CYAML_FIELD_STRING_PTR("basis", CYAML_FLAG_POINTER, mig_prior_cfg, basis, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t prior_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, mig_prior_cfg, prior_fields),
+};
+
 /* The engine's top-level keys: the models' sections come between head and tail. */
 static const cyaml_schema_field_t config_head_fields[] = {
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, mig_config, name, 0, CYAML_UNLIMITED),
@@ -268,6 +280,8 @@ static const cyaml_schema_field_t config_head_fields[] = {
 static const cyaml_schema_field_t config_tail_fields[] = {
     CYAML_FIELD_MAPPING_PTR("calibration", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_config, calibration,
                             calibration_fields),
+    CYAML_FIELD_SEQUENCE_COUNT("priors", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_config, priors, n_priors,
+                               &prior_entry, 0, 64),
     CYAML_FIELD_SEQUENCE_COUNT("packages", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_config, packages,
                                n_packages, &package_entry, 0, 4096),
     CYAML_FIELD_SEQUENCE_COUNT("caravans", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_config, caravans,
@@ -1323,6 +1337,28 @@ static void check_calibration(mig_config *cfg, mig_ctx *ctx, int *errors, mig_st
                  "expected the number of entries of calibration.fitted (%u), got %u", c->n_fitted, c->fitted_numbers);
 }
 
+/* priors: a known distribution on a finite interval (positive for log-uniform) */
+static void check_priors(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first)
+{
+    char field[96];
+    for (uint32_t i = 0; i < cfg->n_priors; i++) {
+        const mig_prior_cfg *p = &cfg->priors[i];
+        int log_uniform = !strcmp(p->distribution, "log-uniform");
+        snprintf(field, sizeof field, "priors[%u].distribution", i);
+        if (!log_uniform && strcmp(p->distribution, "uniform"))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected uniform or log-uniform, got \"%s\"",
+                     p->distribution);
+        snprintf(field, sizeof field, "priors[%u].lo", i);
+        if (!isfinite(p->lo) || (log_uniform && !(p->lo > 0.0)))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected a finite number%s, got %g",
+                     log_uniform ? " above 0 (log-uniform)" : "", p->lo);
+        snprintf(field, sizeof field, "priors[%u].hi", i);
+        if (!isfinite(p->hi) || !(p->hi > p->lo))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "expected a finite number above lo (%g), got %g",
+                     p->lo, p->hi);
+    }
+}
+
 static int valid_name(const char *s)
 {
     if (!s || !*s)
@@ -1726,6 +1762,7 @@ static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
         return st;
     if (cfg->calibration)
         check_calibration(cfg, ctx, &errors, &first);
+    check_priors(cfg, ctx, &errors, &first);
     check_policy(cfg, ctx, &errors, &first);
     return errors ? first : MIG_OK;
 }

@@ -219,6 +219,15 @@ typedef struct mig_calibration_cfg {
     char *note;
 } mig_calibration_cfg;
 
+/* A prior of a fitted value, for `migsim calibrate --abc`: its distribution, its range and
+ * why (not used by runs). */
+typedef struct mig_prior_cfg {
+    char *key;                /* scenario key as for --set; "a,b" one value written at several keys */
+    char *distribution;       /* "uniform" or "log-uniform" (on [lo, hi]) */
+    double lo, hi;
+    char *basis;              /* the reason for the range: a source or a stated assumption */
+} mig_prior_cfg;
+
 typedef struct mig_config {
     /* as written in YAML (libcyaml fills these) */
     char *name;
@@ -237,6 +246,8 @@ typedef struct mig_config {
     uint64_t max_agents;      /* agent capacity; 0 = from the spawn schedule */
     mig_output_cfg output;
     mig_calibration_cfg *calibration; /* NULL when not calibrated */
+    mig_prior_cfg *priors;            /* calibrate --abc's priors (may be empty) */
+    uint32_t n_priors;
     mig_package_cfg *packages;        /* policy packages (may be empty) */
     uint32_t n_packages;
     mig_caravan_cfg *caravans;

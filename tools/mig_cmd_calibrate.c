@@ -26,6 +26,7 @@
 #include "mig_cmd.h"
 #include "mig_ctx.h"
 #include "mig_date.h"
+#include "mig_abc.h"
 #include "mig_fit.h"
 #include "mig_keypath.h"
 #include "mig_model.h"
@@ -59,6 +60,7 @@ struct mig_fit_session {
     const char *const *user_set;
     size_t n_user_set;
     char scale_set[64], days_set[64];
+    char seed_set[48];        /* --abc: each run's seed ("seed=N"), else empty */
     param *simplex;
     size_t n_simplex;
     const mig_fit_ops *fit;   /* the model's */
@@ -263,7 +265,7 @@ static size_t snapshot_values(cal *c, double *dst, int restore)
  * index *n_fixed owned (free_overrides). */
 static mig_status overrides(const cal *c, const char *days_set, char ***out, size_t *n, size_t *n_fixed)
 {
-    size_t k = 0, cap = c->n_user_set + 2;
+    size_t k = 0, cap = c->n_user_set + 3;
     char **over, buf[512];
     *out = NULL;
     for (size_t i = 0; i < c->n_simplex; i++)
@@ -277,6 +279,8 @@ static mig_status overrides(const cal *c, const char *days_set, char ***out, siz
         over[k++] = (char *)c->user_set[i];
     over[k++] = (char *)c->scale_set;
     over[k++] = (char *)days_set;
+    if (c->seed_set[0])
+        over[k++] = (char *)c->seed_set;
     *n_fixed = k;
     for (size_t s = 0; s < c->fit->n_steps; s++)
         for (size_t i = 0; i < c->steps[s].n_groups; i++) {
@@ -953,7 +957,10 @@ typedef struct cal_args {
     const char *step_names[MAX_STEP_OPTS]; /* the step options of every model (option STEP_OPT + i) */
     size_t n_step_names;
     unsigned char want[MAX_STEP_OPTS]; /* 1: --step_names[i] given */
-    int quiet;
+    int quiet, abc;           /* abc: --abc (sample the posterior of the scenario's priors) */
+    long particles, generations;
+    double abc_quantile;
+    int max_evals_given;
     long rounds, threads, max_evals;
     double scale;
     int32_t first_month, last_month;
@@ -987,14 +994,19 @@ static void print_help(void)
     printf("Usage: migsim calibrate SCENARIO.yaml -o FITTED.yaml [--STEP]...\n"
            "        [--param KEY[,KEY...]=LO:HI]... [--scale S] [--window YYYY-MM:YYYY-MM] [--data DIR] [--max-evals N] [--rounds R]\n"
            "        [--validate YYYY-MM:YYYY-MM] [--threads N] [--set KEY=VALUE]... [-q]\n"
+           "       migsim calibrate SCENARIO.yaml --abc -o DRAWS.csv [--particles N] [--generations G]\n"
+           "        [--abc-quantile Q] [--max-evals N] [--scale S] [--window ...] [--data DIR] [--threads N] [--set ...]\n"
            "Fits a scenario to its model's record (--data, default the scenario's data folder):\n"
            "each --STEP runs one of the model's matching steps in every round; each --param is\n"
            "fitted with GSL's Nelder-Mead simplex within [LO, HI] on the model's objective over\n"
            "the window (default 2020-10:2023-09). Runs are in process at the model's scale S\n"
            "(agents per person, default 0.1). The fitted values and a `calibration` record are\n"
            "written into FITTED.yaml. --validate runs the fitted values once more and reports\n"
-           "the measures over that window too (printed and recorded). See README.md,\n"
-           "\"Calibration\". Models and their steps:\n");
+           "the measures over that window too (printed and recorded). --abc samples the\n"
+           "posterior of the scenario's priors (ABC-SMC, the objective as distance): N draws\n"
+           "(default 100) after G generations (default 4) at the Q quantile (default 0.5) into\n"
+           "DRAWS.csv, its record into DRAWS.yaml; the scenario is not changed. See README.md,\n"
+           "\"Calibration\" and \"Posterior\". Models and their steps:\n");
     for (size_t i = 0; mig_model_at(i); i++) {
         const mig_fit_ops *f = mig_model_at(i)->fit;
         if (!f)
@@ -1038,6 +1050,7 @@ static int parse_option(cal_args *a, int opt, char **argv)
         a->max_evals = strtol(optarg, &end, 10);
         if (*end || a->max_evals < 0 || a->max_evals > 1000000)
             return mig_cmd_usage_error("calibrate", "--max-evals: expected a number of runs, got \"%s\"", optarg);
+        a->max_evals_given = 1;
         return -1;
     case 'r':
         if (mig_cmd_parse_long(optarg, 1, 100, &a->rounds))
@@ -1052,6 +1065,23 @@ static int parse_option(cal_args *a, int opt, char **argv)
         return -1;
     case 'q':
         a->quiet = 1;
+        return -1;
+    case 'A':
+        a->abc = 1;
+        return -1;
+    case 'P':
+        if (mig_cmd_parse_long(optarg, 2, 100000, &a->particles))
+            return mig_cmd_usage_error("calibrate", "--particles: expected 2 to 100000, got \"%s\"", optarg);
+        return -1;
+    case 'G':
+        if (mig_cmd_parse_long(optarg, 0, MIG_ABC_MAX_GENERATIONS, &a->generations))
+            return mig_cmd_usage_error("calibrate", "--generations: expected 0 to 32, got \"%s\"", optarg);
+        return -1;
+    case 'Q':
+        a->abc_quantile = strtod(optarg, &end);
+        if (*end || !(a->abc_quantile > 0 && a->abc_quantile < 1))
+            return mig_cmd_usage_error("calibrate", "--abc-quantile: expected a fraction in (0, 1), got \"%s\"",
+                                       optarg);
         return -1;
     case 'h':
         print_help();
@@ -1077,6 +1107,8 @@ static int parse_args(cal_args *a, int argc, char **argv)
         { "max-evals", required_argument, NULL, 'm' }, { "rounds", required_argument, NULL, 'r' },
         { "threads", required_argument, NULL, 't' }, { "set", required_argument, NULL, 'S' },
         { "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
+        { "abc", no_argument, NULL, 'A' },           { "particles", required_argument, NULL, 'P' },
+        { "generations", required_argument, NULL, 'G' }, { "abc-quantile", required_argument, NULL, 'Q' },
     };
     struct option longopts[sizeof fixed / sizeof fixed[0] + MAX_STEP_OPTS + 1];
     int opt, rc;
@@ -1327,6 +1359,137 @@ static mig_status print_result(const cal *c, const cal_args *a, double seconds)
     return c->fit->figures ? c->fit->figures(c->val_state, print_figure, NULL) : MIG_OK;
 }
 
+/* ---- --abc: the posterior of the scenario's priors --------------------------------- */
+
+/* The simulator of the sampler: the parameters into the simplex values, one run with its own
+ * seed (the scenario's seed + the run's number), the model's objective as the distance;
+ * values the scenario rejects are a distance of +inf. */
+static mig_status abc_distance(void *data, const double *theta, uint64_t run, double *dist)
+{
+    cal *c = data;
+    mig_status st;
+    for (size_t i = 0; i < c->n_simplex; i++)
+        c->simplex[i].value = theta[i];
+    snprintf(c->seed_set, sizeof c->seed_set, "seed=%llu", (unsigned long long)(c->cfg0->seed + run));
+    st = evaluate(c, "abc");
+    if (st == MIG_ECONFIG) {
+        mig_ctx_clear_errors(c->ctx);
+        *dist = INFINITY;
+        return MIG_OK;
+    }
+    *dist = c->fit_m.objective;
+    return st;
+}
+
+static void abc_progress(void *data, int g, double tol, size_t runs, size_t accepted)
+{
+    const cal *c = data;
+    if (!c->quiet)
+        fprintf(stderr, "calibrate: abc generation %d: tolerance %.4g, %zu accepted of %zu runs  [%.0f s]\n", g,
+                tol, accepted, runs, now_s() - c->t0);
+}
+
+/* The priors as the simplex's parameters (keys resolved and checked as --param's). */
+static mig_status abc_params(cal *c, const cal_args *a, mig_abc_prior *prior)
+{
+    const mig_config *cfg0 = c->cfg0;
+    if (a->n_simplex || a->validate)
+        return mig_ctx_error(c->ctx, MIG_EUSAGE, "--abc samples the scenario's priors: %s is not used with it",
+                             a->n_simplex ? "--param" : "--validate");
+    for (size_t k = 0; k < c->fit->n_steps; k++)
+        if (c->steps[k].n_groups)
+            return mig_ctx_error(c->ctx, MIG_EUSAGE, "--abc: --%s is not used with it", c->steps[k].ops->option);
+    if (!cfg0->n_priors)
+        return mig_ctx_error(c->ctx, MIG_EUSAGE, "%s: --abc needs a priors list in the scenario (README, "
+                             "\"Posterior\")", a->scenario);
+    if (!(c->simplex = calloc(cfg0->n_priors, sizeof *c->simplex)))
+        return MIG_ENOMEM;
+    for (uint32_t i = 0; i < cfg0->n_priors; i++, c->n_simplex++) {
+        const mig_prior_cfg *p = &cfg0->priors[i];
+        char *text = mig_asprintf("%s=%.17g:%.17g", p->key, p->lo, p->hi);
+        int bad = !text || parse_param(text, &c->simplex[i]);
+        free(text);
+        if (bad)
+            return mig_ctx_error(c->ctx, MIG_ECONFIG, "%s: priors[%u].key: expected KEY[,KEY...], got \"%s\"",
+                                 a->scenario, i, p->key);
+        prior[i] = (mig_abc_prior){ p->lo, p->hi, !strcmp(p->distribution, "log-uniform") };
+    }
+    return prepare_simplex(c, cfg0);
+}
+
+/* The files: -o FILE.csv (the draws) and FILE.yaml (the record). */
+static mig_status abc_write(cal *c, const cal_args *a, const mig_abc_result *r, const mig_abc_settings *set,
+                            const mig_abc_prior *prior, const char *command, const char *window)
+{
+    size_t n = c->n_simplex, len = strlen(a->out);
+    const char **names = calloc(3 * n, sizeof *names);
+    char *yaml = mig_asprintf("%.*s.yaml", (int)(len - 4), a->out), date[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    mig_status st = MIG_ENOMEM;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    if (names && yaml) {
+        mig_abc_meta m = { a->scenario, command, window, date, c->fit->note, a->scale, now_s() - c->t0,
+                           names, names + n, names + 2 * n };
+        for (size_t i = 0; i < n; i++) {
+            names[i] = c->cfg0->priors[i].key;
+            names[n + i] = c->cfg0->priors[i].distribution;
+            names[2 * n + i] = c->cfg0->priors[i].basis;
+        }
+        st = mig_abc_write(a->out, yaml, r, set, prior, &m, c->ctx);
+    }
+    free(names);
+    free(yaml);
+    return st;
+}
+
+/* --abc: samples the posterior of the priors and writes it; the scenario is not changed. */
+static mig_status abc(cal *c, const cal_args *a, const char *command, const char *window)
+{
+    mig_abc_prior prior[64];
+    mig_abc_settings set = { (size_t)a->particles, (int)a->generations, a->abc_quantile,
+                             a->max_evals_given ? (size_t)a->max_evals : 0, c->cfg0->seed };
+    mig_abc_result r;
+    size_t len = strlen(a->out);
+    mig_status st;
+    if (len < 5 || strcmp(a->out + len - 4, ".csv"))
+        return mig_ctx_error(c->ctx, MIG_EUSAGE, "--abc: expected -o FILE.csv (the draws; FILE.yaml gets the "
+                             "record), got \"%s\"", a->out);
+    {
+        char *dir = mig_asprintf("%.*s", strrchr(a->out, '/') ? (int)(strrchr(a->out, '/') - a->out) + 1 : 0, a->out);
+        int ok = dir && access(*dir ? dir : ".", W_OK) == 0;
+        free(dir);
+        if (!ok)
+            return mig_ctx_error(c->ctx, MIG_EIO, "%s: cannot write there: %s", a->out, strerror(errno));
+    }
+    if (c->cfg0->n_priors > 64)
+        return mig_ctx_error(c->ctx, MIG_EUSAGE, "--abc: at most 64 priors");
+    if ((st = abc_params(c, a, prior)) != MIG_OK)
+        return st;
+    if (!c->quiet)
+        fprintf(stderr, "calibrate: abc: %zu priors, %zu particles, %d generations at the %g quantile, window %s, "
+                "scale %g\n", c->n_simplex, set.particles, set.generations, set.quantile, a->window, a->scale);
+    st = mig_abc_run(prior, c->n_simplex, &set, abc_distance, c, abc_progress, c, &r);
+    if (st == MIG_EUSAGE && !mig_ctx_n_errors(c->ctx))
+        return mig_ctx_error(c->ctx, MIG_EUSAGE, "--abc: --max-evals %ld ends the sampling before the first "
+                             "generation is whole", a->max_evals);
+    if (st != MIG_OK)
+        return st;
+    st = abc_write(c, a, &r, &set, prior, command, window);
+    if (st == MIG_OK) {
+        printf("%s: %zu draws, generation %d (tolerance %.4g) after %zu runs in %.0f s at scale %g\n", a->out,
+               set.particles, r.generations, r.tolerance[r.generations], r.total_runs, now_s() - c->t0, a->scale);
+        for (size_t i = 0; i < c->n_simplex; i++) {
+            double mean, sd;
+            mig_abc_moments(&r, i, &mean, &sd);
+            printf("  %s: %.6g +- %.3g\n", c->cfg0->priors[i].key, mean, sd);
+        }
+    }
+    mig_abc_result_free(&r);
+    return st;
+}
+
 static void free_cal(cal *c)
 {
     free_params(c->simplex, c->n_simplex);
@@ -1348,7 +1511,8 @@ static void free_cal(cal *c)
 
 int mig_cmd_calibrate_main(int argc, char **argv)
 {
-    cal_args a = { .window = "2020-10:2023-09", .rounds = 2, .max_evals = 200, .scale = 0.1 };
+    cal_args a = { .window = "2020-10:2023-09", .rounds = 2, .max_evals = 200, .scale = 0.1, .particles = 100,
+                   .generations = 4, .abc_quantile = 0.5 };
     char *command = NULL, wtext[32];
     double t0 = now_s();
     int rc;
@@ -1376,6 +1540,13 @@ int mig_cmd_calibrate_main(int argc, char **argv)
                .n_simplex = a.n_simplex, .quiet = a.quiet };
     a.simplex = NULL;
     snprintf(wtext, sizeof wtext, "%.7s/%.7s", a.window, a.window + 8);
+    if (a.abc) {
+        if ((st = open_scenario(&c, &a, &cfg0)) != MIG_OK || (st = abc(&c, &a, command, wtext)) != MIG_OK)
+            rc = mig_ctx_report(ctx, st, stderr);
+        else
+            rc = 0;
+        goto done;
+    }
     if ((st = open_scenario(&c, &a, &cfg0)) != MIG_OK || (st = prepare_simplex(&c, cfg0)) != MIG_OK ||
         (st = fit(&c, &a)) != MIG_OK || (st = validate(&c, &a)) != MIG_OK ||
         (st = write_fitted(&c, a.out, command, now_s() - t0, wtext, a.scale)) != MIG_OK ||

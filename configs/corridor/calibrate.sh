@@ -62,13 +62,10 @@ if [ "${MODE:-full}" = oos ]; then
   validate=(--validate 2022-10:2023-09)
   # A PRIORI (not fitted: only data after September 2022 could inform them), written into a
   # copy of the scenario, which is then fitted in place:
-  # - the sector shares are estimated over the training window;
-  # - the CHNV process (from 2023-01-05): its parole quota, 30,000 a month for Cubans,
-  #   Haitians, Nicaraguans and Venezuelans together (S-US-15), replaces irregular departures
-  #   one for one, in proportion to those nationalities' encounters in FY2022 (52,201 a month,
-  #   S-CBP-01): departures x (1 - 30,000 / 52,201) = x 0.425, a beta of ln 0.425 = -0.855 on
-  #   the Cuban and Nicaraguan hazards (ASSUMPTION; the Venezuelan and Haitian Darien series
-  #   are observed and carry it already);
+  # - the sector shares are estimated over the training window's last fiscal year (as the
+  #   default scenario's are over its own: 2021-10/2022-09 here);
+  # (the CHNV process's effect on Cubans and Nicaraguans is derived, not fitted, in both
+  # scenarios: package chnv-parole, from the Venezuelans' Darien series after 2022-10-12);
   # - Venezuelans, Cubans, Haitians and Nicaraguans are expelled under Title 42 half the time
   #   (ASSUMPTION: Mexico's acceptance was capped, M-POL-01) and retry as Mexicans do (tied);
   # - CBP One: half of those at the eight ports' cities wait, 5 % a day give up (ASSUMPTION);
@@ -78,8 +75,7 @@ if [ "${MODE:-full}" = oos ]; then
 import re, sys
 t = open(sys.argv[1]).read()
 edits = [
-    (r"(    window: )2020-10/2023-09", r"\g<1>2020-10/2022-09", 1),
-    (r"(indicator: us_chnv_process, beta: )[-0-9.e]+", r"\g<1>-0.855", 2),
+    (r"(    window: )2022-10/2023-09", r"\g<1>2021-10/2022-09", 1),
     (r"(nationality: (?:VENEZUELA|CUBA|HAITI|NICARAGUA), title42_from: [0-9-]+, title42_expel: )[0-9.e-]+",
      r"\g<1>0.5", 4),
     (r"(wait_probability: )[0-9.e-]+", r"\g<1>0.5", 1),
@@ -89,6 +85,9 @@ edits = [
 for pat, rep, n in edits:
     t, k = re.subn(pat, rep, t)
     assert k == n, (pat, k)
+# the copy's fitted numbers are those fitted on the training window: the default scenario's
+# record (and the fitted list it carries) is not part of it
+t = t[:t.index("\ncalibration:") + 1]
 open(sys.argv[2], "w").write(t)
 PY
   scenario=$out
@@ -99,7 +98,6 @@ else
   window=2020-10:2023-09
   validate=()
   params+=(--param "$retry_mx=0:0.95" --param "$retry_ca=0:0.95"
-           --param "$(h 4 1 beta),$(h 5 0 beta)=-4:1"   # the CHNV process (Nicaragua, Cuba)
            --param "$(chnv title42_expel)=0.05:0.95" --param "$(chnv retry_expelled)=0.05:0.95"
            --param 'corridor.cbp_one.wait_probability=0.01:0.99'
            --param 'corridor.cbp_one.give_up_probability=0:0.2'

@@ -144,9 +144,9 @@ static mig_status level_sources(const fit_state *f, mig_fit_session *s, mig_fit_
     return MIG_OK;
 }
 
-/* One group per nationality: all its hazard base rates, scaled together (those outside the
- * window keep their ratio to the others). Forcing series are observed persons: their scales
- * are not levels (fit one with --param if it must be). */
+/* One group per nationality: all its hazard base rates, and the scales of its forcing series
+ * marked `level: true`, scaled together (those outside the window keep their ratio to the
+ * others). Other forcing series are observed persons taken as counted: not levels. */
 static mig_status build_levels(void *state, mig_fit_session *s, mig_fit_group **out, size_t *n_out)
 {
     const mig_config *cfg0 = mig_fit_scenario(s);
@@ -165,6 +165,11 @@ static mig_status build_levels(void *state, mig_fit_session *s, mig_fit_group **
         for (uint32_t i = 0; i < cc->n_hazards && st == MIG_OK; i++)
             if (mig_config_nationality(cfg0, cc->hazards[i].nationality) == (int)k) {
                 snprintf(key, sizeof key, "corridor.hazards[%u].base_rate", i);
+                st = add_key(p, key);
+            }
+        for (uint32_t i = 0; i < cc->n_forcing && st == MIG_OK; i++)
+            if (cc->forcing[i].level && mig_config_nationality(cfg0, cc->forcing[i].nationality) == (int)k) {
+                snprintf(key, sizeof key, "corridor.forcing[%u].scale", i);
                 st = add_key(p, key);
             }
         if (p->n_keys)

@@ -63,6 +63,7 @@ static const cyaml_schema_field_t forcing_fields[] = {
     CYAML_FIELD_STRING_PTR("nationality", CYAML_FLAG_POINTER, mig_corridor_forcing_cfg, nationality, 1, 64),
     CYAML_FIELD_STRING_PTR("series", CYAML_FLAG_POINTER, mig_corridor_forcing_cfg, series, 1, CYAML_UNLIMITED),
     CYAML_FIELD_FLOAT("scale", CYAML_FLAG_DEFAULT, mig_corridor_forcing_cfg, scale),
+    CYAML_FIELD_BOOL("level", CYAML_FLAG_OPTIONAL, mig_corridor_forcing_cfg, level),
     CYAML_FIELD_END
 };
 static const cyaml_schema_value_t forcing_entry = {
@@ -197,7 +198,8 @@ static const char corridor_defaults_yaml[] =
     "  - terms:\n"
     "      - ref: 0.0\n"
     "forcing:\n"
-    "  - scale: 1.0\n";
+    "  - scale: 1.0\n"
+    "    level: false\n";
 
 /* ------------------------------------------------------------------ checks ---------- */
 

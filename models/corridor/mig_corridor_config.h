@@ -3,6 +3,7 @@
 #ifndef MIG_CORRIDOR_CONFIG_H
 #define MIG_CORRIDOR_CONFIG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "mig_config.h"
 
@@ -37,6 +38,7 @@ typedef struct mig_corridor_forcing_cfg {
     char *nationality;
     char *series;             /* series CSV start,end,total[,source,note] */
     double scale;             /* multiplier on the totals; default 1 */
+    bool level;               /* calibrate --levels fits scale as a level of the nationality */
 } mig_corridor_forcing_cfg;
 
 typedef struct mig_corridor_outcome_cfg {
