@@ -11,8 +11,8 @@ migsim=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
 scenario="$src/configs/corridor/corridor.yaml"
 "$migsim" check "$scenario" | grep -q "OK (model corridor, 127 places"
-"$migsim" check "$scenario" | grep -q "policy: 9 of 9 packages enabled (16 interventions), 1 caravans"
-"$migsim" check "$scenario" --set 'packages[working-group].enabled=false' | grep -q "policy: 8 of 9 packages enabled (12 interventions)"
+"$migsim" check "$scenario" | grep -q "policy: 10 of 10 packages enabled (17 interventions), 1 caravans"
+"$migsim" check "$scenario" --set 'packages[working-group].enabled=false' | grep -q "policy: 9 of 10 packages enabled (13 interventions)"
 "$migsim" run "$scenario" -o "$work/c.h5" --threads 2 --quiet --set days=60 --set corridor.scale=0.05
 /usr/bin/python3 - "$work/c.h5" <<'EOF'
 import sys
