@@ -1402,6 +1402,7 @@ static mig_status abc_params(cal *c, const cal_args *a, mig_abc_prior *prior)
     if (!cfg0->n_priors)
         return mig_ctx_error(c->ctx, MIG_EUSAGE, "%s: --abc needs a priors list in the scenario (README, "
                              "\"Posterior\")", a->scenario);
+    free(c->simplex); /* the command line's, empty */
     if (!(c->simplex = calloc(cfg0->n_priors, sizeof *c->simplex)))
         return MIG_ENOMEM;
     for (uint32_t i = 0; i < cfg0->n_priors; i++, c->n_simplex++) {
