@@ -28,7 +28,7 @@ static void print_help(void)
            "  -o, --output FILE       HDF5 file to write (temporary name, renamed on success)\n"
            "      --draws FILE        CSV: a column per scenario key (as for --set), a row per draw;\n"
            "                          optional first column \"draw\" (names), optional \"weight\"\n"
-           "                          (all equal). Without it: seeds only\n"
+           "                          (>= 0: weighted statistics). Without it: seeds only\n"
            "      --seeds N           seeds per draw (default 10)\n"
            "  -s, --seed B            first seed (default 1)\n"
            "      --quantiles LIST    percentages in [0, 100], comma-separated (default 5,10,25,50,75,90,95)\n"

@@ -19,7 +19,7 @@ void mig_draws_destroy(mig_draws **p)
     if (dr->set)
         mig_free_strings(dr->set, dr->n_draws * dr->n_keys);
     mig_csv_destroy(&dr->csv);
-    MIG_FREE_ALL(dr->key_col, dr);
+    MIG_FREE_ALL(dr->key_col, dr->weight, dr);
 }
 
 const char *const *mig_draws_row(const mig_draws *dr, size_t d)
@@ -69,20 +69,21 @@ static double row_weight(const mig_csv *t, mig_ctx *ctx, size_t r, int col)
 {
     char q[MIG_CSV_QUOTE_MAX];
     double w;
-    if (mig_parse_number(t->cells[r][col], &w) || w < 0) {
+    if (mig_parse_number(t->cells[r][col], &w) || w < 0 || w > 1e300) {
         mig_csv_cell_error(t, ctx, r, col, "expected a number >= 0, got %s", mig_csv_quote(q, t->cells[r][col]));
         return -1;
     }
     return w;
 }
 
-/* Cells: none empty, draw names distinct, weights all equal. Returns the problems found. */
+/* Cells: none empty, draw names distinct, weights numbers >= 0 (into dr->weight), not all
+ * 0. Returns the problems found. */
 static size_t read_rows(mig_draws *dr, mig_ctx *ctx, int draw_col, int weight_col)
 {
     const mig_csv *t = dr->csv;
     char q[MIG_CSV_QUOTE_MAX];
     size_t bad = 0;
-    double w0 = -1;
+    double sum = 0;
     for (size_t r = 0; r < t->n_rows; r++) {
         for (size_t j = 0; j < t->n_cols; j++)
             if (!t->cells[r][j][0]) {
@@ -98,17 +99,15 @@ static size_t read_rows(mig_draws *dr, mig_ctx *ctx, int draw_col, int weight_co
             }
         if (weight_col >= 0 && t->cells[r][weight_col][0]) {
             double w = row_weight(t, ctx, r, weight_col);
-            if (w < 0)
-                bad++;
-            else if (w0 < 0)
-                w0 = w;
-            else if (w != w0 && ++bad)
-                mig_csv_cell_error(t, ctx, r, weight_col,
-                                   "weight %s differs from the first row's (%g): unequal weights are not supported "
-                                   "yet; resample the draws by weight and give them equal weights",
-                                   mig_csv_quote(q, t->cells[r][weight_col]), w0);
+            bad += w < 0;
+            dr->weight[r] = w;
+            sum += w < 0 ? 0 : w;
+            dr->equal_weights &= w == dr->weight[0];
         }
     }
+    if (!bad && weight_col >= 0 && !(sum > 0) && ++bad)
+        mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ t->path, 1, (unsigned long)weight_col + 1 }, "weight",
+                     "the weights are all 0 (expected at least one > 0)");
     return bad;
 }
 
@@ -159,13 +158,17 @@ mig_status mig_draws_load(const char *path, mig_ctx *ctx, mig_draws **out)
     bad = read_header(dr, ctx, &draw_col, &weight_col);
     if (!bad && dr->csv->n_rows == 0 && ++bad)
         mig_ctx_diag(ctx, MIG_EDATA, &(mig_loc){ path, 1, 0 }, NULL, "no draws (a header and no rows)");
+    dr->equal_weights = 1;
+    if (!bad && weight_col >= 0 && !(dr->weight = calloc(dr->csv->n_rows, sizeof *dr->weight))) {
+        st = mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", path);
+        goto fail;
+    }
     if (!bad)
         bad = read_rows(dr, ctx, draw_col, weight_col);
     st = MIG_EDATA;
     if (bad)
         goto fail;
     dr->n_draws = dr->csv->n_rows;
-    dr->has_weight = weight_col >= 0;
     if ((st = make_rows(dr, ctx, draw_col)) != MIG_OK)
         goto fail;
     *out = dr;

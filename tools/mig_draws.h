@@ -19,13 +19,14 @@ typedef struct mig_draws {
     int *key_col;             /* owned [n_keys]: their columns in csv */
     char **label;             /* owned [n_draws]: the "draw" cell, else the row number from 1 */
     char **set;               /* owned [n_draws * n_keys]: "key=value", row by row */
-    int has_weight;           /* 1 when the table has a "weight" column (all equal: checked) */
+    double *weight;           /* owned [n_draws] when the table has a "weight" column, else NULL */
+    int equal_weights;        /* 1 when there is no weight column or all weights are equal */
 } mig_draws;
 
 /* lifecycle */
 /* Reads path. Problems (file:line:column: column: message): no parameter column, a column
  * given twice, "draw" elsewhere than first, no rows, an empty cell, a repeated draw name, a
- * weight that is not a number >= 0, unequal weights (not supported yet: resample first).
+ * weight that is not a finite number >= 0, weights that are all 0.
  * MIG_ENOINPUT for a missing file, else MIG_EDATA. On failure *out is NULL. */
 mig_status mig_draws_load(const char *path, mig_ctx *ctx, mig_draws **out);
 void mig_draws_destroy(mig_draws **p);            /* accepts NULL; sets *p = NULL */

@@ -36,6 +36,7 @@ typedef struct ens {
     int dir_made;
     char **path;                  /* owned [n_runs]: run files, NULL until made */
     char **label;                 /* owned [n_runs]: "draw D seed S" */
+    double *weight;               /* owned [n_runs]: the draws' unequal weights, else NULL */
 } ens;
 
 void mig_ensemble_uncertainty(const mig_ensemble_opts *o, char *buf, size_t n)
@@ -43,8 +44,8 @@ void mig_ensemble_uncertainty(const mig_ensemble_opts *o, char *buf, size_t n)
     if (!o->draws)
         snprintf(buf, n, "seeds only");
     else
-        snprintf(buf, n, "parameter draws (%zu from %s) x seeds (%" PRIu32 ")", o->draws->n_draws, o->draws_path,
-                 o->n_seeds);
+        snprintf(buf, n, "parameter draws (%zu from %s%s) x seeds (%" PRIu32 ")", o->draws->n_draws, o->draws_path,
+                 o->draws->equal_weights ? "" : ", weighted", o->n_seeds);
 }
 
 /* Raises the soft open-file limit to the hard one and checks that n_runs files fit. */
@@ -229,12 +230,15 @@ static mig_status summarize(ens *E, const char *resolved, mig_ensemble_stats *st
             "n_seeds", ns,
             "n_runs", nr,
             "seeds", seeds,
-            "pooling", "every draw x seed run counts once (equal weights); quantiles and mean over all runs",
+            "pooling", E->weight ? "every draw x seed run weighted by its draw's weight (column weight): "
+                                   "weighted mean, sd (reliability weights) and quantiles over all runs"
+                                 : "every draw x seed run counts once (equal weights); quantiles and mean over "
+                                   "all runs",
         };
         mig_summarize_opts so = { .quantiles = o->quantiles, .n_quantiles = o->n_quantiles,
                                   .command_line = o->command_line, .quantile_dim = 1, .source = "migsim ensemble",
                                   .input_labels = (const char *const *)E->label, .extra = extra,
-                                  .n_extra = sizeof extra / sizeof extra[0] / 2 };
+                                  .n_extra = sizeof extra / sizeof extra[0] / 2, .weights = E->weight };
         st = mig_summarize((const char *const *)E->path, E->n_runs, o->output, &so, E->ctx, &ss);
     }
     stats->n_vars = ss.n_vars;
@@ -254,6 +258,7 @@ static void cleanup(ens *E)
         mig_free_strings(E->path, E->n_runs);
     if (E->label)
         mig_free_strings(E->label, E->n_runs);
+    free(E->weight);
     free(E->dir);
 }
 
@@ -282,7 +287,10 @@ mig_status mig_ensemble_run(const mig_ensemble_opts *o, mig_ctx *ctx, mig_ensemb
     E.dir = mig_asprintf("%s.runs.%ld", o->output, (long)getpid());
     E.path = calloc(E.n_runs, sizeof *E.path);
     E.label = calloc(E.n_runs, sizeof *E.label);
-    if (!E.dir || !E.path || !E.label) {
+    if (o->draws && !o->draws->equal_weights && (E.weight = calloc(E.n_runs, sizeof *E.weight)))
+        for (size_t i = 0; i < E.n_runs; i++)
+            E.weight[i] = o->draws->weight[i / o->n_seeds];
+    if (!E.dir || !E.path || !E.label || (o->draws && !o->draws->equal_weights && !E.weight)) {
         st = mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", o->output);
         goto done;
     }

@@ -45,7 +45,7 @@ mig_status mig_ensemble_run(const mig_ensemble_opts *o, mig_ctx *ctx, mig_ensemb
 
 /* queries */
 /* The uncertainties included, in words: "seeds only", or "parameter draws (N from FILE) x
- * seeds (M)". Writes at most n bytes to buf. */
+ * seeds (M)" ("(N from FILE, weighted)" with unequal weights). Writes at most n bytes. */
 void mig_ensemble_uncertainty(const mig_ensemble_opts *o, char *buf, size_t n);
 
 #endif

@@ -784,19 +784,80 @@ done:
     return bad ? report_h5(S, S->out_path) : MIG_OK;
 }
 
-/* Statistics of element j of m over n inputs held in in[i * m + j], into out[s * m + j]. */
-static void compute(const double *in, size_t n, size_t m, const double *q, size_t nq, double *out, double *scratch,
-                    int threads)
+/* Weighted statistics of x[0..n) with weights w (>= 0, not all 0) into out[s * m] (s: mean,
+ * sd, quantiles); perm and y are scratch of n. The mean is sum w x / sum w, the sd uses
+ * reliability weights (sum w (x - mean)^2 / (W - sum w^2 / W)), and quantile p is the
+ * linear interpolation at h = p (W - w_last) along the values of positive weight sorted by
+ * value (equal values with the largest weight last), value k standing at the sum of the
+ * weights before it:
+ * with unit weights exactly the unweighted rule (h = p (n - 1)). */
+static void weighted(const double *x, const double *w, size_t n, size_t m, const double *q, size_t nq, double *out,
+                     size_t *perm, double *y)
 {
-#pragma omp parallel num_threads(threads) default(none) shared(in, n, m, q, nq, out, scratch)
+    double sw = 0, sx = 0, ss = 0, sw2 = 0, mean, span;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        sw += w[i];
+        sx += w[i] * x[i];
+        sw2 += w[i] * w[i];
+    }
+    mean = sx / sw;
+    for (size_t i = 0; i < n; i++)
+        ss += w[i] * (x[i] - mean) * (x[i] - mean);
+    out[0] = mean;
+    out[m] = sw - sw2 / sw > 0 ? sqrt(ss / (sw - sw2 / sw)) : 0.0;
+    gsl_sort_index(perm, x, 1, n);
+    /* within a run of equal values only the last one's weight matters (it spans the step to
+     * the next value): the largest, so that ties do not depend on order */
+    for (size_t i0 = 0, i1; i0 < n; i0 = i1 + 1) {
+        size_t top = i0, tmp;
+        for (i1 = i0; i1 + 1 < n && x[perm[i1 + 1]] == x[perm[i0]]; i1++)
+            if (w[perm[i1 + 1]] > w[perm[top]])
+                top = i1 + 1;
+        tmp = perm[top];
+        perm[top] = perm[i1];
+        perm[i1] = tmp;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (w[perm[i]] > 0)
+            perm[k++] = perm[i];
+    for (size_t i = 0; i < k; i++)
+        y[i] = i ? y[i - 1] + w[perm[i - 1]] : 0.0;     /* the weight before value i */
+    span = y[k - 1];
+    for (size_t j = 0; j < nq; j++) {
+        double h = q[j] * span, delta;
+        size_t i = 0;
+        if (k == 1) {
+            out[(2 + j) * m] = x[perm[0]];
+            continue;
+        }
+        while (i + 2 < k && y[i + 1] <= h)
+            i++;
+        delta = (h - y[i]) / w[perm[i]];
+        out[(2 + j) * m] = (1 - delta) * x[perm[i]] + delta * x[perm[i + 1]];
+    }
+}
+
+_Static_assert(sizeof(size_t) <= sizeof(double), "the scratch holds a permutation in a double's room");
+
+/* Statistics of element j of m over n inputs held in in[i * m + j], into out[s * m + j];
+ * weighted when w is not NULL. scratch holds n doubles and n size_t per thread. */
+static void compute(const double *in, const double *w, size_t n, size_t m, const double *q, size_t nq, double *out,
+                    double *scratch, int threads)
+{
+#pragma omp parallel num_threads(threads) default(none) shared(in, w, n, m, q, nq, out, scratch)
     {
-        double *x = scratch + (size_t)omp_get_thread_num() * n;
+        double *x = scratch + (size_t)omp_get_thread_num() * 3 * n;
 #pragma omp for schedule(static)
         for (size_t j = 0; j < m; j++) {
             double sum = 0.0, ss = 0.0, mean;
             for (size_t i = 0; i < n; i++) {
                 x[i] = in[i * m + j];
                 sum += x[i];
+            }
+            if (w) {
+                weighted(x, w, n, m, q, nq, out + j, (size_t *)(x + n), x + 2 * n);
+                continue;
             }
             mean = sum / (double)n;
             for (size_t i = 0; i < n; i++)
@@ -902,7 +963,7 @@ static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opt
     src = malloc(n * sizeof *src);
     in = malloc(n * block * size * sizeof *in);
     out = malloc(nv * block * size * sizeof *out);
-    scratch = malloc((size_t)threads * n * sizeof *scratch);
+    scratch = malloc((size_t)threads * 3 * n * sizeof *scratch);
     if (!src || !in || !out || !scratch) {
         s = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: %s: out of memory for %zu inputs", S->out_path, d->name, n);
         goto done;
@@ -926,7 +987,7 @@ static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opt
                 s = report_h5(S, S->in_path[i]);
                 goto done;
             }
-        compute(in, n, m, o->quantiles, o->n_quantiles, out, scratch, threads);
+        compute(in, o->weights, n, m, o->quantiles, o->n_quantiles, out, scratch, threads);
         if (write_stats(S, d, o, st, start, count, out, m)) {
             s = report_h5(S, S->out_path);
             goto done;

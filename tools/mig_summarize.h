@@ -25,6 +25,9 @@ typedef struct mig_summarize_opts {
     const char *const *extra;     /* borrowed [2 * n_extra]: more /provenance attributes, name
                                      then value */
     size_t n_extra;
+    const double *weights;        /* borrowed [n_inputs] or NULL: each input's weight (>= 0, not
+                                     all 0) for a weighted mean, sd and quantiles (see the
+                                     README); NULL: every input counts once */
 } mig_summarize_opts;
 
 typedef struct mig_summarize_stats {

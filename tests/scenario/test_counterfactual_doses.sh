@@ -12,6 +12,8 @@
 #    (the factor applies to each draw's value), the scenario totals differ between the
 #    draws, and the tables say "parameter draws (2 from draws.csv) x seeds (1)" and the
 #    empirical-quantile convention;
+#    the same runs analysed with weights 1 and 0 (--analyse-only): the mean and both bounds
+#    are the first draw's, and the tables say "(2 from weighted.csv, weighted)";
 # 3. errors: a bad period (exit 64), a period outside the run (exit 64), a bad draws cell
 #    (migsim's message with file:line:column and the column, exit 65).
 #   bash tests/scenario/test_counterfactual_doses.sh MIGSIM_BINARY SOURCE_DIR WORK_DIR
@@ -67,13 +69,28 @@ def check(folder, words, interval, runs, periods):
         assert got == [want], (period, got, want)
 
 t_words = "95% Student's t interval across seeds (mean -+ t_{0.975,n-1} sd/sqrt(n))"
-q_words = "2.5% and 97.5% empirical quantiles across draws x seeds (linear interpolation)"
+q_words = ("2.5% and 97.5% empirical quantiles across draws x seeds (linear interpolation; "
+           "weighted as migsim ensemble when the draws have unequal weights)")
 check("seeds", "seeds only (2 seeds)", t_words, ["scenario_seed1.h5", "scenario_seed2.h5"],
       [("2023-01:2023-02", 0, 44), ("2023-02", 31, 44)])
 check("draws", "parameter draws (2 from draws.csv) x seeds (1)", q_words,
       ["scenario_d1_seed3.h5", "scenario_d2_seed3.h5"], [("2023-02", 31, 44)])
 low, high = (scenario_total(f"draws/scenario_d{k}_seed3.h5", 31, 44) for k in (1, 2))
 assert 2 * low < high, (low, high)
+PY
+printf 'draw,sources[0].rate,weight\nlow,400,1\nhigh,1200,0\n' > weighted.csv
+"${cf[@]}" --scale 'sources[0].rate=0,1' --seed-list 3 --draws weighted.csv --period 2023-02 \
+  --analyse-only -o draws > weighted.txt 2> weighted.err || fail "weighted: $(cat weighted.err)"
+$py - <<'PY' || fail "the weighted tables are not as expected"
+import h5py, numpy as np, pandas as pd
+with h5py.File("draws/scenario_d1_seed3.h5") as f:
+    kind = np.array([k.decode() for k in f["place_kind"][()]])
+    low = float(f["arrivals"][()][31:45][:, kind == "destination", :].sum())
+w = pd.read_csv("draws/dose_q1_response.csv")
+assert set(w["uncertainty"]) == {"parameter draws (2 from weighted.csv, weighted) x seeds (1)"}
+zero = w[w["dose"] == 0]
+assert zero["difference"].tolist() == [-low] and zero["lower"].tolist() == [-low], (zero, low)
+assert zero["upper"].tolist() == [-low], zero
 PY
 grep -q '^Uncertainty included: seeds only (2 seeds)\.$' seeds.txt || fail "no uncertainty line: $(head -3 seeds.txt)"
 grep -q 'period 2023-02: the runs cover 14 of its 28 days' seeds.err || fail "no coverage note: $(cat seeds.err)"

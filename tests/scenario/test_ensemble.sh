@@ -9,7 +9,12 @@
 # 3. /provenance: uncertainty "parameter draws (3 from draws.csv) x seeds (2)" ("seeds only"
 #    without --draws), draws_sha256 as sha256sum prints it, scenario_sha256 of
 #    scenario_resolved, n_draws 3, n_seeds 2, inputs labelled "draw a seed 1", ...;
-# 4. a bad cell: exact message naming draws file:line:column and the column, exit 65; a
+# 4. weights: (1, 0, 1) gives datasets byte-identical to the unweighted ensemble of draws a
+#    and c; (3, 1, 0.5) a weighted mean, sd and quantiles equal (to 1e-12) to a reference
+#    computed here: quantile p interpolated at p (W - w_last) along the values sorted (ties by
+#    weight), each at the sum of the weights before it; all-zero and negative weights are
+#    refused;
+# 5. a bad cell: exact message naming draws file:line:column and the column, exit 65; a
 #    bad key: its header cell; a draw that fails in its run (unknown place, caught by the
 #    world): the cell again; after each failure nothing at -o and no run folder left.
 #   bash tests/scenario/test_ensemble.sh MIGSIM_BINARY SOURCE_DIR WORK_DIR
@@ -41,6 +46,13 @@ for d in "a 1.0 800" "b 1.5 600" "c 0.5 1000"; do
   done
 done
 $py "$src/tests/scenario/compare_h5.py" t1.h5 t2.h5 || fail "--threads 1 and 2 differ"
+printf 'draw,movement.distance_power,sources[0].rate,weight\na,1.0,800,1\nb,1.5,600,0\nc,0.5,1000,1\n' > w101.csv
+printf 'draw,movement.distance_power,sources[0].rate\na,1.0,800\nc,0.5,1000\n' > w11.csv
+printf 'draw,movement.distance_power,sources[0].rate,weight\na,1.0,800,3\nb,1.5,600,1\nc,0.5,1000,0.5\n' > w3.csv
+for w in w101 w11 w3; do
+  "$migsim" ensemble "$scenario" --draws $w.csv --seeds 2 --set days=30 --quantiles 0,5,50,95,100 -q -o $w.h5 --threads 2
+done
+$py "$src/tests/scenario/compare_h5.py" w11.h5 w101.h5 || fail "weights 1, 0, 1 differ from draws a and c"
 
 $py - "$(sha256sum draws.csv | cut -d' ' -f1)" <<'PY' || fail "statistics or provenance"
 import hashlib, sys
@@ -78,6 +90,33 @@ with h5py.File("t1.h5") as f, h5py.File("seeds.h5") as g:
     assert p["inputs"].split("\n")[:3] == ["draw a seed 1", "draw a seed 2", "draw b seed 1"], p["inputs"]
     assert p["draws_keys"] == "movement.distance_power\nsources[0].rate", p["draws_keys"]
     assert f.attrs["source"].decode() == "migsim ensemble"
+
+def reference(x, w, p):
+    order = np.lexsort((w, x))
+    x, w = x[order][w[order] > 0], w[order][w[order] > 0]
+    before = np.concatenate([[0.0], np.cumsum(w)[:-1]])
+    h = p * before[-1]
+    i = min(np.searchsorted(before, h, side="right") - 1, len(x) - 2)
+    return x[i] + (h - before[i]) / w[i] * (x[i + 1] - x[i])
+
+w3 = xr.open_dataset("w3.h5")
+weights = np.repeat([3.0, 1.0, 0.5], 2)
+for v in ("total_spawned", "arrivals"):
+    stack = np.stack([runs[d, s][v].values.astype(float) for d in "abc" for s in (1, 2)])
+    flat = stack.reshape(6, -1)
+    mean = (weights[:, None] * flat).sum(0) / weights.sum()
+    var = (weights[:, None] * (flat - mean) ** 2).sum(0) / (weights.sum() - (weights ** 2).sum() / weights.sum())
+    assert np.allclose(w3[v + "_mean"].values.ravel(), mean, rtol=1e-12, atol=0), v
+    assert np.allclose(w3[v + "_sd"].values.ravel(), np.sqrt(var), rtol=1e-12, atol=1e-12), v
+    for p in (0.05, 0.5, 0.95):
+        want = [reference(flat[:, j], weights, p) for j in range(flat.shape[1])]
+        got = w3[v + "_quantile"].sel(quantile=p).values.ravel()
+        assert np.allclose(got, want, rtol=1e-12, atol=1e-12), (v, p)
+    assert (w3[v + "_quantile"].sel(quantile=0).values == stack.min(0)).all(), v
+    assert (w3[v + "_quantile"].sel(quantile=1).values == stack.max(0)).all(), v
+with h5py.File("w3.h5") as f:
+    assert f["provenance"].attrs["pooling"].decode().startswith("every draw x seed run weighted by its draw's weight")
+    assert f["provenance"].attrs["uncertainty"].decode() == "parameter draws (3 from w3.csv, weighted) x seeds (2)"
 PY
 
 # expect FILE STATUS MESSAGE ARGS...: ensemble fails with exactly MESSAGE and leaves nothing
@@ -97,6 +136,8 @@ printf 'draw,movement.distnce_power\na,1.0\n' > badkey.csv
 expect badkey.csv 65 'migsim: badkey.csv:1:2: movement.distnce_power: unknown key (did you mean "distance_power"?)'
 printf 'sources[0].place\nCaracas\nAtlantis\n' > place.csv
 expect place.csv 65 "migsim: place.csv:3:1: sources[0].place: unknown place \"Atlantis\" (not in $src/configs/demo/places.csv)"
-printf 'movement.distance_power,weight\n1,1\n2,0.5\n' > weights.csv
-expect weights.csv 65 'migsim: weights.csv:3:2: weight: weight "0.5" differs from the first row'"'"'s (1): unequal weights are not supported yet; resample the draws by weight and give them equal weights'
+printf 'movement.distance_power,weight\n1,0\n2,0\n' > weights.csv
+expect weights.csv 65 'migsim: weights.csv:1:2: weight: the weights are all 0 (expected at least one > 0)'
+printf 'movement.distance_power,weight\n1,1\n2,-0.5\n' > negative.csv
+expect negative.csv 65 'migsim: negative.csv:3:2: weight: expected a number >= 0, got "-0.5"'
 echo "test_ensemble: OK"
