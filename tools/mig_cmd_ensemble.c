@@ -35,11 +35,12 @@ static void print_help(void)
            "      --set KEY=VALUE     override a scenario key in every run (before the draw's values)\n"
            "  -t, --threads N         OpenMP threads (results do not depend on it)\n"
            "      --check             check the scenario and the draws, run nothing\n"
+           "      --keep-runs DIR     keep the runs in DIR (a new folder; runs.csv lists them)\n"
            "  -q, --quiet             no log lines\n");
 }
 
 typedef struct ens_args {
-    const char *scenario, *output, *draws, *qtext;
+    const char *scenario, *output, *draws, *qtext, *keep;
     const char **sets;        /* [n_sets] borrowed from argv; argc entries */
     size_t n_sets;
     long threads, seeds;
@@ -70,6 +71,7 @@ static int parse_option(ens_args *a, int opt, char **argv)
     case 'Q': a->qtext = optarg; return -1;
     case 'S': a->sets[a->n_sets++] = optarg; return -1;
     case 'c': a->check = 1; return -1;
+    case 'K': a->keep = optarg; return -1;
     case 'q': a->quiet = 1; return -1;
     case 'N':
         if (mig_cmd_parse_long(optarg, 1, 1000000, &a->seeds))
@@ -101,6 +103,7 @@ static int parse_args(ens_args *a, int argc, char **argv)
         { "quantiles", required_argument, NULL, 'Q' }, { "set", required_argument, NULL, 'S' },
         { "threads", required_argument, NULL, 't' }, { "check", no_argument, NULL, 'c' },
         { "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
+        { "keep-runs", required_argument, NULL, 'K' },
         { NULL, 0, NULL, 0 },
     };
     int opt, rc;
@@ -201,7 +204,8 @@ int mig_cmd_ensemble_main(int argc, char **argv)
     if ((st = load_draws(&a, ctx, &dr)) == MIG_OK && !a.check) {
         mig_ensemble_opts o = { .scenario = a.scenario, .output = a.output, .sets = a.sets, .n_sets = a.n_sets,
                                 .draws = dr, .draws_path = a.draws, .seed = a.seed, .n_seeds = (uint32_t)a.seeds,
-                                .quantiles = q, .n_quantiles = nq, .command_line = cmdline, .progress = !a.quiet };
+                                .quantiles = q, .n_quantiles = nq, .command_line = cmdline, .progress = !a.quiet,
+                                .keep_runs = a.keep };
         mig_ensemble_uncertainty(&o, unc, sizeof unc);
         st = mig_ensemble_run(&o, ctx, &stats);
         if (st == MIG_OK)

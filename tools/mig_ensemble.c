@@ -246,13 +246,28 @@ static mig_status summarize(ens *E, const char *resolved, mig_ensemble_stats *st
     return st;
 }
 
-/* Removes the run files and their folder. */
-static void cleanup(ens *E)
+/* Writes DIR/runs.csv (file, draw, seed of every run) for --keep-runs. */
+static mig_status write_index(ens *E)
 {
-    for (size_t i = 0; E->path && i < E->n_runs; i++)
+    char *path = mig_asprintf("%s/runs.csv", E->dir);
+    FILE *f = path ? fopen(path, "w") : NULL;
+    int bad = !f;
+    for (size_t i = 0; f && i < E->n_runs; i++)
+        bad |= fprintf(f, "%s%s,\"%s\",%" PRIu64 "\n", i ? "" : "file,draw,seed\n", strrchr(E->path[i], '/') + 1,
+                       E->o->draws ? E->o->draws->label[i / E->o->n_seeds] : "", E->o->seed + i % E->o->n_seeds) < 0;
+    if (f)
+        bad |= fclose(f) != 0;
+    free(path);
+    return bad ? mig_ctx_error(E->ctx, MIG_EIO, "%s/runs.csv: cannot write: %s", E->dir, strerror(errno)) : MIG_OK;
+}
+
+/* Removes the run files and their folder (unless keep). */
+static void cleanup(ens *E, int keep)
+{
+    for (size_t i = 0; !keep && E->path && i < E->n_runs; i++)
         if (E->path[i])
             unlink(E->path[i]);
-    if (E->dir_made)
+    if (E->dir_made && !keep)
         rmdir(E->dir);
     if (E->path)
         mig_free_strings(E->path, E->n_runs);
@@ -284,7 +299,8 @@ mig_status mig_ensemble_run(const mig_ensemble_opts *o, mig_ctx *ctx, mig_ensemb
     if ((st = check_files(&E)) != MIG_OK || (st = check_memory(&E)) != MIG_OK ||
         (st = scenario_text(o, ctx, &resolved)) != MIG_OK)
         goto done;
-    E.dir = mig_asprintf("%s.runs.%ld", o->output, (long)getpid());
+    E.dir = o->keep_runs ? mig_asprintf("%s", o->keep_runs)
+                         : mig_asprintf("%s.runs.%ld", o->output, (long)getpid());
     E.path = calloc(E.n_runs, sizeof *E.path);
     E.label = calloc(E.n_runs, sizeof *E.label);
     if (o->draws && !o->draws->equal_weights && (E.weight = calloc(E.n_runs, sizeof *E.weight)))
@@ -303,9 +319,10 @@ mig_status mig_ensemble_run(const mig_ensemble_opts *o, mig_ctx *ctx, mig_ensemb
     for (size_t i = 0; i < E.n_runs; i++)
         if ((st = run_one(&E, i)) != MIG_OK || (i == 0 && (st = check_space(&E, stats)) != MIG_OK))
             goto done;
-    st = summarize(&E, resolved, stats);
+    if ((st = summarize(&E, resolved, stats)) == MIG_OK && o->keep_runs && (st = write_index(&E)) != MIG_OK)
+        unlink(o->output);
 done:
-    cleanup(&E);
+    cleanup(&E, st == MIG_OK && o->keep_runs);
     free(resolved);
     stats->wall_s = now_s() - t0;
     return st;

@@ -23,6 +23,8 @@ typedef struct mig_ensemble_opts {
     size_t n_quantiles;
     const char *command_line;     /* borrowed, for the provenance; may be NULL */
     int progress;                 /* 1: a log line per run */
+    const char *keep_runs;        /* a new folder to keep the runs in (run000000.h5, ..., and
+                                     runs.csv: file, draw, seed), or NULL: removed at the end */
 } mig_ensemble_opts;
 
 typedef struct mig_ensemble_stats {

@@ -5,7 +5,9 @@
 #    the runs' coordinates; quantile is [0, 0.05, 0.5, 0.95, 1]; the 0 and 1 quantiles are
 #    exactly the minimum and maximum over the six runs, V_mean exactly their sum / 6; with
 #    one seed (three runs) the 0.5 quantile is exactly the middle run;
-# 2. --threads 1 and 2 write byte-identical datasets (compare_h5.py);
+# 2. --threads 1 and 2 write byte-identical datasets (compare_h5.py); --keep-runs keeps the
+#    runs (run000000.h5 = draw a seed 1, ..., byte-identical datasets) and lists them in
+#    runs.csv;
 # 3. /provenance: uncertainty "parameter draws (3 from draws.csv) x seeds (2)" ("seeds only"
 #    without --draws), draws_sha256 as sha256sum prints it, scenario_sha256 of
 #    scenario_resolved, n_draws 3, n_seeds 2, inputs labelled "draw a seed 1", ...;
@@ -35,7 +37,7 @@ c,0.5,1000,1
 CSV
 ens=(ensemble "$scenario" --draws draws.csv --seeds 2 --seed 1 --set days=30 --quantiles 0,5,50,95,100 -q)
 "$migsim" "${ens[@]}" -o t1.h5 --threads 1
-"$migsim" "${ens[@]}" -o t2.h5 --threads 2
+"$migsim" "${ens[@]}" -o t2.h5 --threads 2 --keep-runs kept
 "$migsim" ensemble "$scenario" --draws draws.csv --seeds 1 --set days=30 --quantiles 50 -q -o odd.h5 --threads 1
 "$migsim" ensemble "$scenario" --seeds 2 --set days=30 -q -o seeds.h5 --threads 1
 for d in "a 1.0 800" "b 1.5 600" "c 0.5 1000"; do
@@ -46,6 +48,15 @@ for d in "a 1.0 800" "b 1.5 600" "c 0.5 1000"; do
   done
 done
 $py "$src/tests/scenario/compare_h5.py" t1.h5 t2.h5 || fail "--threads 1 and 2 differ"
+$py "$src/tests/scenario/compare_h5.py" run_a_1.h5 kept/run000000.h5 || fail "kept run 0 is not draw a, seed 1"
+$py "$src/tests/scenario/compare_h5.py" run_c_2.h5 kept/run000005.h5 || fail "kept run 5 is not draw c, seed 2"
+[ "$(cat kept/runs.csv)" = 'file,draw,seed
+run000000.h5,"a",1
+run000001.h5,"a",2
+run000002.h5,"b",1
+run000003.h5,"b",2
+run000004.h5,"c",1
+run000005.h5,"c",2' ] || fail "kept/runs.csv: $(cat kept/runs.csv)"
 printf 'draw,movement.distance_power,sources[0].rate,weight\na,1.0,800,1\nb,1.5,600,0\nc,0.5,1000,1\n' > w101.csv
 printf 'draw,movement.distance_power,sources[0].rate\na,1.0,800\nc,0.5,1000\n' > w11.csv
 printf 'draw,movement.distance_power,sources[0].rate,weight\na,1.0,800,3\nb,1.5,600,1\nc,0.5,1000,0.5\n' > w3.csv
