@@ -320,7 +320,11 @@ static mig_status run_current(cal *c, void *state, const char *days_set, const c
     mig_fit_measures m;
     mig_status st = overrides(c, days_set, &over, &k, &n_fixed);
     if (st == MIG_OK) {
+        mig_log_level level = c->ctx->level; /* the model's log lines at load: once, when the record opens */
+        if (level == MIG_LOG_INFO)
+            c->ctx->level = MIG_LOG_QUIET;
         st = c->fit->run(state, c->scenario, (const char *const *)over, k, c->ctx, &m);
+        c->ctx->level = level;
         c->evals++;
     }
     if (st == MIG_OK) {

@@ -48,6 +48,11 @@ for p, q in zip(rec["parameters"], priors):
     assert q["lo"] <= post["q05"] <= post["q50"] <= post["q95"] <= q["hi"], (q["key"], post)
     assert p["basis"] == q["basis"]
 PY
+# the model's log line at load (corridor.sector_choice) comes once, not with every run
+"$migsim" calibrate "$s" -o "$work/p3.csv" --abc --particles 2 --generations 0 --scale 0.01 --window 2020-10:2020-12 \
+  --threads 1 >/dev/null 2>"$work/log3.txt"
+test "$(grep -c 'calibrate: run [0-9]* (abc)' "$work/log3.txt")" = 2
+test "$(grep -c 'migsim: sector choice: shares by nationality' "$work/log3.txt")" = 1
 # errors: exact messages and exit codes, nothing written
 set +e
 "$migsim" calibrate "$s" -o "$work/x.csv" "${abc[@]}" --param 'corridor.ports.attraction=0.001:1' 2>"$work/e1.txt"; rc1=$?
