@@ -67,7 +67,7 @@ typedef struct mig_abc_meta {
     const char *const *basis; /* [n_par] */
 } mig_abc_meta;
 
-/* Writes the posterior sample to csv (columns draw, weight, distance, then one per key: the
+/* Writes the posterior sample to csv (columns draw, weight, then one per key: the
  * population resampled to set->particles equal-weight draws in proportion to its weights,
  * so that each row is a draw) and its record to yaml (settings, tolerances, runs, and each
  * parameter's prior and posterior summary), each through a temporary file next to it. */

@@ -12,7 +12,7 @@
 /* A comma-separated list of keys, one column each (a tied value repeated). */
 static void header(FILE *f, const mig_abc_meta *m, size_t n_par)
 {
-    fputs("draw,weight,distance", f);
+    fputs("draw,weight", f);
     for (size_t i = 0; i < n_par; i++)
         fprintf(f, ",%s", m->names[i]);
     fputc('\n', f);
@@ -36,7 +36,7 @@ static int write_csv(FILE *f, const mig_abc_result *r, const mig_abc_settings *s
     header(f, m, r->n_par);
     for (size_t d = 0; d < set->particles; d++) {
         const double *th = r->theta + idx[d] * r->n_par;
-        fprintf(f, "%zu,%.10g,%.10g", d, 1.0 / (double)set->particles, r->dist[idx[d]]);
+        fprintf(f, "%zu,%.10g", d, 1.0 / (double)set->particles);
         for (size_t i = 0; i < r->n_par; i++)
             for (size_t k = 0; k < n_keys(m->names[i]); k++)
                 fprintf(f, ",%.10g", th[i]);

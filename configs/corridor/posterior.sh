@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The out-of-sample forecast intervals of the corridor (README, "Forecast intervals"):
+#  1. the posterior of the priors of configs/corridor/corridor-fy2021-fy2022.yaml given the
+#     record of October 2020 - September 2022 only (migsim calibrate --abc, at 1:50), into
+#     configs/corridor/posterior-fy2021-fy2022.csv (+ .yaml, the record);
+#  2. an ensemble of the draws x SEEDS seeds at 1:20 through September 2023, its runs kept;
+#  3. the coverage of October 2022 - September 2023 by the 80 % and 95 % intervals of the
+#     runs, without and with the model error measured on the training window.
+#   configs/corridor/posterior.sh [MIGSIM] [PARTICLES] [GENERATIONS] [SEEDS]
+# Long (about an hour on a 2-core machine); THREADS=N per run; STEP=2 or 3 starts there.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+migsim=${1:-build/migsim} particles=${2:-50} generations=${3:-4} seeds=${4:-2}
+s=configs/corridor/corridor-fy2021-fy2022.yaml
+post=configs/corridor/posterior-fy2021-fy2022.csv
+out=${OUT:-posterior-check}
+mkdir -p "$out"
+if [ "${STEP:-1}" -le 1 ]; then
+  "$migsim" calibrate "$s" --abc -o "$post" --particles "$particles" --generations "$generations" \
+    --scale 0.02 --window 2020-10:2022-09 --threads "${THREADS:-1}"
+fi
+if [ "${STEP:-1}" -le 2 ]; then
+  rm -rf "$out/runs"
+  "$migsim" ensemble "$s" -o "$out/ensemble.h5" --draws "$post" --seeds "$seeds" --keep-runs "$out/runs" \
+    --set corridor.scale=0.05 --set days=1125 --quantiles 2.5,5,10,25,50,75,90,95,97.5 --threads "${THREADS:-1}"
+fi
+/usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 --json "$out/coverage.json"
+/usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 \
+  --model-error 2020-10/2022-09 --json "$out/coverage_model_error.json"

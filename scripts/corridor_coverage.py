@@ -1,0 +1,167 @@
+#!/usr/bin/python3
+"""Coverage of forecast intervals: how often the record falls inside the intervals of an
+ensemble of corridor runs (parameter draws x seeds), over a window of months.
+
+Usage:
+    /usr/bin/python3 scripts/corridor_coverage.py RUN.h5... --window YYYY-MM/YYYY-MM
+        [--levels 80,95] [--data DIR] [--json FILE]
+
+RUN.h5 are the ensemble's runs (`migsim ensemble --keep-runs DIR`, or any corridor runs of
+the same scenario). For each run the script takes what `corridor_compare.py` compares (monthly
+southwest-border encounters, each citizenship's window total, each Border Patrol sector's share
+of the window's USBP encounters), and for each figure the central interval at each level over
+the runs: the empirical quantiles (1 - level) / 2 and (1 + level) / 2 (linear interpolation,
+numpy's default). It prints, per figure and level, whether the observed value lies inside, the
+coverage (the share of figures inside) of the monthly totals, of the window's top-10
+citizenships and of the sectors, and the intervals' median relative width (monthly totals and
+citizenships: (upper - lower) / observed; sectors: upper - lower in points).
+
+The uncertainty is what the runs carry: parameter draws and seeds (say so when quoting).
+With --model-error FIRST/LAST (a training window, before the window scored) a model error is
+added: each run's figure times exp(sigma z), z standard normal (the 50 quantiles (k - 0.5) / 50
+of z for each run), where sigma is estimated on the training window alone from the runs' median
+against the record: for monthly totals the standard deviation of log(observed / median) over
+its months; for citizenships the same over its fiscal years' top-10 citizenship totals; for
+sector shares (added in points: share + sigma z) the standard deviation of observed - median
+over its fiscal years' sectors. So the intervals include what the model gets wrong in the
+training window, measured there, not tuned on the window scored.
+"""
+import argparse
+import json
+import os
+import sys
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import corridor_compare as cc  # noqa: E402
+
+
+def run_figures(path, months, data):
+    run = cc.load_run(path)
+    sim = cc.simulated(run)
+    obs = cc.read_observed(data, list(sim.by_nat.columns))
+    tot = sim.total.reindex(months)
+    nat = sim.by_nat.reindex(months).sum()
+    sec = sim.by_sector.reindex(months).sum()
+    sec = 100 * sec / sec.sum() if sec.sum() else sec * 0.0
+    return obs, tot, nat, sec
+
+
+# the (k - 0.5) / 50 quantiles of N(0, 1), k = 1..50: the model error's draws for each run
+Z = np.array([NormalDist().inv_cdf((k - 0.5) / 50) for k in range(1, 51)])
+
+
+def with_error(sims, sigma, additive):
+    """Each run's values with the model error: runs x len(Z) values per figure."""
+    if not sigma:
+        return sims
+    if additive:
+        return (sims[:, None, :] + sigma * Z[None, :, None]).reshape(-1, sims.shape[1])
+    return (sims[:, None, :] * np.exp(sigma * Z)[None, :, None]).reshape(-1, sims.shape[1])
+
+
+def table(name, labels, obs, sims, levels, relative):
+    rows = []
+    for j, lab in enumerate(labels):
+        row = {"figure": name, "label": lab, "observed": float(obs[j])}
+        for lv in levels:
+            lo, hi = np.quantile(sims[:, j], [(1 - lv / 100) / 2, (1 + lv / 100) / 2])
+            row[f"lower{lv}"], row[f"upper{lv}"] = float(lo), float(hi)
+            row[f"inside{lv}"] = bool(lo <= obs[j] <= hi)
+            row[f"width{lv}"] = float((hi - lo) / obs[j]) if relative else float(hi - lo)
+        row["median"] = float(np.median(sims[:, j]))
+        rows.append(row)
+    return rows
+
+
+def summary(rows, levels):
+    out = {}
+    for lv in levels:
+        out[lv] = {"coverage": float(np.mean([r[f"inside{lv}"] for r in rows])),
+                   "n": len(rows), "median_width": float(np.median([r[f"width{lv}"] for r in rows]))}
+    return out
+
+
+def model_error(window, runs, data):
+    """sigma of the runs' median against the record over a training window (see above)."""
+    first, last = window.split("/")
+    months = pd.period_range(first, last, freq="M")
+    fys = [months[i:i + 12] for i in range(len(months)) if months[i].month == 10 and i + 12 <= len(months)]
+    figs = [run_figures(p, months, data) for p in runs]
+    obs = figs[0][0]
+    med = np.median(np.array([f[1].values for f in figs]), axis=0)
+    lm = np.log(obs.total.reindex(months).values / med)
+    lc, ds = [], []
+    for fy in fys:
+        o_nat = obs.nat.loc[fy].sum()
+        top = list(o_nat.drop("OTHER").sort_values(ascending=False).index[:10])
+        per_run = [run_figures(p, fy, data) for p in runs]
+        s_nat = np.median(np.array([[float(f[2].get(c, 0.0)) for c in top] for f in per_run]), axis=0)
+        lc += list(np.log(o_nat[top].values / np.maximum(s_nat, 1.0)))
+        o_sec = cc.shares(obs.sec.loc[fy].sum())
+        s_sec = np.median(np.array([[float(f[3].get(c, 0.0)) for c in obs.sectors] for f in per_run]), axis=0)
+        ds += list(o_sec[obs.sectors].values - s_sec)
+    return {"month": float(np.std(lm, ddof=1)), "citizenship": float(np.std(lc, ddof=1)),
+            "sector": float(np.std(ds, ddof=1))}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("runs", nargs="+")
+    ap.add_argument("--window", required=True)
+    ap.add_argument("--levels", default="80,95")
+    ap.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                   "..", "configs", "corridor", "data"))
+    ap.add_argument("--json")
+    ap.add_argument("--model-error", metavar="FIRST/LAST",
+                    help="add a model error estimated on this training window (see above)")
+    a = ap.parse_args(argv)
+    levels = [int(x) for x in a.levels.split(",")]
+    first, last = a.window.split("/")
+    months = pd.period_range(first, last, freq="M")
+    figs = [run_figures(p, months, a.data) for p in a.runs]
+    obs = figs[0][0]
+    o_tot = obs.total.reindex(months).values
+    o_nat = obs.nat.loc[months].sum()
+    top = list(o_nat.drop("OTHER").sort_values(ascending=False).index[:10])
+    o_sec = cc.shares(obs.sec.loc[months].sum())
+    tot = np.array([f[1].values for f in figs])
+    nat = np.array([[float(f[2].get(c, 0.0)) for c in top] for f in figs])
+    sec = np.array([[float(f[3].get(c, 0.0)) for c in obs.sectors] for f in figs])
+    sigma = model_error(a.model_error, a.runs, a.data) if a.model_error else {}
+    tot = with_error(tot, sigma.get("month"), False)
+    nat = with_error(nat, sigma.get("citizenship"), False)
+    sec = with_error(sec, sigma.get("sector"), True)
+    tables = {"month": table("month", [str(m) for m in months], o_tot, tot, levels, True),
+              "citizenship": table("citizenship", top, o_nat[top].values, nat, levels, True),
+              "sector": table("sector", obs.sectors, o_sec[obs.sectors].values, sec, levels, False)}
+    out = {"window": a.window, "runs": len(a.runs), "levels": levels, "tables": tables,
+           "model_error": {"training_window": a.model_error, "sigma": sigma} if a.model_error else None,
+           "summary": {k: summary(v, levels) for k, v in tables.items()}}
+    if sigma:
+        print(f"model error from {a.model_error}: sigma monthly {sigma['month']:.3f} (log), citizenships "
+              f"{sigma['citizenship']:.3f} (log), sectors {sigma['sector']:.2f} points")
+    print(f"coverage over {a.window}, {len(a.runs)} runs (the uncertainty the runs carry)")
+    for k, rows in tables.items():
+        for r in rows:
+            cells = "  ".join(f"{lv}%: [{r[f'lower{lv}']:.4g}, {r[f'upper{lv}']:.4g}] "
+                              f"{'in ' if r[f'inside{lv}'] else 'OUT'}" for lv in levels)
+            print(f"  {k:11s} {r['label']:18s} observed {r['observed']:10.4g}  median {r['median']:10.4g}  {cells}")
+    for k, s in out["summary"].items():
+        unit = "points" if k == "sector" else "of observed"
+        print(f"{k}: " + "; ".join(
+            f"{lv}% interval covers {100 * v['coverage']:.0f}% of {v['n']} (median width "
+            f"{v['median_width'] if k == 'sector' else 100 * v['median_width']:.1f}"
+            f"{' points' if k == 'sector' else ' %'} {unit if k != 'sector' else ''})".replace("  ", " ")
+            for lv, v in s.items()))
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(out, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
