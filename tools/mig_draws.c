@@ -27,7 +27,8 @@ const char *const *mig_draws_row(const mig_draws *dr, size_t d)
     return (const char *const *)dr->set + d * dr->n_keys;
 }
 
-/* The columns: "draw" (first only), "weight", the keys. Returns the problems found. */
+/* The columns: "draw" (first only), "weight", "distance" (left aside), the keys. Returns the
+ * problems found. */
 static size_t read_header(mig_draws *dr, mig_ctx *ctx, int *draw_col, int *weight_col)
 {
     const mig_csv *t = dr->csv;
@@ -52,6 +53,8 @@ static size_t read_header(mig_draws *dr, mig_ctx *ctx, int *draw_col, int *weigh
             *draw_col = 0;
         } else if (strcmp(h, "weight") == 0) {
             *weight_col = (int)j;
+        } else if (strcmp(h, "distance") == 0) {
+            continue;     /* calibrate --abc's distance of each draw: not a key */
         } else {
             dr->key_col[dr->n_keys++] = (int)j;
         }

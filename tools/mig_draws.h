@@ -1,6 +1,7 @@
 /* mig_draws.h: a table of parameter draws (a CSV: one column per scenario key, written as
- * for --set; one row per draw; an optional first column "draw" naming the draws and an
- * optional column "weight"), read and checked against a scenario as --set would check each
+ * for --set; one row per draw; an optional first column "draw" naming the draws, an
+ * optional column "weight" and an optional "distance", left aside: what calibrate --abc
+ * writes), read and checked against a scenario as --set would check each
  * row's values. What `migsim ensemble --draws` runs; a posterior sample written this way
  * feeds it. */
 #ifndef MIG_DRAWS_H

@@ -32,7 +32,7 @@ cf=("$py" "$src/scripts/counterfactual" "$src/tests/data/policy/counterfactual.y
 
 "${cf[@]}" --scale 'sources[0].rate=0,1' --seeds 2 --period 2023-01:2023-02 --period 2023-02 \
   -o seeds > seeds.txt 2> seeds.err || fail "seeds: $(cat seeds.err)"
-printf 'draw,sources[0].rate\nlow,400\nhigh,1200\n' > draws.csv
+printf 'draw,distance,sources[0].rate\nlow,0.1,400\nhigh,0.2,1200\n' > draws.csv   # distance: as calibrate --abc
 "${cf[@]}" --scale 'sources[0].rate=0,1' --seed-list 3 --draws draws.csv --period 2023-02 \
   -o draws > draws.txt 2> draws.err || fail "draws: $(cat draws.err)"
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End to end: `migsim ensemble` on the demo scenario (30 days), three parameter draws x
 # seeds 1 and 2, against the six runs made one by one with `migsim run`:
+# (the draws file laid out as calibrate --abc writes it: draw, weight, distance, the keys)
 # 1. every variable V has V_mean, V_sd and V_quantile over (quantile, time, <V's dims>) with
 #    the runs' coordinates; quantile is [0, 0.05, 0.5, 0.95, 1]; the 0 and 1 quantiles are
 #    exactly the minimum and maximum over the six runs, V_mean exactly their sum / 6; with
@@ -30,10 +31,10 @@ scenario=$src/configs/demo.yaml
 fail() { echo "test_ensemble: FAILED: $*" >&2; exit 1; }
 
 cat > draws.csv <<'CSV'
-draw,movement.distance_power,sources[0].rate,weight
-a,1.0,800,1
-b,1.5,600,1
-c,0.5,1000,1
+draw,weight,distance,movement.distance_power,sources[0].rate
+a,1,0.5,1.0,800
+b,1,0.25,1.5,600
+c,1,0.75,0.5,1000
 CSV
 ens=(ensemble "$scenario" --draws draws.csv --seeds 2 --seed 1 --set days=30 --quantiles 0,5,50,95,100 -q)
 "$migsim" "${ens[@]}" -o t1.h5 --threads 1
