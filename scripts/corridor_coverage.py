@@ -104,8 +104,8 @@ def model_error(window, runs, data):
         o_sec = cc.shares(obs.sec.loc[fy].sum())
         s_sec = np.median(np.array([[float(f[3].get(c, 0.0)) for c in obs.sectors] for f in per_run]), axis=0)
         ds += list(o_sec[obs.sectors].values - s_sec)
-    return {"month": float(np.std(lm, ddof=1)), "citizenship": float(np.std(lc, ddof=1)),
-            "sector": float(np.std(ds, ddof=1))}
+    sd = lambda x: float(np.std(x, ddof=1)) if len(x) > 1 else None  # noqa: E731 (no whole fiscal year: none)
+    return {"month": sd(lm), "citizenship": sd(lc), "sector": sd(ds)}
 
 
 def main(argv=None):
@@ -142,8 +142,9 @@ def main(argv=None):
            "model_error": {"training_window": a.model_error, "sigma": sigma} if a.model_error else None,
            "summary": {k: summary(v, levels) for k, v in tables.items()}}
     if sigma:
-        print(f"model error from {a.model_error}: sigma monthly {sigma['month']:.3f} (log), citizenships "
-              f"{sigma['citizenship']:.3f} (log), sectors {sigma['sector']:.2f} points")
+        f = lambda v, d: "none (no whole fiscal year)" if v is None else f"{v:.{d}f}"  # noqa: E731
+        print(f"model error from {a.model_error}: sigma monthly {f(sigma['month'], 3)} (log), citizenships "
+              f"{f(sigma['citizenship'], 3)} (log), sectors {f(sigma['sector'], 2)} points")
     print(f"coverage over {a.window}, {len(a.runs)} runs (the uncertainty the runs carry)")
     for k, rows in tables.items():
         for r in rows:

@@ -25,7 +25,8 @@ evals=${2:-300} scale=${3:-0.05}
 scenario=configs/corridor/corridor.yaml
 
 # hazards: 0 MEXICO, 1 GUATEMALA, 2 HONDURAS, 3 EL SALVADOR, 4 NICARAGUA, 5 CUBA, 6 VENEZUELA (air),
-# 7 ECUADOR (air), 8 COLOMBIA, 9 PERU, 10 BRAZIL, 11 OTHER (air), 12 HAITI (charter, derived)
+# 7 ECUADOR (air), 8 COLOMBIA, 9 PERU, 10 BRAZIL, 11 OTHER (air), 12 HAITI (charter, derived),
+# 13 CUBA (from the CHNV process, derived; 12 and 13 are not levels: level: false)
 h() { echo "corridor.hazards[$1].terms[$2].$3"; }
 season_cos="$(h 0 0 beta),$(h 1 1 beta),$(h 2 1 beta),$(h 3 1 beta),$(h 4 3 beta),$(h 5 1 beta),$(h 6 1 beta)"
 season_cos+=",$(h 7 1 beta),$(h 8 1 beta),$(h 9 1 beta),$(h 10 2 beta),$(h 11 0 beta)"

@@ -26,4 +26,4 @@ if [ "${STEP:-1}" -le 2 ]; then
 fi
 /usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 --json "$out/coverage.json"
 /usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 \
-  --model-error 2020-10/2022-09 --json "$out/coverage_model_error.json"
+  --model-error 2020-10/2022-09 --json "$out/coverage-model-error.json"

@@ -144,8 +144,8 @@ static mig_status level_sources(const fit_state *f, mig_fit_session *s, mig_fit_
     return MIG_OK;
 }
 
-/* One group per nationality: all its hazard base rates, and the scales of its forcing series
- * marked `level: true`, scaled together (those outside the window keep their ratio to the
+/* One group per nationality: its hazard base rates (but those marked `level: false`, derived
+ * figures), and the scales of its forcing series marked `level: true`, scaled together (those outside the window keep their ratio to the
  * others). Other forcing series are observed persons taken as counted: not levels. */
 static mig_status build_levels(void *state, mig_fit_session *s, mig_fit_group **out, size_t *n_out)
 {
@@ -163,7 +163,7 @@ static mig_status build_levels(void *state, mig_fit_session *s, mig_fit_group **
         char key[128];
         p->nat = (int)k;
         for (uint32_t i = 0; i < cc->n_hazards && st == MIG_OK; i++)
-            if (mig_config_nationality(cfg0, cc->hazards[i].nationality) == (int)k) {
+            if (cc->hazards[i].level && mig_config_nationality(cfg0, cc->hazards[i].nationality) == (int)k) {
                 snprintf(key, sizeof key, "corridor.hazards[%u].base_rate", i);
                 st = add_key(p, key);
             }

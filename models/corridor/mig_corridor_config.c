@@ -43,6 +43,7 @@ static const cyaml_schema_field_t hazard_fields[] = {
     CYAML_FIELD_STRING_PTR("to", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_hazard_cfg, to, 0, 32),
     CYAML_FIELD_SEQUENCE_COUNT("terms", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_hazard_cfg, terms,
                                n_terms, &term_entry, 0, 64),
+    CYAML_FIELD_BOOL("level", CYAML_FLAG_OPTIONAL, mig_corridor_hazard_cfg, level),
     CYAML_FIELD_END
 };
 static const cyaml_schema_value_t hazard_entry = {
@@ -195,7 +196,8 @@ static const cyaml_schema_value_t corridor_schema = {
 static const char corridor_defaults_yaml[] =
     "scale: 1.0\n"
     "hazards:\n"
-    "  - terms:\n"
+    "  - level: true\n"
+    "    terms:\n"
     "      - ref: 0.0\n"
     "forcing:\n"
     "  - scale: 1.0\n"

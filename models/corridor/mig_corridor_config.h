@@ -26,6 +26,7 @@ typedef struct mig_corridor_hazard_cfg {
     char *to;                 /* "YYYY-MM-DD" last day, or NULL (run end) */
     mig_corridor_term_cfg *terms;
     uint32_t n_terms;
+    bool level;               /* calibrate --levels fits base_rate (default); false: a derived figure */
 } mig_corridor_hazard_cfg;
 
 typedef struct mig_corridor_indicator_cfg {

@@ -27,6 +27,10 @@ grep -q 'key: "corridor.hazards\[0\].base_rate", value: .*method: level' "$f"
 # CHINA [4], taken as counted)
 test "$(grep -o 'key: "corridor.forcing\[[0-9]*\].scale", value: [^,]*, method: level' "$f" | cut -c 7-25 | tr '\n' ' ')" \
   = "corridor.forcing[1] corridor.forcing[2] corridor.forcing[5] "
+# hazards marked level: false (derived rates: the Haitians' charter flights [12], the Cubans
+# after the CHNV process [13]) are not levels; the others are
+! grep -q 'key: "corridor.hazards\[1[23]\].base_rate"' "$f"
+grep -q 'key: "corridor.hazards\[11\].base_rate", value: .*method: level' "$f"
 grep -q "window: 2020-10/2020-12" "$f"
 grep -q 'key: "corridor.attraction_by_nationality.factors\[0\].values\[8\]", value: .*method: sector, target: 0\.' "$f"
 grep -q "sector shares by nationality estimated from the record" "$work/err.txt"
