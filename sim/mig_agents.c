@@ -1,6 +1,8 @@
 /* mig_agents.c: structure-of-arrays agent store. */
 #include "mig_agents.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,4 +112,63 @@ void mig_agents_compact(mig_agents *a, size_t *freed)
     }
     *freed = a->n - w;
     a->n = w;
+}
+
+/* Records the fault of field fld in slot i of f and makes the caller return 1. */
+#define FAULT(fld, ...)                                                                   \
+    do {                                                                                  \
+        f->field = #fld;                                                                  \
+        f->slot = i;                                                                      \
+        snprintf(f->what, sizeof f->what, __VA_ARGS__);                                   \
+        return 1;                                                                         \
+    } while (0)
+
+/* Slot i's indices: into the network, the nationalities, the groups, the interventions. */
+static int check_indices(const mig_agents *a, size_t i, const mig_agents_limits *lim, mig_agents_fault *f)
+{
+    const uint8_t s = a->state[i];
+    const uint32_t loc = a->loc[i], g = a->group[i];
+    if (s != MIG_AGENT_AT_PLACE && s != MIG_AGENT_ON_LINK && s != MIG_AGENT_DETAINED)
+        FAULT(state, "%u is not the state of an agent in the system (0 at a place, 1 on a link, 4 detained)", s);
+    if (s == MIG_AGENT_ON_LINK && loc >= lim->n_links)
+        FAULT(loc, "%u is not a link index (the network has %u links)", loc, lim->n_links);
+    if (s != MIG_AGENT_ON_LINK && loc >= lim->n_places)
+        FAULT(loc, "%u is not a place index (the network has %u places)", loc, lim->n_places);
+    if (a->origin[i] >= lim->n_places)
+        FAULT(origin, "%u is not a place index (the network has %u places)", a->origin[i], lim->n_places);
+    if (a->nat[i] >= lim->n_nat)
+        FAULT(nat, "%u is not a nationality index (the scenario has %u)", a->nat[i], lim->n_nat);
+    if (g != MIG_NO_GROUP && g >= lim->n_groups)
+        FAULT(group, "%u is not a group index (the checkpoint has %u groups)", g, lim->n_groups);
+    if (s == MIG_AGENT_DETAINED && a->held_by[i] >= lim->n_iv)
+        FAULT(held_by, "%u is not an intervention index (the scenario has %u)", a->held_by[i], lim->n_iv);
+    if (s != MIG_AGENT_DETAINED && a->held_by[i] != 0)
+        FAULT(held_by, "%u on an agent that is not detained (expected 0)", a->held_by[i]);
+    return 0;
+}
+
+/* Slot i's values: its id, birth, progress and pace. */
+static int check_values(const mig_agents *a, size_t i, const mig_agents_limits *lim, mig_agents_fault *f)
+{
+    const float p = a->progress[i];
+    if (a->id[i] >= lim->next_id || (i && a->id[i] <= a->id[i - 1]))
+        FAULT(id, "%u is not an id below next_id %u and above the previous slot's", a->id[i], lim->next_id);
+    if (a->birth[i] >= lim->next_day)
+        FAULT(birth, "%u is not a day before the checkpoint's day %u", a->birth[i], lim->next_day);
+    if (!isfinite(p) || p < 0.0f)
+        FAULT(progress, "%g is not a finite number >= 0", (double)p);
+    if (a->state[i] == MIG_AGENT_ON_LINK && (double)p > lim->link_km[a->loc[i]])
+        FAULT(progress, "%g km is beyond the end of link %u (%g km)", (double)p, a->loc[i], lim->link_km[a->loc[i]]);
+    if (a->pace[i] < 1 || a->pace[i] > 100)
+        FAULT(pace, "%u is not a pace in percent (1..100)", a->pace[i]);
+    return 0;
+}
+#undef FAULT
+
+int mig_agents_check(const mig_agents *a, const mig_agents_limits *lim, mig_agents_fault *f)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (check_indices(a, i, lim, f) || check_values(a, i, lim, f))
+            return 1;
+    return 0;
 }

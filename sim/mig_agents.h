@@ -57,10 +57,34 @@ typedef struct mig_agents {
 #define MIG_AGENT_FIELD_BYTES(name, ctype, h5type, doc) +sizeof(ctype)
 #define MIG_AGENT_BYTES (0 MIG_AGENT_FIELDS(MIG_AGENT_FIELD_BYTES))
 
+/* What an agent in the system may hold (mig_agents_check): the sizes of the tables its
+ * indices point into and the bounds of its values. */
+typedef struct mig_agents_limits {
+    uint32_t n_places, n_links, n_nat, n_groups, n_iv;
+    const double *link_km;    /* borrowed [n_links]: a link's length bounds progress on it */
+    uint32_t next_id;         /* ids lie below it, increasing from slot to slot */
+    uint32_t next_day;        /* births lie before it */
+} mig_agents_limits;
+
+/* The first entry that breaks the limits: its field (a MIG_AGENT_FIELDS name), its slot and
+ * what is wrong ("40 is not a place index (the network has 12 places)"). */
+typedef struct mig_agents_fault {
+    const char *field;        /* static */
+    size_t slot;
+    char what[160];
+} mig_agents_fault;
+
 /* lifecycle */
 /* Allocates room for cap agents up front (caller owns *out). */
 mig_status mig_agents_create(size_t cap, mig_agents **out);
 void mig_agents_destroy(mig_agents **p);
+
+/* queries */
+/* Checks slots [0, n) against lim: every state one of an agent in the system (at a place, on
+ * a link, detained; the gone are compacted away), every index within its table, progress
+ * finite and within its link, pace a percent, held_by set only on the detained. Returns 0
+ * when all hold, else 1 with the first fault in *f. */
+int mig_agents_check(const mig_agents *a, const mig_agents_limits *lim, mig_agents_fault *f);
 
 /* changes */
 /* Ensures room for n + extra agents, growing geometrically; MIG_ENOMEM on failure

@@ -322,14 +322,18 @@ mig_status mig_caravan_after_travel(mig_caravans *cs, const mig_policy *pol, con
 
 /* ---- checkpoint -------------------------------------------------------------------------- */
 
-/* A caravan's checkpointed state: X(field, type), written once for the size, get and set. */
+/* A caravan's checkpointed state: X(field, type, lowest, highest), written once for the size,
+ * get, check and set; the bounds may use cv (the caravan) and n_groups. */
 #define CARAVAN_STATE(X)                                                                                          \
-    X(status, int) X(group, uint32_t) X(at, uint32_t) X(on_link, int) X(progress, float) X(km, double)          \
-    X(days, uint32_t) X(members, int64_t) X(dissolved_day, int32_t) X(ending, int)
+    X(status, int, MIG_CARAVAN_PENDING, MIG_CARAVAN_DISSOLVED)                                                    \
+    X(group, uint32_t, 0, (cv->status == MIG_CARAVAN_PENDING ? (double)UINT32_MAX : (double)n_groups - 1))        \
+    X(at, uint32_t, 0, cv->n_links) X(on_link, int, 0, 1) X(progress, float, 0, 1e9) X(km, double, 0, 1e15)      \
+    X(days, uint32_t, 0, UINT32_MAX) X(members, int64_t, 0, 9007199254740992.0)                                  \
+    X(dissolved_day, int32_t, INT32_MIN, INT32_MAX) X(ending, int, 0, 1)
 
 size_t mig_caravan_state_size(const mig_caravans *cs)
 {
-#define ONE(f, t) +1
+#define ONE(f, t, lo, hi) +1
     return (size_t)cs->n * (0 CARAVAN_STATE(ONE));
 #undef ONE
 }
@@ -338,17 +342,36 @@ void mig_caravan_state_get(const mig_caravans *cs, double *out)
 {
     for (uint32_t c = 0; c < cs->n; c++) {
         const mig_caravan *cv = &cs->list[c];
-#define GET(f, t) *out++ = (double)cv->f;
+#define GET(f, t, lo, hi) *out++ = (double)cv->f;
         CARAVAN_STATE(GET)
 #undef GET
     }
+}
+
+int mig_caravan_state_check(const mig_caravans *cs, const double *in, uint32_t n_groups, size_t *bad)
+{
+    const double *v = in;
+    for (uint32_t c = 0; c < cs->n; c++) {
+        /* the bounds read the caravan's status as the checkpoint gives it (status comes first) */
+        mig_caravan probe = cs->list[c], *cv = &probe;
+        probe.status = isfinite(v[0]) && v[0] >= 0 && v[0] <= MIG_CARAVAN_DISSOLVED ? (int)v[0] : 0;
+#define CHECK(f, t, lo, hi)                                                                                       \
+        if (!isfinite(*v) || *v < (double)(lo) || *v > (double)(hi) || (double)(t)*v != *v) {                     \
+            *bad = (size_t)(v - in);                                                                              \
+            return 1;                                                                                             \
+        }                                                                                                         \
+        v++;
+        CARAVAN_STATE(CHECK)
+#undef CHECK
+    }
+    return 0;
 }
 
 void mig_caravan_state_set(mig_caravans *cs, const double *in)
 {
     for (uint32_t c = 0; c < cs->n; c++) {
         mig_caravan *cv = &cs->list[c];
-#define SET(f, t) cv->f = (t)*in++;
+#define SET(f, t, lo, hi) cv->f = (t)*in++;
         CARAVAN_STATE(SET)
 #undef SET
     }

@@ -69,6 +69,10 @@ mig_status mig_caravan_after_travel(mig_caravans *cs, const mig_policy *pol, con
 
 /* Checkpoint: the state as doubles (exact for the integers it holds), and back. */
 void mig_caravan_state_get(const mig_caravans *cs, double *out);
+/* 0 when in holds states these caravans can take (each value finite, of its field's type,
+ * within its bounds: a walking caravan's group below n_groups, its position within its
+ * route), else 1 with *bad the index of the first wrong value. */
+int mig_caravan_state_check(const mig_caravans *cs, const double *in, uint32_t n_groups, size_t *bad);
 void mig_caravan_state_set(mig_caravans *cs, const double *in);
 
 #endif

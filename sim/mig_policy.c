@@ -859,6 +859,22 @@ void mig_policy_state_get(const mig_policy *pol, double *out)
     }
 }
 
+int mig_policy_state_check(const mig_policy *pol, const double *in, size_t *bad)
+{
+    const double *v = in;
+    for (uint32_t i = 0; i < pol->n_iv; i++) {
+        const int n = 2 + (pol->iv[i].type == MIG_IV_ENFORCEMENT_TARGET);
+        for (int k = 0; k < n; k++, v++) {
+            const double lo = k ? 0.0 : (double)INT32_MIN, hi = k ? 9007199254740992.0 : (double)INT32_MAX;
+            if (!isfinite(*v) || *v < lo || *v > hi || *v != floor(*v)) {
+                *bad = (size_t)(v - in);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 void mig_policy_state_set(mig_policy *pol, const double *in)
 {
     for (uint32_t i = 0; i < pol->n_iv; i++) {

@@ -105,6 +105,9 @@ mig_status mig_policy_after_travel(mig_policy *pol, const mig_env *env, uint32_t
 
 /* Checkpoint: the state as doubles (exact for the integers it holds), and back. */
 void mig_policy_state_get(const mig_policy *pol, double *out);
+/* 0 when in holds a state these interventions can take (whole numbers: a month in int32's
+ * range, counts from 0 to 2^53), else 1 with *bad the index of the first wrong value. */
+int mig_policy_state_check(const mig_policy *pol, const double *in, size_t *bad);
 void mig_policy_state_set(mig_policy *pol, const double *in);
 
 #endif
