@@ -782,6 +782,7 @@ static void splice_includes(loader *L)
             free(path);
             continue;
         }
+        mig_ctx_add_input(L->ctx, path); /* out of memory: only the output check misses it */
         if (!parse_yaml(L, text, len, &d, path, 0)) {
             free(text);
             free(path);
@@ -1844,6 +1845,11 @@ mig_status mig_config_load(const char *path, const char *const *overrides, size_
         index_free(L.ix);
         return mig_ctx_diag(ctx, err == ENOMEM ? MIG_ENOMEM : MIG_ENOINPUT, &file_loc, NULL, "cannot open: %s",
                             strerror(err));
+    }
+    if (mig_ctx_add_input(ctx, path) != MIG_OK) {
+        free(text);
+        index_free(L.ix);
+        return MIG_ENOMEM;
     }
     if (!parse_yaml(&L, text, len, &L.doc, path, 0)) {
         free(text);

@@ -266,6 +266,10 @@ mig_status mig_csv_read(const char *path, mig_ctx *ctx, mig_csv **out)
     f = fopen(path, "rb");
     if (!f)
         return file_problem(ctx, MIG_ENOINPUT, path, 0, "cannot open: %s", strerror(errno));
+    if (mig_ctx_add_input(ctx, path) != MIG_OK) {
+        fclose(f);
+        return MIG_ENOMEM;
+    }
     memset(&r, 0, sizeof r);
     r.path = path;
     r.ctx = ctx;

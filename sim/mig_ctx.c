@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,7 +29,38 @@ void mig_ctx_destroy(mig_ctx **p)
     if (!MIG_TAKE(ctx, p))
         return;
     mig_ctx_clear_errors(ctx);
-    MIG_FREE_ALL(ctx->errors, ctx);
+    for (size_t i = 0; i < ctx->n_inputs; i++)
+        free(ctx->inputs[i].path);
+    MIG_FREE_ALL(ctx->inputs, ctx->errors, ctx);
+}
+
+mig_status mig_ctx_add_input(mig_ctx *ctx, const char *path)
+{
+    struct stat sb;
+    mig_input *in;
+    if (stat(path, &sb) != 0 || mig_ctx_input_same(ctx, path))
+        return MIG_OK;
+    if (!(in = realloc(ctx->inputs, (ctx->n_inputs + 1) * sizeof *in)))
+        return MIG_ENOMEM;
+    ctx->inputs = in;
+    in += ctx->n_inputs;
+    in->dev = (unsigned long long)sb.st_dev;
+    in->ino = (unsigned long long)sb.st_ino;
+    if (!(in->path = strdup(path)))
+        return MIG_ENOMEM;
+    ctx->n_inputs++;
+    return MIG_OK;
+}
+
+const char *mig_ctx_input_same(const mig_ctx *ctx, const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return NULL;
+    for (size_t i = 0; i < ctx->n_inputs; i++)
+        if (ctx->inputs[i].dev == (unsigned long long)sb.st_dev && ctx->inputs[i].ino == (unsigned long long)sb.st_ino)
+            return ctx->inputs[i].path;
+    return NULL;
 }
 
 static char *vformat(const char *fmt, va_list ap)

@@ -1,5 +1,6 @@
 /* mig_ctx.h: the run context passed down every call: error detail (a list of diagnostic
- * records for main to print), the logger and the thread count. No hidden globals. */
+ * records for main to print), the logger, the thread count and the files read as input
+ * (so that no output is written over one). No hidden globals. */
 #ifndef MIG_CTX_H
 #define MIG_CTX_H
 
@@ -38,7 +39,15 @@ typedef struct mig_ctx {
     mig_log_level level;
     int threads;            /* OpenMP threads to use, >= 1 */
     struct mig_comm *comm;  /* borrowed: MPI ranks, or NULL for a single process */
+    struct mig_input *inputs; /* owned [n_inputs]: the files read so far (mig_ctx_add_input) */
+    size_t n_inputs;
 } mig_ctx;
+
+/* A file read as input: its identity (device and inode) and the path it was read by. */
+typedef struct mig_input {
+    unsigned long long dev, ino;
+    char *path;             /* owned */
+} mig_input;
 
 /* lifecycle */
 mig_status mig_ctx_create(mig_ctx **out);         /* caller owns *out */
@@ -65,6 +74,14 @@ void mig_ctx_clear_errors(mig_ctx *ctx);
  * are several, or the status message when there are none) and returns st's exit code:
  * what a command does on failure. */
 int mig_ctx_report(const mig_ctx *ctx, mig_status st, FILE *f);
+
+/* inputs */
+/* Notes path as an input of this run when it can be stat'ed (else nothing). MIG_ENOMEM
+ * when memory runs out. */
+mig_status mig_ctx_add_input(mig_ctx *ctx, const char *path);
+/* The path of the input that is the same file as path (same device and inode), or NULL
+ * when none is (or path does not exist). Borrowed. */
+const char *mig_ctx_input_same(const mig_ctx *ctx, const char *path);
 
 /* logging: plain lines prefixed with an ISO timestamp when not on a terminal */
 void mig_log(mig_ctx *ctx, mig_log_level level, const char *fmt, ...)

@@ -10,6 +10,7 @@
 
 #include "mig_checkpoint.h"
 #include "mig_comm.h"
+#include "mig_outfile.h"
 #include "mig_signal.h"
 #include "mig_step.h"
 
@@ -102,6 +103,23 @@ static mig_status restart(mig_driver *d, mig_ctx *ctx)
     return st;
 }
 
+/* Before anything is written: the checkpoint path and the output must each be new or a
+ * regular file in a writable folder and none of the inputs (the restart file is an input of
+ * the output, while the checkpoint may replace it); stale temporary files of killed runs in
+ * the output's folder are removed. */
+static mig_status check_paths(mig_driver *d, mig_ctx *ctx)
+{
+    mig_status st;
+    if ((st = mig_outfile_check(d->opts.output, "output", ctx)) != MIG_OK ||
+        (st = mig_outfile_check(d->checkpoint, "checkpoint", ctx)) != MIG_OK)
+        return st;
+    if (d->opts.restart && ((st = mig_ctx_add_input(ctx, d->opts.restart)) != MIG_OK ||
+                            (st = mig_outfile_check(d->opts.output, "output", ctx)) != MIG_OK))
+        return st;
+    mig_outfile_remove_stale(d->opts.output, ctx);
+    return MIG_OK;
+}
+
 mig_status mig_driver_open(const mig_config *cfg, const mig_driver_opts *opts, mig_ctx *ctx, mig_driver **out)
 {
     const int rank = ctx->comm ? ctx->comm->rank : 0, ranks = ctx->comm ? ctx->comm->size : 1;
@@ -121,12 +139,14 @@ mig_status mig_driver_open(const mig_config *cfg, const mig_driver_opts *opts, m
     if ((st = mig_world_create(cfg, ctx, &d->world)) != MIG_OK)
         goto fail;
     w = d->world;
-    if (opts->output && rank == 0 && (st = create_output(d, ctx)) != MIG_OK)
-        goto fail;
     if (opts->checkpoint)
         snprintf(d->checkpoint, sizeof d->checkpoint, "%s", opts->checkpoint);
     else if (opts->output)
         snprintf(d->checkpoint, sizeof d->checkpoint, "%s.ckpt", opts->output);
+    if (opts->output && (st = check_paths(d, ctx)) != MIG_OK)
+        goto fail;
+    if (opts->output && rank == 0 && (st = create_output(d, ctx)) != MIG_OK)
+        goto fail;
     if (opts->restart && (st = restart(d, ctx)) != MIG_OK)
         goto fail;
     if (opts->report)

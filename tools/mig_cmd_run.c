@@ -61,6 +61,8 @@ int mig_cmd_run(mig_cmd_args *a, int *argc, char ***argv)
 
     if (rc < 0)
         rc = mig_cmd_scenario_open(a, argc, argv, &comm, &ctx, &cfg);
+    if (rc < 0 && a->manifest && (st = mig_ctx_add_input(ctx, a->manifest)) != MIG_OK)
+        rc = mig_ctx_report(ctx, st, stderr);
     if (rc < 0 && mig_signal_install())
         rc = mig_ctx_report(ctx, mig_ctx_error(ctx, MIG_EINTERNAL, "cannot install signal handlers"), stderr);
     if (rc < 0) {
