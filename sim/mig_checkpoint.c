@@ -56,6 +56,7 @@ typedef struct writer {
     hid_t f;
     int bad;
     uint64_t sum;
+    char err[MIG_H5_ERR_MAX];   /* the first HDF5 failure, one line */
 } writer;
 
 /* Counts are stored as signed 64-bit attributes (HDF5 1.10's HL layer has no unsigned
@@ -63,7 +64,7 @@ typedef struct writer {
 static void put_u64(writer *wr, hid_t loc, const char *name, uint64_t v)
 {
     long long x = (long long)v;
-    wr->bad |= H5LTset_attribute_long_long(loc, ".", name, &x, 1) < 0;
+    wr->bad |= mig_h5_failed(H5LTset_attribute_long_long(loc, ".", name, &x, 1), "cannot write an attribute", wr->err);
 }
 
 /* Dataset name of group g [rank dims] from buf, added to the checksum. */
@@ -72,13 +73,13 @@ static void put_array(writer *wr, hid_t g, const char *name, int rank, const hsi
 {
     size_t bytes = H5Tget_size(type) * (size_t)dims[0] * (rank > 1 ? (size_t)dims[1] : 1);
     wr->sum = sum_bytes(wr->sum, buf, bytes);
-    wr->bad |= H5LTmake_dataset(g, name, rank, dims, type, buf) < 0;
+    wr->bad |= mig_h5_failed(H5LTmake_dataset(g, name, rank, dims, type, buf), "cannot write a dataset", wr->err);
 }
 
 static hid_t group_create(writer *wr, const char *name)
 {
     hid_t g = wr->bad ? -1 : H5Gcreate2(wr->f, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    wr->bad |= g < 0;
+    wr->bad |= mig_h5_failed(g, "cannot create a group", wr->err);
     return g;
 }
 
@@ -96,7 +97,8 @@ static void write_header(writer *wr, const mig_world *w, uint32_t next_day)
 #define PUT(f) put_u64(wr, g, #f, (uint64_t)w->f);
     CKPT_TOTALS(PUT)
 #undef PUT
-    wr->bad |= H5LTset_attribute_string(g, ".", "scenario_resolved", w->cfg->resolved_yaml) < 0;
+    wr->bad |= mig_h5_failed(H5LTset_attribute_string(g, ".", "scenario_resolved", w->cfg->resolved_yaml),
+                             "cannot write an attribute", wr->err);
     wr->sum = sum_header(next_day, w->agents->n, w->agents->next_id, w->agent_steps, w);
     H5Gclose(g);
 }
@@ -168,7 +170,7 @@ static mig_status write_obs(writer *wr, const mig_world *w, uint32_t next_day, m
 static void write_checksum(writer *wr)
 {
     hid_t g = wr->bad ? -1 : H5Gopen2(wr->f, "checkpoint", H5P_DEFAULT);
-    wr->bad |= g < 0;
+    wr->bad |= mig_h5_failed(g, "cannot open /checkpoint", wr->err);
     if (g < 0)
         return;
     put_u64(wr, g, "checksum", wr->sum >> 1);
@@ -179,21 +181,23 @@ mig_status mig_checkpoint_write(const char *path, const mig_world *w, uint32_t n
                                 mig_ctx *ctx)
 {
     char tmp[4096];
-    writer wr = { -1, 0, 0 };
+    writer wr = { .f = -1 };
     mig_status st;
 
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    if ((wr.f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)) < 0)
-        return mig_ctx_error(ctx, MIG_EIO, "%s: cannot create checkpoint: %s", path, strerror(errno));
+    mig_h5_errors(ctx);
+    if (mig_h5_failed(wr.f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "cannot create", wr.err)) {
+        unlink(tmp);
+        return mig_ctx_error(ctx, MIG_EIO, "%s: cannot create the checkpoint: HDF5: %s", path, wr.err);
+    }
     write_header(&wr, w, next_day);
     write_agents_groups(&wr, w);
     if ((st = write_policy(&wr, w)) == MIG_OK)
         st = write_obs(&wr, w, next_day, out, ctx);
     write_checksum(&wr);
-    wr.bad |= H5Fclose(wr.f) < 0;
+    wr.bad |= mig_h5_failed(H5Fclose(wr.f), "cannot close the file", wr.err);
     if (st == MIG_OK && wr.bad)
-        st = mig_ctx_error(ctx, MIG_EIO, "%s: cannot write checkpoint (disk full?)", path);
+        st = mig_ctx_error(ctx, MIG_EIO, "%s: cannot write the checkpoint: HDF5: %s", path, wr.err);
     if (st == MIG_OK)
         st = mig_h5_file_commit(tmp, path, ctx);
     if (st != MIG_OK)
@@ -528,7 +532,7 @@ mig_status mig_checkpoint_read(const char *path, mig_world *w, mig_checkpoint **
     mig_status st;
 
     *out = NULL;
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    mig_h5_errors(ctx);
     if (access(path, R_OK) != 0)
         return mig_ctx_error(ctx, MIG_ENOINPUT, "%s: cannot open: %s", path, strerror(errno));
     if ((r.f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)

@@ -7,10 +7,31 @@
 #include <string.h>
 #include <unistd.h>
 
+void mig_h5_errors(const mig_ctx *ctx)
+{
+    if (ctx->level >= MIG_LOG_DEBUG)
+        H5Eset_auto2(H5E_DEFAULT, (H5E_auto2_t)H5Eprint2, stderr);
+    else
+        H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+/* HDF5's description of a failed system call runs over lines ("file write failed: time =
+ * ...\n, filename = ..., errno = 28, error message = 'No space left on device', ..."): its
+ * head and the system's message, on one line. */
+static void one_line(const char *desc, char *out)
+{
+    const char *msg = strstr(desc, "error message = '"), *end;
+    size_t head = strcspn(desc, ":\n");
+    if (msg && (end = strchr(msg + 17, '\'')))
+        snprintf(out, MIG_H5_ERR_MAX, "%.*s: %.*s", (int)head, desc, (int)(end - msg - 17), msg + 17);
+    else
+        snprintf(out, MIG_H5_ERR_MAX, "%.*s", (int)strcspn(desc, "\n"), desc);
+}
+
 static herr_t walk_innermost(unsigned n, const H5E_error2_t *e, void *data)
 {
     if (n == 0 && e->desc && e->desc[0])
-        snprintf(data, MIG_H5_ERR_MAX, "%s", e->desc);
+        one_line(e->desc, data);
     return 0;
 }
 

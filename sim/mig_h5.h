@@ -9,8 +9,12 @@
 
 #define MIG_H5_ERR_MAX 512
 
+/* HDF5's own error printing: its whole stack on stderr at -v (ctx->level MIG_LOG_DEBUG),
+ * else off (failures are reported through ctx, one line each). Call before using HDF5. */
+void mig_h5_errors(const mig_ctx *ctx);
 /* When r < 0: stores the innermost HDF5 error description (or `what` if the stack is empty)
- * into err unless err already holds one, clears the stack and returns 1; else returns 0. */
+ * into err unless err already holds one, clears the stack and returns 1; else returns 0.
+ * A system error is kept to one line: "file write failed: No space left on device". */
 int mig_h5_failed(hid_t r, const char *what, char err[MIG_H5_ERR_MAX]);
 /* Closes *id with closer when it is open (>= 0), ignoring errors, and sets it to -1. */
 void mig_h5_close(hid_t *id, herr_t (*closer)(hid_t));

@@ -29,8 +29,7 @@ mig_status mig_outfile_check(const char *path, const char *what, mig_ctx *ctx)
     if (!dir)
         return MIG_ENOMEM;
     if (access(*dir ? dir : ".", W_OK | X_OK) != 0)
-        st = mig_ctx_error(ctx, MIG_EIO, "%s: cannot write the %s in the folder %s: %s", path, what, *dir ? dir : ".",
-                           strerror(errno));
+        st = mig_ctx_error(ctx, MIG_EIO, "%s: cannot create %s file: %s", path, what, strerror(errno));
     else if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
         st = mig_ctx_error(ctx, MIG_EUSAGE, "%s: the %s must be a new or a regular file; this is %s", path, what,
                            kind_of(sb.st_mode));

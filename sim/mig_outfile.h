@@ -10,7 +10,7 @@
 /* MIG_OK when path may be written as `what` ("output", "checkpoint"): its folder exists and
  * is writable, and path is new or a regular file that is none of ctx's inputs. Otherwise
  * the reason is reported to ctx: MIG_EUSAGE (a directory, a device, an input) or MIG_EIO
- * (the folder). */
+ * (the folder: "out/x.h5: cannot create output file: No such file or directory"). */
 mig_status mig_outfile_check(const char *path, const char *what, mig_ctx *ctx);
 
 /* changes */

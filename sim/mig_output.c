@@ -502,7 +502,7 @@ mig_status mig_output_create(const mig_output_layout *layout, const mig_obs *obs
     s = check_layout(L, obs, ctx);
     if (s != MIG_OK)
         return s;
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    mig_h5_errors(ctx);
 
     o = calloc(1, sizeof *o);
     if (!o)

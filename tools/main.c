@@ -1,6 +1,7 @@
 /* main.c: the migsim command line: hands the arguments to a command (tools/mig_cmd_*.c).
  * The only place that exits; everything else returns a mig_status or an exit code. */
 #include <gsl/gsl_errno.h>
+#include <hdf5.h>
 #include <string.h>
 
 #include "mig_cmd.h"
@@ -11,6 +12,9 @@ int main(int argc, char **argv)
     int rc;
 
     gsl_set_error_handler_off();
+    /* no HDF5 clean-up at exit: after a failed H5Fclose (a full disk) it would close the
+     * half-closed file again and crash in H5F__close_cb; the OS reclaims what is left */
+    H5dont_atexit();
     for (const mig_cmd *c = mig_cmds; argc > 1 && c->name; c++)
         if (strcmp(argv[1], c->name) == 0)
             return c->main(argc - 1, argv + 1);

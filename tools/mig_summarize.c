@@ -1315,7 +1315,7 @@ mig_status mig_summarize(const char *const *inputs, size_t n_inputs, const char 
         return mig_ctx_error(ctx, MIG_EUSAGE, "%s: no input files", output);
     if (opts->n_quantiles > MIG_SUMMARIZE_MAX_QUANTILES)
         return mig_ctx_error(ctx, MIG_EUSAGE, "--quantiles: at most %d quantiles", MIG_SUMMARIZE_MAX_QUANTILES);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    mig_h5_errors(ctx);
     S.ctx = ctx;
     S.out_path = output;
     S.in_path = inputs;

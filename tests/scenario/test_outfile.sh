@@ -37,7 +37,7 @@ refused demo.yaml 64 "migsim: demo.yaml: the output would overwrite an input of 
 refused demo/links.csv 64 "migsim: demo/links.csv: the output would overwrite an input of this run (demo/links.csv)"
 ln -s demo/places.csv alias.h5
 refused alias.h5 64 "migsim: alias.h5: the output would overwrite an input of this run (demo/places.csv)"
-refused nodir/out.h5 74 "migsim: nodir/out.h5: cannot write the output in the folder nodir: No such file or directory"
+refused nodir/out.h5 74 "migsim: nodir/out.h5: cannot create output file: No such file or directory"
 refused out.h5 64 "migsim: demo.yaml: the checkpoint would overwrite an input of this run (demo.yaml)" --checkpoint demo.yaml
 # the restart checkpoint is an input of the output
 "$migsim" run demo.yaml -o r.h5 --quiet --set days=5 --stop-after 2 2>/dev/null || true
@@ -50,7 +50,7 @@ rc=0
   || { echo "FAIL manifest: exit $rc: $(cat err)"; fail=1; }
 if [ "$(id -u)" -ne 0 ]; then
   mkdir ro && chmod a-w ro
-  refused ro/out.h5 74 "migsim: ro/out.h5: cannot write the output in the folder ro: Permission denied"
+  refused ro/out.h5 74 "migsim: ro/out.h5: cannot create output file: Permission denied"
 else
   echo "(running as root: the read-only folder case is not tried; root writes anywhere)"
 fi
