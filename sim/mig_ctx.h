@@ -39,6 +39,7 @@ typedef struct mig_ctx {
     mig_log_level level;
     int threads;            /* OpenMP threads to use, >= 1 */
     struct mig_comm *comm;  /* borrowed: MPI ranks, or NULL for a single process */
+    unsigned long long max_memory; /* bytes a world may need (mig_world_create refuses more); 0: no limit */
     struct mig_input *inputs; /* owned [n_inputs]: the files read so far (mig_ctx_add_input) */
     size_t n_inputs;
 } mig_ctx;

@@ -159,3 +159,46 @@ void mig_free_strings(char **v, size_t n)
         free(v[i]);
     free(v);
 }
+
+/* The number after key in the file at path (e.g. "MemAvailable:" in /proc/meminfo, "" for a
+ * file that holds just one), times unit; 0 when absent or "max". */
+static unsigned long long number_in(const char *path, const char *key, unsigned long long unit)
+{
+    char line[256];
+    unsigned long long v = 0;
+    FILE *f = fopen(path, "r");
+    size_t k = strlen(key);
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, key, k) == 0) {
+            v = strtoull(line + k, NULL, 10) * unit;
+            break;
+        }
+    if (f)
+        fclose(f);
+    return v;
+}
+
+unsigned long long mig_memory_available(void)
+{
+    unsigned long long avail = number_in("/proc/meminfo", "MemAvailable:", 1024);
+    unsigned long long max = number_in("/sys/fs/cgroup/memory.max", "", 1);
+    unsigned long long cur = number_in("/sys/fs/cgroup/memory.current", "", 1);
+    if (max && (!avail || (max > cur ? max - cur : 0) < avail))
+        avail = max > cur ? max - cur : 0;
+    return avail;
+}
+
+void mig_bytes_text(unsigned long long n, char *buf, size_t size)
+{
+    static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+    double v = (double)n;
+    int u = 0;
+    while (v >= 1024.0 && u < 5) {
+        v /= 1024.0;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, size, "%llu B", n);
+    else
+        snprintf(buf, size, "%.1f %s", v, unit[u]);
+}

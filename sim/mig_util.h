@@ -25,6 +25,12 @@ char *mig_path_resolve(const char *dir, const char *rel);
  * no). Returns 0 and sets *out, else -1 with *out unchanged. */
 int mig_parse_number(const char *s, double *out);
 
+/* The memory this process may still take, in bytes: the least of the system's MemAvailable
+ * (/proc/meminfo) and what the cgroup's memory.max leaves; 0 when neither can be read. */
+unsigned long long mig_memory_available(void);
+/* "1.5 GiB", "800 MiB", "27 B" for n bytes, into buf. */
+void mig_bytes_text(unsigned long long n, char *buf, size_t size);
+
 /* Levenshtein distance between a and b (for "did you mean"); 99 when b is longer than 64. */
 unsigned mig_edit_distance(const char *a, const char *b);
 

@@ -157,6 +157,32 @@ static mig_status create_scratch(mig_world *w, mig_ctx *ctx)
     return MIG_OK;
 }
 
+/* The memory a run needs: cap agent slots of MIG_AGENT_BYTES, their groups (families) and
+ * the tables: the spawn schedule, route weights and alias tables, the policy's factors, each
+ * thread's histograms, a day's observations and the output's buffered chunk of them. */
+static mig_status estimate_memory(mig_world *w, uint64_t cap, mig_ctx *ctx)
+{
+    const mig_config *cfg = w->cfg;
+    const uint64_t np = w->net->n_places, nl = w->net->n_links, nn = w->n_nat, threads = (uint64_t)ctx->threads;
+    const uint64_t obs_day = np * nn * 2 + nl + np * 8 + 16;  /* values per day, with the policy's by place */
+    const double fam = cfg->groups.family_share > 0.0 ? cfg->groups.family_share / cfg->groups.family_size : 0.0;
+    uint64_t tables = (uint64_t)w->n_sources * cfg->days * 4 + nn * nl * 40 + nn * np * 8 +
+                      threads * (nl + np * (nn + 8) + 16) * 8 + obs_day * (8 + 4 * (uint64_t)cfg->output.chunk_days) +
+                      (uint64_t)((double)cap * fam) * 8;
+    char need[32], have[32], tab[32];
+    w->mem_agents = cap;
+    w->mem_bytes = cap * MIG_AGENT_BYTES + tables;
+    if (!ctx->max_memory || w->mem_bytes <= ctx->max_memory)
+        return MIG_OK;
+    mig_bytes_text(w->mem_bytes, need, sizeof need);
+    mig_bytes_text(ctx->max_memory, have, sizeof have);
+    mig_bytes_text(tables, tab, sizeof tab);
+    return mig_ctx_error(ctx, MIG_ENOMEM,
+                         "%s: the run needs about %s (%llu agents x %zu bytes + %s of tables), more than the %s "
+                         "it may use (the memory available, or --max-memory)",
+                         cfg->path, need, (unsigned long long)cap, (size_t)MIG_AGENT_BYTES, tab, have);
+}
+
 mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out)
 {
     mig_world *w = calloc(1, sizeof *w);
@@ -193,7 +219,10 @@ mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out
         /* with MPI ranks each holds about 1/size of the agents */
         uint32_t size = ctx->comm ? (uint32_t)ctx->comm->size : 1;
         uint64_t cap = cfg->max_agents ? cfg->max_agents : total;
-        st = mig_agents_create(size > 1 ? cap / size + 1024 : cap, &w->agents);
+        cap = size > 1 ? cap / size + 1024 : cap;
+        if ((st = estimate_memory(w, cap, ctx)) != MIG_OK)
+            goto fail;
+        st = mig_agents_create(cap, &w->agents);
         if (st != MIG_OK)
             goto fail;
         w->agents->nranks = size;

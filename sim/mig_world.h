@@ -92,6 +92,10 @@ typedef struct mig_world {
     int64_t total_spawned, total_absorbed, total_removed;
     uint64_t agent_steps;           /* sum over steps of agents processed */
 
+    /* memory estimate, made before the agent store is allocated (mig_world_create) */
+    uint64_t mem_agents;            /* agent slots: the sources' total (or max_agents) on this rank */
+    uint64_t mem_bytes;             /* mem_agents x MIG_AGENT_BYTES plus the tables, bytes */
+
     /* per-thread scratch histograms for the parallel phases */
     int threads;
     mig_scratch_slices slice;       /* the named slices of each thread's scratch */
@@ -104,7 +108,9 @@ typedef struct mig_world {
 /* Loads the network named by cfg, checks the graph against the config (sources at known
  * places with known nationalities, a destination reachable from every source), builds the
  * spawn schedule, registers the observations and creates the model. Every problem is
- * reported to ctx. */
+ * reported to ctx. Before the agent store is allocated it estimates the memory the run needs
+ * (mem_bytes) and, when that exceeds ctx->max_memory (if set), refuses with MIG_ENOMEM and
+ * the figures. */
 mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out);
 void mig_world_destroy(mig_world **p);
 

@@ -68,6 +68,8 @@ void mig_cmd_help(FILE *f)
             "                         the output equals an uninterrupted run's. On SIGTERM,\n"
             "                         SIGUSR1, SIGINT or SIGHUP a run finishes the day,\n"
             "                         checkpoints and exits 75, leaving no temporary file.\n"
+            "      --max-memory SIZE  refuse (exit 71) a run whose memory estimate exceeds SIZE\n"
+            "                         (8G, 500M; default: the memory available). check prints it.\n"
             "      --manifest FILE    take the scenario, output, seed and --set values from row N of\n"
             "      --task N           a manifest written by `migsim sweep` (run only; N defaults to\n"
             "                         $SLURM_ARRAY_TASK_ID; more --set options apply after the row's)\n"

@@ -30,6 +30,7 @@ typedef struct mig_cmd_args {
     char *seed_override;      /* owned: "seed=N" for --seed N, or NULL */
     char *cmdline;            /* owned: the command line, for provenance */
     long threads, every, stop_after;
+    unsigned long long max_memory;  /* --max-memory in bytes, 0: the memory available */
     int quiet, verbose;
     mig_sweep_row *row;       /* owned: the manifest's row once read (mig_cmd_run) */
 } mig_cmd_args;

@@ -4,6 +4,7 @@
 
 #include "mig_cmd.h"
 #include "mig_policy.h"
+#include "mig_util.h"
 #include "mig_world.h"
 
 /* The OK line, and the policy line when the scenario has packages or caravans. */
@@ -12,6 +13,14 @@ static void print_summary(const mig_cmd_args *a, const mig_config *cfg, const mi
     printf("%s: OK (model %s, %u places, %u links, %u nationalities, %u sources, %u days from %s)\n", a->scenario,
            cfg->model, w->net->n_places, w->net->n_links, cfg->n_nationalities, cfg->n_sources, cfg->days,
            cfg->start_date);
+    {
+        char need[32], have[32];
+        mig_bytes_text(w->mem_bytes, need, sizeof need);
+        mig_bytes_text(w->mem_bytes - w->mem_agents * MIG_AGENT_BYTES, have,
+                       sizeof have);
+        printf("  memory: about %s (%llu agents x %zu bytes + %s of tables)\n", need,
+               (unsigned long long)w->mem_agents, (size_t)MIG_AGENT_BYTES, have);
+    }
     if (cfg->n_packages || cfg->n_caravans) {
         uint32_t on = 0;
         for (uint32_t i = 0; i < cfg->n_packages; i++)

@@ -8,6 +8,28 @@
 #include "mig_cmd.h"
 #include "mig_util.h"
 
+/* A size in bytes: a number with an optional binary unit K, M, G or T (KiB ... also taken),
+ * e.g. "8G", "1.5GiB", "500M"; 0 when malformed or not positive. */
+static unsigned long long parse_size(const char *s)
+{
+    static const char units[] = "KMGT";
+    char *end;
+    double v = strtod(s, &end), mult = 1.0;
+    const char *u = *end ? strchr(units, *end) : NULL;
+    if (end == s || !(v > 0.0))
+        return 0;
+    if (u) {
+        for (const char *k = units; k <= u; k++)
+            mult *= 1024.0;
+        end++;
+        if (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0)
+            end += strlen(end);
+    }
+    if (*end || v * mult > 1e19)
+        return 0;
+    return (unsigned long long)(v * mult);
+}
+
 /* One option (getopt's opt with optarg) into a; returns -1 when it is fine, else the
  * exit code (0 after --help or --version). */
 static int parse_option(mig_cmd_args *a, int opt, char **argv)
@@ -47,6 +69,10 @@ static int parse_option(mig_cmd_args *a, int opt, char **argv)
     case 'M':
         a->manifest = optarg;
         return -1;
+    case 'X':
+        if (!(a->max_memory = parse_size(optarg)))
+            return mig_cmd_usage_error(NULL, "--max-memory: expected a size such as 8G or 500M, got \"%s\"", optarg);
+        return -1;
     case 'K':
         a->task = optarg;
         return -1;
@@ -78,6 +104,7 @@ static int parse_loop(mig_cmd_args *a, int argc, char **argv)
         { "checkpoint", required_argument, NULL, 'C' }, { "checkpoint-every", required_argument, NULL, 'E' },
         { "restart", required_argument, NULL, 'R' }, { "stop-after", required_argument, NULL, 'A' },
         { "manifest", required_argument, NULL, 'M' }, { "task", required_argument, NULL, 'K' },
+        { "max-memory", required_argument, NULL, 'X' },
         { NULL, 0, NULL, 0 }
     };
     int opt, rc;
@@ -147,6 +174,7 @@ int mig_cmd_scenario_open(const mig_cmd_args *a, int *argc, char ***argv, mig_co
     /* only rank 0 logs; errors are printed by every rank that has them */
     (*ctx)->level = a->quiet || comm->rank > 0 ? MIG_LOG_QUIET : a->verbose ? MIG_LOG_DEBUG : MIG_LOG_INFO;
     (*ctx)->threads = a->threads > 0 ? (int)a->threads : omp_get_max_threads();
+    (*ctx)->max_memory = a->max_memory ? a->max_memory : mig_memory_available();
     st = mig_config_load(a->scenario, (const char *const *)a->overrides, a->n_over, *ctx, cfg);
     if (st != MIG_OK)
         return mig_ctx_report(*ctx, st, stderr);
