@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "mig_date.h"
@@ -702,12 +703,46 @@ static int merge_defaults(loader *L, int uid, yaml_document_t *def, int did)
 }
 
 /* Parses text into doc; reports syntax errors at where:line:col. Returns 1 on success. */
+/* The most nested collections a scenario may have (its deepest keys are about 5 down); a
+ * deeper text is refused before libyaml builds it, which costs time quadratic in the depth. */
+#define MAX_YAML_DEPTH 64
+
+/* Checks text's shape with libyaml's event parser before the document is built: one
+ * document, at most MAX_YAML_DEPTH levels. Returns 1 when it holds (syntax errors are left to
+ * yaml_parser_load), else reports the place and returns 0. */
+static int yaml_within_limits(loader *L, const char *text, size_t len, const char *where, int line_offset)
+{
+    yaml_parser_t p;
+    yaml_event_t e;
+    int depth = 0, docs = 0, ok = 1, done = 0;
+    if (!yaml_parser_initialize(&p))
+        return 1;
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    while (ok && !done && yaml_parser_parse(&p, &e)) {
+        mig_loc loc = { where, line_offset >= 0 ? e.start_mark.line + 1 : 0,
+                        line_offset >= 0 ? e.start_mark.column + 1 : 0 };
+        if ((e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) && ++depth > MAX_YAML_DEPTH)
+            ok = !mig_ctx_diag(L->ctx, MIG_ECONFIG, &loc, NULL, "nested deeper than %d levels", MAX_YAML_DEPTH);
+        else if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT)
+            depth--;
+        else if (e.type == YAML_DOCUMENT_START_EVENT && ++docs > 1)
+            ok = !mig_ctx_diag(L->ctx, MIG_ECONFIG, &loc, NULL,
+                               "a second YAML document (after \"---\"); a scenario is one document");
+        done = e.type == YAML_STREAM_END_EVENT;
+        yaml_event_delete(&e);
+    }
+    yaml_parser_delete(&p);
+    if (!ok)
+        count_error(L, MIG_ECONFIG);
+    return ok;
+}
+
 static int parse_yaml(loader *L, const char *text, size_t len, yaml_document_t *doc, const char *where,
                       int line_offset)
 {
     yaml_parser_t p;
     int ok;
-    if (!yaml_parser_initialize(&p))
+    if (!yaml_within_limits(L, text, len, where, line_offset) || !yaml_parser_initialize(&p))
         return 0;
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
     ok = yaml_parser_load(&p, doc);
@@ -1236,12 +1271,39 @@ static void semantic(mig_config *cfg, mig_ctx *ctx, mig_status s, int *errors, m
 static void check_file(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *field,
                        const char *path)
 {
+    struct stat sb;
     FILE *f = fopen(path, "r");
-    if (f) {
-        fclose(f);
+    if (!f) {
+        semantic(cfg, ctx, MIG_ENOINPUT, errors, first, field, "cannot open \"%s\": %s", path, strerror(errno));
         return;
     }
-    semantic(cfg, ctx, MIG_ENOINPUT, errors, first, field, "cannot open \"%s\": %s", path, strerror(errno));
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode))
+        semantic(cfg, ctx, MIG_ENOINPUT, errors, first, field, "\"%s\" is a directory, not a file", path);
+    else if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size > MIG_INPUT_MAX_BYTES)
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "\"%s\" is larger than %s, the limit for an input file",
+                 path, MIG_INPUT_MAX_TEXT);
+    else if (fstat(fileno(f), &sb) == 0 && (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode)))
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "\"%s\" is a device, not a file", path);
+    fclose(f);
+}
+
+/* The run's days on the CF time axis that xarray decodes with pandas (nanoseconds since 1970:
+ * 1677-09-22 .. 2262-04-11, whole years kept): from 1678-01-01 to 2261-12-31. */
+static void check_time_axis(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first)
+{
+    int32_t lo, hi;
+    char last[11];
+    mig_date_parse("1678-01-01", &lo);
+    mig_date_parse("2261-12-31", &hi);
+    if (cfg->start_day < lo || cfg->start_day > hi) {
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, "start_date",
+                 "expected a date from 1678-01-01 to 2261-12-31 (the time axis xarray and pandas decode), got \"%s\"",
+                 cfg->start_date);
+    } else if (cfg->days >= 1 && (int64_t)cfg->start_day + cfg->days - 1 > hi) {
+        mig_date_format((int32_t)((int64_t)cfg->start_day + cfg->days - 1), last);
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, "days",
+                 "the run would end on %s, after 2261-12-31 (the time axis xarray and pandas decode)", last);
+    }
 }
 
 static void check_range(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *field,
@@ -1736,6 +1798,8 @@ static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
     if (mig_date_parse(cfg->start_date, &cfg->start_day))
         semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "start_date", "expected a date YYYY-MM-DD, got \"%s\"",
                  cfg->start_date);
+    else
+        check_time_axis(cfg, ctx, &errors, &first);
     if (cfg->days < 1 || cfg->days > 65535)
         semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "days", "expected a number of days in [1, 65535], got %u",
                  cfg->days);

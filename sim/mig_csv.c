@@ -19,6 +19,7 @@ typedef struct reader {
     mig_status status;   /* MIG_ENOMEM once an allocation failed; later input is ignored */
     size_t n_bad;        /* rows reported (too wide, NUL byte); the table is then rejected */
     size_t line;         /* line of the bytes being fed to libcsv */
+    size_t bytes;        /* read so far (at most MIG_INPUT_MAX_BYTES) */
     int in_row;          /* 1 while libcsv is inside a record */
     size_t row_line;     /* line on which the current record starts */
     int row_bad;         /* current record already reported */
@@ -74,6 +75,13 @@ static void on_field(void *s, size_t len, void *data)
     if (!r->row_bad && memchr(f, '\0', len)) {
         mig_loc loc = { r->path, r->row_line, r->rec_n + 1 };
         mig_ctx_diag(r->ctx, MIG_EDATA, &loc, NULL, "NUL byte in field");
+        r->row_bad = 1;
+        r->n_bad++;
+    } else if (!r->row_bad && mig_utf8_invalid(f, len) < len) {
+        size_t at = mig_utf8_invalid(f, len);
+        mig_loc loc = { r->path, r->row_line, r->rec_n + 1 };
+        mig_ctx_diag(r->ctx, MIG_EDATA, &loc, NULL, "not UTF-8: byte 0x%02X at byte %zu of the field",
+                     (unsigned)(unsigned char)f[at], at + 1);
         r->row_bad = 1;
         r->n_bad++;
     }
@@ -210,6 +218,11 @@ static mig_status parse_file(reader *r, FILE *f, struct csv_parser *p)
         return MIG_ENOMEM;
     while ((n = fread(buf, 1, CHUNK, f)) > 0) {
         size_t pos = 0;
+        if ((r->bytes += n) > MIG_INPUT_MAX_BYTES) {
+            free(buf);
+            return file_problem(r->ctx, MIG_EDATA, r->path, r->line, "larger than %s, the limit for an input file",
+                                MIG_INPUT_MAX_TEXT);
+        }
         if (first && n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
             pos = 3;   /* UTF-8 byte order mark, as spreadsheets write it */
         first = 0;

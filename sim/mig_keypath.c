@@ -1,6 +1,7 @@
 /* mig_keypath.c: key paths split into steps with [index] and [name] selectors. */
 #include "mig_keypath.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,11 +19,12 @@ static int parse_step(const char *seg, size_t len, mig_keypath_step *st)
     if (!(br = strchr(st->text, '[')))
         return (st->key = strdup(st->text)) ? 0 : -1;
     bl = strlen(br);
+    errno = 0;
     idx = strtol(br + 1, &end, 10);
     if (end == br + 1 && bl > 2 && br[bl - 1] == ']' && !strchr(br + 1, '[')) {
         if (!(st->name = strndup(br + 1, bl - 2)))
             return -1;
-    } else if (end == br + 1 || *end != ']' || end[1] || idx < 0) {
+    } else if (end == br + 1 || *end != ']' || end[1] || idx < 0 || errno == ERANGE) {
         st->bad = 1;
     } else {
         st->index = idx;

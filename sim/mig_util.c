@@ -121,8 +121,8 @@ mig_status mig_file_read(const char *path, char **text, size_t *len, int *err)
         }
         got = fread(t + n, 1, 4096, f);
         n += got;
-    } while (got == 4096);
-    *err = ferror(f) ? EIO : 0;
+    } while (got == 4096 && n <= MIG_INPUT_MAX_BYTES);
+    *err = ferror(f) ? EIO : n > MIG_INPUT_MAX_BYTES ? EFBIG : 0;
     fclose(f);
     if (*err) {
         free(t);
@@ -201,4 +201,30 @@ void mig_bytes_text(unsigned long long n, char *buf, size_t size)
         snprintf(buf, size, "%llu B", n);
     else
         snprintf(buf, size, "%.1f %s", v, unit[u]);
+}
+
+size_t mig_utf8_invalid(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = u[i], need, cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        need = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+        if (!need)
+            return i;
+        cp = c & (0x3Fu >> need);
+        for (unsigned k = 1; k <= need; k++) {
+            if (i + k >= n || (u[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (u[i + k] & 0x3F);
+        }
+        if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return i;
+        i += need + 1;
+    }
+    return n;
 }

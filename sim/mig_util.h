@@ -7,9 +7,19 @@
 #include <stddef.h>
 #include "mig_status.h"
 
+/* The largest input file read (a scenario, a CSV): past it a reader stops with an error, so
+ * that a path such as /dev/zero cannot take all memory. */
+#define MIG_INPUT_MAX_BYTES ((size_t)256 << 20)
+#define MIG_INPUT_MAX_TEXT "256 MiB"
+
+/* The offset of the first byte of s[0, n) that is not part of well-formed UTF-8 (no overlong
+ * forms, surrogates or code points past U+10FFFF), or n when all is. */
+size_t mig_utf8_invalid(const char *s, size_t n);
+
 /* Reads the whole file at path into *text (NUL-terminated; caller frees) and *len.
  * Returns MIG_OK; MIG_ENOINPUT when it cannot be opened (*err: its errno), MIG_EIO when
- * it cannot be read, e.g. a folder (*err: EIO), MIG_ENOMEM (*err: ENOMEM). On failure
+ * it cannot be read, e.g. a folder (*err: EIO), or is larger than MIG_INPUT_MAX_BYTES (*err:
+ * EFBIG), MIG_ENOMEM (*err: ENOMEM). On failure
  * *text is NULL. */
 mig_status mig_file_read(const char *path, char **text, size_t *len, int *err);
 

@@ -210,6 +210,11 @@ mig_status mig_world_create(const mig_config *cfg, mig_ctx *ctx, mig_world **out
         goto fail;
     for (size_t i = 0; i < (size_t)w->n_sources * cfg->days; i++)
         total += w->spawn_daily[i];
+    if (cfg->max_agents && total > cfg->max_agents) {
+        st = mig_config_diag(cfg, ctx, MIG_ECONFIG, "max_agents", "the sources spawn %llu agents, more than max_agents %llu",
+                             (unsigned long long)total, (unsigned long long)cfg->max_agents);
+        goto fail;
+    }
     if (total > UINT32_MAX) {
         st = mig_ctx_error(ctx, MIG_ECONFIG, "%s: the sources spawn %llu agents; at most %u are supported",
                            cfg->path, (unsigned long long)total, (unsigned)UINT32_MAX);
@@ -369,6 +374,13 @@ mig_status mig_world_spawn(mig_world *w, size_t count, uint32_t place, uint16_t 
     *first = a->n;
     if (!count)
         return MIG_OK;
+    if (w->cfg->max_agents && (uint64_t)a->next_id + count > w->cfg->max_agents) {
+        char date[11];
+        mig_date_format(w->cfg->start_day + (int32_t)step, date);
+        return mig_config_diag(w->cfg, ctx, MIG_ECONFIG, "max_agents",
+                               "the run would spawn more than max_agents %llu agents on %s (day %u)",
+                               (unsigned long long)w->cfg->max_agents, date, step + 1);
+    }
     if ((st = mig_agents_reserve(a, count)) != MIG_OK)
         return mig_ctx_error(ctx, st, "cannot grow the agent store to %zu agents", a->n + count);
     mig_agents_spawn(a, count, place, nat, (uint16_t)step, first);
