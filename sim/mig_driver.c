@@ -116,7 +116,8 @@ static mig_status check_paths(mig_driver *d, mig_ctx *ctx)
     if (d->opts.restart && ((st = mig_ctx_add_input(ctx, d->opts.restart)) != MIG_OK ||
                             (st = mig_outfile_check(d->opts.output, "output", ctx)) != MIG_OK))
         return st;
-    mig_outfile_remove_stale(d->opts.output, ctx);
+    if (!ctx->comm || ctx->comm->rank == 0) /* the rank that writes, so no rank races another's */
+        mig_outfile_remove_stale(d->opts.output, ctx);
     return MIG_OK;
 }
 
