@@ -1268,8 +1268,11 @@ static void semantic(mig_config *cfg, mig_ctx *ctx, mig_status s, int *errors, m
         *first = s;
 }
 
-static void check_file(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *field,
-                       const char *path)
+/* A file the scenario names: it must open; for the engine's own tables (is_table: the
+ * places, links and series CSVs) it must also be a file, not a directory or a device, of at
+ * most MIG_INPUT_MAX_BYTES (a model's path may name a folder). */
+static void check_path(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *field,
+                       const char *path, int is_table)
 {
     struct stat sb;
     FILE *f = fopen(path, "r");
@@ -1277,13 +1280,15 @@ static void check_file(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *f
         semantic(cfg, ctx, MIG_ENOINPUT, errors, first, field, "cannot open \"%s\": %s", path, strerror(errno));
         return;
     }
-    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode))
-        semantic(cfg, ctx, MIG_ENOINPUT, errors, first, field, "\"%s\" is a directory, not a file", path);
-    else if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size > MIG_INPUT_MAX_BYTES)
-        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "\"%s\" is larger than %s, the limit for an input file",
-                 path, MIG_INPUT_MAX_TEXT);
-    else if (fstat(fileno(f), &sb) == 0 && (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode)))
-        semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "\"%s\" is a device, not a file", path);
+    if (is_table && fstat(fileno(f), &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            semantic(cfg, ctx, MIG_ENOINPUT, errors, first, field, "\"%s\" is a directory, not a file", path);
+        else if (S_ISREG(sb.st_mode) && (size_t)sb.st_size > MIG_INPUT_MAX_BYTES)
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
+                     "\"%s\" is larger than %s, the limit for an input file", path, MIG_INPUT_MAX_TEXT);
+        else if (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode))
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "\"%s\" is a device, not a file", path);
+    }
     fclose(f);
 }
 
@@ -1304,6 +1309,12 @@ static void check_time_axis(mig_config *cfg, mig_ctx *ctx, int *errors, mig_stat
         semantic(cfg, ctx, MIG_ECONFIG, errors, first, "days",
                  "the run would end on %s, after 2261-12-31 (the time axis xarray and pandas decode)", last);
     }
+}
+
+static void check_file(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *field,
+                       const char *path)
+{
+    check_path(cfg, ctx, errors, first, field, path, 1);
 }
 
 static void check_range(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *field,
@@ -1344,7 +1355,7 @@ void mig_config_check_range(mig_config_check *chk, const char *field, double v, 
 
 void mig_config_check_file(mig_config_check *chk, const char *field, const char *path)
 {
-    check_file(chk->cfg, chk->ctx, &chk->errors, &chk->first, field, path);
+    check_path(chk->cfg, chk->ctx, &chk->errors, &chk->first, field, path, 0);
 }
 
 int mig_config_check_date(mig_config_check *chk, const char *field, const char *text, int32_t *day)
