@@ -96,16 +96,26 @@ static double quantile(const double *d, size_t n, double q, double *scratch)
     return scratch[(size_t)floor(q * (double)(n - 1))];
 }
 
+/* The weighted mean and variance of coordinate i of n points x[n * n_par] (weights sum to 1). */
+static void weighted_moments(const double *x, const double *w, size_t n, size_t n_par, size_t i, double *mean,
+                             double *var)
+{
+    double m = 0.0, v = 0.0;
+    for (size_t k = 0; k < n; k++)
+        m += w[k] * x[k * n_par + i];
+    for (size_t k = 0; k < n; k++) {
+        double e = x[k * n_par + i] - m;
+        v += w[k] * e * e;
+    }
+    *mean = m;
+    *var = v;
+}
+
 static void kernel_widths(sampler *s, const pop *p)
 {
     for (size_t i = 0; i < s->n_par; i++) {
-        double m = 0.0, v = 0.0;
-        for (size_t k = 0; k < s->n; k++)
-            m += p->w[k] * p->u[k * s->n_par + i];
-        for (size_t k = 0; k < s->n; k++) {
-            double e = p->u[k * s->n_par + i] - m;
-            v += p->w[k] * e * e;
-        }
+        double m, v;
+        weighted_moments(p->u, p->w, s->n, s->n_par, i, &m, &v);
         s->sigma[i] = sqrt(2.0 * v);
         if (!(s->sigma[i] > 0.0)) /* a collapsed coordinate still moves a little */
             s->sigma[i] = 1e-6 * (hi_of(&s->prior[i]) - lo_of(&s->prior[i]));
@@ -238,14 +248,8 @@ mig_status mig_abc_run(const mig_abc_prior *prior, size_t n_par, const mig_abc_s
 
 void mig_abc_moments(const mig_abc_result *r, size_t i, double *mean, double *sd)
 {
-    double m = 0.0, v = 0.0;
-    for (size_t k = 0; k < r->n; k++)
-        m += r->weight[k] * r->theta[k * r->n_par + i];
-    for (size_t k = 0; k < r->n; k++) {
-        double e = r->theta[k * r->n_par + i] - m;
-        v += r->weight[k] * e * e;
-    }
-    *mean = m;
+    double v;
+    weighted_moments(r->theta, r->weight, r->n, r->n_par, i, mean, &v);
     *sd = sqrt(v);
 }
 
