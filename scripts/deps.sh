@@ -4,6 +4,7 @@
 #   scripts/deps.sh test     the above plus Criterion, Python (h5py, xarray, pandas, matplotlib,
 #                            pytest, nbconvert + ipykernel) and R (hdf5r, testthat)
 #   scripts/deps.sh mpi      the above plus OpenMPI and parallel HDF5 (for -DMIGSIM_MPI=ON)
+#   scripts/deps.sh fuzz     the build packages plus clang (libFuzzer, for scripts/fuzz)
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config git
@@ -14,13 +15,15 @@ test_pkgs=(libcriterion-dev python3 python3-numpy python3-h5py python3-xarray py
            python3-ipykernel jupyter-nbconvert r-cran-testthat python3-yaml)
 
 mpi_pkgs=(openmpi-bin libopenmpi-dev libhdf5-openmpi-dev)
+fuzz_pkgs=(clang)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
   build) ;;
   test) want+=("${test_pkgs[@]}") ;;
   mpi) want+=("${test_pkgs[@]}" "${mpi_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|test|mpi]" >&2; exit 64 ;;
+  fuzz) want+=("${fuzz_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|mpi|fuzz]" >&2; exit 64 ;;
 esac
 
 missing=()

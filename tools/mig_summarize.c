@@ -933,6 +933,23 @@ static int write_stats(summ *S, const dinfo *d, const mig_summarize_opts *o, con
     return 0;
 }
 
+/* A migsim output stores counts (and probabilities in units of 1e-6) as integers, none
+ * negative: a negative entry of integer variable d in block x (first row r0, m values) of
+ * input i means a damaged file (INT_MIN averaged into a mean otherwise). */
+static mig_status check_counts(summ *S, const dinfo *d, size_t i, const double *x, size_t r0, size_t m,
+                               size_t size)
+{
+    if (d->cls != H5T_INTEGER)
+        return MIG_OK;
+    for (size_t j = 0; j < m; j++)
+        if (x[j] < 0)
+            return mig_ctx_error(S->ctx, MIG_EDATA,
+                                 "%s: %s: entry %zu of time row %zu is %.0f; a migsim output holds no negative "
+                                 "integer (the file is damaged)",
+                                 S->in_path[i], d->name, j % size, r0 + j / size, x[j]);
+    return MIG_OK;
+}
+
 /* Summarizes one data variable, a block of time rows at a time. */
 static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opts *o)
 {
@@ -986,7 +1003,8 @@ static mig_status summarize_var(summ *S, const dinfo *d, const mig_summarize_opt
             if (move_rows(S, src[i], d->rank, start, count, in + i * m, 0)) {
                 s = report_h5(S, S->in_path[i]);
                 goto done;
-            }
+            } else if ((s = check_counts(S, d, i, in + i * m, r0, m, size)) != MIG_OK)
+                goto done;
         compute(in, o->weights, n, m, o->quantiles, o->n_quantiles, out, scratch, threads);
         if (write_stats(S, d, o, st, start, count, out, m)) {
             s = report_h5(S, S->out_path);

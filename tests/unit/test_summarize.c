@@ -517,6 +517,19 @@ Test(summarize, bad_files)
     }
 }
 
+/* A negative count (INT_MIN from a damaged file) is refused, not averaged (issue 17, item 7). */
+Test(summarize, negative_count)
+{
+    static const int occ_bad[DAYS][NP] = { { 1, 10 }, { 2, 20 }, { 3, -2147483647 - 1 } };
+    const char *in[] = { "a.h5", "n.h5" };
+    run_spec n = { occ_bad, DAYS, "9", NULL, NULL, 1, 0, 1 };
+    make_abc();
+    make_run("n.h5", &n);
+    expect_failure(in, 2, MIG_EDATA,
+                   "n.h5: occ: entry 1 of time row 2 is -2147483648; a migsim output holds no negative integer "
+                   "(the file is damaged)");
+}
+
 /* A failed summary leaves an existing file at the output path as it was. */
 Test(summarize, failure_keeps_existing_output)
 {
