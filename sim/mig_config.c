@@ -1292,6 +1292,10 @@ static void check_path(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *f
     fclose(f);
 }
 
+/* The longest run (days), as the output's time axis stores it; a longer one is refused by
+ * its own message, not also by the time axis's. */
+#define MAX_DAYS 65535
+
 /* The run's days on the CF time axis that xarray decodes with pandas (nanoseconds since 1970:
  * 1677-09-22 .. 2262-04-11, whole years kept): from 1678-01-01 to 2261-12-31. */
 static void check_time_axis(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first)
@@ -1304,7 +1308,7 @@ static void check_time_axis(mig_config *cfg, mig_ctx *ctx, int *errors, mig_stat
         semantic(cfg, ctx, MIG_ECONFIG, errors, first, "start_date",
                  "expected a date from 1678-01-01 to 2261-12-31 (the time axis xarray and pandas decode), got \"%s\"",
                  cfg->start_date);
-    } else if (cfg->days >= 1 && (int64_t)cfg->start_day + cfg->days - 1 > hi) {
+    } else if (cfg->days >= 1 && cfg->days <= MAX_DAYS && (int64_t)cfg->start_day + cfg->days - 1 > hi) {
         mig_date_format((int32_t)((int64_t)cfg->start_day + cfg->days - 1), last);
         semantic(cfg, ctx, MIG_ECONFIG, errors, first, "days",
                  "the run would end on %s, after 2261-12-31 (the time axis xarray and pandas decode)", last);
@@ -1811,9 +1815,9 @@ static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
                  cfg->start_date);
     else
         check_time_axis(cfg, ctx, &errors, &first);
-    if (cfg->days < 1 || cfg->days > 65535)
-        semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "days", "expected a number of days in [1, 65535], got %u",
-                 cfg->days);
+    if (cfg->days < 1 || cfg->days > MAX_DAYS)
+        semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "days", "expected a number of days in [1, %d], got %u",
+                 MAX_DAYS, cfg->days);
     cfg->places_path = mig_path_resolve(cfg->dir, cfg->network.places);
     cfg->links_path = mig_path_resolve(cfg->dir, cfg->network.links);
     if (!cfg->places_path || !cfg->links_path)

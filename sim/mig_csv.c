@@ -296,6 +296,9 @@ mig_status mig_csv_read(const char *path, mig_ctx *ctx, mig_csv **out)
         return file_problem(ctx, MIG_ENOMEM, path, 0, "out of memory");
     }
 
+    /* libcsv grows a field's buffer by this many bytes at a time: its default, 128, copies a
+     * long field over and over (seconds for a 2 MB line where realloc cannot grow in place) */
+    csv_set_blk_size(&p, 1 << 16);
     s = parse_file(&r, f, &p);
     csv_free(&p);
     fclose(f);

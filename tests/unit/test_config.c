@@ -94,6 +94,19 @@ Test(config, every_problem_is_reported)
     mig_ctx_destroy(&ctx);
 }
 
+/* Too many days is one problem, not also a time axis ending on "####-##-##" (issue 17, item 8) */
+Test(config, too_many_days_reported_once)
+{
+    const char *over[] = { "days=2147483648" };
+    mig_ctx *ctx;
+    mig_config *cfg = load(over, 1, &ctx, MIG_ECONFIG);
+    cr_assert_null(cfg);
+    cr_assert_eq(mig_ctx_n_errors(ctx), 1);
+    cr_assert_str_eq(mig_ctx_error_at(ctx, 0),
+                     "--set days=2147483648: days: expected a number of days in [1, 65535], got 2147483648");
+    mig_ctx_destroy(&ctx);
+}
+
 Test(config, missing_file)
 {
     mig_ctx *ctx;
