@@ -7,12 +7,12 @@
 #   scripts/deps.sh fuzz     the build packages plus clang (libFuzzer, for scripts/fuzz)
 set -euo pipefail
 
-build_pkgs=(build-essential cmake pkg-config git
+build_pkgs=(build-essential cmake pkg-config git help2man
             libgsl-dev libhdf5-dev libcyaml-dev libyaml-dev librandom123-dev libcsv-dev)
 test_pkgs=(libcriterion-dev python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf
            python3-netcdf4 r-base-core r-cran-hdf5r
            python3-pandas python3-matplotlib python3-pytest python3-nbformat python3-nbclient
-           python3-ipykernel jupyter-nbconvert r-cran-testthat python3-yaml)
+           python3-ipykernel jupyter-nbconvert r-cran-testthat python3-yaml man-db)
 
 mpi_pkgs=(openmpi-bin libopenmpi-dev libhdf5-openmpi-dev)
 fuzz_pkgs=(clang)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# cmake --install puts the tool under a prefix (issue 18, item 2): the binary runs from there,
+# `man migsim` renders the help2man page (with MANPATH set as the modulefile sets it), the
+# Python kit imports from share/migsim/python and knows its version, the R kit, the SLURM
+# templates, the modulefile and the example scenarios are there, and the installed demo runs.
+set -euo pipefail
+migsim=$1 src=$2 work=$3
+build=$(dirname "$migsim")
+rm -rf "$work" && mkdir -p "$work"
+[ -e "$build/migsim.1" ] || { echo "test_install: no man page in $build (help2man missing at configure time)"; exit 77; }
+command -v man >/dev/null || { echo "test_install: no man (apt-get install man-db)"; exit 77; }
+p=$work/prefix
+cmake --install "$build" --prefix "$p" >/dev/null
+fail=0
+check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; fi; }
+version=$(sed -n 's/^project(migsim VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
+check "bin/migsim --version is $version" '[ "$("$p/bin/migsim" --version | head -1 | cut -d" " -f1-2)" = "migsim $version" ]'
+check "man migsim renders its NAME and the run command" \
+  'MANPATH=$p/share/man man -P cat migsim 2>/dev/null | grep -q "migsim - agent-based simulator" &&
+   MANPATH=$p/share/man man -P cat migsim 2>/dev/null | grep -q "migsim run SCENARIO.yaml -o OUTPUT.h5"'
+check "the Python kit imports with its version" \
+  '[ "$(cd "$work" && PYTHONPATH=$p/share/migsim/python /usr/bin/python3 -c "import migsim_analysis as m; print(m.__version__, m.__file__)")" = "$version $p/share/migsim/python/migsim_analysis/__init__.py" ]'
+for f in share/migsim/R/migsim.R share/migsim/slurm/array.sbatch share/migsim/slurm/migsim.modulefile \
+         share/migsim/examples/demo.yaml share/migsim/examples/corridor/corridor.yaml share/doc/migsim/LICENSE \
+         share/doc/migsim/CITATION.cff; do
+  check "$f installed" '[ -f "$p/$f" ]'
+done
+check "the installed demo runs" '(cd "$work" && "$p/bin/migsim" run "$p/share/migsim/examples/demo.yaml" -o demo.h5 --quiet --threads 1 --set days=3)'
+exit $fail
