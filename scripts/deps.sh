@@ -2,7 +2,9 @@
 # Installs the Debian 12 packages migsim needs, only those missing.
 #   scripts/deps.sh build    compiler, CMake and the C libraries
 #   scripts/deps.sh test     the above plus Criterion, Python (h5py, xarray, pandas, matplotlib,
-#                            pytest, nbconvert + ipykernel) and R (hdf5r, testthat)
+#                            pytest, nbconvert + ipykernel), R (hdf5r, testthat) and SLURM with
+#                            munge (tests/cluster starts its own private daemons; on a host
+#                            with systemd, apt also enables the packages' services)
 #   scripts/deps.sh mpi      the above plus OpenMPI and parallel HDF5 (for -DMIGSIM_MPI=ON)
 #   scripts/deps.sh fuzz     the build packages plus clang (libFuzzer, for scripts/fuzz)
 set -euo pipefail
@@ -12,7 +14,8 @@ build_pkgs=(build-essential cmake pkg-config git help2man
 test_pkgs=(libcriterion-dev python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf
            python3-netcdf4 r-base-core r-cran-hdf5r
            python3-pandas python3-matplotlib python3-pytest python3-nbformat python3-nbclient
-           python3-ipykernel jupyter-nbconvert r-cran-testthat python3-yaml man-db)
+           python3-ipykernel jupyter-nbconvert r-cran-testthat python3-yaml man-db
+           slurmctld slurmd slurm-client munge)
 
 mpi_pkgs=(openmpi-bin libopenmpi-dev libhdf5-openmpi-dev)
 fuzz_pkgs=(clang)

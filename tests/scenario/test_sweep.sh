@@ -46,7 +46,7 @@ EOF
 grep -qx "manifest.csv: 12 runs (4 points x 3 replicates), tasks 0..11, outputs in sweeps/../runs/" sweep.out
 [ -d runs ]
 
-# every task as SLURM would run it (array.sbatch exec's migsim, so its exit code is migsim's)
+# every task as SLURM would run it (array.sbatch exits with migsim's exit code)
 for t in $(seq 0 11); do
   SLURM_ARRAY_TASK_ID=$t SLURM_ARRAY_JOB_ID=4242 SLURM_JOB_ID=$((5000 + t)) SLURM_CPUS_PER_TASK=2 \
     MIGSIM=$migsim bash "$src/scripts/slurm/array.sbatch" manifest.csv 2>>array.log
@@ -78,7 +78,8 @@ for r in rows:
         assert p["seed"] == r["seed"], (r, p["seed"])
         # task 11 was re-run as array index 1 with TASK_OFFSET=10
         assert p["slurm_array_task_id"] == ("1" if r["task"] == "11" else r["task"]), (r, p["slurm_array_task_id"])
-        assert p["command_line"].endswith(f" run --manifest manifest.csv --task {r['task']}"), p["command_line"]
+        t = r["task"]  # array.sbatch names a checkpoint for SLURM's warning signal (issue 19)
+        assert p["command_line"].endswith(f" run --manifest manifest.csv --task {t} --checkpoint manifest.task{t}.ckpt"), p["command_line"]
         assert p["slurm_array_job_id"] == "4242"
         assert p["threads"] == "2", p["threads"]
         s = yaml.safe_load(p["scenario_resolved"])
