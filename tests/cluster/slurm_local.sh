@@ -11,6 +11,7 @@
 # Exported: SLURM_CONF (every client command and job uses the private cluster).
 
 cluster_pids=()
+cluster_names=()   # the daemon of each pid; its output is in DIR/NAME.out
 cluster_munge=""
 
 cluster_skip() { echo "SKIP: $*"; exit 77; }
@@ -67,14 +68,14 @@ cluster_munged() {
   chown -R munge:munge "$cluster_munge"
   setpriv --reuid=munge --regid=munge --init-groups munged --foreground \
     --key-file="$cluster_munge/key" --socket="$cluster_munge/socket" --pid-file="$cluster_munge/pid" \
-    --log-file="$cluster_munge/log" --seed-file="$cluster_munge/seed" 2>"$1/munged.err" &
-  cluster_pids+=($!)
+    --log-file="$cluster_munge/log" --seed-file="$cluster_munge/seed" 2>"$1/munged.out" &
+  cluster_pids+=($!) cluster_names+=(munged)
   for _ in $(seq 50); do
     [ -S "$cluster_munge/socket" ] && munge -n -S "$cluster_munge/socket" | unmunge -S "$cluster_munge/socket" >/dev/null 2>&1 && return 0
     kill -0 "${cluster_pids[-1]}" 2>/dev/null || break
     sleep 0.1
   done
-  cluster_skip "munged did not start: $(tail -2 "$1/munged.err" | tr '\n' ' ')"
+  cluster_skip "munged did not start: $(tail -2 "$1/munged.out" | tr '\n' ' ')"
 }
 
 cluster_start() {
@@ -94,19 +95,20 @@ cluster_start() {
   cluster_conf "$dir" "$ctld_port" "$slurmd_port"
   export SLURM_CONF=$dir/slurm.conf
   slurmctld -D -f "$SLURM_CONF" >"$dir/slurmctld.out" 2>&1 &
-  cluster_pids+=($!)
+  cluster_pids+=($!) cluster_names+=(slurmctld)
   slurmd -D -N node1 -f "$SLURM_CONF" >"$dir/slurmd.out" 2>&1 &
-  cluster_pids+=($!)
+  cluster_pids+=($!) cluster_names+=(slurmd)
   cluster_ready "$dir"
 }
 
 # until the node is idle; a daemon that exits, or a node that stays down, means this machine
 # cannot run SLURM (the reason is printed)
 cluster_ready() {
-  local dir=$1 state="" p
+  local dir=$1 state="" i
   for _ in $(seq 120); do
-    for p in "${cluster_pids[@]}"; do
-      kill -0 "$p" 2>/dev/null || cluster_skip "a SLURM daemon exited at start: $(grep -h -i 'error\|fatal' "$dir"/slurm*.out | tail -3 | tr '\n' ' ')"
+    for i in "${!cluster_pids[@]}"; do
+      kill -0 "${cluster_pids[i]}" 2>/dev/null ||
+        cluster_skip "${cluster_names[i]} exited at start: $(tail -3 "$dir/${cluster_names[i]}.out" | tr '\n' ' ')"
     done
     state=$(sinfo -h -n node1 -o %T 2>/dev/null || true)
     [ "$state" = idle ] && return 0
