@@ -80,6 +80,8 @@ static const cyaml_schema_field_t movement_fields[] = {
     CYAML_FIELD_FLOAT("attraction_power", CYAML_FLAG_DEFAULT, mig_movement_cfg, attraction_power),
     CYAML_FIELD_UINT("lookahead_steps", CYAML_FLAG_DEFAULT, mig_movement_cfg, lookahead_steps),
     CYAML_FIELD_FLOAT("lookahead_discount", CYAML_FLAG_DEFAULT, mig_movement_cfg, lookahead_discount),
+    CYAML_FIELD_FLOAT("capacity_buffer", CYAML_FLAG_DEFAULT, mig_movement_cfg, capacity_buffer),
+    CYAML_FIELD_FLOAT("capacity_scaling", CYAML_FLAG_DEFAULT, mig_movement_cfg, capacity_scaling),
     CYAML_FIELD_END
 };
 
@@ -311,6 +313,8 @@ static const char defaults_yaml[] =
     "  attraction_power: 1.0\n"
     "  lookahead_steps: 2\n"
     "  lookahead_discount: 0.5\n"
+    "  capacity_buffer: 0.9\n"
+    "  capacity_scaling: 1.0\n"
     "speed_km_per_day:\n"
     "  foot: 25.0\n"
     "  boat: 150.0\n"
@@ -1793,6 +1797,10 @@ static void check_engine_ranges(mig_config *cfg, mig_ctx *ctx, int *errors, mig_
                 "a number of steps in [0, 100]");
     check_range(cfg, ctx, errors, first, "movement.lookahead_discount", cfg->movement.lookahead_discount, 0.0,
                 1.0, "a discount in [0, 1]");
+    check_range(cfg, ctx, errors, first, "movement.capacity_buffer", cfg->movement.capacity_buffer, 0.0, 0.999,
+                "a share of capacity in [0, 0.999]");
+    check_range(cfg, ctx, errors, first, "movement.capacity_scaling", cfg->movement.capacity_scaling, 1e-6, 1e6,
+                "a capacity multiplier in (0, 1e6]");
     for (int m = 0; m < MIG_MODE_COUNT; m++) {
         snprintf(field, sizeof field, "speed_km_per_day.%s", mig_mode_names[m]);
         check_range(cfg, ctx, errors, first, field, cfg->speed[m], 1e-3, 1e5, "a speed in km/day in (0, 100000]");

@@ -25,6 +25,11 @@ typedef struct mig_movement_cfg {
     double attraction_power;          /* weight ~ attraction_ahead^attraction_power */
     uint32_t lookahead_steps;         /* links looked ahead when scoring a next place */
     double lookahead_discount;        /* weight of each further step, in [0,1] */
+    double capacity_buffer;           /* a place with a capacity is nearly full above this share of
+                                       * its effective capacity: route weights fall linearly from 1
+                                       * there to 0 at it (Flee's CapacityBuffer), in [0,1) */
+    double capacity_scaling;          /* effective capacity = places' capacity x this (Flee's
+                                       * CapacityScaling), > 0 */
 } mig_movement_cfg;
 
 typedef struct mig_network_cfg {

@@ -109,3 +109,13 @@ void mig_route_weights(const mig_network *net, const double *attraction,
         weight_out[l] = pow(attraction[net->link_to[l]], attraction_power) /
                         pow(net->link_km[l], distance_power);
 }
+
+double mig_route_capacity_factor(double occupancy, double capacity, double buffer, double scaling)
+{
+    const double c = capacity * scaling;
+    if (c < 1.0 || occupancy <= buffer * c)
+        return 1.0;
+    if (occupancy >= c)
+        return 0.0;
+    return 1.0 - (occupancy - buffer * c) / (c * (1.0 - buffer));
+}

@@ -38,6 +38,11 @@ void mig_route_attraction_from(const mig_network *net, const double *base, uint3
 void mig_route_weights(const mig_network *net, const double *attraction,
                        double attraction_power, double distance_power, double *weight_out);
 
+/* Flee's capacity multiplier on the route weights towards a place: with the effective
+ * capacity c = capacity x scaling, 1 while occupancy <= buffer x c, 0 at c and above, linear
+ * between; 1 when c < 1 (no capacity). */
+double mig_route_capacity_factor(double occupancy, double capacity, double buffer, double scaling);
+
 /* The link chosen at place p by a uniform u in [0, 1), or MIG_NO_LINK. */
 static inline uint32_t mig_route_pick(const mig_route_table *t, uint32_t p, double u)
 {

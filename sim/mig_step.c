@@ -56,6 +56,34 @@ static mig_status phase_spawn(mig_world *w, uint32_t step, mig_ctx *ctx)
     return model_hook(w, w->model->spawn, step, ctx);
 }
 
+/* With capacities: the persons at each place before anyone decides (per-thread counts in
+ * the observe phase's occupancy slice, merged, summed over ranks), then today's factors. */
+static mig_status phase_capacity(mig_world *w, mig_ctx *ctx)
+{
+    const mig_agents *a = w->agents;
+    const size_t n = a->n, np = w->net->n_places;
+    const mig_slice occ_slice = w->slice.occupancy;
+    const int nt = w->threads;
+    mig_status st;
+    if (!w->has_capacity)
+        return MIG_OK;
+#pragma omp parallel num_threads(nt) default(none) shared(w, a, n, occ_slice, nt)
+    {
+        size_t b, e;
+        int64_t *occ = mig_world_scratch(w, omp_get_thread_num()) + occ_slice.off;
+        memset(occ, 0, occ_slice.len * sizeof *occ);
+        mig_world_thread_range(n, omp_get_thread_num(), nt, &b, &e);
+        for (size_t i = b; i < e; i++)
+            if (a->state[i] == MIG_AGENT_AT_PLACE)
+                occ[a->loc[i]]++;
+    }
+    memset(w->place_count, 0, np * sizeof *w->place_count);
+    merge(w, occ_slice, w->place_count);
+    if (ctx->comm && ctx->comm->size > 1 && (st = mig_comm_sum_i64(ctx->comm, w->place_count, np)) != MIG_OK)
+        return mig_ctx_error(ctx, st, "MPI_Allreduce of the persons at places failed");
+    return mig_world_update_capacity(w, ctx);
+}
+
 static void phase_decide(mig_world *w, uint32_t step)
 {
     const mig_model_ops *model = w->model;
@@ -241,6 +269,8 @@ mig_status mig_step_run(mig_world *w, uint32_t step, mig_ctx *ctx)
     if ((st = phase_spawn(w, step, ctx)) != MIG_OK)
         return st;
     w->agent_steps += w->agents->n;
+    if ((st = phase_capacity(w, ctx)) != MIG_OK)
+        return st;
     phase_decide(w, step);
     if ((st = phase_gate(w, step, ctx)) != MIG_OK)
         return st;

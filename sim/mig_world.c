@@ -110,7 +110,15 @@ static mig_status build_policy(mig_world *w, mig_ctx *ctx)
                                w->spawn_daily + (size_t)i * cfg->days);
     w->routes = calloc(w->n_nat, sizeof *w->routes);
     w->route_weight = calloc((size_t)w->n_nat * (w->net->n_links ? w->net->n_links : 1), sizeof *w->route_weight);
-    return w->routes && w->route_weight ? MIG_OK : MIG_ENOMEM;
+    w->place_count = calloc(w->net->n_places ? w->net->n_places : 1, sizeof *w->place_count);
+    w->cap_factor = malloc((w->net->n_places ? w->net->n_places : 1) * sizeof *w->cap_factor);
+    if (!w->routes || !w->route_weight || !w->place_count || !w->cap_factor)
+        return MIG_ENOMEM;
+    for (uint32_t p = 0; p < w->net->n_places; p++) {
+        w->cap_factor[p] = 1.0;
+        w->has_capacity |= w->net->place_capacity[p] > 0;
+    }
+    return MIG_OK;
 }
 
 /* Lays out the named slices of the per-thread scratch (see mig_scratch_slices) and sizes
@@ -277,7 +285,8 @@ void mig_world_destroy(mig_world **p)
     mig_obs_destroy(&w->obs);
     mig_agents_destroy(&w->agents);
     mig_network_destroy(&w->net);
-    MIG_FREE_ALL(w->routes, w->route_weight, w->group_pace, w->group_speed, w->source_place, w->source_nat,
+    MIG_FREE_ALL(w->routes, w->route_weight, w->place_count, w->cap_factor, w->group_pace, w->group_speed,
+                 w->source_place, w->source_nat,
                  w->spawn_daily, w->scratch, w->reduce_buf, w);
 }
 
@@ -301,7 +310,8 @@ mig_status mig_world_rebuild_routes(mig_world *w, mig_ctx *ctx)
     for (uint32_t k = 0; k < w->n_nat && st == MIG_OK; k++) {
         mig_route_table *t = NULL;
         for (size_t l = 0; l < nl; l++)
-            wn[l] = w->route_weight[(size_t)k * nl + l] * w->policy->link_factor[(size_t)k * nl + l];
+            wn[l] = w->route_weight[(size_t)k * nl + l] * w->policy->link_factor[(size_t)k * nl + l] *
+                    w->cap_factor[w->net->link_to[l]];
         if ((st = mig_route_create(w->net, wn, ctx, &t)) == MIG_OK) {
             mig_route_destroy(&w->routes[k]);
             w->routes[k] = t;
@@ -309,6 +319,20 @@ mig_status mig_world_rebuild_routes(mig_world *w, mig_ctx *ctx)
     }
     free(wn);
     return st;
+}
+
+mig_status mig_world_update_capacity(mig_world *w, mig_ctx *ctx)
+{
+    const mig_network *net = w->net;
+    const mig_movement_cfg *mv = &w->cfg->movement;
+    int changed = 0;
+    for (uint32_t p = 0; p < net->n_places; p++) {
+        double f = mig_route_capacity_factor((double)w->place_count[p], (double)net->place_capacity[p],
+                                             mv->capacity_buffer, mv->capacity_scaling);
+        changed |= f != w->cap_factor[p];
+        w->cap_factor[p] = f;
+    }
+    return changed ? mig_world_rebuild_routes(w, ctx) : MIG_OK;
 }
 
 uint8_t mig_world_pace(const mig_world *w, uint32_t id)

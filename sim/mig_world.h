@@ -64,6 +64,14 @@ typedef struct mig_world {
     struct mig_route_table **routes; /* owned [n_nat] */
     double *route_weight;           /* owned [n_nat * n_links]: the model's base weights */
 
+    /* capacity (places with capacity > 0): once a day, before decide, the persons at each
+     * place (summed over ranks) give its factor mig_route_capacity_factor (1 where none);
+     * the route tables carry the factor of each link's end, and an agent whose chosen next
+     * place has a factor below MIG_CAPACITY_FULL stays (Flee's full camp) */
+    int has_capacity;               /* 1 when some place has a capacity */
+    int64_t *place_count;           /* owned [n_places]: persons at each place before decide */
+    double *cap_factor;             /* owned [n_places]: today's factor, in [0, 1] */
+
     /* groups: families (formed at spawning) and caravans (mig_caravan) */
     uint32_t n_groups, cap_groups;
     float *group_pace;              /* owned [cap_groups]: multiplier on mode speed, the slowest member's */
@@ -143,8 +151,12 @@ void mig_world_env(mig_world *w, mig_env *out);
 /* Sets the model's base route weights: weight[n_links] for every nationality (per_nat 0)
  * or weight[n_nat * n_links] (per_nat 1), and builds the tables with today's factors. */
 mig_status mig_world_set_routes(mig_world *w, const double *weight, int per_nat, mig_ctx *ctx);
-/* Rebuilds the route tables from the base weights and w->policy->link_factor. */
+/* Rebuilds the route tables from the base weights, w->policy->link_factor and the
+ * capacity factor of each link's end. */
 mig_status mig_world_rebuild_routes(mig_world *w, mig_ctx *ctx);
+/* Sets today's capacity factors from w->place_count (the persons at each place) and
+ * rebuilds the route tables when a factor changed. */
+mig_status mig_world_update_capacity(mig_world *w, mig_ctx *ctx);
 /* Spawns count agents at place with nationality nat on step, counts them in `spawned`,
  * gives each its pace and, when families is 1, forms families of the scenario's size
  * from the first ids. *first is the slot of the first kept on this rank. */
@@ -168,6 +180,7 @@ static inline void mig_world_draw_block(const mig_world *w, uint64_t seed, uint3
         mig_world_key(w, b0 + j, purpose, &key[j], &pur[j]);
     mig_rng_draw_block(seed, key, step, pur, u_move, u_route, n);
 }
+#define MIG_CAPACITY_FULL 0.5
 static inline void mig_world_move_on(mig_world *w, size_t i, uint32_t p, double prob, uint32_t u_move,
                                      uint32_t u_route)
 {
@@ -177,7 +190,7 @@ static inline void mig_world_move_on(mig_world *w, size_t i, uint32_t p, double 
     if (!(mig_rng_u01(u_move) < prob * w->policy->move_factor[(size_t)k * w->net->n_places + p]))
         return;
     link = mig_route_pick(w->routes[k], p, mig_rng_u01(u_route));
-    if (link == MIG_NO_LINK)
+    if (link == MIG_NO_LINK || w->cap_factor[w->net->link_to[link]] < MIG_CAPACITY_FULL)
         return;
     a->state[i] = MIG_AGENT_ON_LINK;
     a->loc[i] = link;
