@@ -4,8 +4,9 @@
 
 extern const mig_model_ops mig_model_basic;
 extern const mig_model_ops mig_model_corridor;
+extern const mig_model_ops mig_model_flee;
 
-static const mig_model_ops *const registry[] = { &mig_model_basic, &mig_model_corridor };
+static const mig_model_ops *const registry[] = { &mig_model_basic, &mig_model_corridor, &mig_model_flee };
 
 const mig_model_ops *mig_model_find(const char *name)
 {

@@ -33,6 +33,9 @@ typedef struct mig_model_ops {
      * write only those agents' slots; reads the world. Called inside a parallel region
      * on disjoint ranges. Required. */
     void (*decide)(const void *state, mig_world *w, uint32_t step, size_t begin, size_t end);
+    /* 1 when decide also moves the agents along links for the whole day (Flee's several
+     * links a day): the engine's travel phase then leaves them where decide put them. */
+    int travels;
     /* apply phase: after travel and arrival, deterministic rules on agents and places
      * (e.g. outcomes at a destination). May be NULL. */
     mig_status (*apply)(void *state, mig_world *w, uint32_t step, mig_ctx *ctx);

@@ -114,6 +114,8 @@ static void phase_travel(mig_world *w, uint32_t step)
     const uint8_t *wait = pol->link_wait;
     const int nt = w->threads;
     mig_env env;
+    if (w->model->travels)
+        return;
     mig_world_env(w, &env);
 #pragma omp parallel num_threads(nt) default(none)                                                               \
     shared(w, env, a, net, pol, n, nn, sl, speed, gpace, gspeed, wait, nt, step)
