@@ -265,7 +265,8 @@ static const cyaml_schema_field_t config_head_fields[] = {
     CYAML_FIELD_STRING_PTR("description", CYAML_FLAG_POINTER, mig_config, description, 0, CYAML_UNLIMITED),
     CYAML_FIELD_STRING_PTR("model", CYAML_FLAG_POINTER, mig_config, model, 1, 64),
     CYAML_FIELD_STRING_PTR("start_date", CYAML_FLAG_POINTER, mig_config, start_date, 1, 32),
-    CYAML_FIELD_UINT("days", CYAML_FLAG_DEFAULT, mig_config, days),
+    CYAML_FIELD_UINT("days", CYAML_FLAG_OPTIONAL, mig_config, days),   /* required unless end_date */
+    CYAML_FIELD_STRING_PTR("end_date", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_config, end_date, 1, 32),
     CYAML_FIELD_UINT("seed", CYAML_FLAG_DEFAULT, mig_config, seed),
     CYAML_FIELD_MAPPING("network", CYAML_FLAG_DEFAULT, mig_config, network, network_fields),
     CYAML_FIELD_SEQUENCE_COUNT("nationalities", CYAML_FLAG_POINTER, mig_config, nationalities, n_nationalities,
@@ -1049,6 +1050,13 @@ static int parse_int_strict(const char *s, int is_unsigned, size_t size, long lo
 
 static void walk(loader *L, int id, const cyaml_schema_value_t *sv, const char *path);
 
+/* The top-level key that may stand in for required key (optional in the schema), or NULL:
+ * a run's length is days or end_date. */
+static const char *required_unless(const char *key)
+{
+    return strcmp(key, "days") == 0 ? "end_date" : NULL;
+}
+
 static void walk_mapping(loader *L, int id, const cyaml_schema_field_t *fields, const char *path)
 {
     yaml_node_t *n = yaml_document_get_node(&L->doc, id);
@@ -1087,9 +1095,15 @@ static void walk_mapping(loader *L, int id, const cyaml_schema_field_t *fields, 
         free(sub);
     }
     for (const cyaml_schema_field_t *f = fields; f->key; f++) {
-        if (f->value.flags & CYAML_FLAG_OPTIONAL)
+        yaml_node_t *map = yaml_document_get_node(&L->doc, id);
+        const char *alt = !*path ? required_unless(f->key) : NULL;
+        if ((f->value.flags & CYAML_FLAG_OPTIONAL) && !alt)
             continue;
-        if (!map_get(&L->doc, yaml_document_get_node(&L->doc, id), f->key)) {
+        if (alt && map_get(&L->doc, map, f->key) && map_get(&L->doc, map, alt)) {
+            char *sub = strdup(alt);
+            report(L, MIG_ECONFIG, map_get(&L->doc, map, alt), sub, "give %s or %s, not both", f->key, alt);
+            free(sub);
+        } else if (!map_get(&L->doc, map, f->key) && !(alt && map_get(&L->doc, map, alt))) {
             char *sub = *path ? mig_asprintf("%s.%s", path, f->key) : strdup(f->key);
             report(L, MIG_ECONFIG, id, sub, "missing required key");
             free(sub);
@@ -1314,9 +1328,30 @@ static void check_time_axis(mig_config *cfg, mig_ctx *ctx, int *errors, mig_stat
                  cfg->start_date);
     } else if (cfg->days >= 1 && cfg->days <= MAX_DAYS && (int64_t)cfg->start_day + cfg->days - 1 > hi) {
         mig_date_format((int32_t)((int64_t)cfg->start_day + cfg->days - 1), last);
-        semantic(cfg, ctx, MIG_ECONFIG, errors, first, "days",
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, cfg->end_date ? "end_date" : "days",
                  "the run would end on %s, after 2261-12-31 (the time axis xarray and pandas decode)", last);
     }
+}
+
+/* days from end_date, the last simulated day (inclusive): 1 if set, 0 if end_date is refused. */
+static int days_from_end_date(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first)
+{
+    int32_t end;
+    if (mig_date_parse(cfg->end_date, &end))
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, "end_date", "expected a date YYYY-MM-DD, got \"%s\"",
+                 cfg->end_date);
+    else if (end < cfg->start_day)
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, "end_date", "%s is before start_date %s", cfg->end_date,
+                 cfg->start_date);
+    else if ((int64_t)end - cfg->start_day + 1 > MAX_DAYS)
+        semantic(cfg, ctx, MIG_ECONFIG, errors, first, "end_date",
+                 "from %s to %s is %lld days, more than %d (the longest run)", cfg->start_date, cfg->end_date,
+                 (long long)end - cfg->start_day + 1, MAX_DAYS);
+    else {
+        cfg->days = (uint32_t)(end - cfg->start_day + 1);
+        return 1;
+    }
+    return 0;
 }
 
 static void check_file(mig_config *cfg, mig_ctx *ctx, int *errors, mig_status *first, const char *field,
@@ -1821,9 +1856,9 @@ static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
     if (mig_date_parse(cfg->start_date, &cfg->start_day))
         semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "start_date", "expected a date YYYY-MM-DD, got \"%s\"",
                  cfg->start_date);
-    else
+    else if (!cfg->end_date || days_from_end_date(cfg, ctx, &errors, &first))
         check_time_axis(cfg, ctx, &errors, &first);
-    if (cfg->days < 1 || cfg->days > MAX_DAYS)
+    if (!cfg->end_date && (cfg->days < 1 || cfg->days > MAX_DAYS))
         semantic(cfg, ctx, MIG_ECONFIG, &errors, &first, "days", "expected a number of days in [1, %d], got %u",
                  MAX_DAYS, cfg->days);
     cfg->places_path = mig_path_resolve(cfg->dir, cfg->network.places);

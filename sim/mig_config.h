@@ -239,7 +239,8 @@ typedef struct mig_config {
     char *description;
     char *model;              /* model name, e.g. "basic" */
     char *start_date;         /* "YYYY-MM-DD" */
-    uint32_t days;            /* number of simulated days, >= 1 */
+    uint32_t days;            /* number of simulated days, >= 1 (from end_date when given) */
+    char *end_date;           /* "YYYY-MM-DD", last simulated day, or NULL: days given */
     uint64_t seed;
     mig_network_cfg network;
     char **nationalities;     /* labels, unique */

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# end_date as the alternative to days (issue 18, item 7): a demo with end_date 2023-03-31 (the
+# last simulated day, inclusive) writes the same datasets, byte for byte, as the demo's days: 90;
+# giving both, neither, an end before the start or a malformed date is refused with its message.
+set -euo pipefail
+migsim=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+sed "s|demo/|$src/configs/demo/|" "$src/configs/demo.yaml" > days.yaml
+sed 's/^days: 90 .*/end_date: 2023-03-31/' days.yaml > end.yaml
+grep -q "^end_date: 2023-03-31$" end.yaml
+"$migsim" run days.yaml -o days.h5 --quiet --threads 1
+"$migsim" run end.yaml -o end.h5 --quiet --threads 1
+/usr/bin/python3 "$src/tests/scenario/compare_h5.py" days.h5 end.h5
+fail=0
+expect() {   # expect STDERR -- ARGS...: exit 78 and exactly STDERR
+  local want=$1 rc=0
+  shift 2
+  "$migsim" check "$@" 2>err >/dev/null || rc=$?
+  if [ "$rc" -ne 78 ] || [ "$(cat err)" != "$want" ]; then
+    echo "FAIL $*: exit $rc"; echo "  got:      $(cat err)"; echo "  expected: $want"; fail=1
+  fi
+}
+expect "migsim: --set end_date=2023-03-31: end_date: give days or end_date, not both" -- days.yaml --set end_date=2023-03-31
+expect "migsim: --set end_date=2022-12-31: end_date: 2022-12-31 is before start_date 2023-01-01" -- end.yaml \
+  --set end_date=2022-12-31
+expect "migsim: --set end_date=2023-02-30: end_date: expected a date YYYY-MM-DD, got \"2023-02-30\"" -- end.yaml \
+  --set end_date=2023-02-30
+grep -v "^end_date" end.yaml > neither.yaml
+expect "migsim: $PWD/neither.yaml:5:1: days: missing required key" -- "$PWD/neither.yaml"
+exit $fail
