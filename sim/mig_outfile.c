@@ -88,3 +88,23 @@ void mig_outfile_remove_stale(const char *path, mig_ctx *ctx)
         closedir(d);
     free(dir);
 }
+
+mig_status mig_outfile_make_folders(const char *path, mig_ctx *ctx)
+{
+    char *dir = strdup(path);
+    mig_status st = MIG_OK;
+    if (!dir)
+        return mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", path);
+    for (char *p = strchr(dir + 1, '/'); p && st == MIG_OK; p = strchr(p + 1, '/')) {
+        struct stat sb;
+        *p = '\0';
+        if (stat(dir, &sb) != 0 && mkdir(dir, 0777) != 0 && errno != EEXIST)
+            st = mig_ctx_error(ctx, MIG_EIO, "%s: cannot create the folder %s: %s", path, dir, strerror(errno));
+        else if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
+            st = mig_ctx_error(ctx, MIG_EIO, "%s: cannot create the folder %s: a file of that name exists", path,
+                               dir);
+        *p = '/';
+    }
+    free(dir);
+    return st;
+}

@@ -14,6 +14,10 @@
 mig_status mig_outfile_check(const char *path, const char *what, mig_ctx *ctx);
 
 /* changes */
+/* Creates the folders of path that are missing (as mkdir -p; a manifest task's output folder).
+ * MIG_EIO with "out/x.h5: cannot create the folder out: <reason>" if one cannot be made. */
+mig_status mig_outfile_make_folders(const char *path, mig_ctx *ctx);
+
 /* Removes the stale temporary files in path's folder: "<name>.tmp.<pid>" whose process is
  * gone (no process <pid> on this host) and that no process holds locked (HDF5 locks a file
  * it writes), as kill -9, the OOM killer or a crash leave them. Logs each at -v. */

@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "mig_cmd.h"
+#include "mig_outfile.h"
 #include "mig_run.h"
 #include "mig_signal.h"
 
 /* run --manifest M [--task N]: the scenario, output, seed and overrides of row N, the
- * row's --set values before the command line's. Returns -1 when done, else the exit code. */
+ * row's --set values before the command line's; the output's folders made if missing.
+ * Returns -1 when done, else the exit code. */
 static int take_row(mig_cmd_args *a)
 {
     mig_ctx *mctx = NULL;
@@ -18,6 +20,8 @@ static int take_row(mig_cmd_args *a)
     int rc;
     if (st == MIG_OK)
         st = mig_sweep_task(a->manifest, a->task, mctx, &a->row);
+    if (st == MIG_OK)   /* the manifest's output folder may not exist here yet */
+        st = mig_outfile_make_folders(a->row->output, mctx);
     rc = st == MIG_OK ? -1 : mctx ? mig_ctx_report(mctx, st, stderr) : mig_status_exit_code(st);
     mig_ctx_destroy(&mctx);
     if (rc >= 0)
