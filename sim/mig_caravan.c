@@ -42,9 +42,11 @@ static mig_status compile_caravan(const mig_config *cfg, const mig_network *net,
         int64_t p = mig_network_place(net, cc->route[i]), l;
         mig_status st = MIG_OK;
         snprintf(field, sizeof field, "caravans[%u].route[%u]", c, i);
-        if (p < 0)
-            st = mig_config_diag(cfg, ctx, MIG_ECONFIG, field, "unknown place \"%s\"", cc->route[i]);
-        else if (prev >= 0 && (l = mig_network_link(net, (uint32_t)prev, (uint32_t)p)) < 0)
+        if (p < 0) {
+            mig_suggest sg;
+            st = mig_config_diag(cfg, ctx, MIG_ECONFIG, field, "unknown place \"%s\" (%s)", cc->route[i],
+                                 mig_network_place_hint(net, cc->route[i], &sg));
+        } else if (prev >= 0 && (l = mig_network_link(net, (uint32_t)prev, (uint32_t)p)) < 0)
             st = mig_config_diag(cfg, ctx, MIG_EDATA, field,
                                  "no link leads here from the previous place of the route (\"%s\")", cc->route[i - 1]);
         else if (prev >= 0)

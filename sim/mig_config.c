@@ -900,7 +900,17 @@ static int *select_entry(loader *L, size_t k, const mig_keypath_step *sp, int se
                 break;
         }
         if (idx == len) {
-            set_error(L, k, MIG_ECONFIG, NULL, "%s has no entry named \"%s\"", sp->key, sp->name);
+            mig_suggest sg;
+            mig_suggest_init(&sg, sp->name);
+            for (idx = 0; idx < len; idx++) {
+                yaml_node_t *it = yaml_document_get_node(&L->doc, s->data.sequence.items.start[idx]);
+                int nid = it && it->type == YAML_MAPPING_NODE ? map_get(&L->doc, it, "name") : 0;
+                const char *nm = nid ? scalar(yaml_document_get_node(&L->doc, nid)) : NULL;
+                if (nm)
+                    mig_suggest_add(&sg, nm);
+            }
+            set_error(L, k, MIG_ECONFIG, NULL, "%s has no entry named \"%s\" (%s)", sp->key, sp->name,
+                      mig_suggest_hint(&sg));
             return NULL;
         }
     }
@@ -1491,11 +1501,12 @@ static void check_nationality_list(mig_config *cfg, mig_ctx *ctx, int *errors, m
                                    char **names, uint32_t n)
 {
     char field[192];
+    mig_suggest sg;
     for (uint32_t i = 0; i < n; i++)
         if (mig_config_nationality(cfg, names[i]) < 0) {
             snprintf(field, sizeof field, "%s.nationalities[%u]", base, i);
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "unknown nationality \"%s\" (not in nationalities)",
-                     names[i]);
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "unknown nationality \"%s\" (not in nationalities; %s)",
+                     names[i], mig_config_nationality_hint(cfg, names[i], &sg));
         }
 }
 
@@ -1769,6 +1780,7 @@ static mig_status check_sources(mig_config *cfg, mig_ctx *ctx, int *errors, mig_
         mig_source_cfg *s = &cfg->sources[i];
         char f2[96];
         int has_rate, has_series;
+        mig_suggest sg;
         snprintf(field, sizeof field, "sources[%u].rate", i);
         has_rate = mig_config_has(cfg, field);
         snprintf(field, sizeof field, "sources[%u].series", i);
@@ -1781,8 +1793,8 @@ static mig_status check_sources(mig_config *cfg, mig_ctx *ctx, int *errors, mig_
                      "give rate (agents per day) or series (a CSV of dated totals)");
         snprintf(field, sizeof field, "sources[%u].nationality", i);
         if (mig_config_nationality(cfg, s->nationality) < 0)
-            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field,
-                     "unknown nationality \"%s\" (not in nationalities)", s->nationality);
+            semantic(cfg, ctx, MIG_ECONFIG, errors, first, field, "unknown nationality \"%s\" (not in nationalities; %s)",
+                     s->nationality, mig_config_nationality_hint(cfg, s->nationality, &sg));
         snprintf(field, sizeof field, "sources[%u].rate", i);
         if (has_rate)
             check_range(cfg, ctx, errors, first, field, s->rate, 0.0, 1e9, "agents per day in [0, 1e9]");
@@ -1891,6 +1903,14 @@ static mig_status check_semantics(mig_config *cfg, mig_ctx *ctx)
 }
 
 /* ------------------------------------------------------------------ public ---------- */
+
+const char *mig_config_nationality_hint(const mig_config *cfg, const char *label, mig_suggest *s)
+{
+    mig_suggest_init(s, label);
+    for (uint32_t i = 0; i < cfg->n_nationalities; i++)
+        mig_suggest_add(s, cfg->nationalities[i]);
+    return mig_suggest_hint(s);
+}
 
 int mig_config_nationality(const mig_config *cfg, const char *label)
 {

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "mig_ctx.h"
 #include "mig_types.h"
+#include "mig_util.h"
 
 typedef struct mig_source_cfg {
     char *place;              /* place name (must exist in places CSV) */
@@ -292,6 +293,8 @@ void mig_config_destroy(mig_config **p);
 /* queries */
 /* Index of a nationality label, or -1. */
 int mig_config_nationality(const mig_config *cfg, const char *label);
+/* For an unknown nationality: `did you mean "N"?` or `expected one of: ...` (in s). */
+const char *mig_config_nationality_hint(const mig_config *cfg, const char *label, mig_suggest *s);
 /* The documented defaults, as YAML text (static). */
 const char *mig_config_defaults_yaml(void);
 /* The section a model declared under key (mig_config_section_ops.key), as loaded; NULL when

@@ -366,8 +366,19 @@ static const char *value_expected(const link_row *L, int col)
     }
 }
 
-static void report_link_row(check *c, size_t r, const link_row *L, int places_known)
+/* The hint for an unknown place v of the links table: among the places table's names. */
+static const char *place_hint(const name_ref *idx, size_t n_idx, const char *v, mig_suggest *s)
 {
+    mig_suggest_init(s, v);
+    for (size_t i = 0; i < n_idx; i++)
+        mig_suggest_add(s, idx[i].name);
+    return mig_suggest_hint(s);
+}
+
+static void report_link_row(check *c, size_t r, const link_row *L, const name_ref *idx, size_t n_idx)
+{
+    int places_known = idx != NULL;
+    mig_suggest sg;
     const mig_csv *t = c->t;
     const char *want;
     char q[MIG_CSV_QUOTE_MAX], q2[MIG_CSV_QUOTE_MAX], pair[2 * MIG_CSV_QUOTE_CUT + 8];
@@ -380,11 +391,11 @@ static void report_link_row(check *c, size_t r, const link_row *L, int places_kn
         switch (known(c, j)) {
         case L_FROM:
             if (places_known && L->from < 0)
-                cell_error(c, r, jj, "unknown place %s", mig_csv_quote(q, v));
+                cell_error(c, r, jj, "unknown place %s (%s)", mig_csv_quote(q, v), place_hint(idx, n_idx, v, &sg));
             break;
         case L_TO:
             if (places_known && L->to < 0) {
-                cell_error(c, r, jj, "unknown place %s", mig_csv_quote(q, v));
+                cell_error(c, r, jj, "unknown place %s (%s)", mig_csv_quote(q, v), place_hint(idx, n_idx, v, &sg));
             } else if (from && strcmp(from, v) == 0) {
                 cell_error(c, r, jj, "link from %s to itself", mig_csv_quote(q, v));
             } else {
@@ -520,7 +531,7 @@ mig_status mig_network_load(const char *places_csv, const char *links_csv, mig_c
                 parse_link_row(&c, r, places_known ? idx : NULL, n_idx, &rows[r]);
             sl = find_repeats(lt, rows, lt->n_rows);
             for (size_t r = 0; sl == MIG_OK && r < lt->n_rows; r++)
-                report_link_row(&c, r, &rows[r], places_known);
+                report_link_row(&c, r, &rows[r], places_known ? idx : NULL, n_idx);
         }
         n_err += c.n_err;
     }
@@ -570,6 +581,25 @@ int64_t mig_network_place(const mig_network *net, const char *name)
         if (strcmp(net->place_name[i], name) == 0)
             return i;
     return -1;
+}
+
+const char *mig_network_place_hint(const mig_network *net, const char *name, mig_suggest *s)
+{
+    mig_suggest_init(s, name);
+    for (uint32_t i = 0; i < net->n_places; i++)
+        mig_suggest_add(s, net->place_name[i]);
+    return mig_suggest_hint(s);
+}
+
+const char *mig_network_link_hint(const mig_network *net, const char *name, mig_suggest *s)
+{
+    char text[sizeof s->best];
+    mig_suggest_init(s, name);
+    for (uint32_t l = 0; l < net->n_links; l++) {
+        snprintf(text, sizeof text, "%s -> %s", net->place_name[net->link_from[l]], net->place_name[net->link_to[l]]);
+        mig_suggest_add(s, text);
+    }
+    return mig_suggest_hint(s);
 }
 
 /* Breadth-first search from p. Returns 1 or 0; -1 when p is not a place or the work

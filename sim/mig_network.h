@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "mig_ctx.h"
 #include "mig_types.h"
+#include "mig_util.h"
 
 typedef struct mig_network {
     uint32_t n_places;
@@ -42,6 +43,10 @@ void mig_network_destroy(mig_network **p);
 /* queries */
 /* Index of a place by name; returns -1 when absent. */
 int64_t mig_network_place(const mig_network *net, const char *name);
+/* For an unknown place name: `did you mean "P"?` or `expected one of: ...` (in s). */
+const char *mig_network_place_hint(const mig_network *net, const char *name, mig_suggest *s);
+/* For an unknown link "from -> to": the same over the network's links. */
+const char *mig_network_link_hint(const mig_network *net, const char *name, mig_suggest *s);
 /* Index of the link from place `from` to place `to`, or -1. */
 int64_t mig_network_link(const mig_network *net, uint32_t from, uint32_t to);
 /* 1 when some place of kind destination or camp can be reached from place p along

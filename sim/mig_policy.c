@@ -281,10 +281,12 @@ static void check_names(builder *b, const char *base, const mig_intervention_cfg
 {
     const mig_network *net = b->net;
     char field[192];
+    mig_suggest sg;
     for (uint32_t i = 0; i < c->n_places; i++)
         if (mig_network_place(net, c->places[i]) < 0) {
             snprintf(field, sizeof field, "%s.places[%u]", base, i);
-            fail(b, MIG_ECONFIG, field, "unknown place \"%s\"", c->places[i]);
+            fail(b, MIG_ECONFIG, field, "unknown place \"%s\" (%s)", c->places[i],
+                 mig_network_place_hint(net, c->places[i], &sg));
         }
     for (uint32_t i = 0; i < c->n_countries; i++) {
         int found = 0;
@@ -298,11 +300,12 @@ static void check_names(builder *b, const char *base, const mig_intervention_cfg
     for (uint32_t i = 0; i < c->n_links; i++)
         if ((link_idx[i] = find_link(net, c->links[i])) < 0) {
             snprintf(field, sizeof field, "%s.links[%u]", base, i);
-            fail(b, MIG_ECONFIG, field, "no link \"%s\" in the network (write \"from -> to\")", c->links[i]);
+            fail(b, MIG_ECONFIG, field, "no link \"%s\" in the network (write \"from -> to\"; %s)", c->links[i],
+                 mig_network_link_hint(net, c->links[i], &sg));
         }
     if (c->bus_to && mig_network_place(net, c->bus_to) < 0) {
         snprintf(field, sizeof field, "%s.bus_to", base);
-        fail(b, MIG_ECONFIG, field, "unknown place \"%s\"", c->bus_to);
+        fail(b, MIG_ECONFIG, field, "unknown place \"%s\" (%s)", c->bus_to, mig_network_place_hint(net, c->bus_to, &sg));
     } else if (c->bus_to) {
         iv->bus_to = (uint32_t)mig_network_place(net, c->bus_to);
     }

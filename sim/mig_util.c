@@ -71,8 +71,9 @@ unsigned mig_edit_distance(const char *a, const char *b)
 void mig_suggest_init(mig_suggest *s, const char *word)
 {
     s->word = word;
-    s->best = NULL;
+    s->best[0] = '\0';
     s->best_distance = 3;
+    s->more = 0;
     s->list[0] = '\0';
     s->text[0] = '\0';
 }
@@ -81,20 +82,31 @@ void mig_suggest_add(mig_suggest *s, const char *known)
 {
     unsigned d = mig_edit_distance(s->word, known);
     size_t n = strlen(s->list);
-    if (d < s->best_distance) {
+    /* at most two edits, and at most half the word (a one-letter name suggests nothing) */
+    if (d < s->best_distance && 2 * d <= strlen(s->word) && strlen(known) < sizeof s->best) {
         s->best_distance = d;
-        s->best = known;
+        snprintf(s->best, sizeof s->best, "%s", known);
     }
-    if (n + strlen(known) + 3 < sizeof s->list)
+    if (!s->more && n + strlen(known) + 8 < sizeof s->list)
         snprintf(s->list + n, sizeof s->list - n, "%s%s", n ? ", " : "", known);
+    else
+        s->more = 1;
+}
+
+const char *mig_suggest_hint(mig_suggest *s)
+{
+    if (s->best[0])
+        snprintf(s->text, sizeof s->text, "did you mean \"%s\"?", s->best);
+    else
+        snprintf(s->text, sizeof s->text, "expected one of: %s%s", s->list, s->more ? ", ..." : "");
+    return s->text;
 }
 
 const char *mig_suggest_text(mig_suggest *s)
 {
-    if (s->best)
-        snprintf(s->text, sizeof s->text, "unknown key (did you mean \"%s\"?)", s->best);
-    else
-        snprintf(s->text, sizeof s->text, "unknown key (expected one of: %s)", s->list);
+    char hint[sizeof s->text];
+    snprintf(hint, sizeof hint, "%s", mig_suggest_hint(s));
+    snprintf(s->text, sizeof s->text, "unknown key (%.680s)", hint);
     return s->text;
 }
 

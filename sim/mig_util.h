@@ -44,19 +44,21 @@ void mig_bytes_text(unsigned long long n, char *buf, size_t size);
 /* Levenshtein distance between a and b (for "did you mean"); 99 when b is longer than 64. */
 unsigned mig_edit_distance(const char *a, const char *b);
 
-/* "did you mean": offer each known word with mig_suggest_add, then mig_suggest_text says
- * `unknown key (did you mean "best"?)` when one is within two edits of the word, else
- * `unknown key (expected one of: a, b, c)`. */
+/* "did you mean": offer each known word with mig_suggest_add, then mig_suggest_hint says
+ * `did you mean "best"?` when one is within two edits of the word (and half its length), else `expected one of:
+ * a, b, c` (", ..." when not all fit), and mig_suggest_text the same after "unknown key". */
 typedef struct mig_suggest {
     const char *word;          /* borrowed: the unknown word */
-    const char *best;          /* borrowed: the nearest known word so far, or NULL */
+    char best[160];            /* the nearest known word so far ("" for none) */
     unsigned best_distance;
+    int more;                  /* 1: known words that did not fit in list */
     char list[512];            /* the known words, ", "-separated (those that fit) */
-    char text[600];
+    char text[700];
 } mig_suggest;
 
 void mig_suggest_init(mig_suggest *s, const char *word);
-void mig_suggest_add(mig_suggest *s, const char *known);   /* known is borrowed */
+void mig_suggest_add(mig_suggest *s, const char *known);   /* known is copied as needed */
+const char *mig_suggest_hint(mig_suggest *s);              /* owned by s */
 const char *mig_suggest_text(mig_suggest *s);              /* owned by s */
 
 /* Freeing, for destroy functions. mig_free_each frees the n pointers of ptrs in order;

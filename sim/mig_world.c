@@ -33,8 +33,9 @@ static mig_status build_sources(mig_world *w, mig_ctx *ctx)
         int nat = mig_config_nationality(cfg, src->nationality);
         snprintf(field, sizeof field, "sources[%u].place", i);
         if (p < 0) {
-            st = mig_config_diag(cfg, ctx, MIG_ECONFIG, field, "unknown place \"%s\" (not in %s)", src->place,
-                                 cfg->places_path);
+            mig_suggest sg;
+            st = mig_config_diag(cfg, ctx, MIG_ECONFIG, field, "unknown place \"%s\" (not in %s; %s)", src->place,
+                                 cfg->places_path, mig_network_place_hint(w->net, src->place, &sg));
             continue;
         }
         if (w->net->place_kind[p] == MIG_KIND_DESTINATION) {

@@ -205,6 +205,17 @@ static const char corridor_defaults_yaml[] =
 
 /* ------------------------------------------------------------------ checks ---------- */
 
+/* Reports name (at field) unless it is one of the scenario's nationalities, or "*" where star
+ * is 1, with the nearest nationality or the list. */
+static void check_nationality(mig_config_check *chk, const char *field, const char *name, int star)
+{
+    mig_suggest sg;
+    if ((star && strcmp(name, "*") == 0) || mig_config_nationality(chk->cfg, name) >= 0)
+        return;
+    mig_config_report(chk, MIG_ECONFIG, field, "unknown nationality \"%s\" (not in nationalities%s; %s)", name,
+                      star ? ", nor \"*\"" : "", mig_config_nationality_hint(chk->cfg, name, &sg));
+}
+
 /* attraction and attraction_by_nationality */
 static void check_attraction(mig_corridor_cfg *c, mig_config_check *chk)
 {
@@ -226,9 +237,7 @@ static void check_attraction(mig_corridor_cfg *c, mig_config_check *chk)
         for (uint32_t i = 0; i < a->n_factors; i++) {
             const mig_corridor_factor_cfg *f = &a->factors[i];
             snprintf(field, sizeof field, "corridor.attraction_by_nationality.factors[%u].nationality", i);
-            if (mig_config_nationality(chk->cfg, f->nationality) < 0)
-                mig_config_report(chk, MIG_ECONFIG, field, "unknown nationality \"%s\" (not in nationalities)",
-                                  f->nationality);
+            check_nationality(chk, field, f->nationality, 0);
             for (uint32_t k = 0; k < i; k++)
                 if (!strcmp(f->nationality, a->factors[k].nationality)) {
                     mig_config_report(chk, MIG_ECONFIG, field, "nationality \"%s\" given twice", f->nationality);
@@ -301,9 +310,7 @@ static void check_hazards(mig_corridor_cfg *c, mig_config_check *chk)
         mig_corridor_hazard_cfg *h = &c->hazards[i];
         int rf, rt;
         snprintf(field, sizeof field, "corridor.hazards[%u].nationality", i);
-        if (mig_config_nationality(chk->cfg, h->nationality) < 0)
-            mig_config_report(chk, MIG_ECONFIG, field, "unknown nationality \"%s\" (not in nationalities)",
-                              h->nationality);
+        check_nationality(chk, field, h->nationality, 0);
         snprintf(field, sizeof field, "corridor.hazards[%u].shares", i);
         if (h->n_shares && h->n_shares != h->n_places)
             mig_config_report(chk, MIG_ECONFIG, field, "expected %u shares (one per place), got %u", h->n_places,
@@ -334,9 +341,7 @@ static mig_status check_forcing(mig_corridor_cfg *c, mig_config_check *chk)
     for (uint32_t i = 0; i < c->n_forcing; i++) {
         mig_corridor_forcing_cfg *f = &c->forcing[i];
         snprintf(field, sizeof field, "corridor.forcing[%u].nationality", i);
-        if (mig_config_nationality(chk->cfg, f->nationality) < 0)
-            mig_config_report(chk, MIG_ECONFIG, field, "unknown nationality \"%s\" (not in nationalities)",
-                              f->nationality);
+        check_nationality(chk, field, f->nationality, 0);
         snprintf(field, sizeof field, "corridor.forcing[%u].scale", i);
         mig_config_check_range(chk, field, f->scale, 0.0, 1e9, "a multiplier in [0, 1e9]");
         snprintf(field, sizeof field, "corridor.forcing[%u].series", i);
@@ -359,9 +364,7 @@ static void check_outcomes(mig_corridor_cfg *c, mig_config_check *chk)
         const double v[] = { o->title42_expel, o->title42_remove, o->remove, o->retry_expelled,
                              o->retry_removed };
         snprintf(field, sizeof field, "corridor.outcomes[%u].nationality", i);
-        if (strcmp(o->nationality, "*") && mig_config_nationality(chk->cfg, o->nationality) < 0)
-            mig_config_report(chk, MIG_ECONFIG, field, "unknown nationality \"%s\" (not in nationalities, nor \"*\")",
-                              o->nationality);
+        check_nationality(chk, field, o->nationality, 1);
         for (uint32_t j = 0; j < i; j++)
             if (strcmp(o->nationality, c->outcomes[j].nationality) == 0) {
                 mig_config_report(chk, MIG_ECONFIG, field, "outcomes for \"%s\" given twice", o->nationality);
@@ -461,9 +464,7 @@ static void check_bar(mig_corridor_cfg *c, mig_config_check *chk)
                                "a probability in [0, 1]");
     for (uint32_t i = 0; i < b->n_nationalities_exempt; i++) {
         snprintf(field, sizeof field, "corridor.securing_border.nationalities_exempt[%u]", i);
-        if (mig_config_nationality(chk->cfg, b->nationalities_exempt[i]) < 0)
-            mig_config_report(chk, MIG_ECONFIG, field, "unknown nationality \"%s\" (not in nationalities)",
-                              b->nationalities_exempt[i]);
+        check_nationality(chk, field, b->nationalities_exempt[i], 0);
     }
 }
 

@@ -147,7 +147,7 @@ expect bad.csv 65 'migsim: bad.csv:3:2: movement.distance_power: expected a numb
 printf 'draw,movement.distnce_power\na,1.0\n' > badkey.csv
 expect badkey.csv 65 'migsim: badkey.csv:1:2: movement.distnce_power: unknown key (did you mean "distance_power"?)'
 printf 'sources[0].place\nCaracas\nAtlantis\n' > place.csv
-expect place.csv 65 "migsim: place.csv:3:1: sources[0].place: unknown place \"Atlantis\" (not in $src/configs/demo/places.csv)"
+expect place.csv 65 "migsim: place.csv:3:1: sources[0].place: unknown place \"Atlantis\" (not in $src/configs/demo/places.csv; expected one of: Caracas, Tegucigalpa, Necocli, Capurgana, Bajo Chiquito, Paso Canoas, Penas Blancas, Danli, Tecun Uman, Tapachula, Mexico City, Ciudad Juarez, Reynosa, El Paso, Rio Grande Valley)"
 printf 'movement.distance_power,weight\n1,0\n2,0\n' > weights.csv
 expect weights.csv 65 'migsim: weights.csv:1:2: weight: the weights are all 0 (expected at least one > 0)'
 printf 'movement.distance_power,weight\n1,1\n2,-0.5\n' > negative.csv

@@ -120,7 +120,7 @@ Test(cli, rate_and_series)
 Test(cli, unknown_nationality)
 {
     static const cli_case k = { "start_date: 2023-01-01\ndays: 10\nnetwork: {places: places.csv, links: links.csv}\nnationalities: [X]\nsources:\n  - {place: A, nationality: Y, rate: 10}\n", NULL, NULL, { NULL }, 78,
-                                "migsim: s.yaml:6:29: sources[0].nationality: unknown nationality \"Y\" (not in nationalities)\n" };
+                                "migsim: s.yaml:6:29: sources[0].nationality: unknown nationality \"Y\" (not in nationalities; expected one of: X)\n" };
     check_case(&k);
 }
 
@@ -141,7 +141,7 @@ Test(cli, set_unknown_package)
 Test(cli, policy_unknown_place)
 {
     static const cli_case k = { "start_date: 2023-01-01\ndays: 10\nnetwork: {places: places.csv, links: links.csv}\nnationalities: [X]\nsources:\n  - {place: A, nationality: X, rate: 10}\npackages:\n  - name: p\n    interventions:\n      - {name: c, type: closure, places: [Atlantis], basis: test}\n", NULL, NULL, { NULL }, 78,
-                                "migsim: s.yaml:10:43: packages[0].interventions[0].places[0]: unknown place \"Atlantis\"\n" };
+                                "migsim: s.yaml:10:43: packages[0].interventions[0].places[0]: unknown place \"Atlantis\" (expected one of: A, B, C, Island)\n" };
     check_case(&k);
 }
 
@@ -155,7 +155,7 @@ Test(cli, set_out_of_range)
 Test(cli, link_to_unknown_place)
 {
     static const cli_case k = { NULL, NULL, "from,to,distance_km,mode\nA,B,100,bus\nB,Z,50,foot\n", { NULL }, 65,
-                                "migsim: links.csv:3:2: to: unknown place \"Z\"\n" };
+                                "migsim: links.csv:3:2: to: unknown place \"Z\" (expected one of: A, B, C, Island)\n" };
     check_case(&k);
 }
 
@@ -183,7 +183,7 @@ Test(cli, unreachable_destination)
 Test(cli, unknown_source_place)
 {
     static const cli_case k = { "start_date: 2023-01-01\ndays: 10\nnetwork: {places: places.csv, links: links.csv}\nnationalities: [X]\nsources:\n  - {place: Nowhere, nationality: X, rate: 10}\n", NULL, NULL, { NULL }, 78,
-                                "migsim: s.yaml:6:13: sources[0].place: unknown place \"Nowhere\" (not in places.csv)\n" };
+                                "migsim: s.yaml:6:13: sources[0].place: unknown place \"Nowhere\" (not in places.csv; expected one of: A, B, C, Island)\n" };
     check_case(&k);
 }
 

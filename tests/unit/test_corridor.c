@@ -745,7 +745,7 @@ Test(corridor, factors_by_nationality_errors)
              path);
     snprintf(want[1], sizeof want[1],
              "%s:12:23: corridor.attraction_by_nationality.factors[1].nationality: unknown nationality \"Z\" (not in "
-             "nationalities)",
+             "nationalities; expected one of: X, Y)",
              path);
     snprintf(want[2], sizeof want[2],
              "%s:13:23: corridor.attraction_by_nationality.factors[2].nationality: nationality \"X\" given twice", path);

@@ -130,7 +130,7 @@ Test(corridor_config, unknown_nationality_and_bad_date)
         HEAD "corridor:\n"
              "  hazards: [{nationality: Y, places: [A], base_rate: 5, from: 2023-02-30}]\n",
         NULL, NULL, NULL, 78,
-        "migsim: s.yaml:8:27: corridor.hazards[0].nationality: unknown nationality \"Y\" (not in nationalities)\n"
+        "migsim: s.yaml:8:27: corridor.hazards[0].nationality: unknown nationality \"Y\" (not in nationalities; expected one of: X)\n"
         "migsim: s.yaml:8:63: corridor.hazards[0].from: expected a date YYYY-MM-DD, got \"2023-02-30\"\n"
         "migsim: 2 problems\n"
     };
@@ -264,7 +264,7 @@ Test(corridor_config, bad_securing_border)
         "migsim: s.yaml:8:63: corridor.securing_border.off_below: must not exceed on_at (2500), got 3000\n"
         "migsim: s.yaml:9:34: corridor.securing_border.window_days: expected days in [1, 366], got 0\n"
         "migsim: s.yaml:9:73: corridor.securing_border.nationalities_exempt[0]: unknown nationality \"Z\" (not in "
-        "nationalities)\n"
+        "nationalities; expected one of: X)\n"
         "migsim: 3 problems\n"
     };
     check_case(&k);

@@ -123,7 +123,7 @@ Test(network, reports_every_bad_link)
     static const char *const tails[] = {
         ":1:9: unknown column \"colour\" (expected from, to, distance_km, mode, two_way, cost_usd, "
         "risk, source, note)",
-        ":3:2: to: unknown place \"Damascus\"",
+        ":3:2: to: unknown place \"Damascus\" (expected one of: Afrin, Aleppo, Azaz, Gaziantep, Oncupinar, camp)",
         ":4:2: to: link from \"Azaz\" to itself",
         ":5:2: to: duplicate link \"Azaz->Aleppo\" (mode bus, first on line 2)",
         ":6:3: distance_km: expected a positive number, got \"-3\"",
@@ -137,7 +137,7 @@ Test(network, reports_every_bad_link)
         ":8:3: distance_km: expected a positive number, got \"inf\"",
         ":9:3: distance_km: expected a positive number, got \"12km\"",
         ":10:3: distance_km: expected a positive number, got \"0\"",
-        ":11:1: from: unknown place \"Kobani\"",
+        ":11:1: from: unknown place \"Kobani\" (expected one of: Afrin, Aleppo, Azaz, Gaziantep, Oncupinar, camp)",
         ":12:2: to: duplicate link \"Azaz->Aleppo\" (mode bus, first on line 2)",
         ":12:2: to: duplicate link \"Aleppo->Azaz\" (mode bus, first on line 2)",
     };
@@ -166,7 +166,7 @@ Test(network, missing_required_column)
         snprintf(want, sizeof want, "%s%s", DATA("net_missing_places.csv"), tails[i]);
         cr_expect_str_eq(mig_ctx_error_at(ctx, i), want);
     }
-    snprintf(want, sizeof want, "%s:2:2: to: unknown place \"Azaz\"", DATA("net_min_links.csv"));
+    snprintf(want, sizeof want, "%s:2:2: to: unknown place \"Azaz\" (expected one of: Aleppo)", DATA("net_min_links.csv"));
     cr_expect_str_eq(mig_ctx_error_at(ctx, 2), want);
 }
 

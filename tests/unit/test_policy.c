@@ -467,11 +467,11 @@ Test(policy, bad_input_names_file_line_and_field)
                  "closure, quota, visa, origin, deterrence, expulsion or enforcement_target)");
     expect_error(HEAD "packages:\n  - name: p\n    interventions:\n"
                       "      - {name: a, type: closure, places: [Nowhere], basis: t}\n",
-                 ":12:43: packages[0].interventions[0].places[0]: unknown place \"Nowhere\"");
+                 ":12:43: packages[0].interventions[0].places[0]: unknown place \"Nowhere\" (expected one of: A, M, N, B, D, D2, T, Mp, P)");
     expect_error(HEAD "packages:\n  - name: p\n    interventions:\n"
                       "      - {name: a, type: closure, links: [\"A -> B\"], basis: t}\n",
                  ":12:42: packages[0].interventions[0].links[0]: no link \"A -> B\" in the network (write "
-                 "\"from -> to\")");
+                 "\"from -> to\"; did you mean \"A -> M\"?)");
     expect_error(HEAD "packages:\n  - name: p\n    interventions:\n"
                       "      - {name: a, type: closure, places: [M], probability: 0.5, basis: t}\n",
                  ":12:60: packages[0].interventions[0].probability: not used by an intervention of type closure");

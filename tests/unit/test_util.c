@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mig_util.h"
 
@@ -39,4 +40,27 @@ Test(util, suggest)
     mig_suggest_add(&s, "start_date");
     mig_suggest_add(&s, "days");
     cr_assert_str_eq(mig_suggest_text(&s), "unknown key (expected one of: start_date, days)");
+}
+
+/* The hint for unknown names (issue 18, item 7): the nearest within two edits and half the
+ * word's length, else the list, cut with ", ..." when it does not fit. */
+Test(util, suggest_hint)
+{
+    mig_suggest s;
+    char name[32];
+    mig_suggest_init(&s, "San Pedro Sul");
+    mig_suggest_add(&s, "Tegucigalpa");
+    mig_suggest_add(&s, "San Pedro Sula");
+    cr_assert_str_eq(mig_suggest_hint(&s), "did you mean \"San Pedro Sula\"?");
+    mig_suggest_init(&s, "Z");   /* one letter: "A" is one edit away, but not a suggestion */
+    mig_suggest_add(&s, "A");
+    mig_suggest_add(&s, "B");
+    cr_assert_str_eq(mig_suggest_hint(&s), "expected one of: A, B");
+    mig_suggest_init(&s, "nowhere-at-all");
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "place-%03d", i);
+        mig_suggest_add(&s, name);
+    }
+    cr_assert_eq(strncmp(mig_suggest_hint(&s), "expected one of: place-000, place-001, ", 39), 0);
+    cr_assert_str_eq(mig_suggest_hint(&s) + strlen(mig_suggest_hint(&s)) - 5, ", ...");
 }
