@@ -80,14 +80,15 @@ void mig_suggest_init(mig_suggest *s, const char *word)
 
 void mig_suggest_add(mig_suggest *s, const char *known)
 {
-    unsigned d = mig_edit_distance(s->word, known);
-    size_t n = strlen(s->list);
+    size_t lw = strlen(s->word), lk = strlen(known), n = strlen(s->list);
+    /* lengths more than two apart are more than two edits apart: no quadratic work on a long word */
+    unsigned d = (lw > lk ? lw - lk : lk - lw) > 2 ? 99 : mig_edit_distance(s->word, known);
     /* at most two edits, and at most half the word (a one-letter name suggests nothing) */
-    if (d < s->best_distance && 2 * d <= strlen(s->word) && strlen(known) < sizeof s->best) {
+    if (d < s->best_distance && 2 * d <= lw && lk < sizeof s->best) {
         s->best_distance = d;
         snprintf(s->best, sizeof s->best, "%s", known);
     }
-    if (!s->more && n + strlen(known) + 8 < sizeof s->list)
+    if (!s->more && n + lk + 8 < sizeof s->list)
         snprintf(s->list + n, sizeof s->list - n, "%s%s", n ? ", " : "", known);
     else
         s->more = 1;
