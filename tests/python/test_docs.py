@@ -19,7 +19,7 @@ INDEX = re.compile(r"\[[^\]]*\]")
 ODD_HEADINGS = ("Overview", "Purpose and patterns", "Entities, state variables and scales",
                 "Process overview and scheduling", "Design concepts", "Details", "Initialisation",
                 "Input data", "Submodels")
-FULL_SECTIONS = ("The engine (shared by every model)", "Model `basic`", "Model `corridor`")
+FULL_SECTIONS = ("The engine (shared by every model)", "Model `basic`", "Model `corridor`", "Model `flee`")
 NOT_A_KEY = "corridor.hazards[i].terms[k].odd_probe_not_a_key"
 
 
@@ -53,11 +53,16 @@ def odd_keys():
 
 def readme_reference_keys():
     """The keys of README.md's scenario reference, list indices dropped ("sources[].rate"):
-    a cell's `.to` continues the key before it, `…x` is an intervention's key."""
+    a cell's `.to` continues the key before it, `…x` is an intervention's key; and those of
+    a model's section table ("key of `flee:`") anywhere in README.md."""
     text = README.read_text()
     ref = text[text.index("\n## Scenario reference"):]
     ref = ref[:ref.index("\n## ", 1)]
     keys = set()
+    for head, rows in tables(text):
+        m = re.fullmatch(r"key of `([a-z_]+):`", head[0])
+        for row in rows if m else ():
+            keys.update(f"{m.group(1)}.{tok}" for tok in re.findall(r"`([a-z_]+)`", row[0]))
     for head, rows in tables(ref):
         if head[0] != "key":
             continue
