@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # cmake --install puts the tool under a prefix (issue 18, item 2): the binary runs from there,
 # `man migsim` renders the help2man page (with MANPATH set as the modulefile sets it), the
-# Python kit imports from share/migsim/python and knows its version, the R kit, the SLURM
+# Python kit and API (migsim_analysis, migsim) import from share/migsim/python and know their
+# version, the API finds the installed binary on PATH, the R kit, the SLURM
 # templates, the modulefile and the example scenarios are there, and the installed demo runs.
 set -euo pipefail
 migsim=$1 src=$2 work=$3
@@ -20,6 +21,8 @@ check "man migsim renders its NAME and the run command" \
    MANPATH=$p/share/man man -P cat migsim 2>/dev/null | grep -q "migsim run SCENARIO.yaml -o OUTPUT.h5"'
 check "the Python kit imports with its version" \
   '[ "$(cd "$work" && PYTHONPATH=$p/share/migsim/python /usr/bin/python3 -c "import migsim_analysis as m; print(m.__version__, m.__file__)")" = "$version $p/share/migsim/python/migsim_analysis/__init__.py" ]'
+check "the Python API imports with its version and finds bin/migsim on PATH" \
+  '[ "$(cd "$work" && PATH=$p/bin:$PATH PYTHONPATH=$p/share/migsim/python /usr/bin/python3 -c "import migsim as m; print(m.__version__, m.find_binary())")" = "$version $p/bin/migsim" ]'
 for f in share/migsim/R/migsim.R share/migsim/slurm/array.sbatch share/migsim/slurm/migsim.modulefile \
          share/migsim/examples/demo.yaml share/migsim/examples/corridor/corridor.yaml share/doc/migsim/LICENSE \
          share/doc/migsim/CITATION.cff; do
