@@ -59,6 +59,8 @@ static mig_status finish(mig_driver *d, const mig_run_opts *opts, const char *st
             { "slurm_array_job_id", ajob ? ajob : "" },
             { "slurm_array_task_id", task ? task : "" },
             { "restarted_from", d->restarted },
+            { "sweep_point", opts->sweep_point ? opts->sweep_point : "" },
+            { "sweep_parameters", opts->sweep_parameters ? opts->sweep_parameters : "" },
         };
         return mig_driver_finish(d, prov, sizeof prov / sizeof prov[0], ctx);
     }

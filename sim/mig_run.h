@@ -26,6 +26,8 @@ typedef struct mig_run_opts {
     uint32_t checkpoint_every;  /* write a checkpoint every this many days; 0 = never */
     uint32_t stop_after;        /* checkpoint and stop after this many days; 0 = run to the end */
     const char *restart;        /* resume from this checkpoint, or NULL */
+    const char *sweep_point;    /* the manifest row's point number, or NULL (not a sweep's run) */
+    const char *sweep_parameters; /* its parameters, "key=value" lines (no seed), or NULL */
 } mig_run_opts;
 
 /* Runs cfg and writes opts->output. On failure nothing exists at the output path (a file

@@ -38,6 +38,24 @@ static int take_row(mig_cmd_args *a)
     return -1;
 }
 
+/* The manifest row's parameters for the provenance: its "key=value" overrides but the
+ * last (the seed), one a line (caller frees; NULL when memory runs out). */
+static char *row_parameters(const mig_sweep_row *row)
+{
+    size_t n = 1;
+    char *text;
+    for (size_t i = 0; i + 1 < row->n_set; i++)
+        n += strlen(row->set[i]) + 1;
+    if (!(text = calloc(n, 1)))
+        return NULL;
+    for (size_t i = 0; i + 1 < row->n_set; i++) {
+        if (i)
+            strcat(text, "\n");
+        strcat(text, row->set[i]);
+    }
+    return text;
+}
+
 static void log_stats(mig_ctx *ctx, const char *output, const mig_run_stats *stats)
 {
     if (stats->ranks > 1)
@@ -61,8 +79,16 @@ int mig_cmd_run(mig_cmd_args *a, int *argc, char ***argv)
                         .checkpoint_every = (uint32_t)a->every, .stop_after = (uint32_t)a->stop_after,
                         .restart = a->restart };
     mig_status st;
+    char point[24], *params = NULL;
     int rc = a->manifest ? take_row(a) : -1;
 
+    if (rc < 0 && a->row) {
+        snprintf(point, sizeof point, "%llu", (unsigned long long)a->row->point);
+        if (!(params = row_parameters(a->row)))
+            rc = mig_status_exit_code(MIG_ENOMEM);
+        ro.sweep_point = point;
+        ro.sweep_parameters = params;
+    }
     if (rc < 0)
         rc = mig_cmd_scenario_open(a, argc, argv, &comm, &ctx, &cfg);
     if (rc < 0 && a->manifest && (st = mig_ctx_add_input(ctx, a->manifest)) != MIG_OK)
@@ -78,5 +104,6 @@ int mig_cmd_run(mig_cmd_args *a, int *argc, char ***argv)
             rc = 0;
         }
     }
+    free(params);
     return mig_cmd_scenario_close(&comm, &ctx, &cfg, rc);
 }

@@ -8,6 +8,11 @@
  * contents in every copied dataset (labels, coordinates, the time axis and its units);
  * otherwise the file that differs is named. Groups (such as /provenance) are not compared.
  *
+ * Runs of one sweep point (their provenance's "sweep_parameters", the manifest row's
+ * "key=value" lines, the same in every input) give the output one scalar coordinate per
+ * parameter, named by its key: float64 for a number, else a string; every statistic lists
+ * them in its "coordinates".
+ *
  * For each data variable V the output holds V_mean, V_sd (sample standard deviation, n - 1
  * in the denominator; 0 when there is one input) and V_q<NN> for each chosen quantile
  * (GSL's gsl_stats_quantile_from_sorted_data: linear interpolation between order statistics,
@@ -75,6 +80,8 @@ typedef struct summ {
     layout L;                    /* of inputs[0] */
     hid_t *scale_id;             /* owned [L.n]: the output's scale datasets, -1 for others */
     hid_t qscale;                /* the output's "quantile" scale (quantile_dim), or -1 */
+    char *params;                /* owned: the inputs' shared "sweep_parameters", or NULL */
+    char *param_names;           /* owned: their keys, space-separated, or NULL */
     char h5err[MIG_H5_ERR_MAX];
     mig_ctx *ctx;
 } summ;
@@ -731,6 +738,103 @@ static int stat_space(summ *S, const dinfo *d, int lead, hsize_t nq, hsize_t row
 }
 
 /* Creates the float64 datasets of data variable d (output names in st[0..ns)). */
+/* ------------------------------------------------------------ sweep parameters ----- */
+
+/* The "sweep_parameters" every input's provenance holds, or NULL when one has none (or an
+ * empty one) or they differ (caller frees). */
+static char *shared_parameters(const summ *S)
+{
+    char *first = read_str_attr(S->in[0], "provenance", "sweep_parameters");
+    for (size_t i = 1; first && i < S->n_in; i++) {
+        char *p = read_str_attr(S->in[i], "provenance", "sweep_parameters");
+        int same = p && strcmp(p, first) == 0;
+        free(p);
+        if (!same) {
+            free(first);
+            first = NULL;
+        }
+    }
+    if (first && !*first) {
+        free(first);
+        first = NULL;
+    }
+    return first;
+}
+
+/* The scalar dataset name = value: float64 when value is a finite number written in full,
+ * else a UTF-8 string. Returns nonzero on an HDF5 failure (S->h5err says which). */
+static int put_parameter(summ *S, const char *name, const char *value)
+{
+    hid_t space = -1, type = -1, ds = -1;
+    char *end, text[1200];
+    double x = strtod(value, &end);
+    int num = *value && !*end && isfinite(x), bad = 1;
+
+    if (failed(S, space = H5Screate(H5S_SCALAR), "H5Screate failed") ||
+        failed(S, type = H5Tcopy(num ? H5T_IEEE_F64LE : H5T_C_S1), "H5Tcopy failed") ||
+        (!num && (failed(S, H5Tset_size(type, H5T_VARIABLE), "H5Tset_size failed") ||
+                  failed(S, H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset failed"))) ||
+        failed(S, ds = H5Dcreate2(S->out, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+               "H5Dcreate2 failed") ||
+        failed(S, num ? H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &x)
+                      : H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value),
+               "H5Dwrite failed"))
+        goto done;
+    snprintf(text, sizeof text, "sweep parameter %s, the same in every input (the manifest's --set value)",
+             name);
+    bad = put_attr(S, ds, "long_name", text);
+done:
+    mig_h5_close(&ds, H5Dclose);
+    mig_h5_close(&type, H5Tclose);
+    mig_h5_close(&space, H5Sclose);
+    return bad;
+}
+
+/* Writes S->params, one "key=value" a line, as scalar coordinates and lists their keys in
+ * S->param_names. */
+static mig_status write_parameters(summ *S)
+{
+    char *copy, *save = NULL;
+    if (!S->params)
+        return MIG_OK;
+    copy = strdup(S->params);
+    S->param_names = calloc(strlen(S->params) + 1, 1);
+    if (!copy || !S->param_names) {
+        free(copy);
+        return mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
+    }
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *eq = strchr(line, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        if (put_parameter(S, line, eq + 1)) {
+            free(copy);
+            return report_h5(S, S->out_path);
+        }
+        if (*S->param_names)
+            strcat(S->param_names, " ");
+        strcat(S->param_names, line);
+    }
+    free(copy);
+    return MIG_OK;
+}
+
+/* coords (owned, may be NULL) followed by the parameters' names; returns the new text, or
+ * coords when there are none (or memory runs out). */
+static char *with_parameters(const summ *S, char *coords)
+{
+    char *both;
+    if (!S->param_names || !*S->param_names)
+        return coords;
+    if (!coords)
+        return strdup(S->param_names);
+    if (!(both = mig_asprintf("%s %s", coords, S->param_names)))
+        return coords;
+    free(coords);
+    return both;
+}
+
 static mig_status create_stats(summ *S, const dinfo *d, const mig_summarize_opts *o, stat_out *st, size_t ns,
                                hsize_t rows_per_chunk)
 {
@@ -740,7 +844,7 @@ static mig_status create_stats(summ *S, const dinfo *d, const mig_summarize_opts
 
     ln = read_str_attr(S->in[0], d->name, "long_name");
     units = read_str_attr(S->in[0], d->name, "units");
-    coords = read_str_attr(S->in[0], d->name, "coordinates");
+    coords = with_parameters(S, read_str_attr(S->in[0], d->name, "coordinates"));
     if (stat_space(S, d, 0, 0, rows_per_chunk, &space, &dcpl) ||
         (qdim && stat_space(S, d, 1, o->n_quantiles, rows_per_chunk, &qspace, &qdcpl)))
         goto done;
@@ -1131,6 +1235,7 @@ static mig_status write_provenance(summ *S, const mig_summarize_opts *o)
             { "n_inputs", nin },
             { "inputs", inputs },
             { "input_seeds", seed_list },
+            { "sweep_parameters", S->params ? S->params : "" },
             { "quantiles", qtext },
             { "statistics", "mean; sample standard deviation (n - 1 in the denominator, 0 for one input); "
                             "quantiles by linear interpolation between order statistics "
@@ -1355,7 +1460,9 @@ mig_status mig_summarize(const char *const *inputs, size_t n_inputs, const char 
     for (size_t i = 0; i < S.L.n; i++)
         S.scale_id[i] = -1;
 
-    if ((st = create_output(&S, opts->source)) != MIG_OK || (st = write_datasets(&S, opts, stats)) != MIG_OK ||
+    S.params = shared_parameters(&S);
+    if ((st = create_output(&S, opts->source)) != MIG_OK || (st = write_parameters(&S)) != MIG_OK ||
+        (st = write_datasets(&S, opts, stats)) != MIG_OK ||
         (st = write_provenance(&S, opts)) != MIG_OK || (st = finish_output(&S)) != MIG_OK)
         goto done;
     stats->n_inputs = n_inputs;
@@ -1369,7 +1476,7 @@ done:
         unlink(S.tmp);
     for (size_t i = 0; i < n_inputs; i++)
         mig_h5_close(&S.in[i], H5Fclose);
-    MIG_FREE_ALL(S.in, S.scale_id, S.tmp);
+    MIG_FREE_ALL(S.in, S.scale_id, S.tmp, S.params, S.param_names);
     layout_free(&S.L);
     if (st != MIG_OK)
         memset(stats, 0, sizeof *stats);

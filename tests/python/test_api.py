@@ -122,20 +122,35 @@ def test_count_and_log_lines_are_not_problems():
 
 
 def test_sweep_run_manifest_and_summarize(tmp_path):
+    """Also item 6: a run of a manifest row records the row's point and parameters in its
+    provenance, and the summary of one point's runs has them as scalar coordinates."""
     spec = tmp_path / "sweep.yaml"
     spec.write_text(f"scenario: {DEMO}\noutput_dir: runs\nreplicates: 2\nseed: 5\n"
-                    "parameters:\n  - {key: days, values: [6, 9]}\n")
+                    "parameters:\n  - {key: \"sources[1].rate\", values: [100, 125.25]}\n"
+                    "  - {key: start_date, values: [2023-02-01]}\n")
     manifest = migsim.sweep(spec, tmp_path / "manifest.csv")
-    assert list(manifest["days"]) == [6, 6, 9, 9]
+    assert list(manifest["sources[1].rate"]) == [100, 100, 125.25, 125.25]
     assert list(manifest["seed"]) == [5, 6, 5, 6]
     outputs = migsim.run_manifest(tmp_path / "manifest.csv", threads=1)
     assert outputs == [tmp_path / f"runs/p00{p}_r0{r}.h5" for p in (0, 1) for r in (0, 1)]
     runs = [migsim.open_run(o) for o in outputs[2:]]
+    params = "sources[1].rate=125.25\nstart_date=2023-02-01"
+    prov = migsim.provenance(outputs[3])
+    assert (prov["sweep_point"], prov["sweep_parameters"]) == ("1", params)
     summary = migsim.summarize(outputs[2:], tmp_path / "p001.h5", quantiles=(0.5,), threads=1)
     mean = (runs[0].occupancy.values + runs[1].occupancy.values) / 2
     np.testing.assert_array_equal(summary.occupancy_mean.values, mean)
     np.testing.assert_array_equal(summary.occupancy_q50.values, mean)
-    assert summary.sizes["time"] == 9
+    assert str(summary.time.values[0])[:10] == "2023-02-01"
+    assert summary["sources[1].rate"].item() == 125.25
+    assert summary["sources[1].rate"].dtype == np.float64
+    assert summary["start_date"].item() == "2023-02-01"
+    assert {"sources[1].rate", "start_date"} <= set(summary.occupancy_sd.coords)
+    assert migsim.provenance(tmp_path / "p001.h5")["sweep_parameters"] == params
+    # runs of two points: their parameters differ, so none is recorded
+    mixed = migsim.summarize(outputs[1:3], tmp_path / "mixed.h5", threads=1)
+    assert "sources[1].rate" not in mixed.variables and "start_date" not in mixed.variables
+    assert migsim.provenance(tmp_path / "mixed.h5")["sweep_parameters"] == ""
 
 
 def test_package_exports_the_kit_and_the_version():

@@ -3,7 +3,8 @@
 # scripts/slurm/array.sbatch (with bash and a faked SLURM_ARRAY_TASK_ID, as SLURM would run
 # it); each output's provenance holds its row's seed, parameter values and task id;
 # scripts/slurm/summarize.sbatch summarizes each point, and every V_mean, V_sd, V_qNN equals
-# numpy's statistics of the inputs; the summaries open labelled in xarray (both engines).
+# numpy's statistics of the inputs; the summaries open labelled in xarray (both engines), with
+# the point's parameter values as scalar coordinates (the runs' provenance sweep_parameters).
 set -euo pipefail
 migsim=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work/sweeps" && cd "$work"
@@ -87,6 +88,10 @@ for r in rows:
         assert s["movement"]["distance_power"] == float(r["movement.distance_power"]), (r, s["movement"])
         assert s["speed_km_per_day"]["bus"] == float(r["speed_km_per_day.bus"]), (r, s["speed_km_per_day"])
         assert s["days"] == 15
+        # the row's point and parameter values (issue 18, item 6)
+        assert p["sweep_point"] == r["point"], (r, p["sweep_point"])
+        assert p["sweep_parameters"] == (f"movement.distance_power={r['movement.distance_power']}\n"
+                                         f"speed_km_per_day.bus={r['speed_km_per_day.bus']}"), p["sweep_parameters"]
 # the replicates of a point differ (different seeds), the points differ
 a, b = (h5py.File(f"runs/p000_r0{i}.h5")["occupancy"][...] for i in (0, 1))
 assert (a != b).any()
@@ -100,6 +105,11 @@ for point in range(4):
         assert list(ens.place.values) == list(ins[0].place.values)
         assert (ens.time.values == ins[0].time.values).all()
         assert list(ens.link_mode.values) == list(ins[0].link_mode.values)
+        # the point's parameter values as scalar coordinates of every statistic
+        row = next(r for r in rows if int(r["point"]) == point)
+        for key in ("movement.distance_power", "speed_km_per_day.bus"):
+            assert key in ens.occupancy_mean.coords and ens[key].dtype == np.float64, (point, key)
+            assert ens[key].item() == float(row[key]), (point, key, ens[key].item())
         names = [v for v in ins[0].data_vars if "time" in ins[0][v].dims]
         assert len(names) == 16, names  # 9 engine + 6 policy_* + caravan_members
         for v in names:
