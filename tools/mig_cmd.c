@@ -16,6 +16,7 @@ int mig_cmd_sweep_main(int argc, char **argv);       /* tools/mig_cmd_sweep.c */
 int mig_cmd_summarize_main(int argc, char **argv);   /* tools/mig_cmd_summarize.c */
 int mig_cmd_calibrate_main(int argc, char **argv);   /* tools/mig_cmd_calibrate.c */
 int mig_cmd_ensemble_main(int argc, char **argv);    /* tools/mig_cmd_ensemble.c */
+int mig_cmd_sobol_main(int argc, char **argv);       /* tools/mig_cmd_sobol.c */
 
 const mig_cmd mig_cmds[] = {
     { "sweep",
@@ -29,6 +30,10 @@ const mig_cmd mig_cmds[] = {
       "  migsim ensemble SCENARIO.yaml -o OUT.h5           forecast intervals: quantiles over draws x seeds\n"
       "         [--draws DRAWS.csv] [--seeds N] [--seed B] [--quantiles 5,50,95] [--set K=V]...",
       mig_cmd_ensemble_main },
+    { "sobol",
+      "  migsim sobol MANIFEST.csv --output VAR -o S.csv   Sobol indices (S1, ST) from a saltelli sweep\n"
+      "         [--period FY2023] [--bootstrap B] [--level L] [--seed S]",
+      mig_cmd_sobol_main },
     { "calibrate",
       "  migsim calibrate SCENARIO.yaml -o FITTED.yaml     fit a scenario to its model's record\n"
       "         [--levels] [--param KEY=LO:HI]... [--scale S]  (Nelder-Mead), write the fit back",

@@ -14,8 +14,9 @@
  * fastest (as itertools.product). A Sobol design takes `points` points of GSL's Sobol
  * sequence (gsl_qrng_sobol, from its first point (0.5, ..., 0.5)) over the ranged parameters,
  * each coordinate u scaled to min + u (max - min); parameters given as value lists are crossed
- * with them (Sobol point outermost). Task t is replicate t % replicates of point
- * t / replicates. */
+ * with them (Sobol point outermost). A Saltelli design (for Sobol indices, `migsim sobol`)
+ * takes only ranges: mig_sobol_design's A, B and AB_i blocks of `points` rows each. Task t is
+ * replicate t % replicates of point t / replicates. */
 #include "mig_sweep.h"
 
 #include <errno.h>
@@ -37,10 +38,13 @@
 #include "mig_config.h"
 #include "mig_csv.h"
 #include "mig_model.h"
+#include "mig_sobol.h"
 #include "mig_util.h"
 
 #define MAX_REPLICATES 1000000u
 #define MAX_STEPS 1000000u
+
+static const char *const design_names[] = { "grid", "sobol", "saltelli", NULL };
 
 /* ------------------------------------------------------------------ small helpers --- */
 
@@ -378,9 +382,9 @@ static void check_range(spec_reader *R, const mig_sweep *s, mig_sweep_param *p, 
         report(R, MIG_ECONFIG, pn->max, field, "expected more than min (%s), got %s",
                scalar(R, pn->min), scalar(R, pn->max));
     snprintf(field, sizeof field, "%s.steps", pre);
-    if (s->design == MIG_SWEEP_SOBOL && pn->steps)
-        report(R, MIG_ECONFIG, pn->steps, field,
-               "only for design grid (design sobol draws values between min and max)");
+    if (s->design != MIG_SWEEP_GRID && pn->steps)
+        report(R, MIG_ECONFIG, pn->steps, field, "only for design grid (design %s draws values between min and max)",
+               design_names[s->design]);
     else if (s->design == MIG_SWEEP_GRID && !pn->steps)
         report(R, MIG_ECONFIG, id, field, "missing (a range on a grid needs steps)");
     else if (R->errors == errors0 && s->design == MIG_SWEEP_GRID && p->integer &&
@@ -475,15 +479,21 @@ static void read_params(spec_reader *R, mig_sweep *s, int params, param_nodes **
     }
 }
 
-/* Stage 2 for the whole spec: points with design sobol only, each key swept once, between 1
- * and MIG_SWEEP_MAX_SOBOL_DIMS ranges for design sobol. */
+/* Stage 2 for the whole spec: points with designs sobol and saltelli only, each key swept
+ * once, between 1 and MIG_SWEEP_MAX_SOBOL_DIMS ranges for design sobol, 1 to
+ * MIG_SOBOL_MAX_PARAMS ranges and nothing else for saltelli, with at least 2 points. */
 static void check_spec(spec_reader *R, const mig_sweep *s, int points, int params, const param_nodes *pnodes)
 {
-    if (s->design == MIG_SWEEP_SOBOL && !points)
-        report(R, MIG_ECONFIG, 1, "points", "missing required key (design sobol)");
+    const char *dn = design_names[s->design];
+    size_t d = 0, lim = s->design == MIG_SWEEP_SALTELLI ? MIG_SOBOL_MAX_PARAMS : MIG_SWEEP_MAX_SOBOL_DIMS;
+    if (s->design != MIG_SWEEP_GRID && !points)
+        report(R, MIG_ECONFIG, 1, "points", "missing required key (design %s)", dn);
     if (s->design == MIG_SWEEP_GRID && points)
         report(R, MIG_ECONFIG, points, "points",
-               "only for design sobol (a grid has one point per combination of values)");
+               "only for designs sobol and saltelli (a grid has one point per combination of values)");
+    if (s->design == MIG_SWEEP_SALTELLI && points && s->sobol_points < 2)
+        report(R, MIG_ECONFIG, points, "points", "expected at least 2 base points (design saltelli), got %s",
+               scalar(R, points));
     for (size_t i = 0; i < s->n_params; i++)
         for (size_t j = 0; j < i; j++)
             if (strcmp(s->params[i].key, s->params[j].key) == 0) {
@@ -493,18 +503,23 @@ static void check_spec(spec_reader *R, const mig_sweep *s, int points, int param
                        s->params[i].key, j);
                 break;
             }
-    if (s->design == MIG_SWEEP_SOBOL) {
-        size_t d = 0;
-        for (size_t i = 0; i < s->n_params; i++)
-            d += (size_t)s->params[i].ranged;
-        if (d == 0)
-            report(R, MIG_ECONFIG, params ? params : 1, "parameters",
-                   "design sobol needs at least one parameter with min and max");
-        else if (d > MIG_SWEEP_MAX_SOBOL_DIMS)
-            report(R, MIG_ECONFIG, params, "parameters",
-                   "design sobol takes at most %d parameters with min and max (GSL's Sobol "
-                   "sequence), got %zu", MIG_SWEEP_MAX_SOBOL_DIMS, d);
+    for (size_t i = 0; i < s->n_params; i++) {
+        d += (size_t)s->params[i].ranged;
+        if (s->design == MIG_SWEEP_SALTELLI && !s->params[i].ranged) {
+            char field[64];
+            snprintf(field, sizeof field, "parameters[%zu].values", i);
+            report(R, MIG_ECONFIG, pnodes[i].values, field,
+                   "design saltelli takes ranges only (min and max): a Sobol index is about a range");
+        }
     }
+    if (s->design == MIG_SWEEP_GRID)
+        return;
+    if (d == 0)
+        report(R, MIG_ECONFIG, params ? params : 1, "parameters", "design %s needs at least one parameter with min and max",
+               dn);
+    else if (d > lim)
+        report(R, MIG_ECONFIG, params, "parameters",
+               "design %s takes at most %zu parameters with min and max (GSL's Sobol sequence), got %zu", dn, lim, d);
 }
 
 /* Stage 1 and 2 for the whole spec. Fills s except the points. */
@@ -512,7 +527,6 @@ static void read_spec(spec_reader *R, mig_sweep *s, param_nodes **pnodes, int *s
 {
     static const char *const fields[] = { "scenario", "output_dir", "replicates", "seed", "seeds",
                                           "design", "points", "parameters", NULL };
-    static const char *const designs[] = { "grid", "sobol", NULL };
     static const char *const seed_modes[] = { "common", "distinct", NULL };
     int scen, outd, rep, seed, seeds, design, points, params, w;
     uint64_t u;
@@ -537,7 +551,7 @@ static void read_spec(spec_reader *R, mig_sweep *s, param_nodes **pnodes, int *s
         want_uint(R, seed, "seed", 0, UINT64_MAX, "a seed", &s->seed);
     if (seeds && (w = want_word(R, seeds, "seeds", seed_modes)) >= 0)
         s->seeds = (mig_sweep_seeds)w;
-    if (design && (w = want_word(R, design, "design", designs)) >= 0)
+    if (design && (w = want_word(R, design, "design", design_names)) >= 0)
         s->design = (mig_sweep_design)w;
     if (points && want_uint(R, points, "points", 1, MIG_SWEEP_MAX_RUNS, "a number of points", &u) == 0)
         s->sobol_points = (uint32_t)u;
@@ -586,13 +600,38 @@ static uint64_t combos(const mig_sweep *s)
     uint64_t c = 1;
     for (size_t i = 0; i < s->n_params; i++) {
         const mig_sweep_param *p = &s->params[i];
-        if (s->design == MIG_SWEEP_SOBOL && p->ranged)
+        if (s->design != MIG_SWEEP_GRID && p->ranged)
             continue;
         if (p->n_values > MIG_SWEEP_MAX_RUNS || c * p->n_values > MIG_SWEEP_MAX_RUNS)
             return 0;
         c *= p->n_values;
     }
     return c;
+}
+
+/* The cells of a Saltelli design (every parameter ranged): mig_sobol_design's points
+ * scaled to the ranges, each cell owned. */
+static mig_status saltelli_cells(spec_reader *R, mig_sweep *s)
+{
+    size_t k = s->n_params, m = s->n_points;
+    double *u = malloc(m * k * sizeof *u);
+    char buf[64];
+    s->owned_cells = calloc(m * k, sizeof *s->owned_cells);
+    if (!u || !s->owned_cells || mig_sobol_design(s->sobol_points, k, u) != MIG_OK) {
+        free(u);
+        return mig_ctx_error(R->ctx, MIG_ENOMEM, "%s: out of memory for %zu Saltelli points", R->path, m);
+    }
+    s->n_owned = m * k;
+    for (size_t c = 0; c < m * k; c++) {
+        sobol_value(&s->params[c % k], u[c], buf, sizeof buf);
+        if (!(s->owned_cells[c] = strdup(buf))) {
+            free(u);
+            return mig_ctx_error(R->ctx, MIG_ENOMEM, "%s: out of memory", R->path);
+        }
+        s->cell[c] = s->owned_cells[c];
+    }
+    free(u);
+    return MIG_OK;
 }
 
 static mig_status expand(spec_reader *R, mig_sweep *s)
@@ -607,7 +646,9 @@ static mig_status expand(spec_reader *R, mig_sweep *s)
         if (s->design == MIG_SWEEP_GRID && s->params[i].ranged && grid_values(&s->params[i]) != MIG_OK)
             return mig_ctx_error(R->ctx, MIG_ENOMEM, "%s: out of memory", R->path);
     nc = combos(s);
-    np = s->design == MIG_SWEEP_SOBOL ? nc * s->sobol_points : nc;
+    np = s->design == MIG_SWEEP_SOBOL      ? nc * s->sobol_points
+         : s->design == MIG_SWEEP_SALTELLI ? (uint64_t)s->sobol_points * (np_ + 2)
+                                           : nc;
     runs = np * s->replicates;
     if (nc == 0 || np > MIG_SWEEP_MAX_RUNS || runs > MIG_SWEEP_MAX_RUNS) {
         report(R, MIG_ECONFIG, 0, NULL, "the sweep has more than %u runs (points x replicates)",
@@ -625,11 +666,13 @@ static mig_status expand(spec_reader *R, mig_sweep *s)
     s->cell = calloc(s->n_points * (np_ ? np_ : 1), sizeof *s->cell);
     if (!s->cell)
         return mig_ctx_error(R->ctx, MIG_ENOMEM, "%s: out of memory for %zu points", R->path, s->n_points);
-
+    if (s->design == MIG_SWEEP_SALTELLI)
+        return saltelli_cells(R, s);
     if (s->design == MIG_SWEEP_SOBOL) {
         for (size_t i = 0; i < np_; i++)
             d += (size_t)s->params[i].ranged;
         s->owned_cells = calloc((size_t)s->sobol_points * d, sizeof *s->owned_cells);
+        s->n_owned = s->owned_cells ? (size_t)s->sobol_points * d : 0;
         q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)d);
         if (!s->owned_cells || !q) {
             gsl_qrng_free(q);
@@ -873,15 +916,13 @@ done:
 void mig_sweep_destroy(mig_sweep **p)
 {
     mig_sweep *s;
-    size_t d = 0;
     if (!MIG_TAKE(s, p))
         return;
     for (size_t i = 0; i < s->n_params; i++) {
-        d += (size_t)s->params[i].ranged;
         mig_free_strings(s->params[i].values, s->params[i].n_values);
         free(s->params[i].key);
     }
-    mig_free_strings(s->owned_cells, (size_t)s->sobol_points * d);
+    mig_free_strings(s->owned_cells, s->n_owned);
     MIG_FREE_ALL(s->cell, s->params, s->scenario, s->output_dir, s->path, s);
 }
 
@@ -1227,4 +1268,50 @@ void mig_sweep_row_destroy(mig_sweep_row **p)
         return;
     mig_free_strings(r->set, r->n_set);
     MIG_FREE_ALL(r->scenario, r->output, r);
+}
+
+mig_status mig_sweep_rows(const char *manifest, mig_ctx *ctx, mig_sweep_row ***rows, size_t *n)
+{
+    mig_csv *t = NULL;
+    mig_sweep_row **r = NULL;
+    uint64_t v[4];
+    mig_status st;
+
+    *rows = NULL;
+    *n = 0;
+    if ((st = mig_csv_read(manifest, ctx, &t)) != MIG_OK)
+        return st;
+    if ((st = check_manifest_header(t, manifest, ctx)) != MIG_OK)
+        goto done;
+    if (t->n_rows == 0) {
+        st = mig_ctx_error(ctx, MIG_EDATA, "%s: no rows (a header and no runs)", manifest);
+        goto done;
+    }
+    if (!(r = calloc(t->n_rows, sizeof *r))) {
+        st = mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", manifest);
+        goto done;
+    }
+    for (size_t task = 0; st == MIG_OK && task < t->n_rows; task++)
+        if ((st = check_task_row(t, task, manifest, v, ctx)) == MIG_OK &&
+            (st = make_row(t, task, v, manifest, &r[task])) != MIG_OK)
+            mig_ctx_error(ctx, st, "%s: out of memory", manifest);
+done:
+    if (st == MIG_OK) {
+        *rows = r;
+        *n = t->n_rows;
+    } else {
+        mig_sweep_rows_destroy(&r, t->n_rows);
+    }
+    mig_csv_destroy(&t);
+    return st;
+}
+
+void mig_sweep_rows_destroy(mig_sweep_row ***rows, size_t n)
+{
+    if (!rows || !*rows)
+        return;
+    for (size_t i = 0; i < n; i++)
+        mig_sweep_row_destroy(&(*rows)[i]);
+    free(*rows);
+    *rows = NULL;
 }

@@ -1,6 +1,7 @@
 /* mig_sweep.h: parameter sweeps. A sweep spec (YAML) expands parameter ranges (a full grid,
- * or GSL's Sobol sequence) times replicates into a manifest, one CSV row per run; a row is
- * read back by task number for `migsim run --manifest M --task N`. */
+ * GSL's Sobol sequence, or a Saltelli design for Sobol indices) times replicates into a
+ * manifest, one CSV row per run; a row is read back by task number for `migsim run
+ * --manifest M --task N`, all rows for `migsim sobol`. */
 #ifndef MIG_SWEEP_H
 #define MIG_SWEEP_H
 
@@ -11,7 +12,9 @@
 #define MIG_SWEEP_MAX_SOBOL_DIMS 40        /* GSL's gsl_qrng_sobol supports 1..40 */
 #define MIG_SWEEP_MAX_RUNS 1000000u        /* rows of one manifest */
 
-typedef enum mig_sweep_design { MIG_SWEEP_GRID, MIG_SWEEP_SOBOL } mig_sweep_design;
+/* saltelli: (k + 2) x points points over the k ranged parameters, blocks A, B, AB_1..AB_k
+ * as mig_sobol_design lays them out (tools/mig_sobol.h) */
+typedef enum mig_sweep_design { MIG_SWEEP_GRID, MIG_SWEEP_SOBOL, MIG_SWEEP_SALTELLI } mig_sweep_design;
 
 /* How replicate r of point p gets its seed from the base seed b (see mig_sweep_seed). */
 typedef enum mig_sweep_seeds {
@@ -37,13 +40,14 @@ typedef struct mig_sweep {
     uint64_t seed;            /* base seed */
     mig_sweep_seeds seeds;
     mig_sweep_design design;
-    uint32_t sobol_points;    /* sobol: points taken from the sequence */
+    uint32_t sobol_points;    /* sobol: points taken from the sequence; saltelli: base points */
     size_t n_params;
     mig_sweep_param *params;  /* owned [n_params], in the order of the spec */
     size_t n_points;          /* parameter points: grid product, or sobol_points x value lists */
     char **cell;              /* owned [n_points * n_params]: the value text of param i at point p
                                  is cell[p * n_params + i] (borrowed from params or owned here) */
-    char **owned_cells;       /* owned: cells made for Sobol points, freed with the sweep */
+    char **owned_cells;       /* owned [n_owned]: cells made for Sobol points, freed with the sweep */
+    size_t n_owned;
 } mig_sweep;
 
 /* One manifest row, with its paths resolved against the manifest's folder. */
@@ -70,6 +74,11 @@ void mig_sweep_destroy(mig_sweep **p);           /* accepts NULL; sets *p = NULL
 mig_status mig_sweep_task(const char *manifest, const char *task_text, mig_ctx *ctx,
                           mig_sweep_row **out);
 void mig_sweep_row_destroy(mig_sweep_row **p);   /* accepts NULL; sets *p = NULL */
+/* Every row of a manifest, checked as mig_sweep_task checks one (MIG_EDATA naming
+ * file:line:column; MIG_ENOINPUT for a missing file): (*rows)[t] is task t. The caller
+ * frees them with mig_sweep_rows_destroy. On failure *rows is NULL. */
+mig_status mig_sweep_rows(const char *manifest, mig_ctx *ctx, mig_sweep_row ***rows, size_t *n);
+void mig_sweep_rows_destroy(mig_sweep_row ***rows, size_t n);   /* accepts NULL */
 
 /* queries */
 /* Number of runs (manifest rows): n_points * replicates. */

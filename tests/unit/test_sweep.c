@@ -20,6 +20,7 @@
 #include <hdf5.h>
 
 #include "mig_ctx.h"
+#include "mig_sobol.h"
 #include "mig_sweep.h"
 
 /* ------------------------------------------------------------------ fixtures -------- */
@@ -449,14 +450,66 @@ Test(sweep, design_rules)
              "sweep.yaml:1:1: points: missing required key (design sobol)\n"
              "sweep.yaml:4:3: parameters: design sobol needs at least one parameter with min and max\n");
     load_bad("scenario: s.yaml\npoints: 8\nparameters:\n  - {key: days, min: 5, max: 9, steps: 2}\n", MIG_ECONFIG,
-             "sweep.yaml:2:9: points: only for design sobol (a grid has one point per combination of values)\n");
+             "sweep.yaml:2:9: points: only for designs sobol and saltelli (a grid has one point per combination of "
+             "values)\n");
     load_bad("scenario: s.yaml\ndesign: sobol\npoints: 8\n"
              "parameters:\n  - {key: days, min: 5, max: 9, steps: 2}\n", MIG_ECONFIG,
              "sweep.yaml:5:40: parameters[0].steps: only for design grid (design sobol draws values between min and "
              "max)\n");
     load_bad("scenario: s.yaml\ndesign: random\nseeds: same\n", MIG_ECONFIG,
              "sweep.yaml:3:8: seeds: expected common or distinct, got \"same\"\n"
-             "sweep.yaml:2:9: design: expected grid or sobol, got \"random\"\n");
+             "sweep.yaml:2:9: design: expected grid, sobol or saltelli, got \"random\"\n");
+}
+
+/* design saltelli: (k + 2) x points points, blocks A, B, AB_i of mig_sobol_design scaled to
+ * the ranges (AB_i is A but in column i, which is B's); ranges only, 2 points at least, at
+ * most 20 parameters */
+Test(sweep, saltelli_blocks)
+{
+    mig_sweep *s = load_ok("scenario: s.yaml\n"
+                           "design: saltelli\n"
+                           "points: 4\n"
+                           "parameters:\n"
+                           "  - {key: movement.distance_power, min: 0.5, max: 2.5}\n"
+                           "  - {key: speed_km_per_day.bus, min: 300, max: 700}\n");
+    double u[6 * 4 * 2];
+    cr_assert_eq(s->n_points, 16);
+    cr_assert_eq(mig_sobol_design(4, 2, u), MIG_OK);
+    for (size_t p = 0; p < 16; p++) {
+        cr_expect_eq(strtod(cell(s, p, 0), NULL), 0.5 + u[2 * p] * 2.0, "point %zu: %s", p, cell(s, p, 0));
+        cr_expect_eq(strtod(cell(s, p, 1), NULL), 300.0 + u[2 * p + 1] * 400.0, "point %zu: %s", p, cell(s, p, 1));
+    }
+    for (size_t j = 0; j < 4; j++) {
+        cr_expect_str_eq(cell(s, 8 + j, 0), cell(s, 4 + j, 0));   /* AB_1: B's first column */
+        cr_expect_str_eq(cell(s, 8 + j, 1), cell(s, j, 1));       /* and A's second */
+        cr_expect_str_eq(cell(s, 12 + j, 0), cell(s, j, 0));
+        cr_expect_str_eq(cell(s, 12 + j, 1), cell(s, 4 + j, 1));
+    }
+    /* the first base point is the sequence's second, (0.75, 0.25, 0.75, 0.25): A (2, 400), B (2, 400)... */
+    cr_expect_str_eq(cell(s, 0, 0), "2");
+    cr_expect_str_eq(cell(s, 0, 1), "400");
+    mig_sweep_destroy(&s);
+    load_bad("scenario: s.yaml\ndesign: saltelli\npoints: 1\nparameters:\n  - {key: days, values: [5, 6]}\n"
+             "  - {key: movement.distance_power, min: 1, max: 2, steps: 3}\n",
+             MIG_ECONFIG,
+             "sweep.yaml:6:59: parameters[1].steps: only for design grid (design saltelli draws values between min "
+             "and max)\n");
+    load_bad("scenario: s.yaml\ndesign: saltelli\npoints: 1\nparameters:\n  - {key: days, values: [5, 6]}\n",
+             MIG_ECONFIG,
+             "sweep.yaml:3:9: points: expected at least 2 base points (design saltelli), got 1\n"
+             "sweep.yaml:5:25: parameters[0].values: design saltelli takes ranges only (min and max): a Sobol index "
+             "is about a range\n"
+             "sweep.yaml:5:3: parameters: design saltelli needs at least one parameter with min and max\n");
+}
+
+Test(sweep, too_many_saltelli_parameters)
+{
+    char spec[8192] = "scenario: s.yaml\ndesign: saltelli\npoints: 4\nparameters:\n";
+    for (int i = 0; i < 21; i++)
+        snprintf(spec + strlen(spec), sizeof spec - strlen(spec), "  - {key: k%d, min: 0, max: 1}\n", i);
+    load_bad(spec, MIG_ECONFIG,
+             "sweep.yaml:5:3: parameters: design saltelli takes at most 20 parameters with min and max (GSL's "
+             "Sobol sequence), got 21\n");
 }
 
 Test(sweep, integer_ranges)

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# End to end: `migsim sweep` with design saltelli, its runs, and `migsim sobol` on a tiny
+# scenario (the demo network, 31 days), 8 base points x (3 + 2) blocks x 2 replicates:
+# 1. the manifest has 80 rows; AB_i's rows equal A's but in column i, which is B's;
+# 2. the CSV's S1 and ST of arrivals over 2023-01-08:2023-01-20 equal (to 1e-6) the
+#    estimators computed here with numpy from the runs read with h5py (each point the mean
+#    of its replicates); speed_km_per_day.air (no air links in the network) has S1, ST and
+#    interval bounds exactly 0 (the replicates share their seeds: runs that differ only in
+#    it are identical); the same command gives the same file byte for byte; the table is
+#    printed; FY and month periods are read;
+# 3. errors, exact messages and exit codes, nothing written: a grid manifest (65), a
+#    variable the runs lack (65), a period outside the runs (65), a malformed period (64),
+#    a run not made (66).
+#   bash tests/scenario/test_sobol.sh MIGSIM_BINARY SOURCE_DIR WORK_DIR
+set -euo pipefail
+[ $# -eq 3 ] || { echo "usage: $0 MIGSIM_BINARY SOURCE_DIR WORK_DIR" >&2; exit 64; }
+migsim=$(realpath "$1") src=$(realpath "$2") work=$3
+rm -rf "$work" && mkdir -p "$work"
+work=$(realpath "$work")
+cd "$work"
+fail() { echo "test_sobol: FAILED: $*" >&2; exit 1; }
+
+cat > s.yaml <<EOF
+name: tiny
+start_date: 2023-01-01
+days: 31
+network: {places: $src/configs/demo/places.csv, links: $src/configs/demo/links.csv}
+nationalities: [VENEZUELA, HONDURAS]
+sources:
+  - {place: Caracas, nationality: VENEZUELA, rate: 60}
+  - {place: Tegucigalpa, nationality: HONDURAS, rate: 20.5}
+speed_km_per_day: {foot: 15, boat: 200, bus: 600, rail: 250, air: 5000}
+EOF
+cat > sweep.yaml <<'EOF'
+scenario: s.yaml
+output_dir: runs
+replicates: 2
+seed: 5
+design: saltelli
+points: 8
+parameters:
+  - {key: "sources[0].rate", min: 20, max: 200}
+  - {key: movement.distance_power, min: 0.2, max: 3}
+  - {key: speed_km_per_day.air, min: 3000, max: 6000}
+EOF
+"$migsim" sweep sweep.yaml -o manifest.csv -q
+test "$(wc -l < manifest.csv)" = 81 || fail "manifest rows: $(wc -l < manifest.csv)"
+for t in $(seq 0 79); do
+  "$migsim" run --manifest manifest.csv --task "$t" --threads 1 -q
+done
+"$migsim" sobol manifest.csv --output arrivals --period 2023-01-08:2023-01-20 -o s.csv --bootstrap 200 > out.txt
+"$migsim" sobol manifest.csv --output arrivals --period 2023-01-08:2023-01-20 -o s2.csv --bootstrap 200 -q > out2.txt
+cmp s.csv s2.csv || fail "the same command wrote another file"
+test ! -s out2.txt || fail "-q printed: $(cat out2.txt)"
+grep -q "^s.csv: Sobol indices of arrivals over 2023-01-08:2023-01-20 (8 base points x 3 parameters + 2, 2 replicates, 80 runs; mean " out.txt ||
+  fail "table: $(cat out.txt)"
+"$migsim" sobol manifest.csv --output spawned --period 2023-01 -o month.csv -q
+"$migsim" sobol manifest.csv --output arrivals -o all.csv -q
+/usr/bin/python3 - <<'PY' || fail "indices differ from the estimators computed with numpy"
+import csv, h5py, numpy as np
+rows = list(csv.DictReader(open("manifest.csv")))
+keys = ["sources[0].rate", "movement.distance_power", "speed_km_per_day.air"]
+n, k, R = 8, 3, 2
+for i in range(k):                        # the design: AB_i = A but column i from B
+    for j in range(n):
+        ab, a, b = rows[((2 + i) * n + j) * R], rows[j * R], rows[(n + j) * R]
+        for c, key in enumerate(keys):
+            assert ab[key] == (b[key] if c == i else a[key]), (i, j, key)
+def total(path):
+    with h5py.File(path) as f:
+        return float(f["arrivals"][7:20].sum())          # 2023-01-08 .. 2023-01-20
+y = np.array([np.mean([total("runs/" + rows[p * R + r]["output"].split("/")[-1]) for r in range(R)])
+              for p in range((k + 2) * n)])
+fa, fb = y[:n], y[n:2 * n]
+v = np.var(np.r_[fa, fb])
+got = list(csv.DictReader(open("s.csv")))
+assert [g["parameter"] for g in got] == keys, got
+for i, g in enumerate(got):
+    fab = y[(2 + i) * n:(3 + i) * n]
+    s1, st = np.mean(fb * (fab - fa)) / v, np.mean((fa - fab) ** 2) / (2 * v)
+    assert abs(float(g["S1"]) - s1) < 1e-6 and abs(float(g["ST"]) - st) < 1e-6, (g, s1, st)
+    assert g["output"] == "arrivals" and g["period"] == "2023-01-08:2023-01-20" and g["base_points"] == "8"
+    assert g["replicates"] == "2" and g["runs"] == "80" and g["bootstrap"] == "200" and g["level"] == "0.95", g
+    assert float(g["S1_low"]) <= float(g["S1_high"]) and float(g["ST_low"]) <= float(g["ST_high"]), g
+    assert abs(float(g["variance"]) - v) < 1e-6 * v and abs(float(g["mean"]) - np.mean(np.r_[fa, fb])) < 1e-6 * v, g
+air = got[2]
+for c in ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"):
+    assert float(air[c]) == 0.0, (c, air)
+assert float(got[0]["ST"]) > 0.5, got[0]     # the rate moves arrivals most
+PY
+
+# errors: exact messages and exit codes, nothing written
+cat > grid.yaml <<'EOF'
+scenario: s.yaml
+output_dir: runs
+parameters:
+  - {key: "sources[0].rate", values: [20, 40, 60, 80, 100]}
+EOF
+"$migsim" sweep grid.yaml -o grid.csv -q
+head -n 5 manifest.csv > short.csv
+set +e
+"$migsim" sobol grid.csv --output arrivals -o x.csv 2>e1.txt; rc1=$?
+"$migsim" sobol manifest.csv --output nope -o x.csv 2>e2.txt; rc2=$?
+"$migsim" sobol manifest.csv --output arrivals --period FY2023 -o x.csv 2>e3.txt; rc3=$?
+"$migsim" sobol manifest.csv --output arrivals --period 2023-13 -o x.csv 2>e4.txt; rc4=$?
+rm runs/p039_r01.h5
+"$migsim" sobol manifest.csv --output arrivals -o x.csv 2>e5.txt; rc5=$?
+set -e
+test "$rc1" = 65 && grep -qx "migsim: grid.csv: 5 points over 1 parameters are not a Saltelli design ((k + 2) x N points, N >= 2: migsim sweep with design: saltelli)" e1.txt ||
+  fail "grid manifest: $rc1 $(cat e1.txt)"
+test "$rc2" = 65 && grep -qx "migsim: runs/p000_r00.h5: no variable \"nope\"" e2.txt || fail "variable: $rc2 $(cat e2.txt)"
+test "$rc3" = 65 && grep -qx "migsim: runs/p000_r00.h5: the period 2022-10-01 to 2023-09-30 is not inside the run (2023-01-01 to 2023-01-31)" e3.txt ||
+  fail "period outside: $rc3 $(cat e3.txt)"
+test "$rc4" = 64 && grep -qx 'migsim: sobol: --period: expected FY2023, 2023-01, 2023-01:2023-03, 2023-01-15:2023-02-14 or all, got "2023-13"' e4.txt ||
+  fail "bad period: $rc4 $(cat e4.txt)"
+test "$rc5" = 66 && grep -qx "migsim: runs/p039_r01.h5: no such run output (has the run been made?)" e5.txt ||
+  fail "missing run: $rc5 $(cat e5.txt)"
+test ! -e x.csv && test -z "$(ls | grep '\.tmp\.')" || fail "a file was left behind"
+echo "test_sobol: OK"
