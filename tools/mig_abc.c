@@ -253,6 +253,26 @@ void mig_abc_moments(const mig_abc_result *r, size_t i, double *mean, double *sd
     *sd = sqrt(v);
 }
 
+static int by_value(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+double mig_abc_quantile(const mig_abc_result *r, size_t i, double q, double *pairs)
+{
+    double c = 0.0;
+    for (size_t k = 0; k < r->n; k++) {
+        pairs[2 * k] = r->theta[k * r->n_par + i];
+        pairs[2 * k + 1] = r->weight[k];
+    }
+    qsort(pairs, r->n, 2 * sizeof *pairs, by_value);
+    for (size_t k = 0; k < r->n; k++)
+        if ((c += pairs[2 * k + 1]) >= q)
+            return pairs[2 * k];
+    return pairs[2 * (r->n - 1)];
+}
+
 mig_status mig_abc_resample(const mig_abc_result *r, size_t n, uint64_t seed, size_t *idx)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);

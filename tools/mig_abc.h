@@ -51,6 +51,10 @@ mig_status mig_abc_run(const mig_abc_prior *prior, size_t n_par, const mig_abc_s
 /* The weighted mean and standard deviation of parameter i of a result. */
 void mig_abc_moments(const mig_abc_result *r, size_t i, double *mean, double *sd);
 
+/* The weighted q quantile of parameter i of a result: the smallest value whose cumulative
+ * weight (values in increasing order) reaches q. pairs: the caller's scratch of 2 r->n doubles. */
+double mig_abc_quantile(const mig_abc_result *r, size_t i, double q, double *pairs);
+
 /* Draws n indices of the population in proportion to its weights (systematic resampling,
  * one uniform from seed): idx[n]. */
 mig_status mig_abc_resample(const mig_abc_result *r, size_t n, uint64_t seed, size_t *idx);

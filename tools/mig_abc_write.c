@@ -46,27 +46,6 @@ static int write_csv(FILE *f, const mig_abc_result *r, const mig_abc_settings *s
     return 1;
 }
 
-static int by_value(const void *a, const void *b)
-{
-    const double *x = a, *y = b;
-    return x[0] < y[0] ? -1 : x[0] > y[0];
-}
-
-/* The weighted q-quantile of parameter i. */
-static double wquantile(const mig_abc_result *r, size_t i, double q, double *pairs)
-{
-    double c = 0.0;
-    for (size_t k = 0; k < r->n; k++) {
-        pairs[2 * k] = r->theta[k * r->n_par + i];
-        pairs[2 * k + 1] = r->weight[k];
-    }
-    qsort(pairs, r->n, 2 * sizeof *pairs, by_value);
-    for (size_t k = 0; k < r->n; k++)
-        if ((c += pairs[2 * k + 1]) >= q)
-            return pairs[2 * k];
-    return pairs[2 * (r->n - 1)];
-}
-
 /* s as a YAML double-quoted scalar (one line) */
 static void put_quoted(FILE *f, const char *s)
 {
@@ -91,7 +70,7 @@ static void yaml_params(FILE *f, const mig_abc_result *r, const mig_abc_prior *p
         fputs("      basis: ", f);
         put_quoted(f, m->basis[i]);
         fprintf(f, "\n      posterior: {mean: %.6g, sd: %.6g, q05: %.6g, q50: %.6g, q95: %.6g}\n", mean, sd,
-                wquantile(r, i, 0.05, pairs), wquantile(r, i, 0.5, pairs), wquantile(r, i, 0.95, pairs));
+                mig_abc_quantile(r, i, 0.05, pairs), mig_abc_quantile(r, i, 0.5, pairs), mig_abc_quantile(r, i, 0.95, pairs));
     }
 }
 

@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
@@ -552,6 +554,74 @@ Test(summarize, failure_keeps_existing_output)
 }
 
 /* ------------------------------------------------------------------ quantiles ------ */
+
+/* Quantiles of known distributions are reproduced (issue 15, item 6). 201 runs, written in a
+ * shuffled order, hold in occ[.][0] the quantiles F^-1(g / 200), g = 0..200, of Beta(2, 5)
+ * (times 10^6, rounded) and in occ[.][1] g itself (the discrete uniform on 0..200). Type 7
+ * quantiles at p = 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95 fall on order statistics, so they
+ * must give Beta(2, 5)'s quantiles (GSL's gsl_cdf_beta_Pinv) to the rounding (0.5 / 10^6)
+ * and 200 p exactly. Weighted (as ensemble weights draws): g / 200 with weights the Beta(2, 5)
+ * density at g / 200 must give its quantiles within 0.005 (a grid of step 0.005; got 0.0025).
+ * An off-by-one order statistic would be off by 0.01 to 0.05. */
+#define N_KNOWN 201
+
+static void make_known_runs(char names[N_KNOWN][16], const char *in[N_KNOWN], double w[N_KNOWN])
+{
+    static int occ[N_KNOWN][DAYS][NP];
+    for (int i = 0; i < N_KNOWN; i++) {
+        int g = (i * 37) % N_KNOWN;          /* 37 and 201 are coprime: a permutation */
+        run_spec r = { (const int(*)[NP])occ[i], DAYS, "1", NULL, NULL, 1, 0, 1 };
+        for (int t = 0; t < DAYS; t++) {
+            occ[i][t][0] = (int)lround(1e6 * gsl_cdf_beta_Pinv(g / 200.0, 2.0, 5.0));
+            occ[i][t][1] = g;
+        }
+        w[i] = gsl_ran_beta_pdf(g / 200.0, 2.0, 5.0);
+        snprintf(names[i], 16, "k%03d.h5", i);
+        in[i] = names[i];
+        make_run(names[i], &r);
+    }
+}
+
+Test(summarize, quantiles_of_known_distributions)
+{
+    static const double q[7] = { 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95 };
+    static const char *const qn[7] = { "q05", "q10", "q25", "q50", "q75", "q90", "q95" };
+    static char names[N_KNOWN][16];
+    const char *in[N_KNOWN];
+    double w[N_KNOWN], got[DAYS * NP];
+    char *err, name[32];
+    mig_ctx *ctx = NULL;
+    mig_summarize_stats stats;
+    mig_summarize_opts o = { .quantiles = q, .n_quantiles = 7, .weights = w };
+    hid_t f;
+
+    make_known_runs(names, in, w);
+    cr_assert_eq(summarize(in, N_KNOWN, q, 7, 0, &err), MIG_OK, "%s", err);
+    free(err);
+    f = H5Fopen("out.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
+    for (int k = 0; k < 7; k++) {
+        double beta = 1e6 * gsl_cdf_beta_Pinv(q[k], 2.0, 5.0);
+        snprintf(name, sizeof name, "occ_%s", qn[k]);
+        read_doubles(f, name, got);
+        for (int t = 0; t < DAYS; t++) {
+            cr_expect(fabs(got[t * NP] - beta) <= 0.5, "%s: %.1f, Beta(2, 5)'s %.1f (x 10^6)", name, got[t * NP], beta);
+            cr_expect_eq(got[t * NP + 1], 200.0 * q[k], "%s: %.17g, expected %g", name, got[t * NP + 1], 200.0 * q[k]);
+        }
+    }
+    H5Fclose(f);
+    cr_assert_eq(mig_ctx_create(&ctx), MIG_OK);
+    cr_assert_eq(mig_summarize(in, N_KNOWN, "outw.h5", &o, ctx, &stats), MIG_OK);
+    mig_ctx_destroy(&ctx);
+    f = H5Fopen("outw.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
+    for (int k = 0; k < 7; k++) {
+        double beta = gsl_cdf_beta_Pinv(q[k], 2.0, 5.0);
+        snprintf(name, sizeof name, "occ_%s", qn[k]);
+        read_doubles(f, name, got);
+        cr_expect(fabs(got[1] / 200.0 - beta) <= 0.005, "weighted %s: %.4f, Beta(2, 5)'s %.4f", name,
+                  got[1] / 200.0, beta);
+    }
+    H5Fclose(f);
+}
 
 Test(summarize, quantile_names)
 {
