@@ -7,7 +7,8 @@
 #    of its replicates); speed_km_per_day.air (no air links in the network) has S1, ST and
 #    interval bounds exactly 0 (the replicates share their seeds: runs that differ only in
 #    it are identical); the same command gives the same file byte for byte; the table is
-#    printed; FY and month periods are read;
+#    printed; FY and month periods are read; scripts/sobol_plot.py draws it (a PNG of at
+#    least 800 x 200 pixels, not blank) and refuses a CSV without the columns;
 # 3. errors, exact messages and exit codes, nothing written: a grid manifest (65), a
 #    variable the runs lack (65), a period outside the runs (65), a malformed period (64),
 #    a run not made (66).
@@ -88,6 +89,20 @@ for c in ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"):
     assert float(air[c]) == 0.0, (c, air)
 assert float(got[0]["ST"]) > 0.5, got[0]     # the rate moves arrivals most
 PY
+export MPLCONFIGDIR=$work/matplotlib PYTHONDONTWRITEBYTECODE=1
+/usr/bin/python3 "$src/scripts/sobol_plot.py" s.csv -o s.png > plot.txt || fail "sobol_plot.py failed"
+/usr/bin/python3 - <<'PY' || fail "the PNG"
+import matplotlib.image
+px = matplotlib.image.imread("s.png")
+assert px.shape[1] >= 800 and px.shape[0] >= 200, px.shape
+assert px[..., :3].std() > 0.05, "blank"
+PY
+echo "a,b" > bad.csv
+set +e
+/usr/bin/python3 "$src/scripts/sobol_plot.py" bad.csv -o bad.png 2> ep.txt; rcp=$?
+set -e
+test "$rcp" = 1 && grep -q "^sobol_plot.py: bad.csv: missing column(s) output, period, parameter, S1," ep.txt && test ! -e bad.png ||
+  fail "sobol_plot.py on a bad CSV: $rcp $(cat ep.txt)"
 
 # errors: exact messages and exit codes, nothing written
 cat > grid.yaml <<'EOF'

@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+"""Bar chart of Sobol indices written by `migsim sobol` (README, "Sensitivity (Sobol indices)").
+
+    /usr/bin/python3 scripts/sobol_plot.py sobol.csv -o sobol.png [--title TEXT]
+
+One row per parameter, ordered by total index (largest on top, as a tornado chart): the
+first-order index S1 and the total index ST as bars, with their bootstrap intervals as
+error bars. A note under the chart says what was run (base points, runs, bootstrap level).
+Uses Debian's python3-pandas and python3-matplotlib.
+"""
+import argparse
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+COLUMNS = ["output", "period", "parameter", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
+           "base_points", "replicates", "runs", "bootstrap", "level"]
+
+
+def read(path):
+    t = pd.read_csv(path)
+    missing = [c for c in COLUMNS if c not in t.columns]
+    if missing:
+        sys.exit(f"sobol_plot.py: {path}: missing column(s) {', '.join(missing)} (not written by migsim sobol?)")
+    return t.sort_values("ST", ascending=True).reset_index(drop=True)
+
+
+def plot(t, png, title=None):
+    y = np.arange(len(t))
+    h = 0.38
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.7 * len(t)))
+    for col, off, color, label in (("S1", h / 2, "#4c72b0", "first order S1"), ("ST", -h / 2, "#dd8452", "total ST")):
+        v = t[col].to_numpy()
+        err = np.vstack([v - t[col + "_low"].to_numpy(), t[col + "_high"].to_numpy() - v])
+        err = None if np.isnan(err).all() else np.clip(err, 0, None)
+        ax.barh(y + off, v, height=h, color=color, label=label, xerr=err, capsize=3, ecolor="0.25")
+    ax.set_yticks(y, t["parameter"])
+    ax.axvline(0, color="0.3", lw=0.8)
+    ax.set_xlabel("share of the output's variance")
+    r = t.iloc[0]
+    ax.set_title(title or f"Sobol indices of {r['output']} over {r['period']}")
+    ax.legend(loc="lower right", frameon=False)
+    note = (f"{int(r['base_points'])} base points, {int(r['runs'])} runs ({int(r['replicates'])} replicate(s) each); "
+            f"bars: {r['level']:g} bootstrap intervals ({int(r['bootstrap'])} resamples)")
+    fig.text(0.01, 0.01, note, fontsize=8, color="0.3")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.savefig(png, dpi=120)
+    plt.close(fig)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("csv", help="the indices, as migsim sobol writes them")
+    p.add_argument("-o", "--output", required=True, help="the PNG to write")
+    p.add_argument("--title", help="the chart's title (default: the output and period)")
+    a = p.parse_args(argv)
+    plot(read(a.csv), a.output, a.title)
+    print(a.output)
+
+
+if __name__ == "__main__":
+    main()
