@@ -1,6 +1,7 @@
 /* mig_cmd_sobol.c: `migsim sobol MANIFEST.csv --output VAR -o SOBOL.csv`: Sobol indices of a
  * run output (a variable summed over a period) from the runs of a Saltelli sweep (design
  * saltelli), with bootstrap intervals: a CSV and a table on stdout. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -50,26 +51,41 @@ static int take_option(sobol_args *a, int opt, const char *arg, const char *argv
 {
     char *end;
     switch (opt) {
-    case 'O': a->var = arg; return 0;
+    case 'O':
+        a->var = arg;
+        return 0;
     case 'p':
         a->period_text = arg;
-        return mig_period_parse(arg, &a->period) ? mig_cmd_usage_error("sobol",
-               "--period: expected FY2023, 2023-01, 2023-01:2023-03, 2023-01-15:2023-02-14 or all, got \"%s\"", arg) : 0;
-    case 'o': a->output = arg; return 0;
+        if (mig_period_parse(arg, &a->period))
+            return mig_cmd_usage_error("sobol", "--period: expected FY2023, 2023-01, 2023-01:2023-03, "
+                                       "2023-01-15:2023-02-14 or all, got \"%s\"", arg);
+        return 0;
+    case 'o':
+        a->output = arg;
+        return 0;
     case 'B':
-        return mig_cmd_parse_long(arg, 0, 100000, &a->boot) ? mig_cmd_usage_error("sobol",
-               "--bootstrap: expected 0 to 100000, got \"%s\"", arg) : 0;
+        if (mig_cmd_parse_long(arg, 0, 100000, &a->boot))
+            return mig_cmd_usage_error("sobol", "--bootstrap: expected 0 to 100000, got \"%s\"", arg);
+        return 0;
     case 'l':
         a->level = strtod(arg, &end);
-        return end == arg || *end || !(a->level > 0 && a->level < 1)
-                   ? mig_cmd_usage_error("sobol", "--level: expected a number between 0 and 1, got \"%s\"", arg) : 0;
+        if (end == arg || *end || !(a->level > 0 && a->level < 1))
+            return mig_cmd_usage_error("sobol", "--level: expected a number between 0 and 1, got \"%s\"", arg);
+        return 0;
     case 's':
+        errno = 0;
         a->seed = strtoull(arg, &end, 10);
-        return end == arg || *end || *arg == '-' ? mig_cmd_usage_error("sobol", "--seed: expected 0 to 2^64-1, got \"%s\"", arg)
-                                                 : 0;
-    case 'q': a->quiet = 1; return 0;
-    case 'h': print_help(); return 0;
-    default: return mig_cmd_usage_error("sobol", "unknown or incomplete option \"%s\"", argv_opt);
+        if (end == arg || *end || *arg == '-' || errno == ERANGE)
+            return mig_cmd_usage_error("sobol", "--seed: expected 0 to 2^64-1, got \"%s\"", arg);
+        return 0;
+    case 'q':
+        a->quiet = 1;
+        return 0;
+    case 'h':
+        print_help();
+        return 0;
+    default:
+        return mig_cmd_usage_error("sobol", "unknown or incomplete option \"%s\"", argv_opt);
     }
 }
 

@@ -1,7 +1,7 @@
 /* mig_sobol.c: Sobol indices from a Saltelli design (see mig_sobol.h). The estimators are the
  * ones Saltelli et al. (2010, "Variance based sensitivity analysis of model output", table 2)
- * recommend: (b) for S1 and Jansen's (f) for ST; the intervals are bootstrap percentiles over
- * the base points, as in SALib. */
+ * recommend: (b) for S1 (with fB centred on the mean, as Sobol' 2001 centres f) and Jansen's
+ * (f) for ST; the intervals are bootstrap percentiles over the base points, as in SALib. */
 #include "mig_sobol.h"
 
 #include <math.h>
@@ -24,7 +24,10 @@ void mig_sobol_result_free(mig_sobol_result *r)
 }
 
 /* The indices over the rows idx[0..n) (a bootstrap resample, or every row): s1[k], st[k].
- * Returns the variance of the A and B outputs of those rows. */
+ * Returns the variance of the A and B outputs of those rows. fB is centred on the rows' mean
+ * f0 in S1's numerator: the same in expectation (fAB_i - fA has mean 0), but the estimate
+ * no longer depends on the output's level; without it an output whose mean is large against
+ * its spread (counts of encounters: mean 118,000, sd 6,800) gets S1 intervals wider than 1. */
 static double estimate(const double *y, size_t n, size_t k, const size_t *idx, double *s1, double *st)
 {
     const double *fa = y, *fb = y + n;
@@ -40,7 +43,7 @@ static double estimate(const double *y, size_t n, size_t k, const size_t *idx, d
         double a = 0.0, t = 0.0;
         for (size_t j = 0; j < n; j++) {
             size_t r = idx[j];
-            a += fb[r] * (fab[r] - fa[r]);
+            a += (fb[r] - mean) * (fab[r] - fa[r]);
             t += (fa[r] - fab[r]) * (fa[r] - fab[r]);
         }
         s1[i] = var > 0 ? a / (double)n / var : NAN;

@@ -25,7 +25,9 @@ typedef struct mig_sobol_result {
 
 /* lifecycle */
 /* The indices from y[(k + 2) n], the output at each point of the design (y[b n + j]: row j of
- * block b). S1_i = mean_j fB_j (fAB_i,j - fA_j) / V (Saltelli et al. 2010, table 2 (b)),
+ * block b). S1_i = mean_j (fB_j - f0) (fAB_i,j - fA_j) / V (Saltelli et al. 2010, table 2
+ * (b), with fB centred on f0, the mean of fA and fB: indices that do not depend on the
+ * output's level),
  * ST_i = mean_j (fA_j - fAB_i,j)^2 / (2 V) (Jansen 1999), V the variance of fA and fB
  * together. n_boot resamples of the n rows (drawn with mig_rng keyed by (seed, resample,
  * row)) give the level interval of each index, between the (1 -+ level) / 2 quantiles of

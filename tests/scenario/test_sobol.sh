@@ -78,7 +78,8 @@ got = list(csv.DictReader(open("s.csv")))
 assert [g["parameter"] for g in got] == keys, got
 for i, g in enumerate(got):
     fab = y[(2 + i) * n:(3 + i) * n]
-    s1, st = np.mean(fb * (fab - fa)) / v, np.mean((fa - fab) ** 2) / (2 * v)
+    f0 = np.mean(np.r_[fa, fb])
+    s1, st = np.mean((fb - f0) * (fab - fa)) / v, np.mean((fa - fab) ** 2) / (2 * v)
     assert abs(float(g["S1"]) - s1) < 1e-6 and abs(float(g["ST"]) - st) < 1e-6, (g, s1, st)
     assert g["output"] == "arrivals" and g["period"] == "2023-01-08:2023-01-20" and g["base_points"] == "8"
     assert g["replicates"] == "2" and g["runs"] == "80" and g["bootstrap"] == "200" and g["level"] == "0.95", g
