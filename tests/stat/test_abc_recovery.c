@@ -12,7 +12,8 @@
  * replications (rounded down), and the intervals must be informative: on average narrower
  * than a quarter of the prior's range (a posterior equal to the prior would cover every time).
  * 10 replications (8 of 10 needed; got 10 of 10 for both, mean widths 0.084 and 0.65, 32,389
- * runs, 24 s of CPU in the Release build); MIGSIM_ABC_RECOVERY_REPS sets another number. */
+ * runs, 24 s of CPU in the Release build); MIGSIM_ABC_RECOVERY_REPS sets another number (the
+ * sanitizer build runs 3, tests/CMakeLists.txt). */
 #include <criterion/criterion.h>
 
 #include <math.h>
