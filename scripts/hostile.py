@@ -16,6 +16,7 @@ unclear message (ctest runs it: scenario.test_hostile).
 Accepted inputs (exit 0) are listed for review: many are valid values (seed: 0).
 """
 import copy
+import hashlib
 import os
 import re
 import shutil
@@ -33,6 +34,7 @@ WORK = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "hostile-work")
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO = os.path.join(SRC, "configs", "demo.yaml")
 TIMEOUT = 60
+SEAL = b"\nmigsim-checkpoint-sha256 "   # a checkpoint's seal: its SHA-256 after the HDF5 bytes
 SANITIZER = re.compile(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:")
 BAD_VALUES = [("string", "abc"), ("negative", -1), ("zero", 0), ("huge", 1e300), ("nan", float("nan")),
               ("empty", ""), ("list", [1, 2]), ("map", {"a": 1}), ("null", None), ("bool", True)]
@@ -203,7 +205,8 @@ def checkpoint_cases(c):
     ck = os.path.join(WORK, "d.h5.ckpt")
     for name, where, value in CHECKPOINT_DAMAGE:
         f = os.path.join(WORK, "c.ckpt")
-        shutil.copy(ck, f)
+        data = open(ck, "rb").read()   # without its seal, re-sealed after the damage (as a forger would)
+        open(f, "wb").write(data[:-len(SEAL) - 65] if data[-len(SEAL) - 65:].startswith(SEAL) else data)
         with h5py.File(f, "r+") as h:
             v = h[name][...]
             if where == "resize":
@@ -212,6 +215,8 @@ def checkpoint_cases(c):
             else:
                 v[where] = value
                 h[name][...] = v
+        body = open(f, "rb").read()
+        open(f, "ab").write(SEAL + hashlib.sha256(body).hexdigest().encode() + b"\n")
         c.run("checkpoint", f"{name} {where}={value}", ["run", s, "-o", "out.h5", "--quiet", "--restart", f], f)
     data = open(ck, "rb").read()
     for seed in range(1, 11):

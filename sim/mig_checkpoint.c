@@ -17,6 +17,7 @@
 #include "mig_caravan.h"
 #include "mig_h5.h"
 #include "mig_policy.h"
+#include "mig_sha256.h"
 #include "mig_util.h"
 
 #define FORMAT_VERSION 3
@@ -177,6 +178,79 @@ static void write_checksum(writer *wr)
     H5Gclose(g);
 }
 
+/* The seal after the HDF5 bytes of a checkpoint: SEAL_MARK, the SHA-256 of everything before
+ * it in hex, a newline. HDF5 ignores bytes past its end of allocation; the reader checks the
+ * seal before HDF5 parses anything, so a damaged file never reaches HDF5's own parser (in
+ * which the fuzzer found a use-after-free on a corrupt file, HDF5 1.10.8). */
+#define SEAL_MARK "\nmigsim-checkpoint-sha256 "
+#define SEAL_LEN (sizeof SEAL_MARK - 1 + MIG_SHA256_HEX)
+
+/* The whole file at path into *bytes (caller frees), of any size (mig_file_read caps inputs).
+ * Returns 0, or an errno value. */
+static int read_whole(const char *path, char **bytes, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    long n;
+    int err = 0;
+    *bytes = NULL;
+    if (!f)
+        return errno;
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+        err = errno ? errno : EIO;
+    else if (!(*bytes = malloc((size_t)n + 1)))
+        err = ENOMEM;
+    else if (fread(*bytes, 1, (size_t)n, f) != (size_t)n)
+        err = EIO;
+    fclose(f);
+    if (err) {
+        free(*bytes);
+        *bytes = NULL;
+    }
+    *len = err ? 0 : (size_t)n;
+    return err;
+}
+
+/* Appends the seal to the file at tmp (path for messages). */
+static mig_status seal(const char *tmp, const char *path, mig_ctx *ctx)
+{
+    char *bytes = NULL, hex[MIG_SHA256_HEX];
+    size_t len = 0;
+    int err = 0;
+    FILE *f;
+    if ((err = read_whole(tmp, &bytes, &len)) != 0)
+        return mig_ctx_error(ctx, err == ENOMEM ? MIG_ENOMEM : MIG_EIO, "%s: cannot read back the checkpoint: %s", path, strerror(err));
+    mig_sha256_hex(bytes, len, hex);
+    free(bytes);
+    if (!(f = fopen(tmp, "ab")) || fprintf(f, "%s%s\n", SEAL_MARK, hex) < 0 || fclose(f) != 0)
+        return mig_ctx_error(ctx, MIG_EIO, "%s: cannot write the checkpoint's seal: %s", path, strerror(errno));
+    return MIG_OK;
+}
+
+/* The seal of the checkpoint at path checked against its contents. */
+static mig_status check_seal(const char *path, mig_ctx *ctx)
+{
+    char *bytes = NULL, hex[MIG_SHA256_HEX];
+    size_t len = 0;
+    int err = 0;
+    mig_status st = MIG_OK;
+    if ((err = read_whole(path, &bytes, &len)) != 0)
+        return mig_ctx_error(ctx, err == ENOMEM ? MIG_ENOMEM : MIG_ENOINPUT, "%s: cannot read: %s", path,
+                             strerror(err));
+    if (len < SEAL_LEN || memcmp(bytes + len - SEAL_LEN, SEAL_MARK, sizeof SEAL_MARK - 1) != 0 ||
+        bytes[len - 1] != '\n')
+        st = mig_ctx_error(ctx, MIG_EDATA, "%s: no seal at the end of the file: not a migsim checkpoint, written "
+                           "by a migsim before 0.1.0, or cut short", path);
+    else {
+        const char *stored = bytes + len - MIG_SHA256_HEX;
+        mig_sha256_hex(bytes, len - SEAL_LEN, hex);
+        if (memcmp(hex, stored, MIG_SHA256_HEX - 1) != 0)
+            st = mig_ctx_error(ctx, MIG_EDATA, "%s: sealed with SHA-256 %.12s..., but the contents give %.12s...: "
+                               "the file was changed or damaged after it was written", path, stored, hex);
+    }
+    free(bytes);
+    return st;
+}
+
 mig_status mig_checkpoint_write(const char *path, const mig_world *w, uint32_t next_day, mig_output *out,
                                 mig_ctx *ctx)
 {
@@ -198,6 +272,8 @@ mig_status mig_checkpoint_write(const char *path, const mig_world *w, uint32_t n
     wr.bad |= mig_h5_failed(H5Fclose(wr.f), "cannot close the file", wr.err);
     if (st == MIG_OK && wr.bad)
         st = mig_ctx_error(ctx, MIG_EIO, "%s: cannot write the checkpoint: HDF5: %s", path, wr.err);
+    if (st == MIG_OK)
+        st = seal(tmp, path, ctx);
     if (st == MIG_OK)
         st = mig_h5_file_commit(tmp, path, ctx);
     if (st != MIG_OK)
@@ -255,20 +331,28 @@ static int get_u64(hid_t loc, const char *name, uint64_t *v)
     return bad;
 }
 
-/* Attribute name of g as a new string (caller frees), or NULL unless it is one fixed-length
- * string. */
+/* Attribute name of g as a new string (caller frees), or NULL unless it is one string
+ * (variable-length, as migsim writes them, or fixed-length, as older checkpoints hold). */
 static char *get_string(hid_t g, const char *name)
 {
     hid_t a = H5Aexists(g, name) > 0 ? H5Aopen(g, name, H5P_DEFAULT) : -1, sp = a < 0 ? -1 : H5Aget_space(a);
     hid_t ft = a < 0 ? -1 : H5Aget_type(a), mt = -1;
     size_t size = ft < 0 ? 0 : H5Tget_size(ft);
-    char *text = NULL;
-    if (sp >= 0 && ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) == 0 &&
-        H5Sget_simple_extent_npoints(sp) == 1 && size > 0 && (mt = H5Tcopy(H5T_C_S1)) >= 0 &&
-        H5Tset_size(mt, size) >= 0 && (text = calloc(size + 1, 1)) && H5Aread(a, mt, text) < 0) {
+    int vlen = ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) > 0;
+    char *text = NULL, *p = NULL;
+    if (sp < 0 || ft < 0 || H5Tget_class(ft) != H5T_STRING || H5Sget_simple_extent_npoints(sp) != 1 ||
+        (mt = H5Tcopy(H5T_C_S1)) < 0)
+        goto done;
+    if (vlen) {
+        if (H5Tset_size(mt, H5T_VARIABLE) >= 0 && H5Aread(a, mt, &p) >= 0 && p)
+            text = strdup(p);
+        if (p)
+            H5free_memory(p);
+    } else if (size > 0 && H5Tset_size(mt, size) >= 0 && (text = calloc(size + 1, 1)) && H5Aread(a, mt, text) < 0) {
         free(text);
         text = NULL;
     }
+done:
     mig_h5_close(&mt, H5Tclose);
     mig_h5_close(&ft, H5Tclose);
     mig_h5_close(&sp, H5Sclose);
@@ -535,6 +619,8 @@ mig_status mig_checkpoint_read(const char *path, mig_world *w, mig_checkpoint **
     mig_h5_errors(ctx);
     if (access(path, R_OK) != 0)
         return mig_ctx_error(ctx, MIG_ENOINPUT, "%s: cannot open: %s", path, strerror(errno));
+    if ((st = check_seal(path, ctx)) != MIG_OK)
+        return st;
     if ((r.f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
         return mig_ctx_error(ctx, MIG_EDATA, "%s: not an HDF5 checkpoint file", path);
     st = (ck = calloc(1, sizeof *ck)) ? read_all(&r, w, ck) : MIG_ENOMEM;

@@ -4,7 +4,11 @@
   corrupt_h5.py SRC DST set:DATASET:INDEX:VALUE entry INDEX set to VALUE (nan, -1, 999 ...)
   corrupt_h5.py SRC DST attr:OBJECT:NAME:VALUE  integer attribute NAME of OBJECT set to VALUE
   corrupt_h5.py SRC DST flip:SEED:BITS          BITS random bits flipped anywhere (random.Random(SEED))
+
+A checkpoint's seal (its SHA-256 after the HDF5 bytes) is recomputed after the other kinds of
+damage, as a forger would, so that the checks behind the seal are tested; bit flips leave it.
 """
+import hashlib
 import random
 import shutil
 import sys
@@ -22,7 +26,10 @@ if kind == "flip":
         data[i] ^= 1 << rng.randrange(8)
     open(dst, "wb").write(data)
     sys.exit(0)
-shutil.copy(src, dst)
+SEAL = b"\nmigsim-checkpoint-sha256 "
+data = open(src, "rb").read()
+sealed = len(data) > len(SEAL) + 65 and data[-(len(SEAL) + 65):].startswith(SEAL)
+open(dst, "wb").write(data[:-(len(SEAL) + 65)] if sealed else data)
 with h5py.File(dst, "r+") as f:
     if kind == "resize":
         name, n = arg[0], int(arg[1])
@@ -39,3 +46,6 @@ with h5py.File(dst, "r+") as f:
         f[obj].attrs[name] = np.int64(int(value))
     else:
         sys.exit(f"corrupt_h5.py: unknown case {case}")
+if sealed:
+    body = open(dst, "rb").read()
+    open(dst, "ab").write(SEAL + hashlib.sha256(body).hexdigest().encode() + b"\n")
