@@ -1404,8 +1404,8 @@ static mig_status abc_params(cal *c, const cal_args *a, mig_abc_prior *prior)
         if (c->steps[k].n_groups)
             return mig_ctx_error(c->ctx, MIG_EUSAGE, "--abc: --%s is not used with it", c->steps[k].ops->option);
     if (!cfg0->n_priors)
-        return mig_ctx_error(c->ctx, MIG_EUSAGE, "%s: --abc needs a priors list in the scenario (README, "
-                             "\"Posterior\")", a->scenario);
+        return mig_ctx_error(c->ctx, MIG_EUSAGE, "%s: --abc needs a priors list in the scenario "
+                             "(configs/corridor/README.md, \"Posterior\")", a->scenario);
     free(c->simplex); /* the command line's, empty */
     if (!(c->simplex = calloc(cfg0->n_priors, sizeof *c->simplex)))
         return MIG_ENOMEM;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The out-of-sample forecast intervals of the corridor (README, "Forecast intervals"):
+# The out-of-sample forecast intervals of the corridor (configs/corridor/README.md, "Forecast intervals"):
 #  1. the posterior of the priors of configs/corridor/corridor-fy2021-fy2022.yaml given the
 #     record of October 2020 - September 2022 only (migsim calibrate --abc, at 1:50), into
 #     configs/corridor/posterior-fy2021-fy2022.csv (+ .yaml, the record);

@@ -64,7 +64,7 @@ sed 's/^    distribution: log-uniform$/    distribution: lognormal/' "$s" >"$wor
 set -e
 test "$rc1" = 64 && grep -qx "migsim: --abc samples the scenario's priors: --param is not used with it" "$work/e1.txt"
 test "$rc2" = 64 && grep -qx 'migsim: --abc: expected -o FILE.csv (the draws; FILE.yaml gets the record), got "'"$work"'/x.yaml"' "$work/e2.txt"
-test "$rc3" = 64 && grep -qx "migsim: $work/corridor/nopriors.yaml: --abc needs a priors list in the scenario (README, \"Posterior\")" "$work/e3.txt"
+test "$rc3" = 64 && grep -qx "migsim: $work/corridor/nopriors.yaml: --abc needs a priors list in the scenario (configs/corridor/README.md, \"Posterior\")" "$work/e3.txt"
 test "$rc4" = 64 && grep -qx 'migsim: calibrate: --particles: expected 2 to 100000, got "1"' "$work/e4.txt"
 test "$rc5" = 78 && grep -q '^migsim: .*bad.yaml:[0-9]*:[0-9]*: priors\[0\].distribution: expected uniform or log-uniform, got "lognormal"' "$work/e5.txt"
 test ! -e "$work/x.csv" && test ! -e "$work/x.yaml"
