@@ -310,7 +310,7 @@ def _days(ds, index, freq):
 
 
 def difference_table(scenario, counterfactual, variable="encounters", freq="MS",
-                     complete=True, by=None, interval="normal") -> pd.DataFrame:
+                     complete=True, by=None, interval="t") -> pd.DataFrame:
     """Scenario minus counterfactual, over one run each or several seeds, per month (or
     other period), per label of a dimension, or as one total over the run.
 
@@ -322,10 +322,10 @@ def difference_table(scenario, counterfactual, variable="encounters", freq="MS",
               "sector" (the same as "place", named for encounters, whose places are the
               Border Patrol sectors and ports of entry), "link"...
     complete: True (default) keeps only the periods the runs cover entirely.
-    interval: "normal" (default): lower, upper = difference -+ 1.96 se;
-              "t": difference -+ t_{0.975, df} se, Student's t with df degrees of freedom
-              (n - 1 paired; Welch-Satterthwaite unpaired), the right interval for a
-              handful of seeds.
+    interval: "t" (default, the kit's convention, as in scripts/counterfactual):
+              lower, upper = difference -+ t_{0.975, df} se, Student's t with df degrees
+              of freedom (n - 1 paired; Welch-Satterthwaite unpaired), the right interval
+              for a handful of seeds; "normal": difference -+ 1.96 se.
 
     Returns one row per period (column month, period or date), per label (a column
     named `by`), per (period, label), or one row (column period, "first/last day"); then

@@ -65,9 +65,11 @@ def test_t_interval_known_answer(pair):
     assert jan["counterfactual"] == pytest.approx(31 * 4 * 5)
 
 
-def test_normal_interval_is_the_default(pair):
-    table = difference_table(*pair, freq="MS", complete=False)
-    jan = table.iloc[0]
+def test_t_interval_is_the_default(pair):
+    """Student's t is the kit's one convention (issue 18); "normal" on request."""
+    jan = difference_table(*pair, freq="MS", complete=False).iloc[0]
+    assert jan["upper"] - jan["difference"] == pytest.approx(2.4841, abs=1e-4)
+    jan = difference_table(*pair, freq="MS", complete=False, interval="normal").iloc[0]
     assert jan["upper"] - jan["difference"] == pytest.approx(1.96 / np.sqrt(3))
 
 
@@ -138,11 +140,16 @@ def test_t_quantiles_with_and_without_scipy(monkeypatch):
 
 def test_plot_difference_by(scenario_runs, counterfactual_runs, tmp_path):
     for by in ("nationality", "sector"):
-        check_png(plot_difference_by(scenario_runs, counterfactual_runs,
-                                     tmp_path / f"{by}.png", by=by,
-                                     labels=("as configured", "Honduras halved")))
-    check_png(plot_difference_by(scenario_runs[0], counterfactual_runs[0],
-                                 tmp_path / "one.png"))
+        fig = plot_difference_by(scenario_runs, counterfactual_runs, tmp_path / f"{by}.png",
+                                 by=by, labels=("as configured", "Honduras halved"))
+        check_png(tmp_path / f"{by}.png")
+        ax = fig.axes[0]
+        assert ax.get_xlabel() == "as configured - Honduras halved: persons over the run"
+        assert "error bars: 95% Student's t intervals across seeds" in ax.get_title()
+        assert len(ax.patches) == (2 if by == "nationality" else len(ax.get_yticks()))
+    fig = plot_difference_by(scenario_runs[0], counterfactual_runs[0], tmp_path / "one.png")
+    check_png(tmp_path / "one.png")
+    assert "no interval across seeds" in fig.axes[0].get_title()
 
 
 # -- scripts/counterfactual ---------------------------------------------------------------

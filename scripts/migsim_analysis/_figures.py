@@ -1,0 +1,104 @@
+"""What every plot of the kit shares: an Agg figure not registered with pyplot, saving to
+PNG and SVG, axis labels in the units the run stores, the interval convention stated in
+words, month ticks, and a nine-colour palette.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import (AutoDateLocator, ConciseDateFormatter, MonthLocator,
+                              YearLocator)
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+# Eight distinct colours for the eight largest series (matplotlib's tab10 without its grey
+# and olive) and grey for "all others": no two series share a colour.
+SERIES_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                  "#e377c2", "#17becf"]
+OTHERS_COLOUR = "#7f7f7f"
+ALL_OTHERS = "all others"
+
+FORMATS = ("png", "svg", "pdf")
+
+
+def figure(figsize):
+    """A Figure with an Agg canvas and constrained layout; pyplot never sees it."""
+    fig = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save(fig, path, dpi):
+    """Write fig to path, or to each path of a list, in the format its suffix names
+    (.png, .svg or .pdf); folders are created. Returns the list of paths written."""
+    paths = list(path) if isinstance(path, (list, tuple)) else [path]
+    written = []
+    for p in paths:
+        p = Path(p)
+        fmt = p.suffix.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise ValueError(f"{p}: cannot tell the format from the suffix; use one of "
+                             + ", ".join("." + f for f in FORMATS))
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(p, dpi=dpi, format=fmt)
+        written.append(str(p))
+    fig.migsim_paths = written
+    return written
+
+
+def period_words(freq):
+    return {"MS": "month", "QS": "quarter", "AS": "year", "YS": "year", "D": "day"}.get(
+        freq, f"period ({freq})")
+
+
+def units_label(da, words):
+    """The axis label of a variable aggregated per period, in the units the file stores:
+    a daily flow ("events day-1", "persons day-1") is summed ("events per month"), a
+    stock ("persons") averaged ("persons (mean over the month)")."""
+    units = str(da.attrs.get("units", "")).strip() or "count"
+    if units.endswith("day-1"):
+        return f"{units[:-len('day-1')].strip() or 'count'} per {words}"
+    return f"{units} (mean over the {words})"
+
+
+def run_units(da):
+    """What one run's total of a variable counts: "events" for "events day-1"."""
+    units = str(da.attrs.get("units", "")).strip()
+    return units[:-len("day-1")].strip() if units.endswith("day-1") else units
+
+
+def interval_note(counts, interval="t", what="bands"):
+    """The sentence every plot carries about its intervals. counts: runs (seeds) behind
+    each plotted mean; interval: "t" (Student's t, the kit's convention) or "normal"."""
+    counts = sorted(set(int(n) for n in counts))
+    if not counts or counts[-1] <= 1:
+        return "one run per series: no interval across seeds"
+    n = counts[0] if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+    if interval == "normal":
+        return f"{what}: 95% normal intervals across seeds, mean \u00b1 1.96 se, n = {n}"
+    return (f"{what}: 95% Student's t intervals across seeds, mean \u00b1 "
+            f"t(0.975, df) se, n = {n}")
+
+
+def date_axis(ax, periods, narrow=False):
+    """Month ticks (every month up to two years, then quarters; years in a narrow
+    panel of more than a year) with concise labels."""
+    periods = pd.DatetimeIndex(periods)
+    months = 0 if len(periods) == 0 else \
+        (periods.max().year - periods.min().year) * 12 + periods.max().month - periods.min().month
+    if narrow and months > 12:
+        locator = YearLocator()
+    elif months <= 24:
+        locator = MonthLocator()
+    elif months <= 72:
+        locator = MonthLocator(bymonth=(1, 4, 7, 10))
+    else:
+        locator = AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
+def thousands(axis):
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
