@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_models.c: the registry of behaviour models, looked up by name at run time. */
 #include <string.h>
 #include "mig_model.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_agents.c: structure-of-arrays agent store. */
 #include "mig_agents.h"
 

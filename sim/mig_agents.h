@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_agents.h: the agent population as a structure of arrays, sized once for tens of
  * millions (MIG_AGENT_BYTES per agent, no per-agent allocation). Agents that leave the
  * system are compacted away; their stable id keeps every random draw unchanged. */

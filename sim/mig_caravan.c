@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_caravan.c: caravans. Compiled once from the scenario against the network; each day
  * they assemble, set off, walk and dissolve as configured (see mig_caravan.h). Joining is
  * a draw keyed by agent, step and caravan; groups and spawned members come from the world

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_caravan.h: caravans, led groups that assemble at a place on a dated day and walk a
  * fixed route at a fixed speed until a condition dissolves them. The step calls in after
  * the policy, whose factors (closed links, enforcement) they heed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_checkpoint.c: checkpoint files (HDF5): /checkpoint attributes, /agents/<array>,
  * /groups/{pace,speed} [groups], /policy/state [values], /obs/<variable> [next_day,
  * values per day]. /checkpoint's checksum covers the counters and every array in that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_checkpoint.h: checkpoint and restart. A checkpoint is an HDF5 file holding the
  * world's dynamic state (agent arrays, running totals, the next day) and the observation
  * rows written so far, so that a restarted run rewrites its output identically and ends

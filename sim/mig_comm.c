@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_comm.c: MPI when built with MIGSIM_MPI, a single rank otherwise. */
 #include "mig_comm.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_comm.h: the distributed-memory layer. In an MPI build (-DMIGSIM_MPI=ON) agents are
  * divided among ranks by id (agent id % ranks), the place graph is copied on each, and the
  * per-day observations are summed with MPI_Allreduce; rank 0 writes the output. In the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_config.c: scenario loading. The YAML text is parsed with libyaml into a document
  * (which keeps line and column of every node), the documented defaults are merged in,
  * --set overrides are applied, and the document is walked against the libcyaml schema

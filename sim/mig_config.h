@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_config.h: the scenario, read from one YAML file (plus --set overrides), checked
  * against a libcyaml schema and semantic rules, with every problem reported as
  * "file:line:column: field: message". Immutable once loaded. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_csv.c: reads a CSV table with libcsv in strict mode, feeding it one line at a time
  * so that every record knows the 1-based line on which it starts. */
 #include "mig_csv.h"

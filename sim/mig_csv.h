@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_csv.h: reads a small CSV table (RFC 4180, via libcsv) into memory with the line of
  * every record, so that loaders can report errors as file:line:column. */
 #ifndef MIG_CSV_H

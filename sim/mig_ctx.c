@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_ctx.c: diagnostic records and timestamped logging. */
 #include "mig_ctx.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_ctx.h: the run context passed down every call: error detail (a list of diagnostic
  * records for main to print), the logger, the thread count and the files read as input
  * (so that no output is written over one). No hidden globals. */

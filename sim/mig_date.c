@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_date.c: proleptic Gregorian day numbers (days since 1970-01-01) with Howard
  * Hinnant's days_from_civil / civil_from_days, and strict ISO 8601 YYYY-MM-DD text. */
 #include "mig_date.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_date.h: proleptic Gregorian calendar dates as day numbers (days since 1970-01-01),
  * parsed strictly from and formatted to ISO 8601 YYYY-MM-DD. */
 #ifndef MIG_DATE_H

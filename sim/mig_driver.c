@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_driver.c: the day loop: world, output, checkpoint and restart, signal stops and
  * progress reporting. */
 #include "mig_driver.h"

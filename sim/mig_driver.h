@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_driver.h: the one loop that simulates: builds the world from a loaded scenario and
  * steps it day by day, with (as options) HDF5 output, checkpoint and restart, stops on a
  * signal or after a set day, and progress reports. `run` (mig_run), the calibration's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_env.h: the parts of the world that the policy and caravans act on, lent by the world
  * for one call (mig_world_env fills it), so that neither module depends on mig_world.h. */
 #ifndef MIG_ENV_H

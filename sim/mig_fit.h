@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_fit.h: calibration's meeting point with a model that can be fitted to a record: the
  * fit table a model declares (record, runs and their measures, matching steps) and the
  * services of a calibration in progress that those steps call (`migsim calibrate`). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_h5.c: capture of HDF5 error descriptions. */
 #include "mig_h5.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_h5.h: HDF5 failures reported through our own path: the innermost description from
  * HDF5's error stack is kept for one precise message (automatic printing is off). Shared by
  * the output and summarize modules. */

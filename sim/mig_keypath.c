@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_keypath.c: key paths split into steps with [index] and [name] selectors. */
 #include "mig_keypath.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_keypath.h: key paths as --set, sweeps and calibrate write them (days,
  * sources[0].rate, packages[working-group].interventions[1].factor), parsed in one place. */
 #ifndef MIG_KEYPATH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_model.h: the interface every behaviour ruleset implements, a table of function
  * pointers chosen at run time by the scenario's `model` key, never by #if. The engine owns
  * the phases (timeline, spawn, decide, travel, apply, observe); a model fills in the rules. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_network.c: loads places.csv and links.csv into the place graph, reporting every
  * problem found as file:line:column before giving up, and builds the out-link adjacency. */
 #include "mig_network.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_network.h: the place graph (places and directed links) loaded from the scenario's
  * CSV tables, with its integrity checks and a compressed out-link adjacency. Immutable
  * once loaded. */

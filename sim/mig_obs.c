@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_obs.c: the registry of observation variables and their per-day integer buffers. */
 #include "mig_obs.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_obs.h: one day's observations as a list of named integer variables over the
  * dimensions place, link and nationality. The engine registers the standard ones; a
  * model may register more. The output module writes every registered variable. */

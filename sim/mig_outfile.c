@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_outfile.c: output paths checked before a run; stale temporary files removed. */
 #include "mig_outfile.h"
 

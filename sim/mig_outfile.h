@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_outfile.h: the files a command writes: the path checked before any work is done (a
  * writable folder; a new or regular file; none of the run's inputs) and the temporary files
  * "<path>.tmp.<pid>" they are written under, with those a killed process left behind. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_output.c: the HDF5 writer. The file is laid out so that netCDF-4 readers (netCDF-C,
  * h5netcdf, hence xarray with either engine) see dimensions and labelled coordinates:
  *

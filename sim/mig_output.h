@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_output.h: writes a run to HDF5: one dataset per observation variable over
  * (time, ...), with dimension scales, CF attributes, chunking with shuffle + deflate,
  * and a provenance group. The file is written under a temporary name and renamed to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_policy.c: interventions. Compiled once from the scenario against the network; each
  * day the step asks what is in force and the interventions act on the agents at fixed
  * points (see mig_policy.h). What a type does is its entry in the hooks table below, one

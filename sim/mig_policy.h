@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_policy.h: what governments do on dated days. The scenario's enabled packages are
  * compiled into interventions (one per entry of MIG_IV_TYPES, mig_config.h) over target
  * links, places and nationalities; each day the policy sets the factors it owns (route and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_rng.c: block draws of Philox4x32-10, in a loop the compiler vectorises. */
 #include "mig_rng.h"
 

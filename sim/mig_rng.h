@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_rng.h: stateless counter-based random numbers (Random123 Philox4x32-10) keyed by
  * (seed, agent id, step, purpose). A draw depends on nothing else, so results are the
  * same for any thread count, agent order or MPI decomposition. Header-only for inlining. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_route.c: per-place alias tables and look-ahead attraction. */
 #include "mig_route.h"
 

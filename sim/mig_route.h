@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_route.h: route choice tables. For every place, a Walker alias table (built once with
  * GSL's gsl_ran_discrete_preproc) over its out-links, so choosing the next link costs O(1)
  * per agent instead of a scan. Also the look-ahead attraction that link weights use. */

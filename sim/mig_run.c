@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_run.c: a whole run through the driver: its provenance and its statistics. */
 #include "mig_run.h"
 

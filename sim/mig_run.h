@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_run.h: one whole run: builds the world from a loaded scenario, steps it day by day,
  * writes every day's observations to HDF5 and the provenance at the end, and reports
  * progress (a redrawn line on a terminal, timestamped log lines otherwise). */

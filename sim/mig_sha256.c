@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_sha256.c: SHA-256 after FIPS 180-4, section 6.2: 64-byte blocks, the message padded
  * with 0x80, zeros and its length in bits (big-endian). */
 #include "mig_sha256.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_sha256.h: SHA-256 (FIPS 180-4) of a byte string as 64 lowercase hex digits, for the
  * provenance of files an output was made from (the same digest `sha256sum` prints). */
 #ifndef MIG_SHA256_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_signal.c: a flag set by SIGTERM, SIGUSR1, SIGINT or SIGHUP, polled by the run loop
  * between days. */
 #include "mig_signal.h"

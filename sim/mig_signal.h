@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_signal.h: SIGTERM, SIGUSR1 (SLURM's warning signal), SIGINT (Ctrl-C) and SIGHUP ask a
  * run to stop cleanly: it finishes the current day, writes a checkpoint, removes its
  * temporary output and exits with MIG_EINTERRUPT (75). The handler only sets a flag, the one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_status.c: message and exit-code tables generated from MIG_STATUS_LIST. */
 #include "mig_status.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_status.h: the one list of status codes every fallible migsim function returns,
  * with a message and a sysexits-style process exit code for each. */
 #ifndef MIG_STATUS_H

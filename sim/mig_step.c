@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_step.c: the phases of one day. Parallel phases write per-thread histograms that are
  * merged after the loop (integer sums, no atomics), so the result is thread-count free. */
 #include "mig_step.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_step.h: one simulated day, as a script of phases: timeline -> spawn -> decide
  * (parallel) -> travel and arrive (parallel) -> apply -> observe (parallel reduction) ->
  * compact. Results depend only on the config and seed, never on the thread count. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_timeline.c: per-day spawn counts from a constant rate or a dated series CSV, with
  * fractions carried over so that every period's total comes out exactly.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_timeline.h: dated inputs turned into per-day schedules before the run: how many
  * agents each spawn source emits on each simulated day (from a constant rate or a dated
  * series CSV). Built once, read by the spawn phase. */

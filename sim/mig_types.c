@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_types.c: spelling tables for place kinds and travel modes. */
 #include "mig_types.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_types.h: small enumerations shared by the config, network and model modules:
  * place kinds and travel modes, with their spelling in YAML and CSV files. */
 #ifndef MIG_TYPES_H

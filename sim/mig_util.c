@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_util.c: file, string and path helpers. */
 #include "mig_util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_util.h: small file, string and path helpers shared by the loaders (config, CSV,
  * sweep, summarize, calibrate), written once: reading a file, paths, numbers, "did you mean",
  * freeing. Every returned string is newly allocated (caller frees), NULL when memory runs out. */

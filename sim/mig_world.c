@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_world.c: builds the world from a loaded config: network, graph checks that need
  * both config and CSV, spawn schedule, observation variables and the model. */
 #include "mig_world.h"

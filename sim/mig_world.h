@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_world.h: the world state a run steps through: the immutable scenario and network,
  * the agent store, the spawn schedule, the observation buffers, the chosen model and the
  * running totals that prove conservation. Built once from a loaded config. */

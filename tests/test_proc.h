@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_proc.h: helpers for tests that run the real migsim binary in a scratch folder: write
  * files, run with stderr captured (stdout discarded), read files back, look for leftovers. */
 #ifndef MIG_TEST_PROC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_util.h: shared helpers for the Criterion tests: load a scenario with overrides and
  * build its world, failing the test with every diagnostic if that does not work. */
 #ifndef MIG_TEST_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c: the migsim command line: hands the arguments to a command (tools/mig_cmd_*.c).
  * The only place that exits; everything else returns a mig_status or an exit code. */
 #include <gsl/gsl_errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_abc.c: ABC-SMC (see mig_abc.h). Parameters are moved in the prior's own scale (the
  * log of a log-uniform one), where every prior is flat on its interval, so a particle's
  * weight is 1 / sum_j w_j K(u | u_j) inside the support; K is a Gaussian with twice the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_abc.h: approximate Bayesian computation by sequential Monte Carlo (ABC-SMC, Beaumont
  * et al. 2009, with the tolerance of each generation a quantile of the last one's distances,
  * Del Moral et al. 2012), for any simulator that returns a distance to the observations. */

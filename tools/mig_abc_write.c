@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_abc_write.c: the files of an ABC posterior (see mig_abc.h): the sample as CSV, for
  * `migsim ensemble --draws` and `--set`, and its record as YAML. */
 #include "mig_abc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_cmd.c: the table of extra subcommands (add a line here for a new one) and the
  * argument helpers every command shares. */
 #include <gsl/gsl_version.h>

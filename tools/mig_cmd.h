@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_cmd.h: the command-line tools (tools/mig_cmd_*.c, one file each) and the argument
  * helpers they share. Each command takes argc/argv starting at its name, prints its own
  * errors through a mig_ctx, and returns a process exit code (sysexits); only main exits. */

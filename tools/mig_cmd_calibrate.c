@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_cmd_calibrate.c: `migsim calibrate SCENARIO.yaml -o FITTED.yaml`: fits a scenario
  * of a model that declares a fit table (sim/mig_fit.h) to the model's record. Each round
  * runs the model's matching steps the command line asks for (e.g. --levels), then fits the

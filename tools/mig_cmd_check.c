@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_cmd_check.c: `migsim check SCENARIO.yaml [--set KEY=VALUE]...`: loads the scenario
  * and builds its world without running it, reporting every problem, then one OK line. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_cmd_ensemble.c: `migsim ensemble SCENARIO.yaml -o OUT.h5 [--draws DRAWS.csv]
  * [--seeds N] [--seed B] [--quantiles 5,50,95] [--set KEY=VALUE]... [--threads N] [-q]`:
  * forecast intervals over parameter draws x seeds (mig_ensemble). */

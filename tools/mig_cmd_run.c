@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_cmd_run.c: `migsim run SCENARIO.yaml -o OUTPUT.h5 [options]` and
  * `migsim run --manifest MANIFEST.csv [--task N]`: runs a scenario through mig_run and
  * logs what it did. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_cmd_scenario.c: what `run` and `check` share: their options (read once, in any
  * order around the command), and opening the scenario with its context and ranks. */
 #include <getopt.h>

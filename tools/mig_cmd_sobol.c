@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_cmd_sobol.c: `migsim sobol MANIFEST.csv --output VAR -o SOBOL.csv`: Sobol indices of a
  * run output (a variable summed over a period) from the runs of a Saltelli sweep (design
  * saltelli), with bootstrap intervals: a CSV and a table on stdout. */

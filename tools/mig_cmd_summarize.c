@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_cmd_summarize.c: `migsim summarize RUN.h5... -o ENSEMBLE.h5 [--quantiles Q,...]`:
  * mean, standard deviation and quantiles across runs, for every variable over time. */
 #include <getopt.h>

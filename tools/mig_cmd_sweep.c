@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_cmd_sweep.c: `migsim sweep SPEC.yaml -o MANIFEST.csv`: expands a sweep spec into a
  * manifest with one row per run, for `migsim run --manifest MANIFEST.csv --task N`. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_draws.c: the draws table: read with mig_csv, its structure checked here, its values
  * checked by loading the scenario with each row's "key=value" overrides (mig_config_load),
  * whose problems at "--set key=value" are told again at the row's cell. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_draws.h: a table of parameter draws (a CSV: one column per scenario key, written as
  * for --set; one row per draw; an optional first column "draw" naming the draws, an
  * optional column "weight" and an optional "distance", left aside: what calibrate --abc

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_ensemble.c: draws x seeds, each a whole run (mig_run) into a temporary folder, then
  * one summary of them all (mig_summarize, quantiles along a "quantile" dimension) with the
  * ensemble's provenance. Run i is draw i / n_seeds with seed B + i % n_seeds. */

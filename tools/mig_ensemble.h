@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_ensemble.h: forecast intervals: runs a scenario for every parameter draw (a
  * mig_draws table, or none) times seeds B..B+N-1 (the same seeds for every draw) and
  * writes one HDF5 file of statistics across all those runs (mig_summarize with a

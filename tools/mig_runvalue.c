@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_runvalue.c: a run's variable summed over a period (see mig_runvalue.h): the time axis
  * read with its "days since YYYY-MM-DD" units, the period's rows read as one hyperslab. */
 #include "mig_runvalue.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_runvalue.h: one number from a run's HDF5 output: a variable over time summed over a
  * period and over all its other dimensions (e.g. the encounters of FY2023), for `migsim sobol`. */
 #ifndef MIG_RUNVALUE_H

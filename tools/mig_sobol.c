@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_sobol.c: Sobol indices from a Saltelli design (see mig_sobol.h). The estimators are the
  * ones Saltelli et al. (2010, "Variance based sensitivity analysis of model output", table 2)
  * recommend: (b) for S1 (with fB centred on the mean, as Sobol' 2001 centres f) and Jansen's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_sobol.h: variance-based sensitivity: Sobol first-order (S1) and total (ST) indices
  * from the outputs of a Saltelli design, with bootstrap percentile intervals. */
 #ifndef MIG_SOBOL_H

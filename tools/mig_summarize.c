@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_summarize.c: ensemble statistics across run files.
  *
  * The root datasets of the first input are sorted into three roles:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_summarize.h: ensemble statistics across runs. Reads run files that share their
  * dimensions and labels and writes, for every data variable V over (time, ...), V_mean,
  * V_sd and V_q<NN> (chosen quantiles; or, with quantile_dim, one V_quantile over

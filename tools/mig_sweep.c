@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_sweep.c: sweep specs and manifests.
  *
  * The spec is parsed with libyaml's document API, which keeps the line and column of every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_sweep.h: parameter sweeps. A sweep spec (YAML) expands parameter ranges (a full grid,
  * GSL's Sobol sequence, or a Saltelli design for Sobol indices) times replicates into a
  * manifest, one CSV row per run; a row is read back by task number for `migsim run

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_model_basic.c: the basic ruleset, close to Flee's. Each day an agent at a place
  * moves with the probability set for the place's kind; it takes an out-link chosen with
  * weight look-ahead attraction(to)^a / distance_km^b (alias tables built once). Places of kind

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_corridor_bar.c: the Securing the Border rule's state machine (Proclamation 10773,
  * 89 FR 48487): a pure function of the daily encounters between ports, so that the model and
  * the tests run the same rule (see mig_model_corridor.h for the day semantics). */

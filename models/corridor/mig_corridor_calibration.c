@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_corridor_calibration.c: the corridor model as `migsim calibrate` fits it. The record
  * is the observed monthly encounters (mig_corridor_obs); a run is the scenario simulated in
  * process and summed by month (mig_corridor_simulate), measured by mig_corridor_measure:

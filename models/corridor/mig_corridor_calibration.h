@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_corridor_calibration.h: the corridor model's fit table for `migsim calibrate`: the
  * CBP/OHSS record, runs measured against it, and two matching steps (levels, sectors). */
 #ifndef MIG_CORRIDOR_CALIBRATION_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_corridor_config.c: the corridor model's section of the scenario: its libcyaml
  * schema, the defaults inside it and its semantic checks (ranges, names that need no
  * network, dates and files), reported at each field's location through mig_config_check.

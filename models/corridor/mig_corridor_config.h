@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_corridor_config.h: the corridor model's section of the scenario (`corridor:`), its
  * structs as libcyaml fills them, its schema, defaults and checks (see README "Corridor model"). */
 #ifndef MIG_CORRIDOR_CONFIG_H

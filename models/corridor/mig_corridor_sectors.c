@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_corridor_sectors.c: where each nationality crosses, derived from the record
  * (corridor.sector_choice) instead of fitted. The shares of a nationality's USBP encounters by
  * sector are estimated from the monthly sector and citizenship series over a window

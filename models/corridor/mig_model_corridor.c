@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_model_corridor.c: the Central America - Mexico - US corridor. Agents carry a
  * nationality (CBP's citizenship labels) and enter from their own origins, by a
  * log-linear departure hazard on monthly indicators or from observed dated series (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_model_corridor.h: the corridor model's data pieces, shared by the model, its fit for
  * `migsim calibrate` (mig_corridor_calibration.c) and the tests: monthly indicator series,
  * the log-linear departure hazard, and per-nationality route options. */

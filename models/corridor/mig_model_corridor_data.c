@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_model_corridor_data.c: the corridor model's inputs read from CSV (monthly
  * indicators, route options) and the log-linear hazard schedule. */
 #include "mig_model_corridor.h"

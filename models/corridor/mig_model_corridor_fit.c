@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_model_corridor_fit.c: the corridor model against the record: the observed CBP/OHSS
  * monthly series mapped onto a scenario, an in-process run summed by month, and the fit
  * measures that `migsim calibrate` minimises and scripts/corridor_compare.py reports. */

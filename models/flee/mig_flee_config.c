@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_flee_config.c: the flee model's section: schema, defaults and range checks, reported
  * at each field's location. The Flee tables themselves are read when the model is created. */
 #include "mig_flee_config.h"

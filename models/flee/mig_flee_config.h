@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_flee_config.h: the flee model's section of the scenario (`flee:`): where the Flee input
  * folder is and Flee's move and spawn rules' settings (names as in Flee's simsetting.yml).
  * Defaults are those of Flee 3's validation runs (simsetting-flee3-validation.yml). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_flee_data.c: Flee's input tables read natively and checked against the network. A
  * table without a header (data_layout.csv, the series, registration_corrections.csv) is
  * read by mig_csv as if its first row were one: row 0 below is that first row. */

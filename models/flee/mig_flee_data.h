@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_flee_data.h: a Flee input folder read natively (locations.csv, conflicts.csv,
  * closures.csv, registration_corrections.csv, source_data/data_layout.csv and the UNHCR
  * series), mapped onto the engine's network. Every problem names file:line:column and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_model_flee.c: Flee's rules (Suleimenova et al. 2017; Flee 3, djgroen/flee), run on a
  * Flee input folder read natively (mig_flee_data). Each day: the conflicts of the day, the
  * closures in force, the places' move chances and scores (timeline); spawning from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_model_flee.h: the flee model's state and its rules, one function each, exported so
  * that tests/unit/test_flee.c checks every rule against analytic values. */
 #ifndef MIG_MODEL_FLEE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_inputs.c: the input readers under fuzzing (issue 17, item 7). One entry point,
  * LLVMFuzzerTestOneInput, feeds a byte string to the reader of a target:
  *   yaml        a scenario (mig_config_load, then mig_world_create with the demo's CSVs)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_abc.c: mig_abc (ABC-SMC) on problems whose posterior is known analytically.
  * 1. A normal mean: y_1..y_25 ~ N(theta, 1) observed with mean 1.3, flat prior on [-10, 10];
  *    the simulator draws 25 values at theta and the distance is |mean - 1.3|. The sample mean is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_abc_recovery.c: ABC-SMC (mig_abc) recovers the known parameters of a small synthetic
  * scenario of the basic model (issue 15, item 6). The star of tests/data/stat/star.yaml:
  * 2000 agents at an origin on day 0, four destinations at 100, 200, 300 and 400 km, 3 days.

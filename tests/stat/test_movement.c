@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_movement.c: the science of a step checked against analytic results: the number of
  * agents that move follows Binomial(N, p), and route choice frequencies follow the link
  * weights (chi-square test at p = 0.001). */

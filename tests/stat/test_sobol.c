@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_sobol.c: mig_sobol's estimators on functions whose Sobol indices are known.
  * 1. Ishigami (a = 7, b = 0.1, x_i uniform on [-pi, pi]): S1 = (0.3139, 0.4424, 0),
  *    ST = (0.5576, 0.4424, 0.2437) (Saltelli et al. 2008, sec. 4.5; Sobol' and Levitan 1999).

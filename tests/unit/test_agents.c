@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_agents.c: the structure-of-arrays store: spawning, growth and order-keeping
  * compaction of every field, and the 32-byte-per-agent budget. */
 #include <criterion/criterion.h>

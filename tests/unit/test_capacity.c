@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_capacity.c: places' capacity in the engine. Flee's multiplier at analytic points
  * (1 up to 0.9 of the effective capacity, 0 at it, linear between, capacity_scaling on the
  * capacity), and a run on a two-place graph where a camp nearly full stops those heading to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_cli.c: bad input through the real command line. Each case writes a scenario (and
  * CSV tables) into a fresh folder, runs `migsim run s.yaml -o out.h5` there, and asserts
  * the exact error text, the exit code, and that no output (nor a temporary file) is left. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_config.c: scenario loading: defaults filled in and visible in the resolved text,
  * overrides applied and checked, locations of fields, and relative paths. */
 #include <criterion/criterion.h>

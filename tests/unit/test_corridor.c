@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_corridor.c: the corridor model. The shipped scenario loads and runs (conservation
  * every day, encounters only at destinations and in the expected sectors, the same result
  * for 1 and 2 threads); the hazard's response to a step in an indicator matches its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_corridor_config.c: bad corridor sections through the real command line
  * (`migsim check`): each case asserts the exact message (file:line:column: field: ...) and
  * the exit code; and the corridor section's defaults resolve as documented. */

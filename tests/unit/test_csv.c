@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_csv.c: mig_csv_read on small tables written to temporary files: quoting, the '#'
  * header, comment and blank rows, line numbers, padding, and every error's exact text. */
 #include <criterion/criterion.h>

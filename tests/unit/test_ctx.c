@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ctx.c: diagnostic records: the fields as given, the printed text built from them. */
 #include <criterion/criterion.h>
 

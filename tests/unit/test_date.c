@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_date.c: day numbers since 1970-01-01, strict YYYY-MM-DD parsing and formatting. */
 #include <criterion/criterion.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_flee.c: the flee model's rules, each against analytic values, on a five-place Flee
  * folder (tests/data/flee/tiny: conflict zones A and D, town B, camps C (capacity 100) and E
  * abroad; routes A-B 100 km, B-C 50, D-B 300, C-E 10; link A-B closed on days 3 and 4;

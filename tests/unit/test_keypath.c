@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_keypath.c: key paths split into steps, with [index] and [name] selectors. */
 #include <criterion/criterion.h>
 #include <string.h>

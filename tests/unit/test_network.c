@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_network.c: mig_network_load on a valid five-place graph (counts, adjacency, lookups,
  * reachability) and on bad tables, where every problem must be reported, in file order. */
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_output.c: mig_obs (the variable registry) and mig_output (the HDF5 writer):
  * values and layout read back through the HDF5 C API, the temporary-file discipline,
  * and the exact messages of every failure. When MIGSIM_KEEP_H5 names a path, the standard

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_policy.c: interventions, packages, groups and caravans, each against an exact or
  * analytic expectation: closures give zero flow, apprehensions are binomial, quotas are
  * never exceeded, families stay together, a package switched off restores the baseline,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_rng.c: the counter-based generator: Random123's own known-answer vectors for
  * Philox4x32-10, block draws equal to single draws, and the (0, 1) mapping. */
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_sha256.c: SHA-256 against the FIPS 180-4 examples and sha256sum's digests, at the
  * lengths where the padding needs one block or two (55, 56, 63, 64 bytes). */
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_step.c: conservation at every step (spawned = at places + on links + absorbed +
  * removed), checked three independent ways: the engine's totals, a recount of the agent
  * arrays, and the day's observation variables. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_summarize.c: mig_summarize on small run files written here with the HDF5 C API
  * (a time scale, a place scale, an auxiliary coordinate, two variables over time, and a
  * provenance seed): mean, sd and quantiles equal values computed independently, the layout

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_sweep.c: sweep specs (mig_sweep_load), their expansion (grid, Sobol), seeds, the
  * manifest file, the row lookup of `run --manifest`, and the command line: `migsim sweep`
  * and `migsim run --manifest M --task N` with exact messages, exit codes, and no file left

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_timeline.c: per-day counts from a constant rate (floor rule, window clipping) and
  * from series CSVs (even spreading, adding, scaling, every error's exact text). */
 #include <criterion/criterion.h>

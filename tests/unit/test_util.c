@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_util.c: reading a whole file, and "did you mean". */
 #include <criterion/criterion.h>
 #include <errno.h>
