@@ -41,8 +41,12 @@ script prints:
      calibrate` does;
   3. each Border Patrol sector's share of USBP encounters over the window, model (sector
      places) against usbp_swb_encounters_monthly_by_sector_fy2021_fy2023.csv and the naive
-     forecasts (shares of the window sums of their monthly forecasts); and the ports' (OFO)
-     share of all encounters;
+     forecasts (shares of the window sums of their monthly forecasts); the model's sector
+     choice with the observed flows ('obs. mix': the run's split of each nationality over the
+     sectors, weighted by OHSS's USBP encounters by citizenship over the window, from
+     usbp_swb_encounters_monthly_by_citizenship_ohss_fy2021_fy2023.csv), which separates an
+     error in where each nationality crosses from one in how many of each come; and the
+     ports' (OFO) share of all encounters;
   4. the targets: --targets insample (default) checks the MAPE <= 15 %, each fiscal year's
      top-10 citizenships within +-15 % and its sector shares within +-5 points, for every
      fiscal year wholly inside the window (the window itself when none is); sections 2 and 3
@@ -94,6 +98,8 @@ NAIVE = (("same_month_last_year", "same month a year earlier"),
 TOTALS = "cbp_swb_encounters_monthly_fy2021_fy2023.csv"
 CITIZENSHIP = "cbp_swb_encounters_monthly_by_citizenship_fy2021_fy2023.csv"
 SECTORS = "usbp_swb_encounters_monthly_by_sector_fy2021_fy2023.csv"
+USBP_CITIZENSHIP = "usbp_swb_encounters_monthly_by_citizenship_ohss_fy2021_fy2023.csv"
+OHSS_NAMES = {"CHINA, PEOPLE'S REPUBLIC": "CHINA"}   # OHSS spelling -> the model's nationality
 
 
 class Run(NamedTuple):
@@ -110,6 +116,7 @@ class Sim(NamedTuple):
     days: pd.Series           # days the run covers, per month it touches
     by_nat: pd.DataFrame      # month x nationality, all destinations
     by_sector: pd.DataFrame   # month x Border Patrol sector place
+    sector_nat: pd.DataFrame  # month x (sector place, nationality)
     usbp: pd.Series
     ofo: pd.Series
     total: pd.Series
@@ -125,6 +132,7 @@ class Obs(NamedTuple):
     sec: pd.DataFrame
     sectors: list
     folded: list
+    usbp_nat: object          # month x nationality of USBP encounters (OHSS), None without the file
 
 
 def fiscal_year(period):
@@ -203,7 +211,33 @@ def simulated(run):
     usbp = monthly(run.enc, run.scale, sectors, months, "nationality").sum(axis=1)
     ofo = monthly(run.enc, run.scale, run.ports, months, "nationality").sum(axis=1)
     by_sector = monthly(run.enc, run.scale, sectors, months, "place")
-    return Sim(whole, days, by_nat, by_sector, usbp, ofo, by_nat.sum(axis=1))
+    return Sim(whole, days, by_nat, by_sector, sector_by_nationality(run, sectors, months),
+               usbp, ofo, by_nat.sum(axis=1))
+
+
+def sector_by_nationality(run, sectors, months):
+    """DataFrame (month x (sector, nationality)) of encounters per migrant at the sectors."""
+    sub = run.enc.sel(place=[p for p in run.enc["place"].values if str(p) in sectors])
+    df = sub.stack(col=("place", "nationality")).to_pandas()
+    df.index = pd.DatetimeIndex(df.index).to_period("M")
+    df = df.groupby(level=0).sum() / run.scale
+    df.columns = pd.MultiIndex.from_tuples([(str(a), str(b)) for a, b in df.columns])
+    return df.reindex(months, fill_value=0.0)
+
+
+def read_usbp_citizenship(path, run_nat, months):
+    """OHSS's USBP encounters by citizenship (long form) as month x nationality, a citizenship
+    the run lacks counted as its OTHER; None when the file is absent."""
+    if not os.path.exists(path):
+        return None
+    df = pd.read_csv(path)
+    df = df[df["calendar_month"].notna()]
+    name = df["citizenship"].str.upper().map(lambda c: OHSS_NAMES.get(c, c))
+    df = df.assign(nat=name.where(name.isin(run_nat), "OTHER"),
+                   month=pd.PeriodIndex(df["calendar_month"], freq="M"))
+    wide = df.pivot_table(index="month", columns="nat", values="usbp_swb_encounters_rounded10",
+                          aggfunc="sum", fill_value=0.0)
+    return wide.astype(float).reindex(months)
 
 
 def read_csv_months(path):
@@ -230,7 +264,8 @@ def read_observed(data, run_nat):
         nat = nat.drop(columns=[c for c in fold if c != "OTHER"])
     return Obs(months, tot["swb_total_encounters_usbp_plus_ofo"].astype(float),
                tot["usbp_encounters_swb"].astype(float), tot["ofo_encounters_swb"].astype(float),
-               nat, sec[sectors].astype(float), sectors, [c for c in fold if c != "OTHER"])
+               nat, sec[sectors].astype(float), sectors, [c for c in fold if c != "OTHER"],
+               read_usbp_citizenship(os.path.join(data, USBP_CITIZENSHIP), run_nat, months))
 
 
 def naive_same_month(frame, months):
@@ -311,15 +346,37 @@ def shares(sums):
     return 100 * sums / sums.sum() if sums.sum() else sums * 0.0
 
 
+def observed_mix_shares(obs, sim, months):
+    """Sector shares (percent) from the run's split of each nationality over the sectors,
+    weighted by the record's USBP encounters by citizenship over `months` (a nationality the
+    run does not bring to a sector takes the run's pooled split); None without that record.
+    What the model's sector choice gives with the observed flows: the rest of a share's error
+    lies in the flows by nationality, this part in where each nationality crosses."""
+    if obs.usbp_nat is None:
+        return None
+    mix = obs.usbp_nat.reindex(months).sum(min_count=len(months))
+    s = sim.sector_nat.reindex(months).sum().unstack(level=1)
+    if mix.isna().any() or not s.values.sum():
+        return None
+    pooled = s.sum(axis=1) / s.values.sum()
+    total = pd.Series(0.0, index=s.index)
+    for nat, n in mix.items():
+        own = s[nat] if nat in s.columns else None
+        total += n * (own / own.sum() if own is not None and own.sum() > 0 else pooled)
+    return shares(total)
+
+
 def sector_rows(obs, sim, months):
     o = shares(obs.sec.loc[months].sum())
     s = sim.by_sector.reindex(months).sum()
     s = 100 * s / s.sum() if s.sum() else s * 0.0
     naive = {k: shares(v) for k, v in naive_totals(obs.sec, months).items()}
+    mixed = observed_mix_shares(obs, sim, months)
     rows = []
     for c in obs.sectors:
         ss = float(s.get(c, 0.0))
-        row = {"sector": c, "obs_share": float(o[c]), "sim_share": ss, "diff_points": ss - float(o[c])}
+        row = {"sector": c, "obs_share": float(o[c]), "sim_share": ss, "diff_points": ss - float(o[c]),
+               "sim_share_observed_mix": None if mixed is None else float(mixed.get(c, 0.0))}
         for key, _ in NAIVE:
             v = float(naive[key][c])
             row[key + "_share"] = None if np.isnan(v) else v
@@ -553,15 +610,18 @@ def report_window_citizenship(out, w):
 def report_window_sectors(out, w):
     win, lim = out["window"], out["targets"]["thresholds"]
     name = span([pd.Period(win["first"], freq="M"), pd.Period(win["last"], freq="M")])
-    w(f"   Window {name}: Border Patrol sector shares (percent)\n")
+    w(f"   Window {name}: Border Patrol sector shares (percent; 'obs. mix': the model's split of each "
+      f"nationality over the sectors, weighted by the record's USBP encounters by citizenship)\n")
     w(f"          {'sector':20} {'observed':>9} {'simulated':>9} {'diff':>7}      "
-      f"{'yr earlier':>10} {'diff':>7} {'12-mo mean':>10} {'diff':>7}\n")
+      f"{'yr earlier':>10} {'diff':>7} {'12-mo mean':>10} {'diff':>7} {'obs. mix':>9} {'diff':>7}\n")
     d = win["sectors"]
     for r in d["sectors"]:
         flag = "  ok " if abs(r["diff_points"]) <= lim["share_points"] else "  OUT"
         line = f"          {r['sector']:20} {r['obs_share']:9.1f} {r['sim_share']:9.1f} {r['diff_points']:+7.1f}{flag}"
         for key, _ in NAIVE:
             line += f" {fmt(r[key + '_share'], '10.1f', 10)} {fmt(r[key + '_diff_points'], '+7.1f', 7)}"
+        m = r["sim_share_observed_mix"]
+        line += f" {fmt(m, '9.1f', 9)} {fmt(None if m is None else m - r['obs_share'], '+7.1f', 7)}"
         w(line.rstrip() + "\n")
     naive = ", ".join(f"{label} " + (f"{d['ofo_share_' + key]:.1f}%" if d["ofo_share_" + key] is not None
                                       else "n/a") for key, label in NAIVE)

@@ -2,6 +2,7 @@
 and its window arithmetic on a synthetic run and record in which every month has its own value,
 so that a window, a naive forecast or a monthly sum off by one month changes the result."""
 import json
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -223,3 +224,25 @@ def test_cli_refuses_a_window_beyond_the_record(record, monkeypatch, capsys):
     assert cc.main(["synthetic.h5", "--data", record, "--window", "2022-09/2022-10"]) == 1
     assert capsys.readouterr().err == ("corridor_compare: window 2022-09/2022-10: no observations for 2022-10 "
                                        "(the record covers 2020-10 - 2022-09; later months: --forecast)\n")
+
+
+def test_sector_shares_with_the_observed_mix(record, tmp_path):
+    """The model's split of each nationality over the sectors (MEXICO all at San Diego, CUBA all
+    at El Paso, OTHER at no sector: the pooled split), weighted by OHSS's USBP encounters by
+    citizenship; without OHSS's file the column is None."""
+    window = cc.parse_window("2022-01/2022-06")
+    assert cc.compare(synthetic_run(), record, window)["window"]["sectors"]["sectors"][0][
+        "sim_share_observed_mix"] is None
+    data = tmp_path / "data"
+    shutil.copytree(record, data)
+    rows = [{"fiscal_year": cc.fiscal_year(p), "month": "X", "calendar_month": str(p), "citizenship": c,
+             "usbp_swb_encounters_rounded10": n}
+            for p in RECORD for c, n in (("Mexico", 200), ("Cuba", 600), ("Canada", 100))]
+    pd.DataFrame(rows).to_csv(data / cc.USBP_CITIZENSHIP, index=False)
+    out = cc.compare(synthetic_run(), str(data), window)
+    sec = {r["sector"]: r for r in out["window"]["sectors"]["sectors"]}
+    sim_sd = sum(sim_month(p)["San Diego"] for p in window)
+    sim_ep = sum(sim_month(p)["El Paso"] for p in window)
+    pooled_sd = sim_sd / (sim_sd + sim_ep)
+    assert sec["San Diego"]["sim_share_observed_mix"] == pytest.approx(100 * (200 + 100 * pooled_sd) / 900)
+    assert sec["El Paso"]["sim_share_observed_mix"] == pytest.approx(100 * (600 + 100 * (1 - pooled_sd)) / 900)
