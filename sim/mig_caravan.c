@@ -38,6 +38,9 @@ static mig_status compile_caravan(const mig_config *cfg, const mig_network *net,
         return MIG_ENOMEM;
     cv->n_links = cc->n_route - 1;
     cv->speed = (float)cc->speed_km_day;
+    cv->size = llround((double)cc->size * cfg->agents_per_person);
+    if (cv->size < 1)
+        cv->size = 1;
     cv->status = MIG_CARAVAN_PENDING;
     for (uint32_t i = 0; i < cc->n_route; i++) {
         int64_t p = mig_network_place(net, cc->route[i]), l;
@@ -127,7 +130,7 @@ static void dissolve(const mig_env *env, mig_caravan *cv)
 static mig_status recruit(const mig_caravans *cs, uint32_t c, const mig_env *env, uint32_t place, uint32_t step,
                           int64_t *present, int64_t *joined, mig_ctx *ctx)
 {
-    const mig_caravan_cfg *cc = &env->cfg->caravans[c];
+    const int64_t size = cs->list[c].size;
     mig_agents *a = env->agents;
     const uint32_t g = cs->list[c].group;
     double q;
@@ -137,7 +140,7 @@ static mig_status recruit(const mig_caravans *cs, uint32_t c, const mig_env *env
         *present += a->state[i] == MIG_AGENT_AT_PLACE && a->loc[i] == place && a->group[i] == MIG_NO_GROUP;
     if ((st = sum_ranks(ctx, present)) != MIG_OK)
         return st;
-    q = *present > (int64_t)cc->size ? (double)cc->size / (double)*present : 1.0;
+    q = *present > size ? (double)size / (double)*present : 1.0;
     for (size_t i = 0; i < a->n; i++)
         if (a->state[i] == MIG_AGENT_AT_PLACE && a->loc[i] == place && a->group[i] == MIG_NO_GROUP &&
             mig_rng_u01(mig_rng_draw4(cs->seed, a->id[i], step, MIG_RNG_CARAVAN, c).w[0]) < q) {
@@ -186,8 +189,8 @@ static mig_status assemble(mig_caravans *cs, uint32_t c, const mig_env *env, uin
         return mig_ctx_error(ctx, st, "out of memory for groups");
     if ((st = recruit(cs, c, env, place, step, &present, &joined, ctx)) != MIG_OK)
         return mig_ctx_error(ctx, st, "MPI_Allreduce of a caravan's count failed");
-    if (present < (int64_t)cc->size && cc->n_nationalities) {
-        spawned = (int64_t)cc->size - present;
+    if (present < cv->size && cc->n_nationalities) {
+        spawned = cv->size - present;
         if ((st = spawn_shortfall(cc, cv->group, env, place, spawned, step, ctx)) != MIG_OK)
             return st;
     }

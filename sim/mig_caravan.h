@@ -22,6 +22,8 @@ typedef struct mig_caravan {
     uint32_t n_links;
     uint32_t *link;             /* owned [n_links]: the route's links in order */
     float speed;                /* km per day */
+    int64_t size;               /* agents: the config's persons times the model's agents per
+                                 * person, rounded (at least 1) */
     /* state (checkpointed) */
     int status;
     uint32_t group;             /* group id of the members */

@@ -118,7 +118,7 @@ typedef struct mig_caravan_cfg {
     char *name;
     char *place;              /* where it assembles; route[0] */
     char *date;               /* "YYYY-MM-DD" the day it assembles and sets off */
-    uint32_t size;            /* agents */
+    uint32_t size;            /* persons (agents: times cfg->agents_per_person, rounded) */
     char **nationalities;     /* of spawned members (shortfall), optional */
     uint32_t n_nationalities;
     double *shares;           /* [n_shares] split of spawned members (even when absent) */

@@ -53,8 +53,8 @@ got = (str(b["from"]), b["on_at"], b["off_below"], b["off_after_days"], b["windo
 assert got == ("2024-06-05", 2500, 1500, 14, 7), got
 print("test_corridor_inm: targets CSVs and securing_border figures as published")
 EOF
-small=(--quiet --set start_date=2023-09-01 --set days=153 --set corridor.scale=0.05
-  --set 'caravans[exodo-de-la-pobreza].size=350')
+# the caravan's size is in persons: 7000 x 0.05 = 350 agents, with no --set (the engine scales it)
+small=(--quiet --set start_date=2023-09-01 --set days=153 --set corridor.scale=0.05)
 "$migsim" run "$scenario" -o "$work/inm.h5" --threads 2 "${small[@]}"
 /usr/bin/python3 - "$work/inm.h5" "$src/configs/corridor" <<'EOF'
 import csv

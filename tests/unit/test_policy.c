@@ -427,6 +427,30 @@ Test(policy, caravan_dissolving_early_leaves_members_at_their_own_pace)
     test_world_free(&ctx, &cfg, &w);
 }
 
+/* A caravan's size is persons: a model with 0.02 agents per person (corridor.scale) makes the
+ * 50 of CARAVAN one agent, 0.5 makes 25 (rounded), 0.001 still one. */
+Test(policy, caravan_size_is_persons_scaled_by_the_models_agents_per_person)
+{
+    const double per[] = { 0.5, 0.02, 0.001, 1.0 };
+    const int64_t want[] = { 25, 1, 1, 50 };
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    world(HEAD CARAVAN, NULL, 0, 1, &ctx, &cfg, &w);
+    cr_assert_eq(w->caravans->list[0].size, 50);
+    for (size_t k = 0; k < sizeof per / sizeof *per; k++) {
+        mig_obs *obs = NULL;
+        mig_caravans *cs = NULL;
+        cfg->agents_per_person = per[k];
+        cr_assert_eq(mig_obs_create(w->net->n_places, w->net->n_links, cfg->n_nationalities, &obs), MIG_OK);
+        cr_assert_eq(mig_caravan_create(cfg, w->net, obs, ctx, &cs), MIG_OK);
+        cr_assert_eq(cs->list[0].size, want[k], "%g agents per person", per[k]);
+        mig_caravan_destroy(&cs);
+        mig_obs_destroy(&obs);
+    }
+    test_world_free(&ctx, &cfg, &w);
+}
+
 /* Bad input: the first error's exact text, which names file (under dir). */
 static void expect_error_in(const char *yaml, const char *file, const char *want_suffix)
 {
