@@ -246,3 +246,19 @@ def test_sector_shares_with_the_observed_mix(record, tmp_path):
     pooled_sd = sim_sd / (sim_sd + sim_ep)
     assert sec["San Diego"]["sim_share_observed_mix"] == pytest.approx(100 * (200 + 100 * pooled_sd) / 900)
     assert sec["El Paso"]["sim_share_observed_mix"] == pytest.approx(100 * (600 + 100 * (1 - pooled_sd)) / 900)
+
+
+
+def test_sector_mix_from_the_record_misses_tucson(capsys):
+    """scripts/corridor_sector_mix.py on the record: FY2022's per-citizenship sector shares with
+    FY2023's observed citizenship counts put Tucson at 9.8 % (observed 18.3 %), the figure
+    configs/corridor/README.md quotes; the nine sectors' implied shares sum to 100."""
+    import corridor_sector_mix as csm
+    assert csm.main(["--data", str(REPO / "configs" / "corridor" / "data")]) == 0
+    rows = {}
+    for line in capsys.readouterr().out.splitlines()[2:]:
+        name, rest = line[:22].strip(), line[22:].replace("(", " ").replace(")", " ").split()
+        rows[name] = [float(x) for x in rest]
+    assert list(rows) == csm.SECTORS
+    assert rows["Tucson"][:3] == [18.3, 9.8, -8.4]
+    assert sum(r[1] for r in rows.values()) == pytest.approx(100, abs=0.3)
