@@ -10,7 +10,10 @@
 #include "mig_ctx.h"
 #include "mig_fit.h"
 #include "mig_obs.h"
+#include "mig_output.h"
 #include "mig_world.h"
+
+#define MIG_MAX_RESULTS 8 /* results a model may give (mig_model_ops.results) */
 
 typedef struct mig_model_ops {
     const char *name;       /* the scenario's `model` value */
@@ -43,6 +46,11 @@ typedef struct mig_model_ops {
     /* observe phase: fills the model's own observation variables. May be NULL. */
     mig_status (*observe)(void *state, mig_world *w, uint32_t step, mig_ctx *ctx);
 
+    /* After the last day: the run's results (e.g. validation scores; the same on every
+     * rank), at most cap of them into out, their number returned; names borrowed from
+     * the model. Printed at the end of `migsim run` and written to the output's group
+     * "results". May be NULL. */
+    size_t (*results)(const void *state, mig_result *out, size_t cap);
     /* What `migsim calibrate` needs to fit the model to a record (sim/mig_fit.h), or NULL
      * when the model cannot be calibrated. */
     const mig_fit_ops *fit;

@@ -404,7 +404,8 @@ done:
 
 static int reserved_name(const char *name)
 {
-    static const char *const fixed[] = { "time", "place", "link", "nationality", "intervention", "provenance" };
+    static const char *const fixed[] = { "time",         "place",      "link",   "nationality",
+                                         "intervention", "provenance", "results" };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         if (strcmp(name, fixed[i]) == 0)
             return 1;
@@ -650,6 +651,27 @@ mig_status mig_output_read_rows(mig_output *o, size_t var, uint32_t t0, uint32_t
         memcpy(dst + (size_t)n_file * v->size, v->buf + (size_t)(t0 + n_file - o->buf_first) * v->size,
                (size_t)(n - n_file) * v->size * sizeof *dst);
     return MIG_OK;
+}
+
+mig_status mig_output_write_results(mig_output *o, const char *group, const mig_result *r, size_t n, mig_ctx *ctx)
+{
+    hid_t grp = -1, space = -1, dset = -1;
+    int bad;
+    if (!o || o->finished || o->broken)
+        return mig_ctx_error(ctx, MIG_EINTERNAL, "mig_output_write_results: no open output");
+    bad = failed(o, grp = H5Gcreate2(o->file, group, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2 failed") ||
+          failed(o, space = H5Screate(H5S_SCALAR), "H5Screate failed");
+    for (size_t i = 0; !bad && i < n; i++) {
+        bad = failed(o, dset = H5Dcreate2(grp, r[i].name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                                          H5P_DEFAULT), "H5Dcreate2 failed") ||
+              failed(o, H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &r[i].value),
+                     "H5Dwrite failed") ||
+              put_attr(o, dset, "long_name", r[i].long_name) || put_attr(o, dset, "units", r[i].units);
+        mig_h5_close(&dset, H5Dclose);
+    }
+    mig_h5_close(&space, H5Sclose);
+    mig_h5_close(&grp, H5Gclose);
+    return bad ? report_h5(o, ctx) : MIG_OK;
 }
 
 mig_status mig_output_finish(mig_output *o, const mig_prov_item *prov, size_t n_prov, mig_ctx *ctx)

@@ -33,6 +33,14 @@ typedef struct mig_prov_item {
     const char *value;
 } mig_prov_item;
 
+/* A result of the whole run (e.g. a validation score), written as a scalar dataset. */
+typedef struct mig_result {
+    const char *name;      /* dataset name in its group */
+    const char *long_name;
+    const char *units;
+    double value;
+} mig_result;
+
 /* lifecycle */
 /* Creates "<path>.tmp.<pid>" next to path, writes the dimension scales and creates one
  * dataset per variable of obs (which must not gain variables afterwards). */
@@ -45,6 +53,9 @@ mig_status mig_output_write_day(mig_output *o, uint32_t t, const mig_obs *obs, m
  * checkpoints, which store the history so that a restart rewrites it identically. */
 mig_status mig_output_read_rows(mig_output *o, size_t var, uint32_t t0, uint32_t n, int32_t *dst,
                                 mig_ctx *ctx);
+/* Writes the n results as scalar float64 datasets (attributes long_name, units) of a new
+ * group `group`; before finish. */
+mig_status mig_output_write_results(mig_output *o, const char *group, const mig_result *r, size_t n, mig_ctx *ctx);
 /* Writes the provenance group, flushes, closes and renames the temporary file to path. */
 mig_status mig_output_finish(mig_output *o, const mig_prov_item *prov, size_t n_prov, mig_ctx *ctx);
 /* Accepts NULL. If finish did not succeed, closes and deletes the temporary file. */

@@ -13,6 +13,7 @@
 
 #include "mig_comm.h"
 #include "mig_driver.h"
+#include "mig_model.h"
 #include "mig_version.h"
 
 static double peak_rss_mib(void)
@@ -21,6 +22,20 @@ static double peak_rss_mib(void)
     if (getrusage(RUSAGE_SELF, &ru))
         return 0.0;
     return (double)ru.ru_maxrss / 1024.0; /* Linux reports KiB */
+}
+
+/* The model's results of the run: logged, and written to the output's group "results". */
+static mig_status write_results(mig_driver *d, mig_ctx *ctx)
+{
+    const mig_model_ops *m = d->world->model;
+    mig_result r[MIG_MAX_RESULTS];
+    size_t n;
+    if (!m->results)
+        return MIG_OK;
+    n = m->results(d->world->model_state, r, MIG_MAX_RESULTS);
+    for (size_t i = 0; i < n; i++)
+        mig_log(ctx, MIG_LOG_INFO, "%s = %.4f (%s)", r[i].name, r[i].value, r[i].long_name);
+    return d->out && n ? mig_output_write_results(d->out, "results", r, n, ctx) : MIG_OK;
 }
 
 /* Writes the provenance (wall time so far, started at `started`) and finishes the output. */
@@ -112,6 +127,8 @@ mig_status mig_run(const mig_config *cfg, const mig_run_opts *opts, mig_ctx *ctx
         return st;
     while (st == MIG_OK && d->day < cfg->days)
         st = mig_driver_step(d, ctx);
+    if (st == MIG_OK)
+        st = write_results(d, ctx);
     if (st == MIG_OK)
         st = finish(d, opts, started, ranks, ctx);
     if (st == MIG_OK)

@@ -21,6 +21,7 @@
 #define R MIG_FLEE_MAX_AWARENESS
 #define PURPOSE_MOVE (MIG_RNG_MODEL + 0)
 #define PURPOSE_SPAWN (MIG_RNG_MODEL + 1)
+#define PURPOSE_ADMIT (MIG_RNG_MODEL + 2)
 #define MAX_HOPS 64 /* links an agent may finish in one day (Flee stops at its recursion limit) */
 
 /* ---- rules ------------------------------------------------------------------------------ */
@@ -192,8 +193,9 @@ uint8_t mig_flee_select_path(const mig_flee_state *s, const mig_network *net, co
 /* ---- an agent's day --------------------------------------------------------------------- */
 
 /* The next link of agent k's route from p, or MIG_NO_LINK (the route is then dropped): the
- * link must be open, and the route's end must not be a camp nearly full today. */
-static uint32_t next_link(const mig_flee_state *s, const mig_world *w, size_t k, uint32_t p)
+ * link must be open, and the route's end must not be a camp nearly full today. A late step
+ * (after an arrival today) towards a camp is noted for mig_flee_admit. */
+static uint32_t next_link(const mig_flee_state *s, const mig_world *w, size_t k, uint32_t p, int late)
 {
     const mig_network *net = w->net;
     uint16_t *route = s->route + k * R;
@@ -206,6 +208,10 @@ static uint32_t next_link(const mig_flee_state *s, const mig_world *w, size_t k,
         s->route_len[k] = 0;
         return MIG_NO_LINK;
     }
+    if (late && s->camp[end] && s->late_camp[k] == MIG_FLEE_NONE) {
+        s->late_camp[k] = (uint16_t)end;
+        s->late_from[k] = (uint16_t)p;
+    }
     memmove(route, route + 1, (size_t)(s->route_len[k] - 1) * sizeof *route);
     s->route_len[k]--;
     return link;
@@ -213,8 +219,9 @@ static uint32_t next_link(const mig_flee_state *s, const mig_world *w, size_t k,
 
 /* Flee's evolve for agent slot i (id slot k) at a place: move with the place's chance (1 on a
  * route, or at a town when forced), choosing a path when it has none; u: the decision's two
- * keyed words (move, path). */
-static void evolve(const mig_flee_state *s, mig_world *w, size_t i, size_t k, const uint32_t u[2], int force)
+ * keyed words (move, path); late: after an arrival today. */
+static void evolve(const mig_flee_state *s, mig_world *w, size_t i, size_t k, const uint32_t u[2], int force,
+                   int late)
 {
     mig_agents *a = w->agents;
     const uint32_t p = a->loc[i];
@@ -224,7 +231,7 @@ static void evolve(const mig_flee_state *s, mig_world *w, size_t i, size_t k, co
         return;
     if (!s->route_len[k])
         s->route_len[k] = mig_flee_select_path(s, w->net, w->cap_factor, p, mig_rng_u01(u[1]), s->route + k * R);
-    if (!s->route_len[k] || (link = next_link(s, w, k, p)) == MIG_NO_LINK)
+    if (!s->route_len[k] || (link = next_link(s, w, k, p, late)) == MIG_NO_LINK)
         return;
     a->state[i] = MIG_AGENT_ON_LINK;
     a->loc[i] = link;
@@ -240,7 +247,7 @@ void mig_flee_agent_day(const mig_flee_state *s, mig_world *w, size_t i, uint32_
     double moved = 0.0;
     uint32_t hop = 1;
     if (a->state[i] == MIG_AGENT_AT_PLACE)
-        evolve(s, w, i, k, u0, 0);
+        evolve(s, w, i, k, u0, 0, 0);
     while (a->state[i] == MIG_AGENT_ON_LINK && hop < MAX_HOPS) {
         const uint32_t l = a->loc[i];
         const double speed = s->travelled[k] == 1 && c->start_on_foot ? c->max_walk_speed : c->max_move_speed;
@@ -257,12 +264,15 @@ void mig_flee_agent_day(const mig_flee_state *s, mig_world *w, size_t i, uint32_
         a->state[i] = MIG_AGENT_AT_PLACE;
         a->progress[i] = 0.0f;
         a->loc[i] = s->link_closed[l] ? net->link_from[l] : net->link_to[l];
+        if (!s->link_closed[l] && s->camp[a->loc[i]])
+            s->arrived_camp[k] = (uint16_t)a->loc[i];
         more = !s->link_closed[l] && moved < speed;
         if (!more)
             break;
         {
             const mig_rng_words r = mig_rng_draw4(s->seed, a->id[i], step, PURPOSE_MOVE, hop++);
-            evolve(s, w, i, k, r.w, c->avoid_short_stints && (s->recent[k] + moved / c->max_move_speed) / 2.0 < 0.5);
+            evolve(s, w, i, k, r.w, c->avoid_short_stints && (s->recent[k] + moved / c->max_move_speed) / 2.0 < 0.5,
+                   1);
         }
     }
     s->recent[k] = (float)((s->recent[k] + moved / c->max_move_speed) / 2.0);
@@ -285,6 +295,7 @@ static void flee_decide(const void *state, mig_world *w, uint32_t step, size_t b
         for (size_t j = 0; j < nb; j++) {
             const size_t i = b0 + j, k = key[j] / a->nranks;
             const uint32_t u[2] = { u0[j], u1[j] };
+            s->late_camp[k] = s->arrived_camp[k] = MIG_FLEE_NONE;
             if (a->state[i] == MIG_AGENT_AT_PLACE && !s->route_len[k] &&
                 !(mig_rng_u01(u0[j]) < s->movechance[a->loc[i]])) {
                 s->recent[k] = (float)(s->recent[k] / 2.0); /* stays: mig_flee_agent_day's outcome, sooner */
@@ -293,6 +304,178 @@ static void flee_decide(const void *state, mig_world *w, uint32_t step, size_t b
             mig_flee_agent_day(s, w, i, step, u);
         }
     }
+}
+
+/* ---- admission at camps ----------------------------------------------------------------- */
+
+int64_t mig_flee_admit_limit(const mig_world *w, uint32_t p)
+{
+    const mig_movement_cfg *mv = &w->cfg->movement;
+    const double cap = (double)w->net->place_capacity[p];
+    int64_t m;
+    if (w->net->place_capacity[p] == 0)
+        return INT64_MAX;
+    m = (int64_t)floor(cap * mv->capacity_scaling) + 1;
+    while (m > 0 && mig_route_capacity_factor((double)m, cap, mv->capacity_buffer, mv->capacity_scaling) <
+                        MIG_CAPACITY_FULL)
+        m--;
+    return m;
+}
+
+/* One of today's arrivals at a camp, or a late step towards one (which may be refused). */
+typedef struct adm_event {
+    uint64_t key;    /* keyed priority (high word) and id (low word): unique */
+    size_t slot;
+    uint16_t camp;
+    uint8_t arrives; /* counts at the camp */
+    uint8_t late;
+} adm_event;
+
+static int push_event(adm_event **e, size_t *n, size_t *cap, adm_event ev)
+{
+    if (*n == *cap) {
+        adm_event *t = realloc(*e, (*cap = *cap ? 2 * *cap : 1024) * sizeof *t);
+        if (!t)
+            return 0;
+        *e = t;
+    }
+    (*e)[(*n)++] = ev;
+    return 1;
+}
+
+/* Today's events on this rank, with per camp the arrivals (adm[p]) and late steps
+ * (adm[np + p]). *out is the caller's to free. */
+static mig_status admit_events(mig_flee_state *s, const mig_world *w, uint32_t step, adm_event **out, size_t *n_out)
+{
+    const mig_agents *a = w->agents;
+    const size_t np = w->net->n_places;
+    adm_event *e = NULL;
+    size_t n = 0, cap = 0;
+    memset(s->adm, 0, 2 * np * sizeof *s->adm);
+    for (size_t i = 0; i < a->n; i++) {
+        const size_t k = a->id[i] / a->nranks;
+        const uint16_t lc = s->late_camp[k], ac = s->arrived_camp[k];
+        uint64_t key;
+        if (lc == MIG_FLEE_NONE && ac == MIG_FLEE_NONE)
+            continue;
+        key = (uint64_t)mig_rng_draw(s->seed, a->id[i], step, PURPOSE_ADMIT).w[0] << 32 | a->id[i];
+        if ((lc != MIG_FLEE_NONE && !push_event(&e, &n, &cap, (adm_event){ key, i, lc, ac == lc, 1 })) ||
+            (ac != MIG_FLEE_NONE && ac != lc && !push_event(&e, &n, &cap, (adm_event){ key, i, ac, 1, 0 }))) {
+            free(e);
+            return MIG_ENOMEM;
+        }
+        if (lc != MIG_FLEE_NONE)
+            s->adm[np + lc]++;
+        if (ac != MIG_FLEE_NONE)
+            s->adm[ac]++;
+    }
+    *out = e;
+    *n_out = n;
+    return MIG_OK;
+}
+
+static mig_status sum_ranks(mig_ctx *ctx, int64_t *v, size_t n)
+{
+    return ctx->comm && ctx->comm->size > 1 ? mig_comm_sum_i64(ctx->comm, v, n) : MIG_OK;
+}
+
+/* For each camp p marked 1 in todo: the largest key t[p] such that the arrivals there with
+ * a smaller key number at most room[p], found by bisection over all ranks at once; todo[p]
+ * becomes 2 where there is none (room[p] < 0: every late step refused). lo, hi, cnt:
+ * scratch [np]. */
+static mig_status admit_thresholds(const adm_event *e, size_t n, size_t np, const int64_t *room, uint8_t *todo,
+                                   uint64_t *t, uint64_t *lo, uint64_t *hi, int64_t *cnt, mig_ctx *ctx)
+{
+    mig_status st;
+    int open = 1;
+    for (size_t p = 0; p < np; p++) {
+        lo[p] = 0;
+        hi[p] = UINT64_MAX;
+        t[p] = 0;
+        if (todo[p] && room[p] < 0)
+            todo[p] = 2;
+    }
+    while (open) {
+        memset(cnt, 0, np * sizeof *cnt);
+        for (size_t j = 0; j < n; j++) {
+            const size_t p = e[j].camp;
+            cnt[p] += todo[p] == 1 && lo[p] <= hi[p] && e[j].arrives && e[j].key < lo[p] + (hi[p] - lo[p]) / 2;
+        }
+        if ((st = sum_ranks(ctx, cnt, np)) != MIG_OK)
+            return st;
+        open = 0;
+        for (size_t p = 0; p < np; p++) {
+            const uint64_t mid = lo[p] + (hi[p] - lo[p]) / 2;
+            if (todo[p] != 1 || lo[p] > hi[p])
+                continue;
+            if (cnt[p] <= room[p]) {
+                t[p] = mid;
+                if (mid == UINT64_MAX)
+                    hi[p] = 0, lo[p] = 1;
+                else
+                    lo[p] = mid + 1;
+            } else if (mid == 0) {
+                hi[p] = 0, lo[p] = 1;
+            } else {
+                hi[p] = mid - 1;
+            }
+            open |= lo[p] <= hi[p];
+        }
+    }
+    return MIG_OK;
+}
+
+mig_status mig_flee_admit(mig_flee_state *s, mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    mig_agents *a = w->agents;
+    const size_t np = w->net->n_places;
+    int64_t *arr = s->adm, *late = s->adm + np, *room = s->adm + 2 * np, *cnt = s->adm + 3 * np;
+    adm_event *e = NULL;
+    size_t n = 0;
+    uint64_t *t = NULL;
+    uint8_t *todo;
+    int need = 0;
+    mig_status st;
+    if (!w->has_capacity)
+        return MIG_OK;
+    if (admit_events(s, w, step, &e, &n) != MIG_OK)
+        return mig_ctx_error(ctx, MIG_ENOMEM, "out of memory (the flee model's admission at camps)");
+    if ((st = sum_ranks(ctx, s->adm, 2 * np)) != MIG_OK)
+        goto mpi_fail;
+    if (!(t = malloc(np * (3 * sizeof *t + 1)))) {
+        free(e);
+        return mig_ctx_error(ctx, MIG_ENOMEM, "out of memory (the flee model's admission at camps)");
+    }
+    todo = (uint8_t *)(t + 3 * np);
+    for (size_t p = 0; p < np; p++) {
+        const int64_t limit = mig_flee_admit_limit(w, (uint32_t)p);
+        room[p] = limit == INT64_MAX ? INT64_MAX : limit - w->place_count[p];
+        todo[p] = late[p] > 0 && arr[p] > room[p];
+        need |= todo[p];
+    }
+    if (need && (st = admit_thresholds(e, n, np, room, todo, t, t + np, t + 2 * np, cnt, ctx)) != MIG_OK)
+        goto mpi_fail;
+    for (size_t j = 0; need && j < n; j++) {
+        const size_t i = e[j].slot, k = a->id[i] / a->nranks;
+        if (!e[j].late || !todo[e[j].camp] || (todo[e[j].camp] == 1 && e[j].key <= t[e[j].camp]))
+            continue;
+        a->state[i] = MIG_AGENT_AT_PLACE;
+        a->loc[i] = s->late_from[k];
+        a->progress[i] = 0.0f;
+        s->route_len[k] = 0;
+    }
+    free(e);
+    free(t);
+    return MIG_OK;
+mpi_fail:
+    free(e);
+    free(t);
+    return mig_ctx_error(ctx, st, "MPI_Allreduce for the admission at camps failed");
+}
+
+static mig_status flee_apply(void *state, mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    return mig_flee_admit(state, w, step, ctx);
 }
 
 /* ---- spawning --------------------------------------------------------------------------- */
@@ -313,11 +496,15 @@ mig_status mig_flee_grow_ids(mig_flee_state *s, const mig_agents *a)
     GROW(route_len, 1)
     GROW(travelled, 1)
     GROW(recent, 1)
+    GROW(late_camp, 1)
+    GROW(late_from, 1)
+    GROW(arrived_camp, 1)
 #undef GROW
     for (size_t k = cap; k < need; k++) {
         s->route_len[k] = 0;
         s->travelled[k] = 1;
         s->recent[k] = 0.0f;
+        s->late_camp[k] = s->arrived_camp[k] = MIG_FLEE_NONE;
     }
     s->cap_ids = need;
     return MIG_OK;
@@ -384,18 +571,68 @@ static mig_status flee_spawn(void *state, mig_world *w, uint32_t step, mig_ctx *
     return MIG_OK;
 }
 
-/* The camps' registrations of the day beside the simulated counts (on rank 0 only, as
- * observations are summed over ranks). */
-static mig_status flee_observe(void *state, mig_world *w, uint32_t step, mig_ctx *ctx)
+/* D_c(step) at each camp place of data_layout.csv into reg (the last series of a place). */
+static void registered_day(const mig_flee_state *s, uint32_t step, int64_t *reg)
 {
-    const mig_flee_state *s = state;
-    if (ctx->comm && ctx->comm->rank != 0)
-        return MIG_OK;
     for (uint32_t c = 0; c < s->data->n_camps; c++)
         if (s->data->camp_place[c] != MIG_FLEE_NO_PLACE)
-            s->v_registered[s->data->camp_place[c]] = s->data->camp_count[(size_t)c * s->days + step];
-    (void)w;
+            reg[s->data->camp_place[c]] = s->data->camp_count[(size_t)c * s->days + step];
+}
+
+mig_status mig_flee_ard_day(mig_flee_state *s, const mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    const size_t np = w->net->n_places;
+    int64_t *sim = s->adm, *reg = s->adm + np;
+    double sum_s = 0.0, sum_u = 0.0, scale, r = 0.0, n = 0.0;
+    mig_status st;
+    memset(reg, 0, np * sizeof *reg);
+    registered_day(s, step, reg);
+    for (size_t p = 0; p < np; p++)
+        sim[p] = s->validated[p] ? w->v_occupancy[p] : 0;
+    if ((st = sum_ranks(ctx, sim, np)) != MIG_OK)
+        return mig_ctx_error(ctx, st, "MPI_Allreduce of the camps' counts failed");
+    for (size_t p = 0; p < np; p++)
+        if (s->validated[p]) {
+            sum_s += (double)sim[p];
+            sum_u += (double)reg[p];
+        }
+    scale = sum_s > 0.0 ? sum_u / sum_s : 0.0;
+    for (size_t p = 0; p < np; p++)
+        if (s->validated[p]) {
+            r += fabs((double)sim[p] * scale - (double)reg[p]);
+            n += fabs((double)sim[p] - (double)reg[p]);
+        }
+    sum_u = sum_u > 1.0 ? sum_u : 1.0;
+    s->ard_rescaled += r / sum_u;
+    s->ard_normal += n / sum_u;
+    s->ard_days++;
     return MIG_OK;
+}
+
+/* The camps' registrations of the day beside the simulated counts (on rank 0 only, as
+ * observations are summed over ranks), and the day's terms of the ARD. */
+static mig_status flee_observe(void *state, mig_world *w, uint32_t step, mig_ctx *ctx)
+{
+    mig_flee_state *s = state;
+    if (!ctx->comm || ctx->comm->rank == 0)
+        registered_day(s, step, s->v_registered);
+    return mig_flee_ard_day(s, w, step, ctx);
+}
+
+static size_t flee_results(const void *state, mig_result *out, size_t cap)
+{
+    const mig_flee_state *s = state;
+    const double days = s->ard_days ? (double)s->ard_days : 1.0;
+    if (cap < 2)
+        return 0;
+    out[0] = (mig_result){ "ard_rescaled",
+                           "Flee's averaged relative difference of the camps' counts from the registrations, "
+                           "the simulated counts rescaled to the registered total each day",
+                           "1", s->ard_rescaled / days };
+    out[1] = (mig_result){ "ard_normal",
+                           "Flee's averaged relative difference of the camps' counts from the registrations",
+                           "1", s->ard_normal / days };
+    return 2;
 }
 
 static mig_status flee_timeline(void *state, mig_world *w, uint32_t step, mig_ctx *ctx)
@@ -414,7 +651,8 @@ static void flee_destroy(void **p)
         return;
     mig_flee_data_destroy(&s->data);
     MIG_FREE_ALL(s->conflict, s->onset, s->camp_closed, s->camp, s->town, s->movechance, s->score, s->link_closed,
-                 s->spawn_weight, s->spawn_count, s->link_inv, s->route, s->route_len, s->travelled, s->recent, s);
+                 s->spawn_weight, s->spawn_count, s->link_inv, s->route, s->route_len, s->travelled, s->recent,
+                 s->late_camp, s->late_from, s->arrived_camp, s->adm, s->validated, s);
 }
 
 /* Flee lowers a camp's capacity by the registrations placed in it on day 0 (spawning.py);
@@ -428,6 +666,19 @@ static void lower_capacities(const mig_flee_state *s, mig_network *net)
             continue;
         left = (int64_t)net->place_capacity[p] - s->data->camp_count[(size_t)c * s->days];
         net->place_capacity[p] = left > 0 ? (uint32_t)left : 0;
+    }
+}
+
+/* The camp places whose registrations are not 0 on every day (scripts/flee_validate.py's
+ * choice), in s->validated. */
+static void mark_validated(mig_flee_state *s, size_t np)
+{
+    int64_t *reg = s->adm;
+    memset(reg, 0, np * sizeof *reg);
+    for (uint32_t t = 0; t < s->days; t++) {
+        registered_day(s, t, reg);
+        for (size_t p = 0; p < np; p++)
+            s->validated[p] |= reg[p] != 0;
     }
 }
 
@@ -460,9 +711,12 @@ static mig_status flee_create(mig_world *w, mig_ctx *ctx, void **out)
     s->spawn_weight = calloc(np, sizeof *s->spawn_weight);
     s->spawn_count = calloc(np, sizeof *s->spawn_count);
     s->link_inv = malloc(nl * sizeof *s->link_inv);
+    s->adm = malloc(4 * np * sizeof *s->adm);
+    s->validated = calloc(np, 1);
     ones = malloc(nl * sizeof *ones);
     if (st == MIG_OK && (!s->conflict || !s->onset || !s->camp_closed || !s->camp || !s->town || !s->movechance ||
-                         !s->score || !s->link_closed || !s->spawn_weight || !s->spawn_count || !s->link_inv || !ones))
+                         !s->score || !s->link_closed || !s->spawn_weight || !s->spawn_count || !s->link_inv ||
+                         !s->adm || !s->validated || !ones))
         st = MIG_ENOMEM;
     if (st == MIG_OK)
         st = mig_obs_add(w->obs, "registered", "registrations at a camp (UNHCR, as Flee interpolates them)",
@@ -473,6 +727,7 @@ static mig_status flee_create(mig_world *w, mig_ctx *ctx, void **out)
         for (uint32_t l = 0; l < w->net->n_links; l++)
             s->link_inv[l] = inv_distance(s->cfg, w->net->link_km[l]);
         lower_capacities(s, w->net);
+        mark_validated(s, np);
         st = mig_world_set_routes(w, ones, 0, ctx);
     }
     free(ones);
@@ -494,6 +749,8 @@ const mig_model_ops mig_model_flee = {
     .timeline = flee_timeline,
     .spawn = flee_spawn,
     .decide = flee_decide,
+    .apply = flee_apply,
     .observe = flee_observe,
+    .results = flee_results,
     .travels = 1,
 };

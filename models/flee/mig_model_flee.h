@@ -34,7 +34,18 @@ typedef struct mig_flee_state {
     uint8_t *route_len;       /* owned [cap_ids] */
     uint16_t *travelled;      /* owned [cap_ids]: Flee's places_travelled (1 at spawning) */
     float *recent;            /* owned [cap_ids]: Flee's recent_travel_distance */
+    /* today's admission (mig_flee_admit), by id / ranks; MIG_FLEE_NONE when unset */
+    uint16_t *late_camp;      /* owned [cap_ids]: the camp of its first late step towards one */
+    uint16_t *late_from;      /* owned [cap_ids]: the place it took that step from */
+    uint16_t *arrived_camp;   /* owned [cap_ids]: the camp it last arrived at */
+    int64_t *adm;             /* owned [4 * n_places]: the admission's and the ARD's scratch */
+    /* validation: Flee's ARD, its daily terms summed (mig_flee_ard_day) */
+    uint8_t *validated;       /* owned [n_places]: a camp whose registrations are not all 0 */
+    double ard_rescaled, ard_normal;
+    uint32_t ard_days;
 } mig_flee_state;
+
+#define MIG_FLEE_NONE UINT16_MAX
 
 /* Spawn decay after days_since_onset: spawn_decay[days / interval], the last beyond it. */
 double mig_flee_decay(const mig_flee_cfg *c, int32_t days_since_onset);
@@ -57,5 +68,21 @@ mig_status mig_flee_grow_ids(mig_flee_state *s, const mig_agents *a);
  * u0: the words of its first decision, mig_rng_draw4(seed, id, step, MIG_RNG_MODEL, 0).w[0..1]
  * (later decisions draw with hop 1, 2, ...). */
 void mig_flee_agent_day(const mig_flee_state *s, mig_world *w, size_t i, uint32_t step, const uint32_t u0[2]);
+/* The most persons at place p for which Flee still lets an agent set off towards it (its
+ * capacity factor at least MIG_CAPACITY_FULL); INT64_MAX without a capacity. */
+int64_t mig_flee_admit_limit(const mig_world *w, uint32_t p);
+/* Flee checks a camp's count as each agent takes its next step, and that count rises as
+ * agents arrive during the day. Agents that set off towards a camp late in the day (after
+ * arriving somewhere today) are admitted in the order of a keyed priority (seed, id, day)
+ * among all of today's arrivals there: one is admitted while the persons there in the
+ * morning plus the arrivals before it do not exceed mig_flee_admit_limit; the others are
+ * put back where they set off, their route dropped. Counts are summed over ranks, so the
+ * set is the same for any thread or rank count. */
+mig_status mig_flee_admit(mig_flee_state *s, mig_world *w, uint32_t step, mig_ctx *ctx);
+/* Adds day step's terms of Flee's ARD from w->v_occupancy (summed over ranks here) at the
+ * validated camps against their registrations D: with S and U the sums over those camps
+ * of the simulated and registered counts, sum |s U / S - D| / max(U, 1) (rescaled; U / S
+ * taken as 0 when S = 0) and sum |s - D| / max(U, 1) (normal). */
+mig_status mig_flee_ard_day(mig_flee_state *s, const mig_world *w, uint32_t step, mig_ctx *ctx);
 
 #endif

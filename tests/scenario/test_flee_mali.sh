@@ -3,7 +3,8 @@
 # settings) imported by scripts/import_flee.py, run by the flee model on 1 thread and scored
 # by scripts/flee_validate.py. Flee's own figure is ARD 0.361 (rescaled; 0.395 normal); the
 # run must lie within 0.02 of it: rescaled in [0.341, 0.381], normal in [0.375, 0.415]. Then
-# the same run with 2 threads must give the same camp counts, and bad input must be refused
+# the run's own ARD (printed, and in results/) must equal flee_validate.py's; the same run
+# with 2 threads must give the same camp counts and ARD, and bad input must be refused
 # with the file, line and field: an unsupported location type (by the import) and a malformed
 # conflict intensity (by the model).
 #   bash tests/scenario/test_flee_mali.sh MIGSIM_BINARY SOURCE_DIR WORK_DIR
@@ -27,11 +28,25 @@ awk -v r="$rescaled" -v n="$normal" 'BEGIN { exit !(r >= 0.341 && r <= 0.381 && 
   fail "ARD rescaled $rescaled, normal $normal: outside [0.341, 0.381] and [0.375, 0.415]"
 [ -s mali.png ] || fail "no plot"
 
-"$migsim" run mali/scenario.yaml -o mali2.h5 --threads 2 --quiet
+# the run's own validation (results/ard_*) is flee_validate.py's to 1e-9, and printed
+"$py" - mali.h5 "$src/scripts" <<'PY' || fail "results/ard_rescaled, ard_normal differ from flee_validate.py"
+import sys, h5py
+sys.path.insert(0, sys.argv[2])
+from flee_validate import ard, load
+names, sim, data, units = load(sys.argv[1])
+want = ard(sim, data)
+with h5py.File(sys.argv[1], "r") as f:
+    got = (float(f["results/ard_rescaled"][()]), float(f["results/ard_normal"][()]))
+    assert f["results/ard_rescaled"].attrs["units"] in (b"1", "1")
+print("results", got, "flee_validate", want)
+assert abs(got[0] - want[0]) < 1e-9 and abs(got[1] - want[1]) < 1e-9
+PY
+log=$("$migsim" run mali/scenario.yaml -o mali2.h5 --threads 2 2>&1)
+echo "$log" | grep -q "migsim: ard_rescaled = $rescaled (" || fail "the run did not print ard_rescaled = $rescaled: $log"
 "$py" - mali.h5 mali2.h5 <<'PY' || fail "2 threads differ from 1"
 import sys, h5py, numpy as np
 a, b = (h5py.File(p, "r") for p in sys.argv[1:])
-for v in ("occupancy", "registered", "spawned"):
+for v in ("occupancy", "registered", "spawned", "results/ard_rescaled", "results/ard_normal"):
     assert np.array_equal(a[v][...], b[v][...]), v
 PY
 

@@ -6,6 +6,8 @@
  * into tests/data/flee/tiny.yaml. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "../test_util.h"
 #include "mig_model_flee.h"
@@ -274,4 +276,114 @@ Test(flee, same_result_for_any_thread_count)
         test_world_free(&ctx, &cfg, &w);
     }
     cr_assert_arr_eq(occ[0], occ[1], sizeof occ[0]);
+}
+
+/* n agents of the tiny world placed at place `at`, or on link from -> to at km progress,
+ * each with a route to `dest` (NULL: none) and places_travelled 2; the first slot in *first. */
+static void place_agents(mig_world *w, mig_ctx *ctx, size_t n, const char *from, const char *to, float km,
+                         const char *dest, size_t *first)
+{
+    mig_flee_state *s = w->model_state;
+    cr_assert_eq(mig_world_spawn(w, n, place(w, from), 0, 0, 0, first, ctx), MIG_OK);
+    cr_assert_eq(mig_flee_grow_ids(s, w->agents), MIG_OK);
+    for (size_t i = *first; i < *first + n; i++) {
+        const uint32_t k = w->agents->id[i];
+        if (to) {
+            w->agents->state[i] = MIG_AGENT_ON_LINK;
+            w->agents->loc[i] = link_of(w, from, to);
+            w->agents->progress[i] = km;
+        }
+        s->travelled[k] = 2;
+        s->route_len[k] = dest != NULL;
+        if (dest)
+            s->route[k * MIG_FLEE_MAX_AWARENESS] = (uint16_t)place(w, dest);
+    }
+}
+
+static int by_key(const void *x, const void *y)
+{
+    const uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Camp C (capacity 104, scaling 1, buffer 0.9: factor 1 - (n - 93.6) / 10.4, at least 0.5 up
+ * to n = 98.8) holds 93 in the morning; 20 agents arrive at B from A with distance left and
+ * set off for C late in the day, and n_a more on link B-C arrive at C today (they set off
+ * earlier: never refused). Flee's rule, replayed here in the order of the keyed priorities
+ * (seed, id, day, MIG_RNG_MODEL + 2) << 32 | id: a late one is admitted while the count is
+ * at most 98, and every admitted arrival adds 1. With n_a = 0 exactly 6 = 98 + 1 - 93 of the
+ * 20 are admitted, those of the 6 smallest priorities. Refused ones are back at B without a
+ * route; the same set for 1 and 2 threads. */
+static void admit_case(int threads, size_t n_a, int admitted[23])
+{
+    const char *over[] = { "flee.camp_movechance=0" };
+    const uint32_t day = 5, c_place = 2;
+    uint64_t keys[23], order[23];
+    int late[23];
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    mig_flee_state *s;
+    size_t c0, a0, l0, n = n_a + 20, n_in = 0;
+    int64_t count = 93;
+    test_world(TINY, over, 1, threads, &ctx, &cfg, &w);
+    s = w->model_state;
+    cr_assert_eq(place(w, "C"), c_place);
+    w->net->place_capacity[c_place] = 104;
+    cr_assert_eq(mig_flee_admit_limit(w, c_place), 98);
+    place_agents(w, ctx, 93, "C", NULL, 0.0f, NULL, &c0);
+    place_agents(w, ctx, 20, "A", "B", 99.0f, "C", &l0);
+    if (n_a)
+        place_agents(w, ctx, n_a, "B", "C", 49.0f, NULL, &a0);
+    mig_flee_places_day(s, w->net, day);
+    w->cap_factor[c_place] = 1.0; /* the morning's factor (C at 93) */
+    w->place_count[c_place] = 93;
+    for (size_t j = 0; j < n; j++) {
+        const size_t i = l0 + j;
+        const mig_rng_words r = mig_rng_draw4(s->seed, w->agents->id[i], day, MIG_RNG_MODEL, 0);
+        const uint32_t u[2] = { r.w[0], r.w[1] };
+        s->late_camp[w->agents->id[i]] = s->arrived_camp[w->agents->id[i]] = MIG_FLEE_NONE;
+        mig_flee_agent_day(s, w, i, day, u);
+        cr_assert_eq(w->agents->loc[i], c_place, "every one reaches C before the admission");
+    }
+    cr_assert_eq(mig_flee_admit(s, w, day, ctx), MIG_OK);
+    for (size_t j = 0; j < n; j++) {
+        const size_t i = l0 + j;
+        late[j] = j < 20;
+        keys[j] = (uint64_t)mig_rng_draw(s->seed, w->agents->id[i], day, MIG_RNG_MODEL + 2).w[0] << 32 |
+                  w->agents->id[i];
+        admitted[j] = w->agents->state[i] == MIG_AGENT_AT_PLACE && w->agents->loc[i] == c_place;
+        n_in += (size_t)(admitted[j] && late[j]);
+        if (!admitted[j]) {
+            cr_assert(late[j], "an arrival that set off earlier is never refused");
+            cr_assert_eq(w->agents->loc[i], place(w, "B"));
+            cr_assert_eq(s->route_len[w->agents->id[i]], 0);
+        }
+    }
+    memcpy(order, keys, n * sizeof *keys);
+    qsort(order, n, sizeof *order, by_key);
+    for (size_t r = 0; r < n; r++) /* Flee's sequential rule in priority order */
+        for (size_t j = 0; j < n; j++)
+            if (keys[j] == order[r]) {
+                const int in = !late[j] || count <= 98;
+                cr_assert_eq(admitted[j], in, "n_a %zu, threads %d: priority rank %zu", n_a, threads, r);
+                count += in;
+            }
+    if (n_a == 0) {
+        cr_assert_eq(n_in, 6, "threads %d: %zu of 20 admitted", threads, n_in);
+        for (size_t j = 0; j < 20; j++)
+            cr_assert_eq(admitted[j], keys[j] <= order[5], "the 6 smallest priorities");
+    }
+    test_world_free(&ctx, &cfg, &w);
+}
+
+Test(flee, a_camp_near_capacity_admits_the_first_k_arrivals)
+{
+    int admitted[2][2][23];
+    memset(admitted, 0, sizeof admitted);
+    for (int threads = 1; threads <= 2; threads++) {
+        admit_case(threads, 0, admitted[threads - 1][0]);
+        admit_case(threads, 3, admitted[threads - 1][1]);
+    }
+    cr_assert_arr_eq(admitted[0], admitted[1], sizeof admitted[0]);
 }
