@@ -63,7 +63,7 @@ def add_encounters(src, dst):
         values = np.where((kind == "destination")[None, :, None], 2 * f["arrivals"][:], 0)
         values[:, np.flatnonzero(kind == "border")[0], 0] += 3
         d = f.create_dataset("encounters", data=values.astype(np.int32))
-        d.attrs["units"] = "persons day-1"
+        d.attrs["units"] = "events day-1"          # as the corridor engine writes it
         d.attrs["long_name"] = "US Border Patrol encounters, by place and nationality"
         for i, scale in enumerate(("time", "place", "nationality")):
             d.dims[i].attach_scale(f[scale])

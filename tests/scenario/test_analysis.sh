@@ -5,7 +5,8 @@
 # 1. pytest tests/python (Debian's /usr/bin/python3): the module's tables and plots
 #    against values read with h5py; no test collected (exit 5) counts as a failure;
 # 2. testthat tests/r: migsim.R against tables that tests/python/expected_values.py
-#    computes with h5py from a run made here;
+#    computes with h5py from a run made here, and its ggplot2 plots (a second seed for
+#    the intervals);
 # 3. executes scripts/notebooks/example.ipynb with nbconvert on Debian's python3 kernel;
 #    any failing cell fails the test.
 # Everything it writes goes under WORK_DIR (emptied first). Works from any directory.
@@ -29,8 +30,9 @@ rc=0
 
 # 2. R: one run and its expected tables, made here and passed by environment
 "$migsim" run "$src/configs/demo.yaml" -o "$work/demo.h5" --seed 7 --threads 1 --quiet
+"$migsim" run "$src/configs/demo.yaml" -o "$work/demo8.h5" --seed 8 --threads 1 --quiet
 "$py" "$src/tests/python/expected_values.py" "$work/demo.h5" "$work/expected"
-export MIGSIM_TEST_H5=$work/demo.h5 MIGSIM_TEST_EXPECTED=$work/expected MIGSIM_R_TESTS=$src/tests/r
+export MIGSIM_TEST_H5=$work/demo.h5 MIGSIM_TEST_H5_SEED8=$work/demo8.h5 MIGSIM_TEST_EXPECTED=$work/expected MIGSIM_R_TESTS=$src/tests/r
 rc=0
 Rscript -e 'testthat::test_dir(Sys.getenv("MIGSIM_R_TESTS"), reporter = "summary",
                                stop_on_failure = TRUE)' || rc=$?
