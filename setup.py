@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Builds the migsim Python package (see pyproject.toml) with the version of
 CMakeLists.txt, written into the built migsim_analysis/_installed_version.py."""
 import re

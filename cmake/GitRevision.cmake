@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Writes OUT (mig_version.h) from IN with the current git revision; run at every build by the
 # migsim_version target, it rewrites the file only when the revision changed.
 set(MIGSIM_GIT_REVISION "unknown")

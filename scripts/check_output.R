@@ -1,4 +1,5 @@
 #!/usr/bin/env Rscript
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Check that a migsim HDF5 output reads in R with hdf5r.
 #
 # Usage:

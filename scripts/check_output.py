@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Check that a migsim HDF5 output opens as a labelled xarray Dataset.
 
 Usage:

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Coverage of forecast intervals: how often the record falls inside the intervals of an
 ensemble of corridor runs (parameter draws x seeds), over a window of months.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian 12 packages migsim needs, only those missing.
 #   scripts/deps.sh build    compiler, CMake and the C libraries
 #   scripts/deps.sh test     the above plus Criterion, Python (h5py, xarray, pandas, matplotlib,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Convert a Flee graph (locations.csv, routes.csv) into migsim's places/links CSVs and a
 benchmark scenario.
 

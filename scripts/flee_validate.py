@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Flee's validation of a flee-model run: camp counts against the UNHCR registrations, the
 averaged relative difference (ARD) rescaled and normal, as Flee computes it, and a PNG of
 simulated against observed counts per camp.

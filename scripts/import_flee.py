@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Import a Flee scenario folder as a migsim scenario for the `flee` model.
 
     scripts/import_flee.py DIR -o OUT/scenario.yaml [--settings SIMSETTING.yml] [--seed N]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # README command 1: installs what is missing, builds migsim (Release) and runs the
 # default scenario, the 1:1 corridor of 2020-09-01 to 2024-09-30 (configs/corridor/; set
 # MIGSIM_SCENARIO to run another), writing out/default.h5. Extra arguments go to `migsim run`.

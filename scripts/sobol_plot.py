@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Bar chart of Sobol indices written by `migsim sobol` (README, "Sensitivity (Sobol indices)").
 
     /usr/bin/python3 scripts/sobol_plot.py sobol.csv -o sobol.png [--title TEXT]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # README command 2: installs what is missing, builds with warnings as errors and runs every
 # test (Criterion unit/stat tests and end-to-end scenario tests) under ctest.
 #   scripts/test.sh              Release build in build/

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """migsim from Python: run, check, sweep and summarize scenarios, and the analysis kit's
 tables, plots and CSV export.
 

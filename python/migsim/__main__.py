@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """python3 -m migsim export RUN.h5 --csv DIR [--monthly]: a run's tidy CSV tables
 (migsim_analysis.export_csv). Exit status 0, 64 usage, 66 no such run, 74 cannot write."""
 import argparse

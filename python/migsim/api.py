@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """run, check, sweep and summarize through the migsim program (one subprocess a call).
 
 The binary is the first of: the call's binary= argument, $MIGSIM_BINARY, `migsim` on

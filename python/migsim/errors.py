@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """migsim's diagnostics as Python exceptions.
 
 migsim prints one line per problem on stderr, "migsim: FILE:LINE:COL: FIELD: MESSAGE",

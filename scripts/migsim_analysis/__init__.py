@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """migsim_analysis: load, tabulate and plot migsim runs (HDF5 output) in Python.
 
 Use Debian's /usr/bin/python3 (python3-h5py, python3-xarray, python3-pandas,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The kit's version: project(migsim VERSION ...) in CMakeLists.txt, the one place it is kept.
 
 From the source tree it is read from CMakeLists.txt; an installed kit has it written into

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Tidy CSV tables from a migsim output: one file per data variable, in long form.
 
     export_csv("out.h5", "tables/")      # or a Dataset from open_run

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Opening migsim runs: the HDF5 output as an xarray Dataset, its provenance, and
 observed monthly series from the corridor data folder.
 

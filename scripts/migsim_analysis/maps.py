@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The corridor as a map: country borders and coastlines from Natural Earth (Debian's
 python3-geopandas 0.12 ships its low-resolution countries), links whose width is the
 flow along them, places by kind, labels placed so that they do not collide, and the

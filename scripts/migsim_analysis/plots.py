@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Plots of migsim runs for a paper: PNG, SVG or PDF (by the path's suffix) with
 matplotlib's Agg renderer.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Tidy pandas tables from a migsim run: encounters by month x sector x nationality,
 flows by link, occupancy by day, monthly series and scenario-vs-counterfactual differences.
 

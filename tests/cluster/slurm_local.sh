@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck shell=bash
 # A private single-node SLURM for tests (sourced by tests/cluster/test_cluster.sh): munged (as
 # the munge user) with its own key and socket, slurmctld and slurmd (as root) with a slurm.conf,

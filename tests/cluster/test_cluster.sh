@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The SLURM templates (scripts/slurm/) as shipped, under a real single-node SLURM started for
 # this test (tests/cluster/slurm_local.sh; Debian's slurmctld, slurmd and munge), with only
 # sbatch options and the templates' documented variables set (issue 19):

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Replays the seed corpus of every fuzz target and RUNS mutated inputs each (tests/fuzz/
 # fuzz_inputs.c); the checkpoint seed is written here by a demo run stopped after day 2.
 #   run.sh FUZZ_INPUTS MIGSIM SRC WORK RUNS

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # MPI build: `mpirun -np 1, 2 and 4` give output datasets byte-identical to the default
 # (OpenMP, no MPI) build's, for the demo scenario, a scenario with every intervention and for
 # the corridor model; and the work

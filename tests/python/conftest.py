@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Fixtures for the tests of scripts/migsim_analysis: small runs of configs/demo.yaml made
 with the migsim binary ($MIGSIM_BINARY, default build/migsim) in a temporary folder.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Write the numbers the R tests (tests/r/) check, computed from a migsim output with
 h5py and NumPy only: no xarray, no pandas and nothing from scripts/migsim_analysis, so
 the R kit is compared with an independent reading of the file.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The Python API (issue 18, item 4): `import migsim` runs, checks, sweeps and summarizes
 through the migsim program ($MIGSIM_BINARY) and raises ConfigError carrying migsim's file,
 line, column and field; `pip install` from the source tree works offline."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """scripts/corridor_compare.py: its naive forecasts on the CBP record (the figures of issue 14)
 and its window arithmetic on a synthetic run and record in which every month has its own value,
 so that a window, a naive forecast or a monthly sum off by one month changes the result."""

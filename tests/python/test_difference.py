@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """difference_table's intervals and shapes on small synthetic runs with known answers, and
 scripts/counterfactual's analysis (--analyse-only) and usage errors.
 

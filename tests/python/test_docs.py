@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """docs/ODD.md, the models' description in the ODD protocol (issue 18, item 3): every config
 key it names in a table's Key column is one that `migsim check` accepts and that README.md's
 scenario reference lists; every model that `migsim --help` lists has a section; the engine,

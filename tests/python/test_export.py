@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Tidy CSV tables (issue 18, item 6): export_csv and `python3 -m migsim export RUN.h5
 --csv DIR` write one long table per variable, the dimensions' labels and the value, with
 the units in the value column's name, against values read from the run."""

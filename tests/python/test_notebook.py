@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The example notebook is committed clean (CI executes it: tests/scenario/test_analysis.sh)."""
 import nbformat
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """migsim_analysis plots: each writes a real PNG (magic bytes, size, pixels that are not
 all one colour) and SVG from a real run, returns its Figure, and keeps the promises a
 paper figure needs: units as stored, the interval convention stated, observed and

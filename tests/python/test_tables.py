@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """migsim_analysis loading and tables, checked against the file read with h5py/NumPy
 (expected_values.py) on a real run of configs/demo.yaml."""
 import csv

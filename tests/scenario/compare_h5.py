@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Compare the datasets of migsim HDF5 files byte for byte (the /provenance group, which
 records threads and wall time, is left out).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Damages a copy of an HDF5 file for the hardening tests (h5py):
   corrupt_h5.py SRC DST resize:DATASET:N        DATASET rewritten with N entries (cycled)
   corrupt_h5.py SRC DST set:DATASET:INDEX:VALUE entry INDEX set to VALUE (nan, -1, 999 ...)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end: the analysis kit (scripts/migsim_analysis in Python, scripts/migsim.R in R
 # and the example notebook) on real runs of configs/demo.yaml.
 #   bash tests/scenario/test_analysis.sh MIGSIM_BINARY SOURCE_DIR WORK_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # `migsim calibrate --abc` on a copy of the corridor scenario at 1:100 over October - December
 # 2020, 6 particles and 1 generation after the prior's: the draws file has the columns draw,
 # weight and one per key of each prior (a tied prior's keys each, with one value),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # `migsim calibrate` with a training window and a validation window (issue 14), at 1:200:
 # 1. the fit never reads the record outside its window: the same calibration (sector
 #    factors and one simplex parameter over 2020-10 - 2021-09, validated on 2022-10 - 2023-09)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Checkpoint and restart: a run stopped after day k (k = 1, 17, 45, 89) exits 75 and leaves a
 # checkpoint but no output; resumed with --restart, it writes datasets byte-identical to an
 # uninterrupted run's. The same through a real SIGUSR1 (SLURM's warning signal) mid-run, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A damaged checkpoint is refused on --restart before the world is used (issue 17, item 1):
 # every shape against the agent count, every index against its table, value ranges and the
 # checksum of the payload. Each case exits 65 with exactly one line naming the checkpoint,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end: the corridor scenario passes `migsim check`; a 60-day run at 1:20 writes an
 # HDF5 file whose `encounters` (time, place, nationality) are the arrivals at destinations
 # (zero elsewhere), appear in the sectors the Mexican origins lead to, and whose totals

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # `migsim calibrate` on a copy of the corridor scenario, tiny budget: levels, sector factors
 # and one simplex parameter fitted over October - December 2020 at 1:100; the written scenario keeps its
 # comments, carries the new values and a calibration record with the best run's values and

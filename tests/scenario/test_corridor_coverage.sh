@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # scripts/corridor_coverage.py on three short corridor runs (1:100, seeds 1-3, to 2020-12-31):
 # each month's 80 % interval equals numpy's 10 and 90 % quantiles of the three runs' monthly
 # totals computed here from corridor_compare's tables, "inside" says whether the record's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The corridor scenario's INM enforcement (packages inm-upmrip and working-group) and its
 # Securing the Border rule, end to end:
 # - the targets CSVs hold the published UPMRIP figures exactly: the 2023 rows sum to

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end: scripts/counterfactual on tests/data/policy/counterfactual.yaml (the demo
 # network, 60 days, two packages), 3 seeds each.
 #   bash tests/scenario/test_counterfactual.sh MIGSIM_BINARY SOURCE_DIR WORK_DIR

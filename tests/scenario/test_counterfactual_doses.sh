@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end: scripts/counterfactual's doses (--scale, --dose), parameter draws (--draws)
 # and periods (--period) on tests/data/policy/counterfactual.yaml reduced to one source
 # (Caracas, 800 a day), 45 days:

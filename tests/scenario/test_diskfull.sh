@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A full disk (issue 17, item 3): a 40 KiB tmpfs fills up during a run's output, a checkpoint
 # and summarize -o. Each exits 74 with one line (HDF5's error stack only at -v), leaves nothing
 # in the folder (no temporary file) and does not crash: before, each ended in a segfault at exit

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # end_date as the alternative to days (issue 18, item 7): a demo with end_date 2023-03-31 (the
 # last simulated day, inclusive) writes the same datasets, byte for byte, as the demo's days: 90;
 # giving both, neither, an end before the start or a malformed date is refused with its message.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end: `migsim ensemble` on the demo scenario (30 days), three parameter draws x
 # seeds 1 and 2, against the six runs made one by one with `migsim run`:
 # (the draws file laid out as calibrate --abc writes it: draw, weight, distance, the keys)

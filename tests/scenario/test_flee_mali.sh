@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end: Flee's Mali 2012 validation scenario (configs/flee/mali2012, Flee 3's validation
 # settings) imported by scripts/import_flee.py, run by the flee model on 1 thread and scored
 # by scripts/flee_validate.py. Flee's own figure is ARD 0.361 (rescaled; 0.395 normal); the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The adversarial campaign of issue 17 (scripts/hostile.py): about 400 bad inputs (every key of
 # the demo scenario deleted, misspelt and given ten wrong values; damaged places and links
 # CSVs; damaged checkpoints; outputs onto devices, inputs and folders; oversized inputs). Fails

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cmake --install puts the tool under a prefix (issue 18, item 2): the binary runs from there,
 # `man migsim` renders the help2man page (with MANPATH set as the modulefile sets it), the
 # Python kit and API (migsim_analysis, migsim) import from share/migsim/python and know their

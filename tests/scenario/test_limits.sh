@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Limits on what a scenario may ask for (issue 17, items 4 and 6), each with its exact message
 # and exit code and no file left behind: the memory estimate (printed by check; a run above the
 # memory available or --max-memory refused with exit 71 before the agents are allocated; before,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A manifest task makes its output's folders when they are missing (issue 18, item 7; before,
 # `run --manifest m.csv --task 0` failed with "cannot create output file" when runs/ did not
 # exist), and says why when a file stands where a folder should be.

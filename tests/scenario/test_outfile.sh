@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The output path (issue 17, item 2): refused before the run starts unless its folder is
 # writable and it is new or a regular file that is none of the run's inputs (the scenario,
 # its CSVs, the restart checkpoint, the manifest). Each case exits with the exact message,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end: the demo scenario with 1, 2 and 4 threads gives byte-identical datasets
 # (another seed does not), and the file opens in xarray (netCDF4 and h5netcdf engines) and
 # in R's hdf5r with the expected names, shapes and spawned total (800/day x 90 days +

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Signals and kill -9 (issue 17, items 5 and 8). SIGINT, SIGHUP and SIGTERM in the middle of a
 # run stop it cleanly: exit 75, a checkpoint, nothing at the output path and no temporary file;
 # the restart writes datasets byte-identical to an uninterrupted run's. kill -9 at two days of a

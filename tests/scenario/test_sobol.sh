@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end: `migsim sweep` with design saltelli, its runs, and `migsim sobol` on a tiny
 # scenario (the demo network, 31 days), 8 base points x (3 + 2) blocks x 2 replicates:
 # 1. the manifest has 80 rows; AB_i's rows equal A's but in column i, which is B's;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end: `migsim sweep` writes the expected manifest; every task runs through
 # scripts/slurm/array.sbatch (with bash and a faked SLURM_ARRAY_TASK_ID, as SLURM would run
 # it); each output's provenance holds its row's seed, parameter values and task id;

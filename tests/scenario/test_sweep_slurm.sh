@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The SLURM templates (scripts/slurm/*.sbatch): bash syntax (and shellcheck when installed);
 # hybrid.sbatch under a fake srun that records its options and environment, then runs the
 # command: OMP_NUM_THREADS and SRUN_CPUS_PER_TASK come from SLURM_CPUS_PER_TASK, HDF5 file

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # valgrind (issue 17, item 9): a 5-day demo run with 1 and with 2 threads has no memory error
 # and loses no memory definitely or indirectly. No suppressions are needed (none are used):
 # what valgrind shows beside that is memory still reachable at exit (HDF5's, since migsim

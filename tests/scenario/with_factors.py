@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Replaces a corridor scenario's `sector_choice` block with an `attraction_by_nationality`
 block of factors 1 on the nine Border Patrol sectors, one row per nationality, in place: the
 scenario `migsim calibrate --sectors` needs (it fits those factors).
