@@ -99,8 +99,7 @@ static void write_header(writer *wr, const mig_world *w, uint32_t next_day)
 #define PUT(f) put_u64(wr, g, #f, (uint64_t)w->f);
     CKPT_TOTALS(PUT)
 #undef PUT
-    wr->bad |= mig_h5_failed(H5LTset_attribute_string(g, ".", "scenario_resolved", w->cfg->resolved_yaml),
-                             "cannot write an attribute", wr->err);
+    wr->bad |= mig_h5_put_string_attr(g, "scenario_resolved", w->cfg->resolved_yaml, wr->err);
     wr->sum = sum_header(next_day, w->agents->n, w->agents->next_id, w->agent_steps, w);
     H5Gclose(g);
 }
@@ -332,35 +331,6 @@ static int get_u64(hid_t loc, const char *name, uint64_t *v)
     return bad;
 }
 
-/* Attribute name of g as a new string (caller frees), or NULL unless it is one string
- * (variable-length, as migsim writes them, or fixed-length, as older checkpoints hold). */
-static char *get_string(hid_t g, const char *name)
-{
-    hid_t a = H5Aexists(g, name) > 0 ? H5Aopen(g, name, H5P_DEFAULT) : -1, sp = a < 0 ? -1 : H5Aget_space(a);
-    hid_t ft = a < 0 ? -1 : H5Aget_type(a), mt = -1;
-    size_t size = ft < 0 ? 0 : H5Tget_size(ft);
-    int vlen = ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) > 0;
-    char *text = NULL, *p = NULL;
-    if (sp < 0 || ft < 0 || H5Tget_class(ft) != H5T_STRING || H5Sget_simple_extent_npoints(sp) != 1 ||
-        (mt = H5Tcopy(H5T_C_S1)) < 0)
-        goto done;
-    if (vlen) {
-        if (H5Tset_size(mt, H5T_VARIABLE) >= 0 && H5Aread(a, mt, &p) >= 0 && p)
-            text = strdup(p);
-        if (p)
-            H5free_memory(p);
-    } else if (size > 0 && H5Tset_size(mt, size) >= 0 && (text = calloc(size + 1, 1)) && H5Aread(a, mt, text) < 0) {
-        free(text);
-        text = NULL;
-    }
-done:
-    mig_h5_close(&mt, H5Tclose);
-    mig_h5_close(&ft, H5Tclose);
-    mig_h5_close(&sp, H5Sclose);
-    mig_h5_close(&a, H5Aclose);
-    return text;
-}
-
 /* Opens dataset name and checks that its shape is [rank want] (what: the figure the shape
  * must match); *d is the open dataset, or -1 on failure. */
 static mig_status open_array(reader *r, const char *name, int rank, const hsize_t *want, const char *what, hid_t *d)
@@ -431,7 +401,9 @@ static mig_status read_header(reader *r, mig_world *w)
     hid_t g = H5Lexists(r->f, "checkpoint", H5P_DEFAULT) > 0 ? H5Gopen2(r->f, "checkpoint", H5P_DEFAULT) : -1;
     mig_status st = g < 0 ? corrupt(r, "/checkpoint", "not a migsim checkpoint (no /checkpoint group)")
                           : read_counters(r, g, w);
-    char *text = st == MIG_OK ? get_string(g, "scenario_resolved") : NULL;
+    char *text = NULL;
+    if (st == MIG_OK)
+        mig_h5_get_string_attr(g, ".", "scenario_resolved", &text);
 
     if (st == MIG_OK && !text)
         st = corrupt(r, "/checkpoint", "scenario_resolved is missing or not a string");

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -57,18 +58,19 @@ void mig_h5_close(hid_t *id, herr_t (*closer)(hid_t))
     *id = -1;
 }
 
-int mig_h5_put_string_attr(hid_t loc, const char *name, const char *value, char err[MIG_H5_ERR_MAX])
+/* A scalar UTF-8 string attribute: variable-length (vlen) or fixed-length, NUL-terminated. */
+static int put_str(hid_t loc, const char *name, const char *value, int vlen, char err[MIG_H5_ERR_MAX])
 {
     hid_t type = -1, space = -1, attr = -1;
     int bad = 1;
     if (mig_h5_failed(type = H5Tcopy(H5T_C_S1), "H5Tcopy failed", err) ||
-        mig_h5_failed(H5Tset_size(type, strlen(value) + 1), "H5Tset_size failed", err) ||
+        mig_h5_failed(H5Tset_size(type, vlen ? H5T_VARIABLE : strlen(value) + 1), "H5Tset_size failed", err) ||
         mig_h5_failed(H5Tset_strpad(type, H5T_STR_NULLTERM), "H5Tset_strpad failed", err) ||
         mig_h5_failed(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset failed", err) ||
         mig_h5_failed(space = H5Screate(H5S_SCALAR), "H5Screate failed", err) ||
         mig_h5_failed(attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2 failed",
                       err) ||
-        mig_h5_failed(H5Awrite(attr, type, value), "H5Awrite failed", err))
+        mig_h5_failed(H5Awrite(attr, type, vlen ? (const void *)&value : value), "H5Awrite failed", err))
         goto done;
     bad = 0;
 done:
@@ -76,6 +78,45 @@ done:
     mig_h5_close(&space, H5Sclose);
     mig_h5_close(&type, H5Tclose);
     return bad;
+}
+
+int mig_h5_put_char_attr(hid_t loc, const char *name, const char *value, char err[MIG_H5_ERR_MAX])
+{
+    return put_str(loc, name, value, 0, err);
+}
+
+int mig_h5_put_string_attr(hid_t loc, const char *name, const char *value, char err[MIG_H5_ERR_MAX])
+{
+    return put_str(loc, name, value, 1, err);
+}
+
+int mig_h5_get_string_attr(hid_t loc, const char *obj, const char *name, char **out)
+{
+    hid_t a = -1, sp = -1, ft = -1, mt = -1;
+    char *p = NULL;
+    *out = NULL;
+    if (H5Aexists_by_name(loc, obj, name, H5P_DEFAULT) <= 0 ||
+        (a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT)) < 0 || (sp = H5Aget_space(a)) < 0 ||
+        H5Sget_simple_extent_npoints(sp) != 1 || (ft = H5Aget_type(a)) < 0 || H5Tget_class(ft) != H5T_STRING ||
+        (mt = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_cset(mt, H5Tget_cset(ft)) < 0)
+        goto done;
+    if (H5Tis_variable_str(ft) > 0) {
+        if (H5Tset_size(mt, H5T_VARIABLE) >= 0 && H5Aread(a, mt, &p) >= 0 && p)
+            *out = strdup(p);
+        if (p)
+            H5free_memory(p);
+    } else if (H5Tget_size(ft) > 0 && H5Tset_size(mt, H5Tget_size(ft) + 1) >= 0 &&
+               (*out = calloc(H5Tget_size(ft) + 1, 1)) && H5Aread(a, mt, *out) < 0) {
+        free(*out);
+        *out = NULL;
+    }
+done:
+    mig_h5_close(&mt, H5Tclose);
+    mig_h5_close(&ft, H5Tclose);
+    mig_h5_close(&sp, H5Sclose);
+    mig_h5_close(&a, H5Aclose);
+    H5Eclear2(H5E_DEFAULT);
+    return *out == NULL;
 }
 
 hid_t mig_h5_ordered_plist(hid_t cls, char err[MIG_H5_ERR_MAX])

@@ -35,8 +35,19 @@ hid_t mig_h5_ordered_plist(hid_t cls, char err[MIG_H5_ERR_MAX]);
  * "<path>: cannot sync <tmp>: ..." or "<path>: cannot rename <tmp> to it: ...". */
 mig_status mig_h5_file_commit(const char *tmp, const char *path, mig_ctx *ctx);
 
-/* Writes a scalar fixed-length NUL-terminated UTF-8 string attribute (the form both the
- * netCDF-4 and h5netcdf readers take). Returns 1 on failure (described in err), else 0. */
+/* Writes a scalar string attribute, UTF-8, in one of netCDF-4's two forms. Both return 1 on
+ * failure (described in err), else 0.
+ * char: fixed-length, NUL-terminated (NC_CHAR), the form CF metadata takes (units,
+ *   long_name, calendar, coordinates, cell_methods, title, Conventions, source): every netCDF
+ *   and CF tool reads it (NCO before 5.1.8 skips NC_STRING CF attributes); h5py gives bytes.
+ * string: variable-length (NC_STRING), for free text (the provenance): h5py, xarray and hdf5r
+ *   all read it back as text (str). */
+int mig_h5_put_char_attr(hid_t loc, const char *name, const char *value, char err[MIG_H5_ERR_MAX]);
 int mig_h5_put_string_attr(hid_t loc, const char *name, const char *value, char err[MIG_H5_ERR_MAX]);
+/* The string attribute name of object obj under loc ("." for loc itself) as a new string in
+ * *out (caller frees): variable-length, as migsim writes them, or fixed-length, as files of
+ * migsim 0.1.0 and other writers hold. Returns 0, or 1 with *out NULL when there is no
+ * such attribute, it is not one string, or memory runs out (HDF5's error stack is cleared). */
+int mig_h5_get_string_attr(hid_t loc, const char *obj, const char *name, char **out);
 
 #endif

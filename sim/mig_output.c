@@ -10,8 +10,9 @@
  * Choices made for the readers (each checked with netCDF-C 4.9 and h5netcdf 1.1):
  * - Label datasets use variable-length UTF-8 strings (netCDF-4 NC_STRING). netCDF-C 4.9
  *   misreads fixed-length string datasets: of ["Aleppo", "Kilis"] only "Aleppo" survives.
- * - String attributes are scalar fixed-length, NUL-terminated, UTF-8 (netCDF NC_CHAR text):
- *   the classic form every netCDF and CF tool reads.
+ * - CF attributes (units, long_name, ...) are scalar fixed-length, NUL-terminated, UTF-8
+ *   (netCDF NC_CHAR text): the classic form every netCDF and CF tool reads. The provenance
+ *   is variable-length UTF-8 (NC_STRING), which h5py reads as str, not bytes.
  * - File format bounds are pinned to the 1.8 format, which permits
  *   creation-order indexes (variables list in the order written) and dense attribute
  *   storage (a provenance value, such as the resolved config, may exceed 64 KiB), while
@@ -96,10 +97,10 @@ static mig_status report_h5(mig_output *o, mig_ctx *ctx)
  * building blocks */
 
 
-/* A scalar fixed-length NUL-terminated UTF-8 string attribute. */
+/* A CF attribute: a scalar fixed-length NUL-terminated UTF-8 string (NC_CHAR). */
 static int put_attr(mig_output *o, hid_t loc, const char *name, const char *value)
 {
-    return mig_h5_put_string_attr(loc, name, value, o->h5err);
+    return mig_h5_put_char_attr(loc, name, value, o->h5err);
 }
 
 /* Variable-length UTF-8 string type (netCDF-4 NC_STRING). */
@@ -701,7 +702,7 @@ mig_status mig_output_finish(mig_output *o, const mig_prov_item *prov, size_t n_
                "H5Gcreate2 failed"))
         bad = 1;
     for (size_t i = 0; !bad && i < n_prov; i++)
-        bad = put_attr(o, grp, prov[i].key, prov[i].value ? prov[i].value : "");
+        bad = mig_h5_put_string_attr(grp, prov[i].key, prov[i].value ? prov[i].value : "", o->h5err);
     mig_h5_close(&grp, H5Gclose);
     mig_h5_close(&gcpl, H5Pclose);
     if (bad)

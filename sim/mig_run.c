@@ -42,7 +42,7 @@ static mig_status write_results(mig_driver *d, mig_ctx *ctx)
 static mig_status finish(mig_driver *d, const mig_run_opts *opts, const char *started, int ranks, mig_ctx *ctx)
 {
     const mig_config *cfg = d->cfg;
-    char seed[32], threads[16], nranks[16], wall[32], hdf5[32], host[256] = "", gslv[32];
+    char seed[32], threads[16], nranks[16], wall[32], hdf5[32], host[256] = "", gslv[32], per[32];
     const char *job = getenv("SLURM_JOB_ID"), *ajob = getenv("SLURM_ARRAY_JOB_ID"),
                *task = getenv("SLURM_ARRAY_TASK_ID");
 
@@ -51,6 +51,7 @@ static mig_status finish(mig_driver *d, const mig_run_opts *opts, const char *st
     snprintf(nranks, sizeof nranks, "%d", ranks);
     snprintf(wall, sizeof wall, "%.3f", mig_driver_elapsed_s(d));
     snprintf(gslv, sizeof gslv, "%s", GSL_VERSION);
+    snprintf(per, sizeof per, "%.17g", cfg->agents_per_person);
     mig_output_hdf5_version(hdf5, sizeof hdf5);
     gethostname(host, sizeof host - 1);
     {
@@ -64,6 +65,7 @@ static mig_status finish(mig_driver *d, const mig_run_opts *opts, const char *st
             { "scenario_path", cfg->path },
             { "scenario_resolved", cfg->resolved_yaml },
             { "model", cfg->model },
+            { "agents_per_person", per },
             { "seed", seed },
             { "threads", threads },
             { "mpi_ranks", nranks },

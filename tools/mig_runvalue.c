@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "mig_date.h"
+#include "mig_h5.h"
 #include "mig_util.h"
 
 int mig_period_parse(const char *s, mig_period *p)
@@ -44,16 +45,13 @@ int mig_period_parse(const char *s, mig_period *p)
 /* The first day of the run at f (from time's units) and its days time[0..*n) (owned). */
 static int read_time(hid_t f, int32_t *start, int32_t **time, size_t *n)
 {
-    hid_t d = H5Dopen2(f, "time", H5P_DEFAULT), a = -1, t = -1, sp = -1;
-    char units[64] = "", date[16];
+    hid_t d = H5Dopen2(f, "time", H5P_DEFAULT), sp = -1;
+    char *units = NULL, date[16];
     hsize_t dim;
     int ok = 0;
     *time = NULL;
-    if (d < 0 || (a = H5Aopen(d, "units", H5P_DEFAULT)) < 0 || (t = H5Aget_type(a)) < 0 ||
-        H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) > 0 || H5Tget_size(t) >= sizeof units ||
-        H5Aread(a, t, units) < 0)
-        goto done;
-    if (sscanf(units, "days since %10s", date) != 1 || mig_date_parse(date, start))
+    if (d < 0 || mig_h5_get_string_attr(d, ".", "units", &units) ||
+        sscanf(units, "days since %10s", date) != 1 || mig_date_parse(date, start))
         goto done;
     if ((sp = H5Dget_space(d)) < 0 || H5Sget_simple_extent_ndims(sp) != 1 || H5Sget_simple_extent_dims(sp, &dim, NULL) < 0 ||
         dim == 0 || !(*time = malloc(dim * sizeof **time)))
@@ -65,12 +63,9 @@ done:
         free(*time);
         *time = NULL;
     }
+    free(units);
     if (sp >= 0)
         H5Sclose(sp);
-    if (t >= 0)
-        H5Tclose(t);
-    if (a >= 0)
-        H5Aclose(a);
     if (d >= 0)
         H5Dclose(d);
     return ok;

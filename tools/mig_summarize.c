@@ -423,35 +423,8 @@ done:
 /* A string attribute of object name in f, or NULL (caller frees). */
 static char *read_str_attr(hid_t f, const char *obj, const char *name)
 {
-    hid_t a = -1, t = -1, mt = -1;
-    char *v = NULL;
-    if (H5Aexists_by_name(f, obj, name, H5P_DEFAULT) <= 0)
-        goto done;
-    if ((a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT)) < 0 || (t = H5Aget_type(a)) < 0 ||
-        H5Tget_class(t) != H5T_STRING)
-        goto done;
-    if (H5Tis_variable_str(t) > 0) {
-        char *p = NULL;
-        if ((mt = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(mt, H5T_VARIABLE) < 0 || H5Aread(a, mt, &p) < 0)
-            goto done;
-        v = p ? strdup(p) : NULL;
-        H5free_memory(p);
-    } else {
-        size_t n = H5Tget_size(t);
-        v = calloc(n + 1, 1);
-        if (v && H5Aread(a, t, v) < 0) {
-            free(v);
-            v = NULL;
-        }
-    }
-done:
-    if (mt >= 0)
-        H5Tclose(mt);
-    if (t >= 0)
-        H5Tclose(t);
-    if (a >= 0)
-        H5Aclose(a);
-    H5Eclear2(H5E_DEFAULT);
+    char *v;
+    mig_h5_get_string_attr(f, obj, name, &v);
     return v;
 }
 
@@ -521,9 +494,10 @@ static mig_status compare_contents(summ *S, size_t k)
 
 /* ------------------------------------------------------------------ writing -------- */
 
+/* A CF attribute (NC_CHAR); the provenance is written as NC_STRING (mig_h5.h). */
 static int put_attr(summ *S, hid_t loc, const char *name, const char *value)
 {
-    return mig_h5_put_string_attr(loc, name, value, S->h5err);
+    return mig_h5_put_char_attr(loc, name, value, S->h5err);
 }
 
 static int put_attr_double(summ *S, hid_t loc, const char *name, double v)
@@ -1246,10 +1220,10 @@ static mig_status write_provenance(summ *S, const mig_summarize_opts *o)
             failed(S, g = H5Gcreate2(S->out, "provenance", H5P_DEFAULT, gcpl, H5P_DEFAULT), "H5Gcreate2 failed"))
             goto done;
         for (size_t i = 0; i < sizeof prov / sizeof prov[0]; i++)
-            if (put_attr(S, g, prov[i].k, prov[i].v))
+            if (mig_h5_put_string_attr(g, prov[i].k, prov[i].v, S->h5err))
                 goto done;
         for (size_t i = 0; i < o->n_extra; i++)
-            if (put_attr(S, g, o->extra[2 * i], o->extra[2 * i + 1]))
+            if (mig_h5_put_string_attr(g, o->extra[2 * i], o->extra[2 * i + 1], S->h5err))
                 goto done;
     }
     bad = 0;

@@ -17,14 +17,16 @@ import xarray as xr
 
 # Provenance attributes copied into Dataset.attrs by open_run (prefixed "migsim_").
 # The long ones (scenario_resolved, command_line) stay in provenance(path).
-_PROVENANCE_IN_ATTRS = ("migsim_version", "git_revision", "scenario_path", "seed", "model")
+_PROVENANCE_IN_ATTRS = ("migsim_version", "git_revision", "scenario_path", "seed", "model",
+                        "agents_per_person")
 
 LABEL_COORDS = ("place", "link", "nationality", "place_country", "place_kind",
                 "link_from", "link_to", "link_mode")
 
 
 def _text(value):
-    """An HDF5 attribute or label as str (h5py gives bytes for fixed-length strings)."""
+    """An HDF5 attribute or label as str (h5py gives bytes for fixed-length strings, which
+    migsim 0.1.0 wrote for attributes, and for variable-length string datasets)."""
     if isinstance(value, bytes):
         return value.decode("utf-8")
     if isinstance(value, np.ndarray) and value.shape == ():
@@ -40,7 +42,8 @@ def open_run(path, engine=None) -> xr.Dataset:
     - place, link and nationality (and the place_* / link_* label coordinates) are str;
     - every data variable keeps its units and long_name attributes;
     - ds.attrs gains source_file (absolute path) and migsim_version, migsim_git_revision,
-      migsim_scenario_path, migsim_seed, migsim_model from the /provenance group.
+      migsim_scenario_path, migsim_seed, migsim_model and migsim_agents_per_person from the
+      /provenance group.
 
     engine: "netcdf4", "h5netcdf" or None (xarray's default; both work).
     """
@@ -85,6 +88,26 @@ def provenance(run) -> dict:
         if "provenance" not in f:
             return {}
         return {k: _text(v) for k, v in sorted(f["provenance"].attrs.items())}
+
+
+def agents_per_person(run) -> float:
+    """Agents per person of a run (a path or a Dataset from open_run): its provenance's
+    agents_per_person (the model's scale, e.g. corridor.scale), else, for files written
+    before migsim recorded it, the model section's `scale` in the resolved scenario, else 1.
+    A count in the file divided by it is persons."""
+    if isinstance(run, xr.Dataset) and "migsim_agents_per_person" in run.attrs:
+        return float(run.attrs["migsim_agents_per_person"])
+    if isinstance(run, xr.Dataset) and not (run.attrs.get("source_file")
+                                            or run.encoding.get("source")):
+        return 1.0
+    prov = provenance(run)
+    if "agents_per_person" in prov:
+        return float(prov["agents_per_person"])
+    import yaml
+    doc = yaml.safe_load(prov.get("scenario_resolved", "")) or {}
+    section = doc.get(doc.get("model")) if isinstance(doc, dict) else None
+    scale = section.get("scale", 1) if isinstance(section, dict) else 1
+    return float(scale) if isinstance(scale, (int, float)) and scale > 0 else 1.0
 
 
 def as_dataset(run) -> xr.Dataset:

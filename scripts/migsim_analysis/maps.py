@@ -13,8 +13,8 @@ from matplotlib import patheffects
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
-from ._figures import figure, save
-from .io import as_dataset
+from .figures import figure, save
+from .io import agents_per_person, as_dataset
 
 MODE_COLOURS = {"foot": "#d95f02", "boat": "#1f78b4", "bus": "#33a02c",
                 "rail": "#6a3d9a", "air": "#e7298a"}
@@ -77,7 +77,9 @@ def _basemap(ax):
 
 def _links(ds, lon, lat, ext, max_linewidth):
     """Segments (clipped to the frame), widths, colours and styles of the links, and the
-    arrows for links with one end outside: (edge point, inside end, flow, mode, name)."""
+    arrows for links with one end outside: (edge point, inside end, flow, mode, name,
+    inward), inward True for a link from the outside place (drawn "from NAME", pointing
+    into the frame), False for one to it ("to NAME", pointing out)."""
     flows = ds["flow"].astype("int64").sum("time").values
     fmax = max(int(flows.max()), 1)
     segs, widths, colours, styles, arrows = [], [], [], [], []
@@ -90,10 +92,10 @@ def _links(ds, lon, lat, ext, max_linewidth):
             continue                        # wholly outside, or an unused link leaving
         if not ina:
             pa = _edge_point(pa, pb, ext)
-            arrows.append((pa, pb, f, mode, a))
+            arrows.append((pa, pb, f, mode, a, True))
         elif not inb:
             pb = _edge_point(pb, pa, ext)
-            arrows.append((pb, pa, f, mode, b))
+            arrows.append((pb, pa, f, mode, b, False))
         segs.append([pa, pb])
         if f > 0:
             widths.append(0.5 + (max_linewidth - 0.5) * f / fmax)
@@ -114,18 +116,20 @@ def _draw_links(ax, segs, widths, colours, styles, arrows, fmax, max_linewidth):
                                      linestyles=[styles[i] for i in order],
                                      capstyle="round", alpha=0.85, zorder=1))
     named = {}
-    for edge, inner, f, mode, name in arrows:  # one arrowhead per link, one label per place
-        if f <= 0:
+    for edge, inner, f, mode, name, inward in arrows:  # one arrowhead per link, one label
+        if f <= 0:                                     # per place and direction
             continue
         lw = 0.5 + (max_linewidth - 0.5) * f / fmax
         tip = (edge[0] + 0.08 * (inner[0] - edge[0]), edge[1] + 0.08 * (inner[1] - edge[1]))
-        ax.annotate("", xy=tip, xytext=edge, zorder=2, annotation_clip=False,
+        head, tail = (tip, edge) if inward else (edge, tip)   # along the flow
+        label = f"{'from' if inward else 'to'} {name}"
+        ax.annotate("", xy=head, xytext=tail, zorder=2, annotation_clip=False,
                     arrowprops=dict(arrowstyle="-|>", color=MODE_COLOURS.get(mode, "#444"),
                                     lw=max(lw, 1.0), mutation_scale=10 + 2 * lw,
-                                    shrinkA=0, shrinkB=0))
-        if f > named.get(name, (0, None))[0]:
-            named[name] = (f, edge, tip)
-    return {name: (edge, tip) for name, (f, edge, tip) in named.items()}
+                                    shrinkA=0, shrinkB=0)).set_gid(label)
+        if f > named.get(label, (0, None))[0]:
+            named[label] = (f, edge, tip)
+    return {label: (edge, tip) for label, (f, edge, tip) in named.items()}
 
 
 def _draw_places(ax, ds, names, lon, lat, kinds, ext):
@@ -205,18 +209,19 @@ def _place_labels(fig, ax, texts, markers, obstacles):
     return kept
 
 
-def _legends(ax, ds, fmax, max_linewidth, arrows):
+def _legends(ax, ds, fmax, max_linewidth, arrows, per):
+    """The links' legend (modes, widths in persons: agents / per) and the places'."""
     modes_used = [m for m in MODE_COLOURS if m in set(map(str, ds["link_mode"].values))]
     handles = [Line2D([], [], color=MODE_COLOURS[m], linewidth=3,
                       linestyle="--" if m == "air" else "-", label=m) for m in modes_used]
     for frac in (1.0, 0.5, 0.1):
         handles.append(Line2D([], [], color="black",
                               linewidth=0.5 + (max_linewidth - 0.5) * frac,
-                              label=f"{round(fmax * frac):,} persons"))
+                              label=f"{round(fmax * frac / per):,} persons"))
     handles.append(Line2D([], [], color="#9e9e9e", linestyle="dotted", label="unused"))
     if arrows:
         handles.append(Line2D([], [], color="black", marker=">", markersize=6,
-                              linewidth=1, label="from outside the frame"))
+                              linewidth=1, label="from or to outside the frame"))
     first = ax.legend(handles=handles, title="links (width = flow)", loc="lower left",
                       fontsize=7, title_fontsize=8, framealpha=0.95)
     ax.add_artist(first)
@@ -235,12 +240,16 @@ def plot_corridor_map(run, path, title=None, labels="auto", extent=None, max_lab
       background and the title says so.
     - Links as lines whose width is proportional to the persons who set off along them
       over the whole run, coloured by mode (air dashed); unused links thin dotted grey.
+      The legend's widths are persons: the file's agents divided by its agents per person
+      (agents_per_person(run), e.g. corridor.scale), which the title states when not 1.
     - The frame: extent=(lon_min, lon_max, lat_min, lat_max); default CORRIDOR_EXTENT
       (120-60 W, 5 S-35 N) for the corridor model, else the box around every place but
       the air-only origins. A used link from a place outside the frame (the corridor's
       extra-continental air origin, Lima, Chile) is drawn from the point where it enters
-      the frame, with an arrowhead there and the outside place named at the edge; the
-      outside place itself is not drawn and does not stretch the extent.
+      the frame, with an arrowhead just inside it pointing along the flow (towards the
+      destination) and "from PLACE" at the edge; a link to a place outside is drawn up to
+      the edge with its arrowhead there, pointing out, and "to PLACE". The outside place
+      itself is not drawn and does not stretch the extent.
     - Places marked by kind, with an area that grows with the persons who arrived at or
       started from them (square root scale).
     - labels: "auto" (the max_labels busiest places in the frame), "all", "none", or a
@@ -278,11 +287,12 @@ def plot_corridor_map(run, path, title=None, labels="auto", extent=None, max_lab
     ax.set_xlabel("longitude (degrees east)")
     ax.set_ylabel("latitude (degrees north)")
     ax.grid(True, linewidth=0.3, alpha=0.4, color="#666666")
-    legends = _legends(ax, ds, fmax, max_linewidth, arrows)
+    per = agents_per_person(ds)
+    legends = _legends(ax, ds, fmax, max_linewidth, arrows, per)
 
     inside = np.array([_inside(lon[n], lat[n], ext) for n in names])
     chosen = _label_choice(labels, names, through, inside, max_labels)
-    texts = [(f"from {n}", edge, 8) for n, (edge, tip) in edge_names.items()] + \
+    texts = [(label, edge, 8) for label, (edge, tip) in edge_names.items()] + \
             [(n, (lon[n], lat[n]), radius[names.index(n)]) for n in chosen if n in lon
              and _inside(lon[n], lat[n], ext)]
     markers = [((lon[n], lat[n]), radius[i]) for i, n in enumerate(names) if inside[i]] \
@@ -294,6 +304,8 @@ def plot_corridor_map(run, path, title=None, labels="auto", extent=None, max_lab
     t0 = pd.Timestamp(ds["time"].values[0]).date()
     t1 = pd.Timestamp(ds["time"].values[-1]).date()
     notes = [f"one run (seed {ds.attrs.get('migsim_seed', '?')}): no interval across seeds"]
+    if per != 1:
+        notes.append(f"persons = agents \u00f7 {per:g} agents per person")
     if len(texts) > len(kept):
         notes.append(f"{len(texts) - len(kept)} labels left out where they would collide")
     if not drawn:

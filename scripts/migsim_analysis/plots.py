@@ -28,12 +28,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from ._figures import (ALL_OTHERS, OTHERS_COLOUR, SERIES_COLOURS, date_axis, figure,
+from .figures import (ALL_OTHERS, OTHERS_COLOUR, SERIES_COLOURS, date_axis, figure,
                        interval_note, period_words, run_units, save, thousands,
                        units_label)
 from .io import as_dataset
 from .maps import plot_corridor_map  # noqa: F401  (part of this module's interface)
-from .tables import RUN, _half_width, _variable, difference_table, monthly
+from .tables import RUN, _variable, difference_table, half_width, monthly
 
 SCENARIO_STYLES = ["-", "--", "-.", ":"]
 
@@ -86,7 +86,7 @@ def _mean_and_half(frames):
     if n == 1:
         return mean, mean * np.nan, n
     se = cube.std(axis=0, ddof=1) / math.sqrt(n)
-    half = pd.DataFrame(_half_width(se, n - 1, "t"), index=index, columns=mean.columns)
+    half = pd.DataFrame(half_width(se, n - 1, "t"), index=index, columns=mean.columns)
     return mean, half, n
 
 
@@ -284,7 +284,7 @@ def plot_difference(scenario, counterfactual, path, variable="encounters", freq=
                                ("counterfactual", labels[1], "C1")):
         n = int(table[f"n_{col}"].iloc[0])
         counts.append(n)
-        half = _half_width(table[f"{col}_se"].to_numpy(), n - 1, interval)
+        half = half_width(table[f"{col}_se"].to_numpy(), n - 1, interval)
         _draw_sim(top, x, table[col].to_numpy(), half, colour, "-",
                   f"{label} (mean of {n} runs)" if n > 1 else label)
     words = period_words(freq)

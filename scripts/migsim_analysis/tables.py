@@ -240,8 +240,9 @@ def _t975(df):
     return out
 
 
-def _half_width(se, df, interval):
-    """Half-width of the 95% interval: 1.96 se ("normal") or t_{0.975, df} se ("t").
+def half_width(se, df, interval="t"):
+    """Half-width of the 95% interval: t_{0.975, df} se ("t", the kit's convention across
+    seeds) or 1.96 se ("normal"); se and df are numbers or arrays.
 
     Exactly 0 where se is 0 (all seeds agree), even when df is undefined; NaN where se
     is NaN (a single run on a side gives no spread).
@@ -380,7 +381,7 @@ def difference_table(scenario, counterfactual, variable="encounters", freq="MS",
                 df = (vs + vc) ** 2 / (vs ** 2 / (ns - 1) + vc ** 2 / (nc - 1))
         else:
             se, df = nan, nan
-    half = _half_width(se, df, interval)
+    half = half_width(se, df, interval)
     table = common.to_frame(index=False)
     columns = {
         "days": _days(s_runs[0], common, freq),

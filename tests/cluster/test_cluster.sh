@@ -72,7 +72,7 @@ import csv, sys, h5py
 jid = sys.argv[1]
 raw = dict(l.split() for l in open("sweep/task_ids.txt"))
 for r in csv.DictReader(open("sweep/manifest.csv")):
-    p = {k: v.decode() for k, v in h5py.File("sweep/" + r["output"])["provenance"].attrs.items()}
+    p = dict(h5py.File("sweep/" + r["output"])["provenance"].attrs)
     got = (p["slurm_job_id"], p["slurm_array_job_id"], p["slurm_array_task_id"])
     want = (raw[r["task"]], jid, r["task"])
     assert got == want, (r["output"], got, want)

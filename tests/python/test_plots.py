@@ -78,6 +78,31 @@ def test_corridor_map_labels_do_not_overlap(ds, tmp_path):
             assert not a.overlaps(b), (a, b)
 
 
+def check_arrow(fig, gid, inward, far, place):
+    """The arrow of the links between place (outside the frame) and the inside: its tail
+    (xytext) and head (xy) lie on the segment towards the inside end, the one on the frame's
+    edge and the other inside; inward: the head is the inside one (the flow comes in)."""
+    ax = fig.axes[0]
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    arrows = [a for a in ax.texts if a.get_gid() == gid]
+    assert arrows, gid
+    names = list(map(str, far["place"].values))
+    lon = dict(zip(names, far["place_lon"].values))
+    lat = dict(zip(names, far["place_lat"].values))
+    ends = [(str(b) if str(a) == place else str(a)) for a, b in
+            zip(far["link_from"].values, far["link_to"].values) if place in (str(a), str(b))]
+    for a in arrows:
+        head, tail = np.array(a.xy, float), np.array(a.xyann, float)
+        edge, inner = (tail, head) if inward else (head, tail)
+        on_edge = min(abs(edge[0] - x0), abs(edge[0] - x1), abs(edge[1] - y0), abs(edge[1] - y1))
+        assert on_edge < 1e-6, (gid, edge)
+        assert x0 < inner[0] < x1 and y0 < inner[1] < y1, (gid, inner)
+        # the inside point lies on the way from the edge to one of the place's inside ends
+        assert any(np.linalg.norm(np.array([lon[e], lat[e]]) - inner)
+                   < np.linalg.norm(np.array([lon[e], lat[e]]) - edge) for e in ends), gid
+
+
 def test_corridor_map_far_air_origin_enters_from_the_edge(ds, tmp_path):
     """Caracas moved to Madrid with its links made air-only: the frame stays on the other
     places (their box padded by a degree, inside the corridor's), Caracas is not drawn and
@@ -99,10 +124,36 @@ def test_corridor_map_far_air_origin_enters_from_the_edge(ds, tmp_path):
     assert CORRIDOR_EXTENT[0] <= x0 and x1 <= CORRIDOR_EXTENT[1]
     assert CORRIDOR_EXTENT[2] <= y0 and y1 <= CORRIDOR_EXTENT[3]
     assert "from Caracas" in texts(fig)
+    check_arrow(fig, "from Caracas", inward=True, far=far, place="Caracas")
+    # the links turned round (to Caracas) leave the frame: arrowheads on the edge, pointing out
+    out = far.assign_coords(link_from=("link", far["link_to"].values),
+                            link_to=("link", far["link_from"].values))
+    fig = plot_corridor_map(out, tmp_path / "out.png", extent=(x0, x1, y0, y1))
+    assert "to Caracas" in texts(fig) and "from Caracas" not in texts(fig)
+    check_arrow(fig, "to Caracas", inward=False, far=out, place="Caracas")
     # the corridor model gets the corridor's frame
     far.attrs["migsim_model"] = "corridor"
     fig = plot_corridor_map(far, tmp_path / "frame.png")
     assert fig.axes[0].get_xlim() + fig.axes[0].get_ylim() == CORRIDOR_EXTENT
+
+
+def test_corridor_map_legend_counts_persons(ds, tmp_path):
+    """The widths' legend is in persons: the file's agents divided by its agents per person
+    (provenance agents_per_person; 1 for the basic model), stated in the title."""
+    from migsim_analysis import agents_per_person
+    fmax = int(ds["flow"].astype("int64").sum("time").max())
+    assert agents_per_person(ds) == 1.0 and agents_per_person(ds.attrs["source_file"]) == 1.0
+    fig = plot_corridor_map(ds, tmp_path / "one.png")
+    assert f"{fmax:,} persons" in texts(fig) and "agents per person" not in texts(fig)
+    scaled = ds.copy()
+    scaled.attrs["migsim_agents_per_person"] = "0.05"
+    fig = plot_corridor_map(scaled, tmp_path / "scaled.png")
+    from matplotlib.legend import Legend
+    legend = [t.get_text() for lg in fig.findobj(Legend) for t in lg.get_texts()]
+    assert [t for t in legend if t.endswith(" persons")] == \
+        [f"{round(fmax * frac / 0.05):,} persons" for frac in (1.0, 0.5, 0.1)], legend
+    assert f"{fmax:,} persons" not in legend
+    assert "persons = agents \u00f7 0.05 agents per person" in fig.axes[0].get_title()
 
 
 def test_monthly_observed_on_the_same_axis(ds, tmp_path):
@@ -165,3 +216,32 @@ def test_plots_leave_no_pyplot_figures(ds, tmp_path):
     plot_corridor_map(ds, tmp_path / "m.png")
     plot_monthly(ds, tmp_path / "t.png")
     assert len(plt.get_fignums()) == before
+
+
+def kit_imports(path):
+    """(module, name) of every `from migsim_analysis... import name` in a script."""
+    import ast
+    tree = ast.parse(path.read_text(), str(path))
+    return [(n.module, a.name) for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("migsim_analysis")
+            for a in n.names]
+
+
+def test_scripts_use_only_the_kits_public_names():
+    """Scripts outside the kit import only public, documented names: scripts/counterfactual
+    takes figure, save and thousands from migsim_analysis.figures and half_width from
+    migsim_analysis.tables."""
+    import migsim_analysis
+    from migsim_analysis import figures
+    scripts = [p for p in (REPO / "scripts").iterdir() if p.is_file() and (
+               p.suffix == ".py" or b"python" in p.read_bytes().split(b"\n", 1)[0])]
+    found = {(p.name, m, n) for p in scripts for m, n in kit_imports(p)}
+    assert ("counterfactual", "migsim_analysis.figures", "figure") in found, found
+    assert ("counterfactual", "migsim_analysis.tables", "half_width") in found, found
+    private = sorted(f for f in found if any(part.startswith("_") for part in f[1].split(".") + [f[2]])
+                     and f[2] != "__version__")
+    assert not private, private
+    for name in ("figure", "save", "thousands", "date_axis", "interval_note"):
+        assert name in figures.__all__ and getattr(figures, name).__doc__, name
+    assert migsim_analysis.figures is figures and "figures" in migsim_analysis.__all__
+    assert "half_width" in migsim_analysis.__all__ and migsim_analysis.half_width.__doc__

@@ -76,7 +76,7 @@ import csv, h5py, numpy as np, xarray as xr, yaml
 rows = list(csv.DictReader(open("manifest.csv")))
 for r in rows:
     with h5py.File(r["output"]) as f:
-        p = {k: v.decode() for k, v in f["provenance"].attrs.items()}
+        p = dict(f["provenance"].attrs)  # text (str), not bytes
         assert p["seed"] == r["seed"], (r, p["seed"])
         # task 11 was re-run as array index 1 with TASK_OFFSET=10
         assert p["slurm_array_task_id"] == ("1" if r["task"] == "11" else r["task"]), (r, p["slurm_array_task_id"])
@@ -126,7 +126,7 @@ for point in range(4):
                                            rtol=1e-12, atol=1e-12)
         ens.close()
     with h5py.File(f"ensembles/p{point:03d}.h5") as f:
-        p = {k: v.decode() for k, v in f["provenance"].attrs.items()}
+        p = dict(f["provenance"].attrs)  # text (str), not bytes
         assert p["inputs"].split("\n") == [f"./{x}" for x in runs], p["inputs"]
         assert p["input_seeds"] == "40\n41\n42", p["input_seeds"]
         assert p["n_inputs"] == "3" and p["quantiles"] == "0.05,0.5,0.95"

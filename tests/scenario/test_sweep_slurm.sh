@@ -46,7 +46,7 @@ EOF
 /usr/bin/python3 - <<'EOF'
 import h5py
 p = h5py.File("out.h5")["provenance"].attrs
-assert p["threads"] == b"3" and p["seed"] == b"5", dict(p)
+assert p["threads"] == "3" and p["seed"] == "5", dict(p)
 EOF
 
 rc=0; bash "$src/scripts/slurm/hybrid.sbatch" 2>err.txt || rc=$?

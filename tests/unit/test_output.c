@@ -23,6 +23,7 @@
 #include <hdf5_hl.h>
 
 #include "mig_ctx.h"
+#include "mig_h5.h"
 #include "mig_network.h"
 #include "mig_obs.h"
 #include "mig_output.h"
@@ -277,6 +278,36 @@ static void write_run(world *w, const char *path, uint32_t days, uint32_t chunk,
 
 /* ---- HDF5 reading helpers ---------------------------------------------------------- */
 
+/* A provenance attribute name of obj as written: a scalar variable-length UTF-8 string
+ * (netCDF-4's NC_STRING, which h5py reads back as str). Returns its text (caller frees). */
+static char *vlen_attr(hid_t loc, const char *obj, const char *name)
+{
+    hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t t, sp, mt = H5Tcopy(H5T_C_S1);
+    char *p = NULL, *v;
+
+    cr_assert_geq(a, 0, "no attribute %s on %s", name, obj);
+    t = H5Aget_type(a);
+    sp = H5Aget_space(a);
+    cr_assert_eq(H5Tget_class(t), H5T_STRING);
+    cr_assert(H5Tis_variable_str(t) > 0, "attribute %s should be a variable-length string", name);
+    cr_assert_eq(H5Tget_cset(t), H5T_CSET_UTF8);
+    cr_assert_eq(H5Sget_simple_extent_type(sp), H5S_SCALAR, "attribute %s should be a scalar", name);
+    H5Tset_size(mt, H5T_VARIABLE);
+    H5Tset_cset(mt, H5T_CSET_UTF8);
+    cr_assert_geq(H5Aread(a, mt, &p), 0);
+    cr_assert_not_null(p);
+    v = strdup(p);
+    H5free_memory(p);
+    H5Tclose(mt);
+    H5Sclose(sp);
+    H5Tclose(t);
+    H5Aclose(a);
+    return v;
+}
+
+/* A CF attribute as written: a scalar fixed-length UTF-8 string (NC_CHAR), the form every
+ * netCDF and CF tool reads. */
 static void read_str_attr(hid_t loc, const char *obj, const char *name, char *buf, size_t n)
 {
     hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
@@ -305,6 +336,14 @@ static void assert_attr(hid_t loc, const char *obj, const char *name, const char
     char buf[512];
     read_str_attr(loc, obj, name, buf, sizeof buf);
     cr_assert_str_eq(buf, want, "%s@%s", obj, name);
+}
+
+/* A provenance attribute: variable-length, with the text want. */
+static void assert_prov(hid_t loc, const char *name, const char *want)
+{
+    char *v = vlen_attr(loc, "provenance", name);
+    cr_assert_str_eq(v, want, "provenance@%s", name);
+    free(v);
 }
 
 /* Reads a whole int32 dataset; returns malloc'ed values and its shape. */
@@ -654,9 +693,9 @@ Test(output, standard_file)
     cr_assert_eq(chunk[1], NL);
 
     /* provenance */
-    assert_attr(f, "provenance", "seed", "42");
-    assert_attr(f, "provenance", "version", "0.1.0");
-    assert_attr(f, "provenance", "config", "name: test\nplaces: places.csv\n");
+    assert_prov(f, "seed", "42");
+    assert_prov(f, "version", "0.1.0");
+    assert_prov(f, "config", "name: test\nplaces: places.csv\n");
     H5Fclose(f);
 
     {
@@ -1023,7 +1062,7 @@ Test(output, large_provenance_value)
     size_t n = 200000;
     char *big = malloc(n + 1), *back;
     mig_prov_item item[2] = { { "config", NULL }, { "empty", "" } };
-    hid_t f, a, t;
+    hid_t f;
 
     cr_assert_not_null(big);
     for (size_t i = 0; i < n; i++)
@@ -1040,20 +1079,56 @@ Test(output, large_provenance_value)
                  mig_ctx_n_errors(w.ctx) ? mig_ctx_error_at(w.ctx, 0) : "");
     mig_output_destroy(&o);
     f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    a = H5Aopen_by_name(f, "provenance", "config", H5P_DEFAULT, H5P_DEFAULT);
-    cr_assert_geq(a, 0);
-    t = H5Aget_type(a);
-    cr_assert_eq(H5Tget_size(t), n + 1);
-    back = malloc(n + 1);
-    cr_assert_geq(H5Aread(a, t, back), 0);
+    back = vlen_attr(f, "provenance", "config");
+    cr_assert_eq(strlen(back), n);
     cr_assert_eq(memcmp(back, big, n + 1), 0);
     free(back);
-    H5Tclose(t);
-    H5Aclose(a);
-    assert_attr(f, "provenance", "empty", "");
+    assert_prov(f, "empty", "");
     H5Fclose(f);
     free(big);
     world_free(&w);
+}
+
+/* mig_h5_get_string_attr reads both string forms (variable-length, as migsim writes its
+ * provenance; fixed-length, as CF attributes and migsim 0.1.0's provenance) and refuses what
+ * is not one string. */
+Test(output, string_attrs_read_back_in_both_forms)
+{
+    char path[128], err[MIG_H5_ERR_MAX] = "", buf[64], *v = NULL;
+    hid_t f, sp;
+    int n[2] = { 1, 2 };
+    hsize_t two = 2;
+
+    snprintf(path, sizeof path, "%s/attrs.h5", dir);
+    f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    cr_assert_eq(mig_h5_put_string_attr(f, "vlen", "Ciudad Ju\xc3\xa1rez", err), 0, "%s", err);
+    cr_assert_eq(mig_h5_put_char_attr(f, "fixed", "days since 2023-01-01", err), 0, "%s", err);
+    cr_assert_geq(H5LTset_attribute_string(f, ".", "ascii", "persons"), 0);
+    cr_assert_geq(H5LTset_attribute_int(f, ".", "number", n, 1), 0);
+    sp = H5Screate_simple(1, &two, NULL);
+    H5Aclose(H5Acreate2(f, "two", H5T_C_S1, sp, H5P_DEFAULT, H5P_DEFAULT));
+    H5Sclose(sp);
+    v = vlen_attr(f, ".", "vlen");             /* the forms each writer gives */
+    free(v);
+    read_str_attr(f, ".", "fixed", buf, sizeof buf);
+    cr_expect_str_eq(buf, "days since 2023-01-01");
+    cr_assert_eq(mig_h5_get_string_attr(f, ".", "vlen", &v), 0);
+    cr_expect_str_eq(v, "Ciudad Ju\xc3\xa1rez");
+    free(v);
+    cr_assert_eq(mig_h5_get_string_attr(f, ".", "fixed", &v), 0);
+    cr_expect_str_eq(v, "days since 2023-01-01");
+    free(v);
+    cr_assert_eq(mig_h5_get_string_attr(f, ".", "ascii", &v), 0);
+    cr_expect_str_eq(v, "persons");
+    free(v);
+    cr_expect_eq(mig_h5_get_string_attr(f, ".", "number", &v), 1);
+    cr_expect_null(v);
+    cr_expect_eq(mig_h5_get_string_attr(f, ".", "two", &v), 1);
+    cr_expect_null(v);
+    cr_expect_eq(mig_h5_get_string_attr(f, ".", "missing", &v), 1);
+    cr_expect_null(v);
+    H5Fclose(f);
 }
 
 /* The reader scripts (xarray with both engines, R with hdf5r) on a file written here.

@@ -22,6 +22,7 @@
 #include <hdf5_hl.h>
 
 #include "mig_ctx.h"
+#include "mig_h5.h"
 #include "mig_summarize.h"
 
 #define DAYS 3
@@ -205,16 +206,11 @@ static void read_doubles(hid_t f, const char *name, double *out)
     H5Dclose(d);
 }
 
+/* A string attribute of obj as text (caller frees); either string form is read. */
 static char *attr_text(hid_t loc, const char *obj, const char *name)
 {
-    hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT), t;
     char *v;
-    cr_assert_geq(a, 0, "no attribute %s of %s", name, obj);
-    t = H5Aget_type(a);
-    v = calloc(H5Tget_size(t) + 1, 1);
-    H5Aread(a, t, v);
-    H5Tclose(t);
-    H5Aclose(a);
+    cr_assert_eq(mig_h5_get_string_attr(loc, obj, name, &v), 0, "no string attribute %s of %s", name, obj);
     return v;
 }
 

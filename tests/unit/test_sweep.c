@@ -21,6 +21,7 @@
 #include <hdf5.h>
 
 #include "mig_ctx.h"
+#include "mig_h5.h"
 #include "mig_sobol.h"
 #include "mig_sweep.h"
 
@@ -175,18 +176,11 @@ static int has_file(const char *dir, const char *prefix)
 /* A string attribute of /provenance in an HDF5 file (owned), or NULL. */
 static char *prov_attr(const char *path, const char *name)
 {
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), a, t;
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     char *v = NULL;
     if (f < 0)
         return NULL;
-    a = H5Aopen_by_name(f, "provenance", name, H5P_DEFAULT, H5P_DEFAULT);
-    if (a >= 0) {
-        t = H5Aget_type(a);
-        v = calloc(H5Tget_size(t) + 1, 1);
-        H5Aread(a, t, v);
-        H5Tclose(t);
-        H5Aclose(a);
-    }
+    mig_h5_get_string_attr(f, "provenance", name, &v);
     H5Fclose(f);
     return v;
 }

@@ -1,6 +1,17 @@
-"""What every plot of the kit shares: an Agg figure not registered with pyplot, saving to
-PNG and SVG, axis labels in the units the run stores, the interval convention stated in
-words, month ticks, and a nine-colour palette.
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What every plot of the kit shares, public for scripts that draw their own figures in the
+kit's style (scripts/counterfactual's dose-response plot does):
+
+    from migsim_analysis.figures import figure, save, thousands
+    fig = figure((8, 5))             # an Agg Figure that pyplot never sees
+    ax = fig.subplots()
+    ...
+    thousands(ax.yaxis)              # 12,345
+    save(fig, ["r.png", "r.svg"])    # format from the suffix: .png, .svg or .pdf
+
+Also: date_axis (month ticks), units_label and run_units (axis labels in the units the run
+stores), interval_note (the sentence about intervals every plot carries), SERIES_COLOURS,
+OTHERS_COLOUR and ALL_OTHERS (eight distinct colours and grey for "all others").
 """
 from __future__ import annotations
 
@@ -22,6 +33,10 @@ ALL_OTHERS = "all others"
 
 FORMATS = ("png", "svg", "pdf")
 
+__all__ = ["figure", "save", "thousands", "date_axis", "units_label", "run_units",
+           "interval_note", "period_words", "SERIES_COLOURS", "OTHERS_COLOUR", "ALL_OTHERS",
+           "FORMATS"]
+
 
 def figure(figsize):
     """A Figure with an Agg canvas and constrained layout; pyplot never sees it."""
@@ -30,9 +45,10 @@ def figure(figsize):
     return fig
 
 
-def save(fig, path, dpi):
+def save(fig, path, dpi=150):
     """Write fig to path, or to each path of a list, in the format its suffix names
-    (.png, .svg or .pdf); folders are created. Returns the list of paths written."""
+    (.png, .svg or .pdf) at dpi dots per inch; folders are created. Returns the list of
+    paths written (also kept in fig.migsim_paths)."""
     paths = list(path) if isinstance(path, (list, tuple)) else [path]
     written = []
     for p in paths:
@@ -49,6 +65,7 @@ def save(fig, path, dpi):
 
 
 def period_words(freq):
+    """The word for a pandas period frequency: "MS" -> "month"."""
     return {"MS": "month", "QS": "quarter", "AS": "year", "YS": "year", "D": "day"}.get(
         freq, f"period ({freq})")
 
@@ -101,4 +118,6 @@ def date_axis(ax, periods, narrow=False):
 
 
 def thousands(axis):
+    """Label the ticks of axis (ax.xaxis or ax.yaxis) as whole numbers with thousands
+    separators: 12,345."""
     axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
