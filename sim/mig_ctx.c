@@ -32,7 +32,40 @@ void mig_ctx_destroy(mig_ctx **p)
     mig_ctx_clear_errors(ctx);
     for (size_t i = 0; i < ctx->n_inputs; i++)
         free(ctx->inputs[i].path);
-    MIG_FREE_ALL(ctx->inputs, ctx->errors, ctx);
+    for (size_t i = 0; i < ctx->n_memo; i++)
+        MIG_FREE_ALL(ctx->memo[i].key, ctx->memo[i].value);
+    MIG_FREE_ALL(ctx->inputs, ctx->errors, ctx->memo, ctx);
+}
+
+const void *mig_ctx_memo_get(const mig_ctx *ctx, const void *key, size_t key_len, size_t *value_len)
+{
+    for (size_t i = 0; i < ctx->n_memo; i++)
+        if (ctx->memo[i].key_len == key_len && !memcmp(ctx->memo[i].key, key, key_len)) {
+            *value_len = ctx->memo[i].value_len;
+            return ctx->memo[i].value;
+        }
+    return NULL;
+}
+
+mig_status mig_ctx_memo_put(mig_ctx *ctx, const void *key, size_t key_len, const void *value, size_t value_len)
+{
+    mig_memo m;
+    if (!ctx->memo && !(ctx->memo = calloc(MIG_MEMO_MAX, sizeof *ctx->memo)))
+        return MIG_ENOMEM;
+    m = (mig_memo){ malloc(key_len ? key_len : 1), malloc(value_len ? value_len : 1), key_len, value_len };
+    if (!m.key || !m.value) {
+        MIG_FREE_ALL(m.key, m.value);
+        return MIG_ENOMEM;
+    }
+    memcpy(m.key, key, key_len);
+    memcpy(m.value, value, value_len);
+    if (ctx->n_memo == MIG_MEMO_MAX) { /* full: the oldest goes */
+        MIG_FREE_ALL(ctx->memo[0].key, ctx->memo[0].value);
+        memmove(ctx->memo, ctx->memo + 1, (MIG_MEMO_MAX - 1) * sizeof *ctx->memo);
+        ctx->n_memo--;
+    }
+    ctx->memo[ctx->n_memo++] = m;
+    return MIG_OK;
 }
 
 mig_status mig_ctx_add_input(mig_ctx *ctx, const char *path)

@@ -43,7 +43,16 @@ typedef struct mig_ctx {
     unsigned long long max_memory; /* bytes a world may need (mig_world_create refuses more); 0: no limit */
     struct mig_input *inputs; /* owned [n_inputs]: the files read so far (mig_ctx_add_input) */
     size_t n_inputs;
+    struct mig_memo *memo;  /* owned [n_memo]: results kept for the process's next runs (mig_ctx_memo_put) */
+    size_t n_memo;
 } mig_ctx;
+
+/* A result of a deterministic computation kept under the exact bytes of all it depends on,
+ * so that the next run in the same process (calibrate's, one after another) reuses it. */
+typedef struct mig_memo {
+    void *key, *value;      /* owned */
+    size_t key_len, value_len;
+} mig_memo;
 
 /* A file read as input: its identity (device and inode) and the path it was read by. */
 typedef struct mig_input {
@@ -84,6 +93,13 @@ mig_status mig_ctx_add_input(mig_ctx *ctx, const char *path);
 /* The path of the input that is the same file as path (same device and inode), or NULL
  * when none is (or path does not exist). Borrowed. */
 const char *mig_ctx_input_same(const mig_ctx *ctx, const char *path);
+
+/* memo: at most MIG_MEMO_MAX results, the oldest dropped first. get: the value stored under
+ * exactly key[key_len] (borrowed, *value_len its size) or NULL; put: stores a copy of value
+ * under a copy of key (MIG_ENOMEM when memory runs out; nothing is stored then). */
+enum { MIG_MEMO_MAX = 8 };
+const void *mig_ctx_memo_get(const mig_ctx *ctx, const void *key, size_t key_len, size_t *value_len);
+mig_status mig_ctx_memo_put(mig_ctx *ctx, const void *key, size_t key_len, const void *value, size_t value_len);
 
 /* logging: plain lines prefixed with an ISO timestamp when not on a terminal */
 void mig_log(mig_ctx *ctx, mig_log_level level, const char *fmt, ...)

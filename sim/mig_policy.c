@@ -550,21 +550,27 @@ void mig_policy_scale_spawn(const mig_policy *pol, uint32_t place, uint16_t nat,
 /* ---- the day ---------------------------------------------------------------------------- */
 
 /* Which interventions are in force on day, and the factors that follow. Returns 1 when
- * the link factors changed. */
+ * the link factors changed. The link factors are a function of which interventions are in
+ * force (a route op reads only its intervention and the nationality), so they are computed
+ * again only on a day that changes that set (they start as those of none: 1, none closed). */
 static int factors(mig_policy *pol, int32_t day)
 {
     const size_t nl = pol->n_links, np = pol->n_places, nn = pol->n_nat;
-    int changed = 0;
+    int changed = 0, same = 1;
     pol->day = day;
-    pol->any_closed = 0;
     memset(pol->expel, 0, nn * np);
     memset(pol->enf_today, 0, nl ? nl : 1);
     memset(pol->link_wait, 0, nl ? nl : 1);
     for (size_t i = 0; i < nn * np; i++)
         pol->move_factor[i] = 1.0;
-    for (uint32_t i = 0; i < pol->n_iv; i++)
-        pol->active[i] = day >= pol->iv[i].from_day && day <= pol->iv[i].to_day;
-    for (size_t k = 0; k < nn; k++)
+    for (uint32_t i = 0; i < pol->n_iv; i++) {
+        uint8_t on = day >= pol->iv[i].from_day && day <= pol->iv[i].to_day;
+        same &= pol->active[i] == on;
+        pol->active[i] = on;
+    }
+    if (!same)
+        pol->any_closed = 0;
+    for (size_t k = 0; k < nn && !same; k++)
         for (size_t l = 0; l < nl; l++) {
             double f = 1.0;
             for (uint32_t i = 0; i < pol->n_iv; i++)

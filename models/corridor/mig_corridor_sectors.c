@@ -9,6 +9,7 @@
  *     f_s <- f_s * (target_s / walk_s)^(1 / attraction_power),
  * started at 1. Deterministic: the same factors on every thread and rank. */
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,41 +63,46 @@ static int sources(const mig_world *w, uint32_t k, double *start)
 
 /* Where walks from start end: end[p] for each destination p, by the link weights wl (a
  * place's links in proportion to them; a place without a usable link keeps nothing).
- * m and next: scratch [n_places]. */
+ * m, next and sum: scratch [n_places] (sum: each place's total weight out, summed once). */
 static void walk(const mig_network *net, const double *wl, const double *start, double *m, double *next,
-                 double *end)
+                 double *sum, double *end)
 {
     double left = 1.0;
 
+    for (uint32_t p = 0; p < net->n_places; p++) {
+        sum[p] = 0.0;
+        for (uint32_t o = net->out_start[p]; o < net->out_start[p + 1]; o++)
+            sum[p] += wl[net->out_link[o]];
+    }
     memcpy(m, start, net->n_places * sizeof *m);
     memset(end, 0, net->n_places * sizeof *end);
     for (int step = 0; step < WALK_STEPS && left > WALK_LEFT; step++) {
+        double *t;
         memset(next, 0, net->n_places * sizeof *next);
         left = 0.0;
         for (uint32_t p = 0; p < net->n_places; p++) {
-            double sum = 0.0;
             if (!(m[p] > 0.0))
                 continue;
             if (net->place_kind[p] == MIG_KIND_DESTINATION) {
                 end[p] += m[p];
                 continue;
             }
-            for (uint32_t o = net->out_start[p]; o < net->out_start[p + 1]; o++)
-                sum += wl[net->out_link[o]];
-            if (!(sum > 0.0))
+            if (!(sum[p] > 0.0))
                 continue;
             for (uint32_t o = net->out_start[p]; o < net->out_start[p + 1]; o++) {
                 uint32_t l = net->out_link[o];
-                next[net->link_to[l]] += m[p] * wl[l] / sum;
-                left += m[p] * wl[l] / sum;
+                next[net->link_to[l]] += m[p] * wl[l] / sum[p];
+                left += m[p] * wl[l] / sum[p];
             }
         }
-        memcpy(m, next, net->n_places * sizeof *m);
+        t = m; /* next step's mass is next; m becomes the scratch */
+        m = next;
+        next = t;
     }
 }
 
 typedef struct solve_scratch {
-    double *bk, *attr, *prev, *wl, *start, *m, *next, *end; /* [n_places] each, wl [n_links] */
+    double *bk, *attr, *prev, *wl, *start, *m, *next, *end, *sum; /* [n_places] each, wl [n_links] */
 } solve_scratch;
 
 /* Solves nationality k's factors on the sectors (fac[n_places]) for its target shares
@@ -114,7 +120,7 @@ static void solve(const mig_world *w, const mig_corridor_obs *obs, const double 
         mig_corridor_weights(net, &w->cfg->movement, base, is_port, fac, z->bk, z->attr, z->prev, z->wl);
         for (uint32_t l = 0; l < net->n_links; l++)
             z->wl[l] *= mult_k[l];
-        walk(net, z->wl, z->start, z->m, z->next, z->end);
+        walk(net, z->wl, z->start, z->m, z->next, z->sum, z->end);
         for (uint32_t j = 0; j < obs->n_sectors; j++)
             sum += z->end[obs->sector_place[j]];
         *dev = 0.0;
@@ -130,30 +136,169 @@ static void solve(const mig_world *w, const mig_corridor_obs *obs, const double 
     }
 }
 
+/* Every nationality's factors; the nationalities are solved independently, one per thread
+ * (each with its own scratch), so the factors are the same for any thread count. */
 static mig_status solve_all(const mig_world *w, const mig_corridor_obs *obs, const double *share,
                             const double *base, const uint8_t *is_port, const double *mult, mig_ctx *ctx,
                             double *fac, double *worst)
 {
-    const size_t np = w->net->n_places, nl = w->net->n_links ? w->net->n_links : 1;
-    double *all = malloc((7 * np + nl) * sizeof *all);
-    solve_scratch z;
+    const size_t np = w->net->n_places, nl = w->net->n_links ? w->net->n_links : 1, per = 8 * np + nl;
+    const int nt = ctx->threads > 1 ? ctx->threads : 1, nn = (int)obs->n_nat;
+    double *all = malloc(per * (size_t)nt * sizeof *all), *dev = calloc(obs->n_nat ? obs->n_nat : 1, sizeof *dev);
 
-    if (!all)
+    if (!all || !dev) {
+        MIG_FREE_ALL(all, dev);
         return MIG_ENOMEM;
-    z = (solve_scratch){ all, all + np, all + 2 * np, all + 3 * np, all + 3 * np + nl, all + 4 * np + nl,
-                         all + 5 * np + nl, all + 6 * np + nl };
+    }
+#pragma omp parallel for num_threads(nt) schedule(dynamic) default(none) \
+    shared(w, obs, share, base, is_port, mult, fac, all, dev, np, nl, per, nn)
+    for (int k = 0; k < nn; k++) {
+        double *a = all + per * (size_t)omp_get_thread_num();
+        solve_scratch z = { a, a + np, a + 2 * np, a + 3 * np, a + 3 * np + nl, a + 4 * np + nl,
+                            a + 5 * np + nl, a + 6 * np + nl, a + 7 * np + nl };
+        if (sources(w, (uint32_t)k, z.start))
+            solve(w, obs, base, is_port, mult + (size_t)k * w->net->n_links, share + (size_t)k * obs->n_sectors, &z,
+                  fac + (size_t)k * np, &dev[k]);
+        else
+            dev[k] = -1.0; /* no sources: nothing to solve */
+    }
     *worst = 0.0;
     for (uint32_t k = 0; k < obs->n_nat; k++) {
-        double dev = 0.0;
-        if (!sources(w, k, z.start))
+        if (dev[k] < 0.0)
             continue;
-        solve(w, obs, base, is_port, mult + (size_t)k * w->net->n_links, share + (size_t)k * obs->n_sectors, &z,
-              fac + k * np, &dev);
-        *worst = fmax(*worst, dev);
-        mig_log(ctx, MIG_LOG_DEBUG, "sector choice: %s within %.2f points", w->cfg->nationalities[k], 100 * dev);
+        *worst = fmax(*worst, dev[k]);
+        mig_log(ctx, MIG_LOG_DEBUG, "sector choice: %s within %.2f points", w->cfg->nationalities[k], 100 * dev[k]);
     }
-    free(all);
+    MIG_FREE_ALL(all, dev);
     return MIG_OK;
+}
+
+/* The bytes a memo's key is made of (mig_ctx_memo_get): every input of a result, in order. */
+typedef struct key_buf {
+    unsigned char *b;
+    size_t n, cap;
+    int failed;
+} key_buf;
+
+static void key_add(key_buf *k, const void *p, size_t n)
+{
+    if (k->failed || !n)
+        return;
+    if (k->n + n > k->cap) {
+        size_t cap = 2 * (k->n + n);
+        unsigned char *b = realloc(k->b, cap);
+        if (!b) {
+            k->failed = 1;
+            return;
+        }
+        k->b = b;
+        k->cap = cap;
+    }
+    memcpy(k->b + k->n, p, n);
+    k->n += n;
+}
+
+/* The shares of mig_corridor_sector_mix (share[n_nat * n_sectors], then the residual), kept
+ * in ctx under the record's months and the prior: the same in every run of a process. */
+static mig_status mix_memo(const mig_corridor_obs *obs, double prior, mig_ctx *ctx, double *share, double *residual)
+{
+    const size_t ns = (size_t)obs->n_nat * obs->n_sectors, nm = obs->n_months;
+    key_buf k = { 0 };
+    size_t len = 0;
+    const double *hit;
+    mig_status st;
+
+    key_add(&k, "corridor.sector_mix", 19);
+    key_add(&k, &prior, sizeof prior);
+    key_add(&k, &obs->n_nat, sizeof obs->n_nat);
+    key_add(&k, &obs->n_sectors, sizeof obs->n_sectors);
+    key_add(&k, obs->usbp_by_nat, obs->usbp_by_nat ? nm * obs->n_nat * sizeof(double) : 0);
+    key_add(&k, obs->by_sector, nm * obs->n_sectors * sizeof(double));
+    if (!k.failed && (hit = mig_ctx_memo_get(ctx, k.b, k.n, &len)) && len == (ns + 1) * sizeof *hit) {
+        memcpy(share, hit, ns * sizeof *share);
+        *residual = hit[ns];
+        free(k.b);
+        return MIG_OK;
+    }
+    if ((st = mig_corridor_sector_mix(obs, prior, share, residual)) == MIG_OK && !k.failed) {
+        share[ns] = *residual; /* share has room for it */
+        st = mig_ctx_memo_put(ctx, k.b, k.n, share, (ns + 1) * sizeof *share);
+    }
+    free(k.b);
+    return k.failed ? MIG_ENOMEM : st;
+}
+
+/* The key of solve_all's factors: the shares and every input of the route tables' solve. */
+static void factors_key(const mig_world *w, const mig_corridor_obs *obs, const double *share, const double *base,
+                        const uint8_t *is_port, const double *mult, double *start, key_buf *k)
+{
+    const mig_network *net = w->net;
+    const mig_movement_cfg *mv = &w->cfg->movement;
+    const size_t np = net->n_places, nl = net->n_links;
+
+    key_add(k, "corridor.sector_factors", 23);
+    key_add(k, &np, sizeof np);
+    key_add(k, &nl, sizeof nl);
+    key_add(k, &obs->n_nat, sizeof obs->n_nat);
+    key_add(k, &obs->n_sectors, sizeof obs->n_sectors);
+    key_add(k, share, (size_t)obs->n_nat * obs->n_sectors * sizeof *share);
+    key_add(k, obs->sector_place, obs->n_sectors * sizeof *obs->sector_place);
+    key_add(k, base, np * sizeof *base);
+    key_add(k, is_port, np);
+    key_add(k, mult, (size_t)obs->n_nat * nl * sizeof *mult);
+    key_add(k, &mv->attraction_power, sizeof mv->attraction_power);
+    key_add(k, &mv->distance_power, sizeof mv->distance_power);
+    key_add(k, &mv->lookahead_steps, sizeof mv->lookahead_steps);
+    key_add(k, &mv->lookahead_discount, sizeof mv->lookahead_discount);
+    key_add(k, net->place_kind, np * sizeof *net->place_kind);
+    key_add(k, net->link_to, nl * sizeof *net->link_to);
+    key_add(k, net->link_km, nl * sizeof *net->link_km);
+    key_add(k, net->out_start, (np + 1) * sizeof *net->out_start);
+    key_add(k, net->out_link, nl * sizeof *net->out_link);
+    for (uint32_t n = 0; n < obs->n_nat; n++) {
+        int has = sources(w, n, start);
+        key_add(k, &has, sizeof has);
+        key_add(k, start, np * sizeof *start);
+    }
+}
+
+/* solve_all's factors (fac[n_nat * n_places], then *worst), kept in ctx under all they depend
+ * on: a run whose drawn values leave the route tables' inputs as they were reuses them. */
+static mig_status factors_memo(const mig_world *w, const mig_corridor_obs *obs, const double *share,
+                               const double *base, const uint8_t *is_port, const double *mult, mig_ctx *ctx,
+                               double *fac, double *worst)
+{
+    const size_t n = (size_t)obs->n_nat * w->net->n_places;
+    double *start = malloc((w->net->n_places ? w->net->n_places : 1) * sizeof *start), *keep = NULL;
+    key_buf k = { 0 };
+    size_t len = 0;
+    const double *hit = NULL;
+    mig_status st = MIG_ENOMEM;
+
+    if (start)
+        factors_key(w, obs, share, base, is_port, mult, start, &k);
+    if (!start || k.failed)
+        goto out;
+    if ((hit = mig_ctx_memo_get(ctx, k.b, k.n, &len)) && len == (n + 1) * sizeof *hit) {
+        memcpy(fac, hit, n * sizeof *fac);
+        *worst = hit[n];
+        st = MIG_OK;
+        goto out;
+    }
+    if ((st = solve_all(w, obs, share, base, is_port, mult, ctx, fac, worst)) != MIG_OK)
+        goto out;
+    if (!(keep = malloc((n + 1) * sizeof *keep))) {
+        st = MIG_ENOMEM;
+        goto out;
+    }
+    memcpy(keep, fac, n * sizeof *keep);
+    keep[n] = *worst;
+    st = mig_ctx_memo_put(ctx, k.b, k.n, keep, (n + 1) * sizeof *keep);
+out:
+    free(start);
+    free(keep);
+    free(k.b);
+    return st;
 }
 
 mig_status mig_corridor_sector_factors(const mig_world *w, const double *base, const uint8_t *is_port,
@@ -171,13 +316,13 @@ mig_status mig_corridor_sector_factors(const mig_world *w, const double *base, c
         return st;
     if (!(share = malloc(((size_t)obs->n_nat * obs->n_sectors + 1) * sizeof *share)))
         st = MIG_ENOMEM;
-    if (st == MIG_OK && (st = mig_corridor_sector_mix(obs, prior, share, &residual)) != MIG_OK) {
+    if (st == MIG_OK && (st = mix_memo(obs, prior, ctx, share, &residual)) == MIG_EDATA) {
         mig_loc loc = mig_config_loc(w->cfg, "corridor.sector_choice.window");
         mig_ctx_diag(ctx, st, &loc, "corridor.sector_choice", "no USBP encounters by sector and citizenship in %s",
                      c->sector_choice->window);
     }
     if (st == MIG_OK)
-        st = solve_all(w, obs, share, base, is_port, mult, ctx, fac, &worst);
+        st = factors_memo(w, obs, share, base, is_port, mult, ctx, fac, &worst);
     if (st == MIG_OK)
         mig_log(ctx, MIG_LOG_INFO,
                 "sector choice: shares by nationality estimated from %s over %s (%.1f%% of USBP encounters off "

@@ -815,7 +815,8 @@ static void write_record(void)
  * sector_choice estimates X's and Y's shares from the record (exactly, prior 0) and solves
  * their factors so that they cross in those shares: binomial bounds for 5,000 of each (the
  * shares as route weights alone give them are far outside: X and Y would cross alike). */
-Test(corridor, sector_choice_crosses_in_the_record_shares)
+/* The record, the network and the scenario of the sector-choice tests; path: the scenario. */
+static void write_sector_scenario(char *path, size_t size)
 {
     const char *yaml = SCENARIO_HEAD("10", "[X, Y]")
         "movement: {move_probability: {origin: 1, town: 1, camp: 1, border: 1},\n"
@@ -826,18 +827,23 @@ Test(corridor, sector_choice_crosses_in_the_record_shares)
         "  hazards:\n"
         "    - {nationality: X, places: [A], base_rate: 1000, to: 2023-01-05}\n"
         "    - {nationality: Y, places: [A], base_rate: 1000, to: 2023-01-05}\n";
+    make_dir();
+    write_record();
+    write_file("places.csv", three_places);
+    write_file("links.csv", three_links);
+    write_file("s.yaml", yaml);
+    snprintf(path, size, "%s/s.yaml", dir);
+}
+
+Test(corridor, sector_choice_crosses_in_the_record_shares)
+{
     const char *names[3] = { "S1", "S2", "S3" };
     char path[512];
     mig_ctx *ctx;
     mig_config *cfg;
     mig_world *w;
     int64_t *enc, at[2][3] = { { 0 } };
-    make_dir();
-    write_record();
-    write_file("places.csv", three_places);
-    write_file("links.csv", three_links);
-    write_file("s.yaml", yaml);
-    snprintf(path, sizeof path, "%s/s.yaml", dir);
+    write_sector_scenario(path, sizeof path);
     test_world(path, NULL, 0, 2, &ctx, &cfg, &w);
     enc = var(w, "encounters");
     for (uint32_t day = 0; day < cfg->days; day++) {
@@ -851,6 +857,42 @@ Test(corridor, sector_choice_crosses_in_the_record_shares)
         for (int j = 0; j < 3; j++)
             assert_binomial(at[k][j], 5000, sector_truth[k][j], names[j]);
     }
+    test_world_free(&ctx, &cfg, &w);
+    remove_dir();
+}
+
+/* The shares and the factors are solved once per context and kept (mig_ctx_memo_put): a
+ * second world of the same scenario in the same context gets the same route tables from
+ * them, and spoiling the kept factors changes a third world's tables, so they are what it
+ * used. The factors are solved one nationality per thread: 1 and 2 threads give the same
+ * tables bit for bit. */
+Test(corridor, sector_choice_solved_once_per_context)
+{
+    char path[512];
+    mig_ctx *ctx, *ctx2;
+    mig_config *cfg, *cfg2;
+    mig_world *w, *w2;
+    double *first;
+    size_t n;
+    write_sector_scenario(path, sizeof path);
+    test_world(path, NULL, 0, 1, &ctx, &cfg, &w);
+    n = (size_t)w->n_nat * w->net->n_links;
+    cr_assert_eq(ctx->n_memo, 2, "the shares and the factors are kept");
+    cr_assert_not_null(first = malloc(n * sizeof *first));
+    memcpy(first, w->route_weight, n * sizeof *first);
+    test_world(path, NULL, 0, 2, &ctx2, &cfg2, &w2);
+    cr_assert_eq(memcmp(first, w2->route_weight, n * sizeof *first), 0, "2 threads give 1 thread's tables");
+    test_world_free(&ctx2, &cfg2, &w2);
+    mig_world_destroy(&w);
+    cr_assert_eq(mig_world_create(cfg, ctx, &w), MIG_OK);
+    cr_assert_eq(ctx->n_memo, 2, "nothing new to keep");
+    cr_assert_eq(memcmp(first, w->route_weight, n * sizeof *first), 0);
+    mig_world_destroy(&w);
+    for (size_t i = 0; i < ctx->memo[1].value_len / sizeof(double) - 1; i++)
+        ((double *)ctx->memo[1].value)[i] = 1.0; /* the factors as if there were none */
+    cr_assert_eq(mig_world_create(cfg, ctx, &w), MIG_OK);
+    cr_assert_neq(memcmp(first, w->route_weight, n * sizeof *first), 0, "the kept factors are used");
+    free(first);
     test_world_free(&ctx, &cfg, &w);
     remove_dir();
 }

@@ -49,3 +49,37 @@ Test(ctx, add_copies_a_record)
     mig_ctx_destroy(&a);
     mig_ctx_destroy(&b);
 }
+
+/* The memo: a value under the exact bytes of its key (a key that is a prefix of another is
+ * another key), copies of both kept, the oldest of MIG_MEMO_MAX + 1 dropped. */
+Test(ctx, memo_keeps_values_under_exact_keys)
+{
+    mig_ctx *ctx = NULL;
+    size_t len = 0;
+    double v = 2.5;
+    char key[8] = "key-0";
+    const double *got;
+    cr_assert_eq(mig_ctx_create(&ctx), MIG_OK);
+    cr_assert_null(mig_ctx_memo_get(ctx, "abc", 3, &len));
+    cr_assert_eq(mig_ctx_memo_put(ctx, "abc", 3, &v, sizeof v), MIG_OK);
+    v = 0.0; /* a copy was kept */
+    cr_assert_not_null(got = mig_ctx_memo_get(ctx, "abc", 3, &len));
+    cr_assert_eq(len, sizeof v);
+    cr_assert_eq(*got, 2.5);
+    cr_assert_null(mig_ctx_memo_get(ctx, "ab", 2, &len));
+    cr_assert_null(mig_ctx_memo_get(ctx, "abd", 3, &len));
+    for (int i = 0; i < MIG_MEMO_MAX; i++) {
+        key[4] = (char)('0' + i);
+        v = i;
+        cr_assert_eq(mig_ctx_memo_put(ctx, key, sizeof key, &v, sizeof v), MIG_OK);
+    }
+    cr_assert_eq(ctx->n_memo, MIG_MEMO_MAX);
+    cr_assert_null(mig_ctx_memo_get(ctx, "abc", 3, &len), "the oldest was dropped");
+    key[4] = '0';
+    cr_assert_not_null(got = mig_ctx_memo_get(ctx, key, sizeof key, &len));
+    cr_assert_eq(*got, 0.0);
+    key[4] = (char)('0' + MIG_MEMO_MAX - 1);
+    cr_assert_not_null(got = mig_ctx_memo_get(ctx, key, sizeof key, &len));
+    cr_assert_eq(*got, MIG_MEMO_MAX - 1);
+    mig_ctx_destroy(&ctx);
+}
