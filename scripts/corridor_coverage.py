@@ -26,6 +26,19 @@ its months; for citizenships the same over its fiscal years' top-10 citizenship 
 sector shares (added in points: share + sigma z) the standard deviation of observed - median
 over its fiscal years' sectors. So the intervals include what the model gets wrong in the
 training window, measured there, not tuned on the window scored.
+
+With --one-step FIRST/LAST instead (a training window with at least two whole fiscal years) the
+model error is the error of carrying one fiscal year's figures to the next, measured inside the
+training window alone (each pair of consecutive fiscal years a, b), which is what a forecast does
+with what it fits: sigma is the root mean square of (no mean subtracted, a drift is an error)
+  monthly totals: log(observed / median) of each month of b minus its mean over the months of a
+                  (a level fitted on year a, carried to b's months);
+  citizenships:   log(observed / median) of each of b's top-10 citizenships in b minus the same
+                  in a (each nationality's level carried from a to b);
+  sector shares:  observed share in b minus observed share in a, in points, every sector (the
+                  corridor carries the mix of the training window's last fiscal year forward,
+                  corridor.sector_choice, so its forecast error is this year-to-year drift).
+The draws are added as for --model-error (exp(sigma z), sectors + sigma z).
 """
 import argparse
 import json
@@ -86,27 +99,73 @@ def summary(rows, levels):
     return out
 
 
-def model_error(window, runs, data):
-    """sigma of the runs' median against the record over a training window (see above)."""
+def fiscal_years(window):
+    """The months of a window FIRST/LAST and its whole fiscal years (October - September)."""
     first, last = window.split("/")
     months = pd.period_range(first, last, freq="M")
-    fys = [months[i:i + 12] for i in range(len(months)) if months[i].month == 10 and i + 12 <= len(months)]
+    return months, [months[i:i + 12] for i in range(len(months)) if months[i].month == 10 and i + 12 <= len(months)]
+
+
+def year_figures(runs, fy, data, obs):
+    """Over one fiscal year: the record's top-10 citizenships (OTHER apart), the record's and the
+    runs' median totals of each citizenship (pd.Series), the record's and the median sector shares."""
+    o_nat = obs.nat.loc[fy].sum()
+    top = list(o_nat.drop("OTHER").sort_values(ascending=False).index[:10])
+    per_run = [run_figures(p, fy, data) for p in runs]
+    s_nat = pd.Series(np.median(np.array([[float(f[2].get(c, 0.0)) for c in o_nat.index] for f in per_run]), axis=0),
+                      index=o_nat.index)
+    o_sec = cc.shares(obs.sec.loc[fy].sum())[obs.sectors]
+    s_sec = pd.Series(np.median(np.array([[float(f[3].get(c, 0.0)) for c in obs.sectors] for f in per_run]), axis=0),
+                      index=obs.sectors)
+    return top, o_nat, s_nat, o_sec, s_sec
+
+
+def model_error(window, runs, data):
+    """sigma of the runs' median against the record over a training window (see above)."""
+    months, fys = fiscal_years(window)
     figs = [run_figures(p, months, data) for p in runs]
     obs = figs[0][0]
     med = np.median(np.array([f[1].values for f in figs]), axis=0)
     lm = np.log(obs.total.reindex(months).values / med)
     lc, ds = [], []
     for fy in fys:
-        o_nat = obs.nat.loc[fy].sum()
-        top = list(o_nat.drop("OTHER").sort_values(ascending=False).index[:10])
-        per_run = [run_figures(p, fy, data) for p in runs]
-        s_nat = np.median(np.array([[float(f[2].get(c, 0.0)) for c in top] for f in per_run]), axis=0)
-        lc += list(np.log(o_nat[top].values / np.maximum(s_nat, 1.0)))
-        o_sec = cc.shares(obs.sec.loc[fy].sum())
-        s_sec = np.median(np.array([[float(f[3].get(c, 0.0)) for c in obs.sectors] for f in per_run]), axis=0)
-        ds += list(o_sec[obs.sectors].values - s_sec)
+        top, o_nat, s_nat, o_sec, s_sec = year_figures(runs, fy, data, obs)
+        lc += list(np.log(o_nat[top].values / np.maximum(s_nat[top].values, 1.0)))
+        ds += list(o_sec.values - s_sec.values)
     sd = lambda x: float(np.std(x, ddof=1)) if len(x) > 1 else None  # noqa: E731 (no whole fiscal year: none)
     return {"month": sd(lm), "citizenship": sd(lc), "sector": sd(ds)}
+
+
+def one_step_sigma(month_ratio, top, nat_ratio, sec_share):
+    """The one-step-ahead errors of --one-step (see above), one entry per fiscal year in order:
+    month_ratio[y] the log(observed / median) of its months, top[y] its top-10 citizenships,
+    nat_ratio[y] the log(observed / median) of every citizenship (pd.Series), sec_share[y] the
+    observed sector shares in points (pd.Series). Returns sigma by table (root mean square)."""
+    if len(month_ratio) < 2:
+        raise ValueError("--one-step needs a training window with at least two whole fiscal years")
+    em, ec, es = [], [], []
+    for a, b in zip(range(len(month_ratio) - 1), range(1, len(month_ratio))):
+        em += list(np.asarray(month_ratio[b]) - np.mean(month_ratio[a]))
+        ec += [nat_ratio[b][c] - nat_ratio[a][c] for c in top[b]]
+        es += list(sec_share[b].values - sec_share[a][sec_share[b].index].values)
+    rms = lambda x: float(np.sqrt(np.mean(np.square(x))))  # noqa: E731
+    return {"month": rms(em), "citizenship": rms(ec), "sector": rms(es)}
+
+
+def one_step_error(window, runs, data):
+    """sigma of --one-step from the runs and the record over a training window (see above)."""
+    months, fys = fiscal_years(window)
+    figs = [run_figures(p, months, data) for p in runs]
+    obs = figs[0][0]
+    med = pd.Series(np.median(np.array([f[1].values for f in figs]), axis=0), index=months)
+    mr, tops, nr, ss = [], [], [], []
+    for fy in fys:
+        top, o_nat, s_nat, o_sec, _ = year_figures(runs, fy, data, obs)
+        mr.append(np.log(obs.total.reindex(fy).values / med[fy].values))
+        tops.append(top)
+        nr.append(np.log(np.maximum(o_nat, 1.0) / np.maximum(s_nat, 1.0)))
+        ss.append(o_sec)
+    return one_step_sigma(mr, tops, nr, ss)
 
 
 def main(argv=None):
@@ -119,7 +178,11 @@ def main(argv=None):
     ap.add_argument("--json")
     ap.add_argument("--model-error", metavar="FIRST/LAST",
                     help="add a model error estimated on this training window (see above)")
+    ap.add_argument("--one-step", metavar="FIRST/LAST",
+                    help="add the one-step-ahead error of this training window instead (see above)")
     a = ap.parse_args(argv)
+    if a.model_error and a.one_step:
+        ap.error("--model-error and --one-step are two readings of the model error: give one")
     levels = [int(x) for x in a.levels.split(",")]
     first, last = a.window.split("/")
     months = pd.period_range(first, last, freq="M")
@@ -132,7 +195,12 @@ def main(argv=None):
     tot = np.array([f[1].values for f in figs])
     nat = np.array([[float(f[2].get(c, 0.0)) for c in top] for f in figs])
     sec = np.array([[float(f[3].get(c, 0.0)) for c in obs.sectors] for f in figs])
-    sigma = model_error(a.model_error, a.runs, a.data) if a.model_error else {}
+    training = a.model_error or a.one_step
+    try:
+        sigma = (model_error(a.model_error, a.runs, a.data) if a.model_error else
+                 one_step_error(a.one_step, a.runs, a.data) if a.one_step else {})
+    except ValueError as e:
+        ap.error(str(e))
     tot = with_error(tot, sigma.get("month"), False)
     nat = with_error(nat, sigma.get("citizenship"), False)
     sec = with_error(sec, sigma.get("sector"), True)
@@ -140,11 +208,13 @@ def main(argv=None):
               "citizenship": table("citizenship", top, o_nat[top].values, nat, levels, True),
               "sector": table("sector", obs.sectors, o_sec[obs.sectors].values, sec, levels, False)}
     out = {"window": a.window, "runs": len(a.runs), "levels": levels, "tables": tables,
-           "model_error": {"training_window": a.model_error, "sigma": sigma} if a.model_error else None,
+           "model_error": {"training_window": training, "method": "one-step" if a.one_step else "residual",
+                           "sigma": sigma} if training else None,
            "summary": {k: summary(v, levels) for k, v in tables.items()}}
     if sigma:
         f = lambda v, d: "none (no whole fiscal year)" if v is None else f"{v:.{d}f}"  # noqa: E731
-        print(f"model error from {a.model_error}: sigma monthly {f(sigma['month'], 3)} (log), citizenships "
+        print(f"model error ({'one step ahead' if a.one_step else 'residuals'}) from {training}: "
+              f"sigma monthly {f(sigma['month'], 3)} (log), citizenships "
               f"{f(sigma['citizenship'], 3)} (log), sectors {f(sigma['sector'], 2)} points")
     print(f"coverage over {a.window}, {len(a.runs)} runs (the uncertainty the runs carry)")
     for k, rows in tables.items():

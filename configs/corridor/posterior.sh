@@ -5,7 +5,8 @@
 #     configs/corridor/posterior-fy2021-fy2022.csv (+ .yaml, the record);
 #  2. an ensemble of the draws x SEEDS seeds at 1:20 through September 2023, its runs kept;
 #  3. the coverage of October 2022 - September 2023 by the 80 % and 95 % intervals of the
-#     runs, without and with the model error measured on the training window.
+#     runs, without and with a model error measured on the training window (its residuals;
+#     the one-step-ahead error of carrying a fiscal year to the next).
 #   configs/corridor/posterior.sh [MIGSIM] [PARTICLES] [GENERATIONS] [SEEDS]
 # Long (about an hour on a 2-core machine); THREADS=N per run; STEP=2 or 3 starts there.
 set -euo pipefail
@@ -27,3 +28,5 @@ fi
 /usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 --json "$out/coverage.json"
 /usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 \
   --model-error 2020-10/2022-09 --json "$out/coverage-model-error.json"
+/usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 \
+  --one-step 2020-10/2022-09 --json "$out/coverage-one-step.json"
