@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """scripts/corridor_coverage.py's one-step-ahead model error (--one-step): the root mean square
 of the errors of carrying each fiscal year's figures to the next, on numbers whose errors are
 known: each pair of consecutive years only, no mean subtracted."""
