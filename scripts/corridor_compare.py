@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Compare a corridor run with the CBP/OHSS record over any window of months, beside two naive
 forecasts, and print the run's forecast for the months the record withholds.
 

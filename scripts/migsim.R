@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # migsim.R: read a migsim run (HDF5 output) in R with hdf5r and get tidy data.frames:
 # encounters by month x sector x nationality, flows by link, occupancy by day and place.
 #

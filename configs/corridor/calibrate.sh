@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The calibration of configs/corridor/corridor.yaml: one `migsim calibrate` call that rewrites
 # the scenario in place (values replaced, comments kept). Each round first matches every
 # nationality's sources (hazard base rates and Darien forcing scales, one level each) to its

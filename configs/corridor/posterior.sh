@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The out-of-sample forecast intervals of the corridor (configs/corridor/README.md, "Forecast intervals"):
 #  1. the posterior of the priors of configs/corridor/corridor-fy2021-fy2022.yaml given the
 #     record of October 2020 - September 2022 only (migsim calibrate --abc, at 1:50), into

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Set-up for the testthat tests of scripts/migsim.R (testthat sources helper-*.R first).
 #
 # The run and the expected numbers come from the environment when the ctest driver

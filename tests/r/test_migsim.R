@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # scripts/migsim.R against the numbers h5py reads from the same file (helper-migsim.R
 # says where they come from) and against a raw hdf5r read with the indices reversed by hand.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # scripts/migsim.R's ggplot2 plots on two seeds of configs/demo.yaml: units as stored,
 # the interval convention in the subtitle with the Student's t numbers drawn, observed
 # and simulated on one axis, at most nine series, the difference's panels, PNG and SVG.

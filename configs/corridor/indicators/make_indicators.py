@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Regenerates the monthly indicator CSVs of the corridor scenario (month,value,source,note)
 from the published figures listed in ../SOURCES-model.md.
 
