@@ -4,7 +4,7 @@
 averaged relative difference (ARD) rescaled and normal, as Flee computes it, and a PNG of
 simulated against observed counts per camp.
 
-    scripts/flee_validate.py OUT.h5 [--png OUT.png] [--write]
+    scripts/flee_validate.py OUT.h5 [--png OUT.png] [--title TEXT] [--write]
 
 The run's output holds `occupancy` (persons at each place at the end of each day) and
 `registered` (D_c(t), the registrations at the camps of data_layout.csv, written by the flee
@@ -77,6 +77,7 @@ def main():
     ap.add_argument("output", help="HDF5 output of migsim run (model flee)")
     ap.add_argument("--png", help="write the per-camp plot here")
     ap.add_argument("--write", action="store_true", help="store the ARDs as attributes of the file")
+    ap.add_argument("--title", help="the plot's title before the ARDs (default: the output's path)")
     a = ap.parse_args()
     try:
         names, sim, data, units = load(a.output)
@@ -89,7 +90,7 @@ def main():
             f.attrs["ard_rescaled"] = rescaled
             f.attrs["ard_normal"] = normal
     if a.png:
-        plot(a.png, names, sim, data, f"{a.output}: ARD rescaled {rescaled:.3f}, normal {normal:.3f} ({units})")
+        plot(a.png, names, sim, data, f"{a.title or a.output}: ARD rescaled {rescaled:.3f}, normal {normal:.3f} ({units})")
     print(f"ARD rescaled {rescaled:.4f} normal {normal:.4f} ({len(names)} camps, {sim.shape[0]} days)")
     return 0
 
