@@ -999,6 +999,35 @@ static int set_value(loader *L, size_t k, const char *val, yaml_node_pair_t *slo
     return 1;
 }
 
+/* The top-level key that may stand in for required key (optional in the schema), or NULL:
+ * a run's length is days or end_date. */
+static const char *required_unless(const char *key)
+{
+    return strcmp(key, "days") == 0 ? "end_date" : NULL;
+}
+
+/* A --set of days or end_date replaces the other when the scenario's file gives it, so
+ * that `--set end_date=2024-03-31` shortens a scenario written with days (and the other
+ * way round); both given with --set stay an error, reported by the walk. */
+static void drop_replaced_length(loader *L, const mig_keypath *kp)
+{
+    const char *key = kp->n == 1 ? kp->step[0].key : NULL, *alt;
+    yaml_node_t *root = yaml_document_get_root_node(&L->doc);
+    if (!key || kp->step[0].index >= 0 || kp->step[0].name || !root || root->type != YAML_MAPPING_NODE)
+        return;
+    alt = required_unless(key) ? required_unless(key) : strcmp(key, "end_date") == 0 ? "days" : NULL;
+    if (!alt)
+        return;
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+        const char *k = scalar(yaml_document_get_node(&L->doc, p->key));
+        if (k && strcmp(k, alt) == 0 && node_origin(L, p->value) < ORIGIN_SET) {
+            memmove(p, p + 1, (size_t)(root->data.mapping.pairs.top - p - 1) * sizeof *p);
+            root->data.mapping.pairs.top--;
+            return;
+        }
+    }
+}
+
 /* Applies one --set key.path=value. Returns 1 on success (errors are reported). */
 static int apply_override(loader *L, size_t k)
 {
@@ -1014,6 +1043,7 @@ static int apply_override(loader *L, size_t k)
     }
     if (mig_keypath_parse(ov, (size_t)(eq - ov), &kp) != MIG_OK)
         return 0;
+    drop_replaced_length(L, &kp);
     for (size_t i = 0; ok && i < kp.n; i++)
         ok = follow_step(L, k, &kp.step[i], &cur, &slot, &item_slot);
     mig_keypath_free(&kp);
@@ -1060,13 +1090,6 @@ static int parse_int_strict(const char *s, int is_unsigned, size_t size, long lo
 }
 
 static void walk(loader *L, int id, const cyaml_schema_value_t *sv, const char *path);
-
-/* The top-level key that may stand in for required key (optional in the schema), or NULL:
- * a run's length is days or end_date. */
-static const char *required_unless(const char *key)
-{
-    return strcmp(key, "days") == 0 ? "end_date" : NULL;
-}
 
 static void walk_mapping(loader *L, int id, const cyaml_schema_field_t *fields, const char *path)
 {
