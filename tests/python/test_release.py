@@ -2,6 +2,7 @@
 """Licence, citation and the version in one place (issue 18, item 1): CMakeLists.txt's
 project(migsim VERSION ...) is what `migsim --version`, every output's provenance, the Python
 kit's __version__, CITATION.cff and the newest released CHANGELOG entry say."""
+import json
 import re
 import subprocess
 import sys
@@ -77,14 +78,20 @@ def spdx_form(path):
     name = path.rsplit("/", 1)[-1]
     if re.search(r"\.(c|h|h\.in)$", name):
         return SPDX_C
-    if re.search(r"\.(py|sh|R|sbatch|cmake|modulefile)$", name) or name == "CMakeLists.txt":
+    if re.search(r"\.(py|sh|R|sbatch|cmake|modulefile|toml)$", name) or name == "CMakeLists.txt":
         return SPDX_HASH
+    if name.endswith(".ipynb"):
+        return SPDX_HASH   # the first line of the first code cell
     if "." not in name and (REPO / path).read_bytes()[:2] == b"#!":
         return SPDX_HASH   # scripts/counterfactual, scripts/bench ...
     return None
 
 
 def spdx_missing(path, form):
+    if path.endswith(".ipynb"):
+        cells = json.loads((REPO / path).read_text())["cells"]
+        code = [c for c in cells if c["cell_type"] == "code"]
+        return not code or "".join(code[0]["source"]).splitlines()[:1] != [form]
     lines = (REPO / path).read_text(errors="replace").splitlines()
     head = 1 if lines and lines[0].startswith(("#!", "#%Module")) else 0
     return len(lines) <= head or lines[head] != form
@@ -93,7 +100,7 @@ def spdx_missing(path, form):
 def test_source_files_carry_the_spdx_header():
     checked = {p: f for p in source_files() if (f := spdx_form(p))}
     kinds = {p.rsplit(".", 1)[-1] for p in checked}
-    assert {"c", "h", "py", "sh", "R", "sbatch", "cmake", "txt"} <= kinds, kinds
+    assert {"c", "h", "py", "sh", "R", "sbatch", "cmake", "txt", "toml", "ipynb"} <= kinds, kinds
     assert "scripts/counterfactual" in checked and "scripts/fuzz" in checked
     missing = sorted(p for p, f in checked.items() if spdx_missing(p, f) and p not in SPDX_PENDING)
     assert not missing, ("put '" + SPDX_HASH + "' (C: '" + SPDX_C + "') on the first line, after a #! "
@@ -107,5 +114,13 @@ def test_spdx_header_check_finds_a_missing_or_misplaced_header(tmp_path, monkeyp
     (tmp_path / "none.R").write_text("x <- 1\n")
     (tmp_path / "ok.c").write_text(SPDX_C + "\n")
     (tmp_path / "tool").write_text("#!/usr/bin/python3\nprint(1)\n")
-    got = {p: spdx_missing(p, spdx_form(p)) for p in ("ok.sh", "late.py", "none.R", "ok.c", "tool")}
-    assert got == {"ok.sh": False, "late.py": True, "none.R": True, "ok.c": False, "tool": True}
+    (tmp_path / "pyproject.toml").write_text("[project]\n" + SPDX_HASH + "\n")
+    cell = lambda kind, src: {"cell_type": kind, "source": src}
+    (tmp_path / "ok.ipynb").write_text(json.dumps({"cells": [cell("markdown", ["# title"]),
+                                                             cell("code", [SPDX_HASH + "\n", "x = 1"])]}))
+    (tmp_path / "bad.ipynb").write_text(json.dumps({"cells": [cell("markdown", [SPDX_HASH]),
+                                                              cell("code", ["x = 1"])]}))
+    names = ("ok.sh", "late.py", "none.R", "ok.c", "tool", "pyproject.toml", "ok.ipynb", "bad.ipynb")
+    got = {p: spdx_missing(p, spdx_form(p)) for p in names}
+    assert got == {"ok.sh": False, "late.py": True, "none.R": True, "ok.c": False, "tool": True,
+                   "pyproject.toml": True, "ok.ipynb": False, "bad.ipynb": True}
