@@ -31,7 +31,7 @@ from matplotlib.ticker import FuncFormatter
 from .figures import (ALL_OTHERS, OTHERS_COLOUR, SERIES_COLOURS, date_axis, figure,
                        interval_note, period_words, run_units, save, thousands,
                        units_label)
-from .io import as_dataset
+from .io import agents_per_person, as_dataset
 from .maps import plot_corridor_map  # noqa: F401  (part of this module's interface)
 from .tables import RUN, _variable, difference_table, half_width, monthly
 
@@ -200,7 +200,7 @@ def _small_multiples(fig, sims, obs, by, observed_label, ylabel, months):
 
 def plot_monthly(runs, path, variable="encounters", by=None, observed=None,
                  observed_label="observed", top=8, small_multiples=None, clip_observed=True,
-                 scale=1.0, freq="MS", complete=True, title=None, ylabel=None,
+                 scale=None, freq="MS", complete=True, title=None, ylabel=None,
                  figsize=None, dpi=150):
     """Monthly time series of simulated runs, with observed data on the same axis.
 
@@ -225,12 +225,15 @@ def plot_monthly(runs, path, variable="encounters", by=None, observed=None,
               its own y scale); default: when `by` and `observed` are both given.
     scale:    agents per person of the runs (the corridor's corridor.scale): simulated
               values are divided by it to compare with observed counts; the title
-              says so when it is not 1.
+              says so when it is not 1. None (default): the first run's
+              agents_per_person, as its provenance records it.
     complete: leave out the partial months at either end of a run (a sum over part of a
               month is not comparable with a monthly total).
     Returns the Figure; the title's second line states the interval convention.
     """
     scenarios = _scenarios(runs)
+    if scale is None:
+        scale = agents_per_person(scenarios[0][1][0])
     sims = _simulated(scenarios, variable, by, freq, complete, top, float(scale))
     months = pd.DatetimeIndex(sims[0][1].index)
     obs = _observed(observed, list(sims[0][1].columns), by, observed_label, months,
@@ -259,9 +262,16 @@ def plot_monthly(runs, path, variable="encounters", by=None, observed=None,
     return fig
 
 
+def _per_person_note(table):
+    """A last title line, "counts in persons: agents ÷ k agents per person", when a
+    difference table was divided by k != 1."""
+    per = float(table["agents_per_person"].iloc[0])
+    return "" if per == 1 else f"\ncounts in persons: agents \u00f7 {per:g} agents per person"
+
+
 def plot_difference(scenario, counterfactual, path, variable="encounters", freq="MS",
                     complete=True, labels=("scenario", "counterfactual"), title=None,
-                    interval="t", figsize=(9, 6), dpi=150):
+                    interval="t", scale=None, figsize=(9, 6), dpi=150):
     """Scenario against counterfactual, per month: the two series (top) and their
     difference, scenario minus counterfactual (bottom), on the y scale of the units
     stored (encounters: events per month).
@@ -272,10 +282,11 @@ def plot_difference(scenario, counterfactual, path, variable="encounters", freq=
     Welch-Satterthwaite for an unpaired difference), or mean +- 1.96 se
     (interval="normal"); the difference band is paired when both lists use the same
     seeds (see difference_table(), which returns the numbers drawn here). The title
-    states the convention. Returns the Figure.
+    states the convention. scale: agents per person, as in difference_table (None: the
+    run's own; the title says so when it is not 1). Returns the Figure.
     """
     table = difference_table(scenario, counterfactual, variable=variable, freq=freq,
-                             complete=complete, interval=interval)
+                             complete=complete, interval=interval, scale=scale)
     x = pd.DatetimeIndex(table.iloc[:, 0])
     fig = figure(figsize)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
@@ -307,14 +318,14 @@ def plot_difference(scenario, counterfactual, path, variable="encounters", freq=
     thousands(bottom.yaxis)
     date_axis(bottom, x)
     top.set_title((title or f"{variable} per {words}: {labels[0]} vs {labels[1]}") + "\n"
-                  + interval_note(counts, interval), fontsize=9)
+                  + interval_note(counts, interval) + _per_person_note(table), fontsize=9)
     save(fig, path, dpi)
     return fig
 
 
 def plot_difference_by(scenario, counterfactual, path, by="nationality",
                        variable="encounters", labels=("scenario", "counterfactual"),
-                       title=None, interval="t", figsize=None, dpi=150):
+                       title=None, interval="t", scale=None, figsize=None, dpi=150):
     """Scenario minus counterfactual over the whole run, one horizontal bar per label of
     `by` ("nationality", "sector"/"place", "link"), with 95% error bars across seeds.
 
@@ -324,10 +335,10 @@ def plot_difference_by(scenario, counterfactual, path, by="nationality",
     encounters, events; the mean over the run for stocks), error bars run from lower to
     upper (Student's t by default, interval="normal" for 1.96 se; none with a single run
     per side, which the title says). Red bars: the scenario has more; blue: fewer.
-    Returns the Figure.
+    scale: agents per person, as in difference_table. Returns the Figure.
     """
     table = difference_table(scenario, counterfactual, variable=variable, freq=RUN, by=by,
-                             interval=interval)
+                             interval=interval, scale=scale)
     names = table[by].astype(str).tolist()
     diff = table["difference"].to_numpy()
     y = np.arange(len(names))
@@ -358,6 +369,7 @@ def plot_difference_by(scenario, counterfactual, path, by="nationality",
     counts = [n, int(table["n_counterfactual"].iloc[0])]
     ax.set_title((title or f"{variable} by {by}, whole run: {labels[0]} - {labels[1]}"
                   + (f" (mean of {n} seeds)" if n > 1 else "")) + "\n"
-                 + interval_note(counts, interval, "error bars"), fontsize=9)
+                 + interval_note(counts, interval, "error bars") + _per_person_note(table),
+                 fontsize=9)
     save(fig, path, dpi)
     return fig

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .io import as_dataset
+from .io import agents_per_person, as_dataset
 
 DESTINATION = "destination"
 
@@ -311,8 +311,19 @@ def _days(ds, index, freq):
     return counts.reindex(periods).to_numpy(dtype="int64")
 
 
+def interval_words(interval, n_scenario, n_counterfactual, paired):
+    """The interval convention of a difference over n_scenario and n_counterfactual
+    runs, in words, as every table and plot of the kit states it."""
+    if min(n_scenario, n_counterfactual) <= 1:
+        return "none: one run on a side gives no spread across seeds"
+    name = "Student's t" if interval == "t" else "normal (1.96 se)"
+    how = "paired" if paired else "unpaired, Welch" if interval == "t" else "unpaired"
+    seeds = n_scenario if n_scenario == n_counterfactual else f"{n_scenario} and {n_counterfactual}"
+    return f"95% {name} across {seeds} seeds, {how}"
+
+
 def difference_table(scenario, counterfactual, variable="encounters", freq="MS",
-                     complete=True, by=None, interval="t") -> pd.DataFrame:
+                     complete=True, by=None, interval="t", scale=None) -> pd.DataFrame:
     """Scenario minus counterfactual, over one run each or several seeds, per month (or
     other period), per label of a dimension, or as one total over the run.
 
@@ -328,13 +339,18 @@ def difference_table(scenario, counterfactual, variable="encounters", freq="MS",
               lower, upper = difference -+ t_{0.975, df} se, Student's t with df degrees
               of freedom (n - 1 paired; Welch-Satterthwaite unpaired), the right interval
               for a handful of seeds; "normal": difference -+ 1.96 se.
+    scale:    agents per person; the numbers are divided by it, so that they count
+              persons (or persons' events). None (default): the first scenario run's
+              agents_per_person (the corridor's corridor.scale; 1 for most models).
 
     Returns one row per period (column month, period or date), per label (a column
     named `by`), per (period, label), or one row (column period, "first/last day"); then
     days (simulated days in the period), scenario, counterfactual (means over runs, in
     the variable's units: persons per period for flows such as encounters), difference
     (mean of scenario - counterfactual), sd, se, df, lower, upper, scenario_se,
-    counterfactual_se, n_scenario, n_counterfactual, paired.
+    counterfactual_se, n_scenario, n_counterfactual, paired, agents_per_person (the
+    scale the counts were divided by) and interval (the convention in words, e.g.
+    "95% Student's t across 3 seeds, paired", or that one run gives none).
 
     - Paired (the two lists have the same length n > 1 and the same seeds in the same
       order, i.e. common random numbers): d_i = scenario_i - counterfactual_i per seed;
@@ -381,6 +397,10 @@ def difference_table(scenario, counterfactual, variable="encounters", freq="MS",
                 df = (vs + vc) ** 2 / (vs ** 2 / (ns - 1) + vc ** 2 / (nc - 1))
         else:
             se, df = nan, nan
+    per = float(scale) if scale is not None else agents_per_person(s_runs[0])
+    if not per > 0:
+        raise ValueError(f"scale (agents per person) must be positive, got {scale!r}")
+    s, c, diff, sd, se = s / per, c / per, diff / per, sd / per, se / per
     half = half_width(se, df, interval)
     table = common.to_frame(index=False)
     columns = {
@@ -398,6 +418,8 @@ def difference_table(scenario, counterfactual, variable="encounters", freq="MS",
         "n_scenario": ns,
         "n_counterfactual": nc,
         "paired": paired,
+        "agents_per_person": per,
+        "interval": interval_words(interval, ns, nc, paired),
     }
     for name, values in columns.items():
         table[name] = values

@@ -19,7 +19,7 @@ import pytest
 import xarray as xr
 
 from conftest import REPO
-from migsim_analysis import difference_table, plot_difference_by
+from migsim_analysis import difference_table, plot_difference, plot_difference_by, plot_monthly
 from migsim_analysis.tables import _t975
 from test_plots import check_png
 
@@ -98,7 +98,7 @@ def test_unpaired_uses_welch(pair):
 def test_table_shapes(pair):
     stats = ["days", "scenario", "counterfactual", "difference", "sd", "se", "df", "lower",
              "upper", "scenario_se", "counterfactual_se", "n_scenario", "n_counterfactual",
-             "paired"]
+             "paired", "agents_per_person", "interval"]
     month = difference_table(*pair, freq="MS", complete=False, interval="t")
     assert list(month.columns) == ["month"] + stats
     assert list(month["days"]) == [31, 14]
@@ -119,6 +119,31 @@ def test_table_shapes(pair):
     assert total["scenario"].iloc[0] == pytest.approx(45 * 4 * 5 + 2)
     for t in (month, sector, nat, both):
         assert t["difference"].sum() == pytest.approx(total["difference"].iloc[0])
+
+
+def test_scaled_runs_count_persons_and_every_table_and_plot_says_so(pair, tmp_path):
+    """Runs at 0.05 agents per person (the corridor's 1:20): the table divides by their
+    own agents_per_person unless told otherwise, and the table and the plots say so."""
+    scaled = tuple([r.assign_attrs(migsim_agents_per_person="0.05") for r in side] for side in pair)
+    jan = difference_table(*scaled, freq="MS", complete=False).iloc[0]
+    assert jan["difference"] == pytest.approx(40.0) and jan["sd"] == pytest.approx(20.0)
+    assert jan["upper"] - jan["difference"] == pytest.approx(20 * HALF, rel=1e-6)
+    assert jan["agents_per_person"] == 0.05
+    assert jan["interval"] == "95% Student's t across 3 seeds, paired"
+    assert difference_table(*scaled, freq="MS", complete=False, scale=1).iloc[0]["difference"] \
+        == pytest.approx(2.0)
+    one = difference_table(scaled[0][0], scaled[1][0], freq="run").iloc[0]
+    assert one["interval"] == "none: one run on a side gives no spread across seeds"
+    welch = difference_table(pair[0], pair[1][:2], freq="run", interval="normal").iloc[0]
+    assert welch["interval"] == "95% normal (1.96 se) across 3 and 2 seeds, unpaired"
+    note = "counts in persons: agents \u00f7 0.05 agents per person"
+    fig = plot_difference(*scaled, tmp_path / "d.png", complete=False)
+    assert fig.axes[0].get_title().endswith(note)
+    fig = plot_difference_by(*scaled, tmp_path / "b.png")
+    assert fig.axes[0].get_title().endswith(note)
+    assert note not in plot_difference(*pair, tmp_path / "u.png", complete=False).axes[0].get_title()
+    fig = plot_monthly(scaled[0], tmp_path / "m.png", complete=False)
+    assert fig.axes[0].get_title().endswith("simulated \u00f7 0.05 agents per person")
 
 
 def test_bad_interval(pair):

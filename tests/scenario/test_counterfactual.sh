@@ -85,7 +85,7 @@ T975_DF2 = 4.302653                     # t_{0.975, 2}: 3 seeds
 SEEDS = (1, 2, 3)
 STATS = ["days", "scenario", "counterfactual", "difference", "sd", "se", "df", "lower",
          "upper", "scenario_se", "counterfactual_se", "n_scenario", "n_counterfactual",
-         "paired"]
+         "paired", "agents_per_person", "interval"]
 HEADERS = {"month": ["month"] + STATS, "sector": ["sector"] + STATS,
            "nationality": ["nationality"] + STATS,
            "seed": ["seed", "scenario", "counterfactual", "difference"]}
