@@ -5,7 +5,8 @@
 #   scripts/deps.sh test     the above plus Criterion, Python (h5py, xarray, pandas, matplotlib,
 #                            geopandas for the map's coastlines, pytest, nbconvert +
 #                            ipykernel; pip, setuptools, wheel and venv to pip install the
-#                            migsim package), R (hdf5r, ggplot2, testthat) and SLURM
+#                            migsim package), R (hdf5r, ggplot2, testthat), tclsh (the
+#                            modulefile's test) and SLURM
 #                            with munge (tests/cluster starts its own private daemons; on a
 #                            host with systemd, apt also enables the packages' services)
 #   scripts/deps.sh mpi      the above plus OpenMPI and parallel HDF5 (for -DMIGSIM_MPI=ON)
@@ -19,7 +20,7 @@ test_pkgs=(libcriterion-dev python3 python3-numpy python3-h5py python3-xarray py
            python3-pandas python3-matplotlib python3-pytest python3-nbformat python3-nbclient
            python3-ipykernel jupyter-nbconvert r-cran-testthat python3-yaml man-db
            python3-pip python3-setuptools python3-wheel python3-venv
-           python3-geopandas r-cran-ggplot2 slurmctld slurmd slurm-client munge)
+           python3-geopandas r-cran-ggplot2 tcl slurmctld slurmd slurm-client munge)
 
 mpi_pkgs=(openmpi-bin libopenmpi-dev libhdf5-openmpi-dev)
 fuzz_pkgs=(clang)

@@ -29,5 +29,25 @@ for f in share/migsim/R/migsim.R share/migsim/slurm/array.sbatch share/migsim/sl
          share/doc/migsim/CITATION.cff; do
   check "$f installed" '[ -f "$p/$f" ]'
 done
+# The modulefile, read as environment-modules reads it (Tcl) with its prefix set to this one:
+# every variable it sets names a file or folder that the install made.
+cat > "$work/modules.tcl" <<'TCL'
+proc prepend-path {var value} { puts "$var $value" }
+proc setenv {var value} { puts "$var $value" }
+proc module-whatis {args} {}
+set f [open [lindex $argv 0]]
+set text [read $f]
+close $f
+if {![regsub -line {^set prefix .*$} $text "set prefix [lindex $argv 1]" text]} { exit 3 }
+eval $text
+TCL
+modules() { tclsh "$work/modules.tcl" "$p/share/migsim/slurm/migsim.modulefile" "$p"; }
+if command -v tclsh >/dev/null; then
+  check "the modulefile sets PATH MANPATH PYTHONPATH MIGSIM_R MIGSIM_EXAMPLES to installed paths" \
+    '[ "$(modules | cut -d" " -f1 | tr "\n" " ")" = "PATH MANPATH PYTHONPATH MIGSIM_R MIGSIM_EXAMPLES " ] &&
+     modules | while read -r var value; do [ -e "$value" ] || { echo "  $var: $value is missing"; exit 1; }; done'
+else
+  echo "test_install: no tclsh (apt-get install tcl): the modulefile's paths not checked"
+fi
 check "the installed demo runs" '(cd "$work" && "$p/bin/migsim" run "$p/share/migsim/examples/demo.yaml" -o demo.h5 --quiet --threads 1 --set days=3)'
 exit $fail
