@@ -17,6 +17,11 @@ def _export(args):
         print(f"migsim export: {args.csv}: {e.strerror or e}", file=sys.stderr)
         return 74
     print(f"{args.run}: {len(paths)} tables in {args.csv}")
+    from migsim_analysis import agents_per_person
+    per = agents_per_person(args.run)
+    if per != 1:
+        print(f"counts are agents, {per:g} per person: divide by {per:g} for persons "
+              f"(variables.csv, provenance.csv)")
     return 0
 
 

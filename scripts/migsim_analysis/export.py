@@ -9,7 +9,10 @@ YYYY-MM-DD, place, link and nationality names) and the value, so that
 pandas.read_csv("tables/arrivals.csv") is a tidy table. Coordinates that describe a
 dimension (place_country, place_lat, link_from, link_distance_km, ...) go to
 <dimension>.csv (place.csv: place, "place_lat [degrees_north]", ...), and variables.csv
-lists every file with its variable, units, long_name and dimensions.
+lists every file with its variable, units, long_name, dimensions and the run's
+agents_per_person (counts in the tables are as stored, the model's agents: divide by it
+for persons, e.g. 0.05 at corridor.scale=0.05). provenance.csv (key, value) holds the
+run's /provenance (seed, version, resolved scenario, ...) when the file is known.
 monthly=True writes months (a column "month": its first day) instead of days: flows
 summed (units "persons day-1" become "persons month-1"), stocks averaged, as monthly()
 does; a month the run covers in part is summed over the days it has.
@@ -23,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from .io import as_dataset
+from .io import agents_per_person, as_dataset, provenance
 from .tables import _default_how
 
 
@@ -93,7 +96,14 @@ def export_csv(run, directory, monthly=False) -> list:
         written.append(_write(_variable_table(da, name), directory / f"{name}.csv"))
         index.append((f"{name}.csv", name, da.attrs.get("units", ""),
                       da.attrs.get("long_name", ""), " ".join(da.dims)))
+    source = ds.attrs.get("source_file") or ds.encoding.get("source")
+    if source:
+        prov = provenance(source)
+        written.append(_write(pd.DataFrame({"key": list(prov), "value": list(prov.values())}),
+                              directory / "provenance.csv"))
+        index.append(("provenance.csv", "provenance", "", "the run's /provenance", ""))
     listing = pd.DataFrame(index, columns=["file", "variable", "units", "long_name",
                                            "dimensions"])
+    listing["agents_per_person"] = agents_per_person(ds)
     written.append(_write(listing, directory / "variables.csv"))
     return written

@@ -17,7 +17,7 @@ def test_one_tidy_table_per_variable(ds, tmp_path):
     paths = export_csv(ds, tmp_path / "t")
     names = sorted(p.name for p in paths)
     assert names == sorted([f"{v}.csv" for v in ds.data_vars]
-                           + ["place.csv", "link.csv", "variables.csv"])
+                           + ["place.csv", "link.csv", "provenance.csv", "variables.csv"])
     arrivals = pd.read_csv(tmp_path / "t" / "arrivals.csv")
     assert list(arrivals.columns) == ["time", "place", "nationality", "arrivals [persons day-1]"]
     assert len(arrivals) == 90 * 15 * 2
@@ -36,6 +36,10 @@ def test_one_tidy_table_per_variable(ds, tmp_path):
     listing = pd.read_csv(tmp_path / "t" / "variables.csv").set_index("variable")
     assert listing.loc["flow", "units"] == "persons day-1"
     assert listing.loc["flow", "dimensions"] == "time link"
+    assert (listing["agents_per_person"] == 1.0).all()
+    prov = pd.read_csv(tmp_path / "t" / "provenance.csv", keep_default_na=False).set_index("key")
+    assert prov.loc["seed", "value"] == ds.attrs["migsim_seed"]
+    assert prov.loc["scenario_resolved", "value"].startswith("name: demo\n")   # multi-line, quoted
     assert not [p for p in (tmp_path / "t").iterdir() if ".tmp." in p.name]
 
 
@@ -56,8 +60,30 @@ def test_command_line_export(demo_h5, tmp_path):
     cmd = [sys.executable, "-m", "migsim", "export", str(demo_h5), "--csv", str(tmp_path / "c")]
     done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"{demo_h5}: 19 tables in {tmp_path / 'c'}\n"
+    assert done.stdout == f"{demo_h5}: 20 tables in {tmp_path / 'c'}\n"
     assert (tmp_path / "c" / "flow.csv").is_file()
+
+
+def test_scaled_run_says_its_counts_are_agents(demo_h5, tmp_path):
+    """A run at 0.05 agents per person (the corridor at 1:20): the tables keep the stored
+    counts, and variables.csv and the command say how to read them as persons."""
+    import shutil
+
+    import h5py
+    scaled = tmp_path / "scaled.h5"
+    shutil.copy(demo_h5, scaled)
+    with h5py.File(scaled, "r+") as f:
+        f["provenance"].attrs["agents_per_person"] = "0.05"
+    env = dict(os.environ, PYTHONPATH=f"{REPO / 'python'}:{REPO / 'scripts'}")
+    cmd = [sys.executable, "-m", "migsim", "export", str(scaled), "--csv", str(tmp_path / "s")]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1] == ("counts are agents, 0.05 per person: divide by 0.05 "
+                                           "for persons (variables.csv, provenance.csv)")
+    listing = pd.read_csv(tmp_path / "s" / "variables.csv")
+    assert (listing["agents_per_person"] == 0.05).all()
+    prov = pd.read_csv(tmp_path / "s" / "provenance.csv", keep_default_na=False).set_index("key")
+    assert prov.loc["agents_per_person", "value"] == "0.05"
     cmd[4] = str(tmp_path / "nope.h5")
     done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     assert done.returncode == 66
