@@ -144,6 +144,13 @@ print.migsim_run <- function(x, ...) {
 #' The /provenance attributes (scenario_resolved, seed, git_revision, ...) as a list.
 migsim_provenance <- function(run) migsim_open(run)$provenance
 
+#' Agents per person of a run (the model's scale, e.g. corridor.scale; 1 for most models,
+#' and for files written before migsim recorded it): a count divided by it is persons.
+migsim_agents_per_person <- function(run) {
+  v <- suppressWarnings(as.numeric(migsim_open(run)$provenance$agents_per_person))
+  if (length(v) != 1 || is.na(v) || v <= 0) 1 else v
+}
+
 #' Read one variable as an array in HDF5 / Python order ([time, place, nationality] for
 #' arrivals, [time, place] for occupancy, [time, link] for flow, a vector for alive...),
 #' with dimnames: dates (as "YYYY-MM-DD") for time, labels for the others. The
@@ -433,12 +440,13 @@ migsim_units <- function(run, variable = "encounters") {
 #' Python (a single column for the total). small_multiples (default: when by and
 #' observed are both given): one panel per series, each with its own y scale. scale:
 #' agents per person of the runs (corridor.scale), the simulated values are divided by
-#' it. Partial months at either end are left out unless complete = FALSE.
-#' Returns a ggplot object.
+#' it (default: the first run's migsim_agents_per_person). Partial months at either end
+#' are left out unless complete = FALSE. Returns a ggplot object.
 migsim_plot_monthly <- function(runs, variable = "encounters", by = NULL, observed = NULL,
                                 observed_label = "observed", top = 8,
-                                small_multiples = NULL, scale = 1, complete = TRUE) {
+                                small_multiples = NULL, scale = NULL, complete = TRUE) {
   runs <- lapply(.migsim_seeds(runs), migsim_open)      # each file opened once
+  if (is.null(scale)) scale <- migsim_agents_per_person(runs[[1]])
   tables <- .migsim_monthly_runs(runs, variable, by, complete, scale)
   if (!is.null(by)) tables <- .migsim_top(tables, by, top)
   d <- .migsim_seed_mean(tables)
@@ -492,6 +500,13 @@ migsim_plot_monthly <- function(runs, variable = "encounters", by = NULL, observ
                     subtitle = note)
 }
 
+# The interval convention of a difference in words, as the Python kit's tables say it.
+.migsim_interval_words <- function(ns, nc, paired) {
+  if (min(ns, nc) <= 1) return("none: one run on a side gives no spread across seeds")
+  paste0("95% Student's t across ", if (ns == nc) ns else paste(ns, "and", nc), " seeds, ",
+         if (paired) "paired" else "unpaired, Welch")
+}
+
 # Scenario minus counterfactual per month over seeds: paired (d_i = s_i - c_i, df n - 1)
 # when both have the same seeds in the same order, Welch otherwise, no interval with a
 # single run on either side. data.frame(month, value, lower, upper, paired).
@@ -519,22 +534,52 @@ migsim_plot_monthly <- function(runs, variable = "encounters", by = NULL, observ
              upper = value + half, paired = paired)
 }
 
+# Both sides' monthly tables (in persons) and their difference, for the table and the plot.
+.migsim_difference_parts <- function(scenario, counterfactual, variable, complete, scale) {
+  scenario <- lapply(.migsim_seeds(scenario), migsim_open)
+  counterfactual <- lapply(.migsim_seeds(counterfactual), migsim_open)
+  if (is.null(scale)) scale <- migsim_agents_per_person(scenario[[1]])
+  s <- .migsim_monthly_runs(scenario, variable, NULL, complete, scale)
+  c <- .migsim_monthly_runs(counterfactual, variable, NULL, complete, scale)
+  seeds <- function(x) vapply(x, function(r) {
+    v <- r$provenance$seed
+    if (is.null(v)) NA_character_ else as.character(v)
+  }, "")
+  list(s = s, c = c, scale = scale, first = scenario[[1]],
+       diff = .migsim_difference(s, c, seeds(scenario), seeds(counterfactual)))
+}
+
+#' Scenario minus counterfactual per month as a table: data.frame(month, scenario,
+#' counterfactual (means over seeds), difference, lower, upper (its 95% Student's t
+#' interval across seeds: paired when both use the same seeds, Welch otherwise, NA with one
+#' run on a side), n_scenario, n_counterfactual, paired, agents_per_person, interval (the
+#' convention in words)). Counts are persons: divided by scale, by default the first
+#' scenario run's migsim_agents_per_person.
+migsim_difference_table <- function(scenario, counterfactual, variable = "encounters",
+                                    complete = TRUE, scale = NULL) {
+  x <- .migsim_difference_parts(scenario, counterfactual, variable, complete, scale)
+  ns <- length(x$s)
+  nc <- length(x$c)
+  data.frame(month = x$diff$month, scenario = .migsim_seed_mean(x$s)$value,
+             counterfactual = .migsim_seed_mean(x$c)$value, difference = x$diff$value,
+             lower = x$diff$lower, upper = x$diff$upper, n_scenario = ns,
+             n_counterfactual = nc, paired = x$diff$paired, agents_per_person = x$scale,
+             interval = .migsim_interval_words(ns, nc, x$diff$paired[1]),
+             stringsAsFactors = FALSE)
+}
+
 #' Scenario against counterfactual per month, as ggplot facets: the two series (means
 #' over seeds with 95% Student's t bands) and their difference, scenario minus
 #' counterfactual (paired when both use the same seeds). scenario, counterfactual: a run
-#' or path, or a list / character vector of them (one per seed). Returns a ggplot object.
+#' or path, or a list / character vector of them (one per seed). Counts are persons, as in
+#' migsim_difference_table (scale). Returns a ggplot object.
 migsim_plot_difference <- function(scenario, counterfactual, variable = "encounters",
                                    labels = c("scenario", "counterfactual"),
-                                   complete = TRUE) {
-  scenario <- lapply(.migsim_seeds(scenario), migsim_open)
-  counterfactual <- lapply(.migsim_seeds(counterfactual), migsim_open)
-  s <- .migsim_monthly_runs(scenario, variable, NULL, complete)
-  c <- .migsim_monthly_runs(counterfactual, variable, NULL, complete)
-  seeds <- function(x) vapply(.migsim_seeds(x), function(r) {
-    v <- migsim_open(r)$provenance$seed
-    if (is.null(v)) NA_character_ else as.character(v)
-  }, "")
-  diff <- .migsim_difference(s, c, seeds(scenario), seeds(counterfactual))
+                                   complete = TRUE, scale = NULL) {
+  x <- .migsim_difference_parts(scenario, counterfactual, variable, complete, scale)
+  s <- x$s
+  c <- x$c
+  diff <- x$diff
   panels <- c("per month", paste(labels[1], "-", labels[2]))
   top <- rbind(cbind(.migsim_seed_mean(s), series = labels[1]),
                cbind(.migsim_seed_mean(c), series = labels[2]))
@@ -550,6 +595,8 @@ migsim_plot_difference <- function(scenario, counterfactual, variable = "encount
   kind <- if (diff$paired[1]) "paired" else "unpaired"
   note <- .migsim_interval_note(n)
   if (max(n) > 1) note <- paste0(note, " (difference: ", kind, ")")
+  if (x$scale != 1)
+    note <- paste0(note, "\ncounts in persons: agents \u00f7 ", x$scale, " agents per person")
   band <- d[!is.na(d$lower), , drop = FALSE]   # a series of one run has no band
   p <- ggplot2::ggplot(d, ggplot2::aes(month, value, colour = series, fill = series)) +
     ggplot2::geom_hline(data = data.frame(panel = factor(panels[2], levels = panels),
@@ -563,8 +610,7 @@ migsim_plot_difference <- function(scenario, counterfactual, variable = "encount
     ggplot2::scale_colour_manual(values = colours, name = NULL) +
     ggplot2::scale_fill_manual(values = colours, guide = "none") +
     .migsim_axis() + ggplot2::theme_bw(base_size = 10) +
-    ggplot2::labs(x = NULL, y = .migsim_units_label(migsim_units(.migsim_seeds(scenario)[[1]],
-                                                                 variable)),
+    ggplot2::labs(x = NULL, y = .migsim_units_label(migsim_units(x$first, variable)),
                   title = paste0(variable, " per month: ", labels[1], " vs ", labels[2]),
                   subtitle = note)
 }

@@ -89,3 +89,37 @@ test_that("the kit leaves no HDF5 file open (every handle and reference closed)"
   migsim_read(h5, "arrivals")
   expect_equal(open_ids(), before)                        # before garbage collection
 })
+
+test_that("counts in persons: a run's agents per person divides, and the plots and table say so", {
+  scaled <- c(tempfile(fileext = ".h5"), tempfile(fileext = ".h5"))
+  stopifnot(all(file.copy(c(h5, h5_seed8), scaled)))
+  for (p in scaled) {                                     # as a run at corridor.scale=0.05
+    f <- hdf5r::H5File$new(p, mode = "r+")
+    g <- f[["provenance"]]
+    g$attr_delete("agents_per_person")
+    hdf5r::h5attr(g, "agents_per_person") <- "0.05"
+    f$close_all()
+  }
+  expect_equal(migsim_agents_per_person(scaled[1]), 0.05)
+  expect_equal(migsim_agents_per_person(h5), 1)
+  a <- complete(h5)$value
+  b <- complete(h5_seed8)$value
+  one <- migsim_difference_table(scaled, scaled[1])
+  expect_equal(one$difference, ((a + b) / 2 - a) / 0.05)
+  expect_equal(one$scenario, (a + b) / 2 / 0.05)
+  expect_equal(one$agents_per_person, rep(0.05, 3))
+  expect_equal(one$interval[1], "none: one run on a side gives no spread across seeds")
+  expect_true(all(is.na(one$lower)))
+  same <- migsim_difference_table(scaled, scaled)
+  expect_equal(same$interval[1], "95% Student's t across 2 seeds, paired")
+  expect_equal(same$upper, c(0, 0, 0))
+  expect_equal(migsim_difference_table(scaled, scaled[1], scale = 1)$difference, (a + b) / 2 - a)
+  d <- migsim_plot_difference(scaled, scaled[1])
+  expect_match(d$labels$subtitle, "counts in persons: agents \u00f7 0.05 agents per person",
+               fixed = TRUE)
+  expect_equal(d$data$value[d$data$series == "difference"], ((a + b) / 2 - a) / 0.05)
+  m <- migsim_plot_monthly(scaled)
+  expect_match(m$labels$subtitle, "simulated \u00f7 0.05 agents per person", fixed = TRUE)
+  band <- ggplot2::layer_data(m, 1)
+  expect_equal((band$ymin + band$ymax) / 2, (a + b) / 2 / 0.05)
+})
