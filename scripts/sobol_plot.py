@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Bar chart of Sobol indices written by `migsim sobol` (README, "Sensitivity (Sobol indices)").
 
-    /usr/bin/python3 scripts/sobol_plot.py sobol.csv -o sobol.png [--title TEXT]
+    /usr/bin/python3 scripts/sobol_plot.py sobol.h5 -o sobol.png [--title TEXT]   # or sobol.csv
 
 One row per parameter, ordered by total index (largest on top, as a tornado chart): the
 first-order index S1 and the total index ST as bars, with their bootstrap intervals as
-error bars. A note under the chart says what was run (base points, runs, bootstrap level).
-Uses Debian's python3-pandas and python3-matplotlib.
+error bars. A note under the chart says what was run (base points, runs, bootstrap level),
+and for the indices of a difference (migsim sobol --minus) which runs were subtracted.
+Reads the HDF5 file (.h5, .hdf5, .nc) through the analysis kit (scripts/migsim_analysis,
+sobol_table) or the CSV. Uses Debian's python3-pandas, -xarray, -h5py and -matplotlib.
 """
 import argparse
 import sys
+from pathlib import Path
 
 import matplotlib
 
@@ -19,12 +22,19 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from migsim_analysis import sobol_table  # noqa: E402
+
 COLUMNS = ["output", "period", "parameter", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
            "base_points", "replicates", "runs", "bootstrap", "level"]
 
 
 def read(path):
-    t = pd.read_csv(path)
+    try:
+        t = sobol_table(path)
+    except (OSError, ValueError, KeyError, pd.errors.ParserError) as e:
+        sys.exit(f"sobol_plot.py: {path}: cannot read the indices ({str(e).splitlines()[0]}; "
+                 "not written by migsim sobol?)")
     missing = [c for c in COLUMNS if c not in t.columns]
     if missing:
         sys.exit(f"sobol_plot.py: {path}: missing column(s) {', '.join(missing)} (not written by migsim sobol?)")
@@ -44,7 +54,9 @@ def plot(t, png, title=None):
     ax.axvline(0, color="0.3", lw=0.8)
     ax.set_xlabel("share of the output's variance")
     r = t.iloc[0]
-    ax.set_title(title or f"Sobol indices of {r['output']} over {r['period']}")
+    minus = r["minus"] if "minus" in t.columns and isinstance(r["minus"], str) else ""
+    what = f"{r['output']} over {r['period']}" + (f", minus the runs of {minus}" if minus else "")
+    ax.set_title(title or f"Sobol indices of {what}")
     ax.legend(loc="lower right", frameon=False)
     note = (f"{int(r['base_points'])} base points, {int(r['runs'])} runs ({int(r['replicates'])} replicate(s) each); "
             f"bars: {r['level']:g} bootstrap intervals ({int(r['bootstrap'])} resamples)")
@@ -56,11 +68,11 @@ def plot(t, png, title=None):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("csv", help="the indices, as migsim sobol writes them")
+    p.add_argument("indices", help="the indices, as migsim sobol writes them (HDF5 or CSV)")
     p.add_argument("-o", "--output", required=True, help="the PNG to write")
     p.add_argument("--title", help="the chart's title (default: the output and period)")
     a = p.parse_args(argv)
-    plot(read(a.csv), a.output, a.title)
+    plot(read(a.indices), a.output, a.title)
     print(a.output)
 
 

@@ -32,8 +32,8 @@ const mig_cmd mig_cmds[] = {
       "         [--draws DRAWS.csv] [--seeds N] [--seed B] [--quantiles 5,50,95] [--set K=V]...",
       mig_cmd_ensemble_main },
     { "sobol",
-      "  migsim sobol MANIFEST.csv --output VAR -o S.csv   Sobol indices (S1, ST) from a saltelli sweep\n"
-      "         [--period FY2023] [--bootstrap B] [--level L] [--seed S]",
+      "  migsim sobol MANIFEST.csv --output VAR -o S.h5    Sobol indices (S1, ST) from a saltelli sweep\n"
+      "         [--period FY2023] [--minus MANIFEST2.csv] [--csv S.csv] [--bootstrap B] [--level L] [--seed S]",
       mig_cmd_sobol_main },
     { "calibrate",
       "  migsim calibrate SCENARIO.yaml -o FITTED.yaml     fit a scenario to its model's record\n"

@@ -482,7 +482,8 @@ static void read_params(spec_reader *R, mig_sweep *s, int params, param_nodes **
 
 /* Stage 2 for the whole spec: points with designs sobol and saltelli only, each key swept
  * once, between 1 and MIG_SWEEP_MAX_SOBOL_DIMS ranges for design sobol, 1 to
- * MIG_SOBOL_MAX_PARAMS ranges and nothing else for saltelli, with at least 2 points. */
+ * MIG_SOBOL_MAX_PARAMS ranges and fixed settings (one value each) for saltelli, with at
+ * least 2 points. */
 static void check_spec(spec_reader *R, const mig_sweep *s, int points, int params, const param_nodes *pnodes)
 {
     const char *dn = design_names[s->design];
@@ -506,11 +507,12 @@ static void check_spec(spec_reader *R, const mig_sweep *s, int points, int param
             }
     for (size_t i = 0; i < s->n_params; i++) {
         d += (size_t)s->params[i].ranged;
-        if (s->design == MIG_SWEEP_SALTELLI && !s->params[i].ranged) {
+        if (s->design == MIG_SWEEP_SALTELLI && !s->params[i].ranged && s->params[i].n_values != 1) {
             char field[64];
             snprintf(field, sizeof field, "parameters[%zu].values", i);
             report(R, MIG_ECONFIG, pnodes[i].values, field,
-                   "design saltelli takes ranges only (min and max): a Sobol index is about a range");
+                   "design saltelli takes ranges (min and max: a Sobol index is about a range) and fixed "
+                   "settings (one value), got %zu values", s->params[i].n_values);
         }
     }
     if (s->design == MIG_SWEEP_GRID)
@@ -610,11 +612,12 @@ static uint64_t combos(const mig_sweep *s)
     return c;
 }
 
-/* The cells of a Saltelli design (every parameter ranged): mig_sobol_design's points
- * scaled to the ranges, each cell owned. */
-static mig_status saltelli_cells(spec_reader *R, mig_sweep *s)
+/* The cells of a Saltelli design over the k ranged parameters: mig_sobol_design's points
+ * scaled to the ranges, each cell owned; a fixed setting (one value) has its value at
+ * every point. */
+static mig_status saltelli_cells(spec_reader *R, mig_sweep *s, size_t k)
 {
-    size_t k = s->n_params, m = s->n_points;
+    size_t np_ = s->n_params, m = s->n_points;
     double *u = malloc(m * k * sizeof *u);
     char buf[64];
     s->owned_cells = calloc(m * k, sizeof *s->owned_cells);
@@ -623,14 +626,22 @@ static mig_status saltelli_cells(spec_reader *R, mig_sweep *s)
         return mig_ctx_error(R->ctx, MIG_ENOMEM, "%s: out of memory for %zu Saltelli points", R->path, m);
     }
     s->n_owned = m * k;
-    for (size_t c = 0; c < m * k; c++) {
-        sobol_value(&s->params[c % k], u[c], buf, sizeof buf);
-        if (!(s->owned_cells[c] = strdup(buf))) {
-            free(u);
-            return mig_ctx_error(R->ctx, MIG_ENOMEM, "%s: out of memory", R->path);
+    for (size_t p = 0; p < m; p++)
+        for (size_t i = 0, j = 0; i < np_; i++) {
+            const mig_sweep_param *pr = &s->params[i];
+            size_t c = p * k + j;
+            if (!pr->ranged) {
+                s->cell[p * np_ + i] = pr->values[0];
+                continue;
+            }
+            sobol_value(pr, u[c], buf, sizeof buf);
+            if (!(s->owned_cells[c] = strdup(buf))) {
+                free(u);
+                return mig_ctx_error(R->ctx, MIG_ENOMEM, "%s: out of memory", R->path);
+            }
+            s->cell[p * np_ + i] = s->owned_cells[c];
+            j++;
         }
-        s->cell[c] = s->owned_cells[c];
-    }
     free(u);
     return MIG_OK;
 }
@@ -643,12 +654,14 @@ static mig_status expand(spec_reader *R, mig_sweep *s)
     double u[MIG_SWEEP_MAX_SOBOL_DIMS];
     char buf[64];
 
-    for (size_t i = 0; i < np_; i++)
+    for (size_t i = 0; i < np_; i++) {
         if (s->design == MIG_SWEEP_GRID && s->params[i].ranged && grid_values(&s->params[i]) != MIG_OK)
             return mig_ctx_error(R->ctx, MIG_ENOMEM, "%s: out of memory", R->path);
+        d += (size_t)s->params[i].ranged;
+    }
     nc = combos(s);
     np = s->design == MIG_SWEEP_SOBOL      ? nc * s->sobol_points
-         : s->design == MIG_SWEEP_SALTELLI ? (uint64_t)s->sobol_points * (np_ + 2)
+         : s->design == MIG_SWEEP_SALTELLI ? (uint64_t)s->sobol_points * (d + 2)
                                            : nc;
     runs = np * s->replicates;
     if (nc == 0 || np > MIG_SWEEP_MAX_RUNS || runs > MIG_SWEEP_MAX_RUNS) {
@@ -668,10 +681,8 @@ static mig_status expand(spec_reader *R, mig_sweep *s)
     if (!s->cell)
         return mig_ctx_error(R->ctx, MIG_ENOMEM, "%s: out of memory for %zu points", R->path, s->n_points);
     if (s->design == MIG_SWEEP_SALTELLI)
-        return saltelli_cells(R, s);
+        return saltelli_cells(R, s, d);
     if (s->design == MIG_SWEEP_SOBOL) {
-        for (size_t i = 0; i < np_; i++)
-            d += (size_t)s->params[i].ranged;
         s->owned_cells = calloc((size_t)s->sobol_points * d, sizeof *s->owned_cells);
         s->n_owned = s->owned_cells ? (size_t)s->sobol_points * d : 0;
         q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)d);

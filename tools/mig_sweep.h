@@ -14,7 +14,8 @@
 #define MIG_SWEEP_MAX_RUNS 1000000u        /* rows of one manifest */
 
 /* saltelli: (k + 2) x points points over the k ranged parameters, blocks A, B, AB_1..AB_k
- * as mig_sobol_design lays them out (tools/mig_sobol.h) */
+ * as mig_sobol_design lays them out (tools/mig_sobol.h); a parameter with one value is a
+ * fixed setting, the same at every point (e.g. a package switched off for a counterfactual) */
 typedef enum mig_sweep_design { MIG_SWEEP_GRID, MIG_SWEEP_SOBOL, MIG_SWEEP_SALTELLI } mig_sweep_design;
 
 /* How replicate r of point p gets its seed from the base seed b (see mig_sweep_seed). */

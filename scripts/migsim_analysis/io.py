@@ -119,6 +119,55 @@ def as_dataset(run) -> xr.Dataset:
     raise TypeError(f"expected an xarray.Dataset or a path, got {type(run).__name__}")
 
 
+SOBOL_COLUMNS = ["output", "period", "parameter", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
+                 "base_points", "replicates", "runs", "bootstrap", "level", "mean", "variance", "minus"]
+
+
+def open_sobol(path) -> xr.Dataset:
+    """Open the Sobol indices `migsim sobol ... -o FILE.h5` wrote as an in-memory Dataset:
+    S1, S1_low, S1_high, ST, ST_low, ST_high over (output, parameter), labelled; mean and
+    variance over output; ds.attrs gains the file's /provenance (manifest, its sha256,
+    base_points, replicates, n_runs, bootstrap, level, minus_manifest, ...) and source_file.
+
+        open_sobol("sobol.h5").ST.sel(parameter="corridor.ports.attraction")
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file (run migsim sobol first?)")
+    ds = xr.load_dataset(path)
+    for name in ("output", "parameter"):
+        ds = ds.assign_coords({name: [_text(v) for v in ds[name].values]})
+    ds.attrs.update(provenance(path))
+    ds.attrs["source_file"] = str(path.resolve())
+    return ds
+
+
+def sobol_table(path) -> pd.DataFrame:
+    """The indices of `migsim sobol` as one row per output and parameter, with the columns of
+    its CSV (SOBOL_COLUMNS), from its HDF5 file (.h5, .hdf5, .nc) or its CSV."""
+    path = Path(path)
+    if path.suffix not in (".h5", ".hdf5", ".nc"):
+        t = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        if "minus" in t.columns:
+            t["minus"] = t["minus"].fillna("")
+        return t
+    ds = open_sobol(path)
+    rows = []
+    for o in ds.output.values:
+        for p in ds.parameter.values:
+            r = {"output": o, "period": _text(ds.period.sel(output=o).values), "parameter": p}
+            for c in ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"):
+                r[c] = float(ds[c].sel(output=o, parameter=p))
+            for c, key in (("base_points", "base_points"), ("replicates", "replicates"), ("runs", "n_runs"),
+                           ("bootstrap", "bootstrap")):
+                r[c] = int(ds.attrs[key])
+            r["level"] = float(ds.attrs["level"])
+            r["mean"], r["variance"] = float(ds["mean"].sel(output=o)), float(ds["variance"].sel(output=o))
+            r["minus"] = ds.attrs.get("minus_manifest", "")
+            rows.append(r)
+    return pd.DataFrame(rows, columns=SOBOL_COLUMNS)
+
+
 def _require_columns(table, names, csv_path):
     """Raises KeyError naming those of names that table lacks, and the columns it has."""
     missing = [c for c in names if c not in table.columns]

@@ -11,13 +11,23 @@
  * 3. The design: blocks A, B and AB_i laid out as documented (AB_i equals A but in column
  *    i, which equals B's); every coordinate in [0, 1).
  * 4. Deterministic: the same seed gives the same intervals bit for bit, another seed other
- *    intervals; constant outputs and bad arguments are refused with exact messages. */
+ *    intervals; constant outputs and bad arguments are refused with exact messages.
+ * 5. HDF5 (mig_sobol_write_h5): Ishigami's indices written and read back equal the computed
+ *    ones bit for bit (and so lie within 0.005 of the exact values), labelled by parameter
+ *    and output, with the provenance given; a file that cannot be made leaves nothing behind
+ *    and names the path. */
 #include <criterion/criterion.h>
 
+#include <hdf5.h>
+#include <hdf5_hl.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "mig_h5.h"
 #include "mig_sobol.h"
+#include "mig_sobol_h5.h"
 
 static double ishigami(const double *u)
 {
@@ -138,6 +148,82 @@ Test(sobol, deterministic_and_errors)
     cr_expect_str_eq(mig_ctx_error_at(ctx, 1), "sobol: the output of design point 13 (block 3, row 1) is nan");
     cr_expect_eq(mig_sobol_indices(flat, 1, 3, 10, 0.95, 1, ctx, &a), MIG_EUSAGE);
     cr_expect_eq(mig_sobol_indices(flat, 4, 3, 10, 1.0, 1, ctx, &a), MIG_EUSAGE);
+    mig_ctx_destroy(&ctx);
+    free(y);
+}
+
+/* Dataset name of f as n doubles into v. */
+static void read_doubles(hid_t f, const char *name, double *v, size_t n)
+{
+    hsize_t dims[2] = { 0, 0 };
+    cr_assert_geq(H5LTget_dataset_info(f, name, dims, NULL, NULL), 0, "%s", name);
+    cr_assert_eq(dims[0] * (dims[1] ? dims[1] : 1), n, "%s", name);
+    cr_assert_geq(H5LTread_dataset_double(f, name, v), 0, "%s", name);
+}
+
+Test(sobol, ishigami_hdf5)
+{
+    static const double s1[3] = { 0.3139, 0.4424, 0.0 }, st[3] = { 0.5576, 0.4424, 0.2437 };
+    static const char *const keys[3] = { "x1", "x2", "x3" };
+    const mig_prov_item prov[] = { { "command_line", "test_sobol" }, { "manifest_sha256", "abc" } };
+    const mig_sobol_h5_labels lab = { .output = "ishigami", .period = "all", .long_name = "Ishigami function",
+                                      .parameters = keys, .replicates = 1, .runs = 5 * 8192 };
+    char dir[] = "/tmp/migsim-sobol-XXXXXX", path[64], bad[96];
+    double *y = outputs(ishigami, 8192), v[3], lo[3], hi[3], ts[3], tlo[3], thi[3];
+    char *labels[3] = { NULL }, *out[1] = { NULL }, *text = NULL;
+    mig_ctx *ctx;
+    mig_sobol_result r;
+    hid_t f, d, t;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.h5", dir);
+    cr_assert_eq(mig_ctx_create(&ctx), MIG_OK);
+    mig_h5_errors(ctx);
+    cr_assert_eq(mig_sobol_indices(y, 8192, 3, 200, 0.95, 42, ctx, &r), MIG_OK);
+    cr_assert_eq(mig_sobol_write_h5(path, &r, &lab, prov, 2, ctx), MIG_OK);
+    cr_assert_geq(f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), 0);
+    read_doubles(f, "S1", v, 3);
+    read_doubles(f, "S1_low", lo, 3);
+    read_doubles(f, "S1_high", hi, 3);
+    read_doubles(f, "ST", ts, 3);
+    read_doubles(f, "ST_low", tlo, 3);
+    read_doubles(f, "ST_high", thi, 3);
+    for (size_t i = 0; i < 3; i++) {
+        cr_expect(v[i] == r.s1[i] && lo[i] == r.s1_lo[i] && hi[i] == r.s1_hi[i], "S1 of x%zu", i + 1);
+        cr_expect(ts[i] == r.st[i] && tlo[i] == r.st_lo[i] && thi[i] == r.st_hi[i], "ST of x%zu", i + 1);
+        cr_expect(fabs(v[i] - s1[i]) < 0.005 && fabs(ts[i] - st[i]) < 0.005, "x%zu: %.4f %.4f", i + 1, v[i], ts[i]);
+    }
+    cr_assert_geq(d = H5Dopen2(f, "parameter", H5P_DEFAULT), 0);
+    cr_assert_geq(t = H5Dget_type(d), 0);
+    cr_assert_geq(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, labels), 0);
+    cr_expect(labels[0] && strcmp(labels[0], "x1") == 0 && labels[2] && strcmp(labels[2], "x3") == 0);
+    H5Dclose(d);
+    cr_assert_geq(d = H5Dopen2(f, "output", H5P_DEFAULT), 0);
+    cr_assert_geq(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, out), 0);
+    cr_expect(out[0] && strcmp(out[0], "ishigami") == 0);
+    H5Dclose(d);
+    {
+        hid_t ds = H5Dopen2(f, "S1", H5P_DEFAULT), sc = H5Dopen2(f, "parameter", H5P_DEFAULT);
+        cr_expect_eq(H5DSis_attached(ds, sc, 1), 1, "S1's axis 1 is not the parameter scale");
+        H5Dclose(ds);
+        H5Dclose(sc);
+    }
+    cr_assert_eq(mig_h5_get_string_attr(f, "provenance", "manifest_sha256", &text), 0);
+    cr_expect_str_eq(text, "abc");
+    H5Tclose(t);
+    H5Fclose(f);
+    for (size_t i = 0; i < 3; i++)
+        H5free_memory(labels[i]);
+    H5free_memory(out[0]);
+    /* a folder that does not exist: the error names the path, nothing is written */
+    snprintf(bad, sizeof bad, "%s/nope/s.h5", dir);
+    cr_expect_eq(mig_sobol_write_h5(bad, &r, &lab, prov, 2, ctx), MIG_EIO);
+    cr_expect(strstr(mig_ctx_error_at(ctx, 0), "/nope/s.h5: cannot create output file: No such file or directory"),
+              "%s", mig_ctx_error_at(ctx, 0));
+    unlink(path);
+    cr_expect_eq(rmdir(dir), 0, "the folder holds something besides s.h5");
+    free(text);
+    mig_sobol_result_free(&r);
     mig_ctx_destroy(&ctx);
     free(y);
 }

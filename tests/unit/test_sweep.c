@@ -492,9 +492,31 @@ Test(sweep, saltelli_blocks)
     load_bad("scenario: s.yaml\ndesign: saltelli\npoints: 1\nparameters:\n  - {key: days, values: [5, 6]}\n",
              MIG_ECONFIG,
              "sweep.yaml:3:9: points: expected at least 2 base points (design saltelli), got 1\n"
-             "sweep.yaml:5:25: parameters[0].values: design saltelli takes ranges only (min and max): a Sobol index "
-             "is about a range\n"
+             "sweep.yaml:5:25: parameters[0].values: design saltelli takes ranges (min and max: a Sobol index is "
+             "about a range) and fixed settings (one value), got 2 values\n"
              "sweep.yaml:5:3: parameters: design saltelli needs at least one parameter with min and max\n");
+}
+
+/* A parameter with one value in a Saltelli design is a fixed setting: the design is over the
+ * ranges alone (the same cells as without it) and every point has its value. */
+Test(sweep, saltelli_fixed_setting)
+{
+    mig_sweep *s = load_ok("scenario: s.yaml\n"
+                           "design: saltelli\n"
+                           "points: 4\n"
+                           "parameters:\n"
+                           "  - {key: movement.distance_power, min: 0.5, max: 2.5}\n"
+                           "  - {key: speed_km_per_day.foot, values: [12]}\n"
+                           "  - {key: speed_km_per_day.bus, min: 300, max: 700}\n");
+    double u[6 * 4 * 2];
+    cr_assert_eq(s->n_points, 16);       /* (2 + 2) x 4: the fixed setting adds no block */
+    cr_assert_eq(mig_sobol_design(4, 2, u), MIG_OK);
+    for (size_t p = 0; p < 16; p++) {
+        cr_expect_eq(strtod(cell(s, p, 0), NULL), 0.5 + u[2 * p] * 2.0, "point %zu: %s", p, cell(s, p, 0));
+        cr_expect_str_eq(cell(s, p, 1), "12", "point %zu", p);
+        cr_expect_eq(strtod(cell(s, p, 2), NULL), 300.0 + u[2 * p + 1] * 400.0, "point %zu: %s", p, cell(s, p, 2));
+    }
+    mig_sweep_destroy(&s);
 }
 
 Test(sweep, too_many_saltelli_parameters)
