@@ -518,13 +518,18 @@ static void print_table(const sobol_args *a, const mig_sobol_result *s, const de
 {
     char key[512];
     size_t runs = d->m * (a->minus ? 2 : 1);
+    int w = 44;
     printf("%s: Sobol indices of %s over %s%s%s (%zu base points x %zu parameters + 2, %zu replicate%s, %zu runs; "
            "mean %.6g, variance %.6g)\n", a->output, a->var, a->period_text, a->minus ? ", minus the runs of " : "",
            a->minus ? a->minus : "", s->n, s->k, d->reps, d->reps == 1 ? "" : "s", runs, s->mean, s->var);
-    printf("  %-44s %8s %18s %8s %18s\n", "parameter", "S1", "interval", "ST", "interval");
     for (size_t i = 0; i < s->k; i++)
-        printf("  %-44s %8.4f [%7.4f, %7.4f] %8.4f [%7.4f, %7.4f]\n", key_of(d->r[0]->set[d->col[i]], key, sizeof key),
-               s->s1[i], s->s1_lo[i], s->s1_hi[i], s->st[i], s->st_lo[i], s->st_hi[i]);
+        if (strlen(key_of(d->r[0]->set[d->col[i]], key, sizeof key)) > (size_t)w)
+            w = (int)strlen(key);
+    printf("  %-*s %8s %18s %8s %18s\n", w, "parameter", "S1", "interval", "ST", "interval");
+    for (size_t i = 0; i < s->k; i++)
+        printf("  %-*s %8.4f [%7.4f, %7.4f] %8.4f [%7.4f, %7.4f]\n", w,
+               key_of(d->r[0]->set[d->col[i]], key, sizeof key), s->s1[i], s->s1_lo[i], s->s1_hi[i], s->st[i],
+               s->st_lo[i], s->st_hi[i]);
     if (s->n_boot)
         printf("  (%g intervals: percentiles of %zu bootstrap resamples of the base points)\n", s->level, s->n_boot);
 }
