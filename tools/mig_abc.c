@@ -2,14 +2,23 @@
 /* mig_abc.c: ABC-SMC (see mig_abc.h). Parameters are moved in the prior's own scale (the
  * log of a log-uniform one), where every prior is flat on its interval, so a particle's
  * weight is 1 / sum_j w_j K(u | u_j) inside the support; K is a Gaussian with twice the
- * population's weighted variance in each coordinate (Beaumont et al. 2009). */
+ * population's weighted variance in each coordinate (Beaumont et al. 2009).
+ * Each particle of a generation is made on its own: its proposals come from a counter-based
+ * stream keyed by (seed, generation, particle) and each of its runs gets a number made of
+ * (generation, particle, attempt), so that set->jobs workers may make the particles in any
+ * order and the population is the same, bit for bit, for any number of them. */
 #include "mig_abc.h"
 
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "mig_rng.h"
+
+/* The purposes of the sampler's streams (counter word 2), apart from the engine's. */
+enum { ABC_PRIOR = 0xabc0, ABC_MOVE = 0xabc1 };
 
 typedef struct pop {
     double *u, *w, *d;        /* [n * n_par], [n], [n] */
@@ -20,10 +29,48 @@ typedef struct sampler {
     size_t n_par, n;
     mig_abc_distance_fn f;
     void *data;
-    gsl_rng *rng;
-    uint64_t run;
+    uint64_t seed;
+    size_t max_runs;          /* 0: no budget */
+    size_t runs;              /* runs made so far (and reserved, inside a generation) */
+    int stop;                 /* 1: a worker met an error or the budget: the others stop too */
     double sigma[64];         /* kernel standard deviation by coordinate */
 } sampler;
+
+/* A particle's random numbers: Philox words for (seed, particle, generation, purpose, block). */
+typedef struct stream {
+    uint64_t seed;
+    uint32_t k, g, purpose, block;
+    uint32_t w[4];
+    int used;
+} stream;
+
+static double uniform(stream *r)
+{
+    if (r->used == 4) {
+        mig_rng_words x = mig_rng_draw4(r->seed, r->k, r->g, r->purpose, r->block++);
+        memcpy(r->w, x.w, sizeof r->w);
+        r->used = 0;
+    }
+    return mig_rng_u01(r->w[r->used++]);
+}
+
+/* A normal deviate of standard deviation sd (Box-Muller, one of the pair). */
+static double gaussian(stream *r, double sd)
+{
+    double a = uniform(r), b = uniform(r);
+    return sd * sqrt(-2.0 * log(a)) * cos(6.283185307179586 * b);
+}
+
+/* The number of run a (from 0) of particle k of generation g: the three packed into 64 bits
+ * (g < 2^8, k < 2^28, a < 2^28) and mixed (splitmix64's finaliser, a bijection), so that
+ * distinct runs get distinct numbers whose every bit varies. */
+static uint64_t run_number(int g, size_t k, uint64_t a)
+{
+    uint64_t z = ((uint64_t)g << 56) | ((uint64_t)k << 28) | (a & 0xfffffffu);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
 
 static double lo_of(const mig_abc_prior *p) { return p->log_uniform ? log(p->lo) : p->lo; }
 static double hi_of(const mig_abc_prior *p) { return p->log_uniform ? log(p->hi) : p->hi; }
@@ -42,13 +89,6 @@ static int inside(const sampler *s, const double *u)
     return 1;
 }
 
-static mig_status distance(sampler *s, const double *u, double *d)
-{
-    double theta[64];
-    to_theta(s, u, theta);
-    return s->f(s->data, theta, s->run++, d);
-}
-
 static int pop_alloc(pop *p, size_t n, size_t n_par)
 {
     p->u = malloc(n * n_par * sizeof *p->u);
@@ -63,25 +103,6 @@ static void pop_free(pop *p)
     free(p->w);
     free(p->d);
     p->u = p->w = p->d = NULL;
-}
-
-/* Generation 0: N particles from the prior (a particle the simulator rejects is drawn again). */
-static mig_status from_prior(sampler *s, pop *p, size_t max_runs)
-{
-    for (size_t k = 0; k < s->n; k++) {
-        double *u = p->u + k * s->n_par;
-        do {
-            mig_status st;
-            if (max_runs && s->run >= max_runs)
-                return MIG_EUSAGE;
-            for (size_t i = 0; i < s->n_par; i++)
-                u[i] = lo_of(&s->prior[i]) + (hi_of(&s->prior[i]) - lo_of(&s->prior[i])) * gsl_rng_uniform(s->rng);
-            if ((st = distance(s, u, &p->d[k])) != MIG_OK)
-                return st;
-        } while (!isfinite(p->d[k]));
-        p->w[k] = 1.0 / (double)s->n;
-    }
-    return MIG_OK;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -123,11 +144,11 @@ static void kernel_widths(sampler *s, const pop *p)
     }
 }
 
-static size_t pick(sampler *s, const pop *p)
+static size_t pick(const sampler *s, const pop *p, stream *r)
 {
-    double r = gsl_rng_uniform(s->rng), c = 0.0;
+    double u = uniform(r), c = 0.0;
     for (size_t k = 0; k < s->n; k++)
-        if ((c += p->w[k]) > r)
+        if ((c += p->w[k]) > u)
             return k;
     return s->n - 1;
 }
@@ -147,29 +168,92 @@ static double new_weight(const sampler *s, const pop *old, const double *u)
     return sum > 0.0 ? 1.0 / sum : 0.0;
 }
 
-/* One generation at tolerance eps: N particles moved from old and accepted within it. */
-static mig_status generation(sampler *s, const pop *old, pop *nw, double eps, size_t max_runs)
+/* A proposal of particle k into u: from the prior (generation 0), else a particle of old
+ * moved by the kernel, drawn again until it lies inside the priors. */
+static void propose(const sampler *s, const pop *old, int g, stream *r, double *u)
+{
+    if (!g) {
+        for (size_t i = 0; i < s->n_par; i++)
+            u[i] = lo_of(&s->prior[i]) + (hi_of(&s->prior[i]) - lo_of(&s->prior[i])) * uniform(r);
+        return;
+    }
+    do {
+        const double *from = old->u + pick(s, old, r) * s->n_par;
+        for (size_t i = 0; i < s->n_par; i++)
+            u[i] = from[i] + gaussian(r, s->sigma[i]);
+    } while (!inside(s, u));
+}
+
+/* Takes the next run of the budget: 0 when it is spent (or another worker stopped). */
+static int reserve(sampler *s)
+{
+    size_t slot;
+    int stop;
+#pragma omp atomic read
+    stop = s->stop;
+    if (stop)
+        return 0;
+#pragma omp atomic capture
+    slot = s->runs++;
+    if (s->max_runs && slot >= s->max_runs) {
+#pragma omp atomic write
+        s->stop = 1;
+        return 0;
+    }
+    return 1;
+}
+
+/* Particle k of generation g (on worker): proposals until one is accepted, i.e. its distance
+ * is finite (generation 0: a particle the simulator rejects is drawn again) and within eps.
+ * MIG_EUSAGE when the budget ends it first. */
+static mig_status particle(sampler *s, const pop *old, pop *nw, int g, size_t k, double eps, int worker)
+{
+    stream r = { s->seed, (uint32_t)k, (uint32_t)g, g ? ABC_MOVE : ABC_PRIOR, 0, { 0 }, 4 };
+    double *u = nw->u + k * s->n_par, theta[64];
+    for (uint64_t a = 0;; a++) {
+        mig_status st;
+        propose(s, old, g, &r, u);
+        if (!reserve(s))
+            return MIG_EUSAGE;
+        to_theta(s, u, theta);
+        if ((st = s->f(s->data, worker, theta, run_number(g, k, a), &nw->d[k])) != MIG_OK) {
+#pragma omp atomic write
+            s->stop = 1;
+            return st;
+        }
+        if (isfinite(nw->d[k]) && nw->d[k] <= eps)
+            return MIG_OK;
+    }
+}
+
+/* The particles of generation g at tolerance eps (g = 0: +inf), made by jobs workers; the
+ * first error in particle order (the budget's, MIG_EUSAGE, only when there is no other). */
+static mig_status particles(sampler *s, const pop *old, pop *nw, int g, double eps, int jobs, mig_status *st)
+{
+    const size_t n = s->n;
+    mig_status worst = MIG_OK;
+#pragma omp parallel for num_threads(jobs) schedule(dynamic, 1) default(none) shared(s, old, nw, g, eps, st, n)
+    for (size_t k = 0; k < n; k++)
+        st[k] = particle(s, old, nw, g, k, eps, omp_get_thread_num());
+    for (size_t k = 0; k < n && worst == MIG_OK; k++)
+        if (st[k] != MIG_OK && st[k] != MIG_EUSAGE)
+            worst = st[k];
+    for (size_t k = 0; k < n && worst == MIG_OK; k++)
+        worst = st[k];
+    return worst;
+}
+
+/* One generation at tolerance eps (generation 0: from the prior, equal weights). */
+static mig_status generation(sampler *s, const pop *old, pop *nw, int g, double eps, int jobs, mig_status *st)
 {
     double wsum = 0.0;
-    kernel_widths(s, old);
-    for (size_t k = 0; k < s->n; k++) {
-        double *u = nw->u + k * s->n_par;
-        for (;;) {
-            const double *from = old->u + pick(s, old) * s->n_par;
-            mig_status st;
-            for (size_t i = 0; i < s->n_par; i++)
-                u[i] = from[i] + gsl_ran_gaussian_ziggurat(s->rng, s->sigma[i]);
-            if (!inside(s, u))
-                continue;
-            if (max_runs && s->run >= max_runs)
-                return MIG_EUSAGE;
-            if ((st = distance(s, u, &nw->d[k])) != MIG_OK)
-                return st;
-            if (nw->d[k] <= eps)
-                break;
-        }
-        wsum += nw->w[k] = new_weight(s, old, u);
-    }
+    mig_status rc;
+    if (g)
+        kernel_widths(s, old);
+    if ((rc = particles(s, old, nw, g, eps, jobs, st)) != MIG_OK)
+        return rc;
+    for (size_t k = 0; k < s->n; k++)
+        wsum += nw->w[k] = g ? new_weight(s, old, nw->u + k * s->n_par) : 1.0;
     for (size_t k = 0; k < s->n; k++)
         nw->w[k] = wsum > 0.0 ? nw->w[k] / wsum : 1.0 / (double)s->n;
     return MIG_OK;
@@ -188,22 +272,24 @@ static void take(mig_abc_result *out, const sampler *s, pop *p)
 }
 
 static mig_status run_generations(sampler *s, const mig_abc_settings *set, pop *cur, pop *nxt, double *scratch,
-                                  mig_abc_progress_fn progress, void *pdata, mig_abc_result *out)
+                                  mig_status *st_k, mig_abc_progress_fn progress, void *pdata, mig_abc_result *out)
 {
+    int jobs = set->jobs > 1 ? set->jobs : 1;
     for (int g = 1; g <= set->generations && g <= MIG_ABC_MAX_GENERATIONS; g++) {
-        size_t before = (size_t)s->run;
+        size_t before = s->runs;
         double eps = quantile(cur->d, s->n, set->quantile, scratch);
-        mig_status st = generation(s, cur, nxt, eps, set->max_runs);
+        mig_status st = generation(s, cur, nxt, g, eps, jobs, st_k);
         pop t;
-        out->total_runs = (size_t)s->run;
         if (st == MIG_EUSAGE) { /* the budget ends it: the last whole generation stands */
+            out->total_runs = s->max_runs;
             out->stopped_by_budget = 1;
             return MIG_OK;
         }
         if (st != MIG_OK)
             return st;
+        out->total_runs = s->runs;
         out->tolerance[g] = eps;
-        out->runs[g] = (size_t)s->run - before;
+        out->runs[g] = s->runs - before;
         out->generations = g;
         t = *cur;
         *cur = *nxt;
@@ -217,33 +303,34 @@ static mig_status run_generations(sampler *s, const mig_abc_settings *set, pop *
 mig_status mig_abc_run(const mig_abc_prior *prior, size_t n_par, const mig_abc_settings *set, mig_abc_distance_fn f,
                        void *data, mig_abc_progress_fn progress, void *pdata, mig_abc_result *out)
 {
-    sampler s = { prior, n_par, set->particles, f, data, NULL, 0, { 0 } };
+    sampler s = { prior, n_par, set->particles, f, data, set->seed, set->max_runs, 0, 0, { 0 } };
     pop cur = { 0 }, nxt = { 0 };
-    double *scratch = malloc((set->particles ? set->particles : 1) * sizeof *scratch);
-    mig_status st = MIG_ENOMEM;
+    size_t n = set->particles ? set->particles : 1;
+    double *scratch = malloc(n * sizeof *scratch);
+    mig_status *st_k = malloc(n * sizeof *st_k), st = MIG_ENOMEM;
 
     memset(out, 0, sizeof *out);
-    if (!n_par || n_par > 64 || set->particles < 2 || !(set->quantile > 0.0 && set->quantile < 1.0)) {
+    if (!n_par || n_par > 64 || set->particles < 2 || set->particles >= (1u << 28) ||
+        !(set->quantile > 0.0 && set->quantile < 1.0)) {
         free(scratch);
+        free(st_k);
         return MIG_EUSAGE;
     }
-    if (scratch && (s.rng = gsl_rng_alloc(gsl_rng_mt19937)) && pop_alloc(&cur, s.n, n_par) &&
-        pop_alloc(&nxt, s.n, n_par)) {
-        gsl_rng_set(s.rng, (unsigned long)set->seed);
+    if (scratch && st_k && pop_alloc(&cur, s.n, n_par) && pop_alloc(&nxt, s.n, n_par)) {
         out->tolerance[0] = INFINITY;
-        st = from_prior(&s, &cur, set->max_runs);
-        out->runs[0] = out->total_runs = (size_t)s.run;
+        st = generation(&s, NULL, &cur, 0, INFINITY, set->jobs > 1 ? set->jobs : 1, st_k);
+        out->runs[0] = out->total_runs = s.runs;
         if (st == MIG_OK && progress)
             progress(pdata, 0, INFINITY, out->runs[0], s.n);
         if (st == MIG_OK)
-            st = run_generations(&s, set, &cur, &nxt, scratch, progress, pdata, out);
+            st = run_generations(&s, set, &cur, &nxt, scratch, st_k, progress, pdata, out);
         if (st == MIG_OK)
             take(out, &s, &cur);
     }
     pop_free(&cur);
     pop_free(&nxt);
     free(scratch);
-    gsl_rng_free(s.rng);
+    free(st_k);
     return st;
 }
 

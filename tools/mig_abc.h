@@ -23,12 +23,17 @@ typedef struct mig_abc_settings {
     double quantile;          /* each tolerance: this quantile of the last accepted distances */
     size_t max_runs;          /* stop when a generation would pass this many runs in all (0: none) */
     uint64_t seed;            /* the sampler's random numbers (priors, resampling, kernels) */
+    int jobs;                 /* particles made at once, one per worker (0 or 1: one at a time); the
+                               * result is the same, bit for bit, for any number */
 } mig_abc_settings;
 
-/* The simulator: runs parameters theta[n_par] (run: a count from 0, e.g. for its seed) and
- * returns the distance in *dist. A status other than MIG_OK stops the sampler; a distance of
+/* The simulator: runs parameters theta[n_par] and returns the distance in *dist. run: a number
+ * unique to the run (a mix of its generation, particle and attempt; e.g. for its seed, so that
+ * the run does not depend on the order the runs are made in). worker: which of the set->jobs
+ * workers calls (0 to jobs - 1), which may call at the same time as the others: data must give
+ * each worker state of its own. A status other than MIG_OK stops the sampler; a distance of
  * +inf rejects the parameters (e.g. values the simulator refuses). */
-typedef mig_status (*mig_abc_distance_fn)(void *data, const double *theta, uint64_t run, double *dist);
+typedef mig_status (*mig_abc_distance_fn)(void *data, int worker, const double *theta, uint64_t run, double *dist);
 
 /* Progress, once per generation (may be NULL). */
 typedef void (*mig_abc_progress_fn)(void *data, int generation, double tolerance, size_t runs, size_t accepted);

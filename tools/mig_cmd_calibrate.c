@@ -84,6 +84,7 @@ struct mig_fit_session {
     size_t n_values;
     int quiet;
     double t0;
+    mig_fit_session *parent;  /* --abc --jobs: a worker's, whose evals count every worker's runs; else NULL */
 };
 
 static double now_s(void)
@@ -320,19 +321,22 @@ static mig_status run_current(cal *c, void *state, const char *days_set, const c
     char **over = NULL, line[512];
     mig_fit_measures m;
     mig_status st = overrides(c, days_set, &over, &k, &n_fixed);
+    cal *counter = c->parent ? c->parent : c;
+    unsigned run = 0;
     if (st == MIG_OK) {
         mig_log_level level = c->ctx->level; /* the model's log lines at load: once, when the record opens */
         if (level == MIG_LOG_INFO)
             c->ctx->level = MIG_LOG_QUIET;
         st = c->fit->run(state, c->scenario, (const char *const *)over, k, c->ctx, &m);
         c->ctx->level = level;
-        c->evals++;
+#pragma omp atomic capture
+        run = ++counter->evals;
     }
     if (st == MIG_OK) {
         *out = m;
         if (!c->quiet) {
             c->fit->describe(&m, line, sizeof line);
-            fprintf(stderr, "calibrate: run %u (%s): %s  [%.0f s]\n", c->evals, what, line, now_s() - c->t0);
+            fprintf(stderr, "calibrate: run %u (%s): %s  [%.0f s]\n", run, what, line, now_s() - c->t0);
         }
     }
     free_overrides(over, k, n_fixed);
@@ -967,6 +971,7 @@ typedef struct cal_args {
     double abc_quantile;
     int max_evals_given;
     long rounds, threads, max_evals;
+    long jobs;                /* --jobs: --abc runs at once (default 1) */
     double scale;
     int32_t first_month, last_month;
     int32_t val_first, val_last; /* --validate's months */
@@ -1000,7 +1005,8 @@ static void print_help(void)
            "        [--param KEY[,KEY...]=LO:HI]... [--scale S] [--window YYYY-MM:YYYY-MM] [--data DIR] [--max-evals N] [--rounds R]\n"
            "        [--validate YYYY-MM:YYYY-MM] [--threads N] [--set KEY=VALUE]... [-q]\n"
            "       migsim calibrate SCENARIO.yaml --abc -o DRAWS.csv [--particles N] [--generations G]\n"
-           "        [--abc-quantile Q] [--max-evals N] [--scale S] [--window ...] [--data DIR] [--threads N] [--set ...]\n"
+           "        [--abc-quantile Q] [--max-evals N] [--scale S] [--window ...] [--data DIR] [--jobs J] [--threads N]\n"
+           "        [--set ...]\n"
            "Fits a scenario to its model's record (--data, default the scenario's data folder):\n"
            "each --STEP runs one of the model's matching steps in every round; each --param is\n"
            "fitted with GSL's Nelder-Mead simplex within [LO, HI] on the model's objective over\n"
@@ -1010,7 +1016,9 @@ static void print_help(void)
            "the measures over that window too (printed and recorded). --abc samples the\n"
            "posterior of the scenario's priors (ABC-SMC, the objective as distance): N draws\n"
            "(default 100) after G generations (default 4) at the Q quantile (default 0.5) into\n"
-           "DRAWS.csv, its record into DRAWS.yaml; the scenario is not changed. See README.md,\n"
+           "DRAWS.csv, its record into DRAWS.yaml; the scenario is not changed. --jobs J makes\n"
+           "J runs at once (default 1), each with --threads threads (default 1 with --jobs, else\n"
+           "all): on a machine of C cores, J = C; the draws are the same for any J. See README.md,\n"
            "\"Calibration\" and \"Posterior\". Models and their steps:\n");
     for (size_t i = 0; mig_model_at(i); i++) {
         const mig_fit_ops *f = mig_model_at(i)->fit;
@@ -1088,6 +1096,10 @@ static int parse_option(cal_args *a, int opt, char **argv)
             return mig_cmd_usage_error("calibrate", "--abc-quantile: expected a fraction in (0, 1), got \"%s\"",
                                        optarg);
         return -1;
+    case 'j':
+        if (mig_cmd_parse_long(optarg, 1, 4096, &a->jobs))
+            return mig_cmd_usage_error("calibrate", "--jobs: expected a positive integer, got \"%s\"", optarg);
+        return -1;
     case 'h':
         print_help();
         return 0;
@@ -1114,6 +1126,7 @@ static int parse_args(cal_args *a, int argc, char **argv)
         { "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
         { "abc", no_argument, NULL, 'A' },           { "particles", required_argument, NULL, 'P' },
         { "generations", required_argument, NULL, 'G' }, { "abc-quantile", required_argument, NULL, 'Q' },
+        { "jobs", required_argument, NULL, 'j' },
     };
     struct option longopts[sizeof fixed / sizeof fixed[0] + MAX_STEP_OPTS + 1];
     int opt, rc;
@@ -1140,6 +1153,9 @@ static int parse_args(cal_args *a, int argc, char **argv)
         return mig_cmd_usage_error("calibrate", "--window: expected YYYY-MM:YYYY-MM, got \"%s\"", a->window);
     if (a->validate && mig_date_parse_months(a->validate, ':', &a->val_first, &a->val_last))
         return mig_cmd_usage_error("calibrate", "--validate: expected YYYY-MM:YYYY-MM, got \"%s\"", a->validate);
+    if (a->jobs > 1 && !a->abc)
+        return mig_cmd_usage_error("calibrate", "%s", "--jobs: only with --abc (the simplex and the matching steps "
+                                   "make one run at a time; --threads gives each run threads)");
     return -1;
 }
 
@@ -1176,15 +1192,20 @@ static mig_status window_days(const cal *c, const char *kind, const char *name, 
     return MIG_OK;
 }
 
+/* The folder of the model's record: --data, else the scenario's data/ folder (owned). */
+static char *record_dir(const cal_args *a)
+{
+    const char *slash = strrchr(a->scenario, '/');
+    size_t dl = slash ? (size_t)(slash - a->scenario) : 0;
+    return a->data ? strdup(a->data) : mig_asprintf("%.*s%sdata", (int)dl, a->scenario, dl ? "/" : "");
+}
+
 /* The model's record for the window and, with --validate, for the validation window
- * (--data, else the scenario's data/ folder; each its own state: the fit never sees the
- * validation window's), the runs' days and scale. */
+ * (each its own state: the fit never sees the validation window's), the runs' days and scale. */
 static mig_status open_record(cal *c, const cal_args *a)
 {
     const mig_config *cfg0 = c->cfg0;
-    const char *slash = strrchr(a->scenario, '/');
-    size_t dl = slash ? (size_t)(slash - a->scenario) : 0;
-    char *dir = a->data ? strdup(a->data) : mig_asprintf("%.*s%sdata", (int)dl, a->scenario, dl ? "/" : "");
+    char *dir = record_dir(a);
     mig_world *w0 = NULL;
     mig_status st;
     if (!dir)
@@ -1201,6 +1222,25 @@ static mig_status open_record(cal *c, const cal_args *a)
     mig_world_destroy(&w0);
     free(dir);
     snprintf(c->scale_set, sizeof c->scale_set, "%s=%.10g", c->fit->scale_key, a->scale);
+    return st;
+}
+
+/* The model's record over the window once more, into *state (an --abc worker's), read
+ * quietly (its log lines came when the session's opened). */
+static mig_status reopen_record(cal *c, const cal_args *a, void **state)
+{
+    char *dir = record_dir(a);
+    mig_log_level level = c->ctx->level;
+    mig_world *w0 = NULL;
+    mig_status st;
+    if (!dir)
+        return MIG_ENOMEM;
+    c->ctx->level = MIG_LOG_QUIET;
+    if ((st = mig_world_create(c->cfg0, c->ctx, &w0)) == MIG_OK)
+        st = c->fit->open(c->cfg0, w0, dir, a->first_month, a->last_month, a->scale, c->ctx, state);
+    c->ctx->level = level;
+    mig_world_destroy(&w0);
+    free(dir);
     return st;
 }
 
@@ -1366,12 +1406,13 @@ static mig_status print_result(const cal *c, const cal_args *a, double seconds)
 
 /* ---- --abc: the posterior of the scenario's priors --------------------------------- */
 
-/* The simulator of the sampler: the parameters into the simplex values, one run with its own
- * seed (the scenario's seed + the run's number), the model's objective as the distance;
+/* The simulator of the sampler, on one of its workers (data: the workers, [0] the session
+ * itself): the parameters into the worker's simplex values, one run with its own seed (the
+ * scenario's seed + the run's number, modulo 2^64), the model's objective as the distance;
  * values the scenario rejects are a distance of +inf. */
-static mig_status abc_distance(void *data, const double *theta, uint64_t run, double *dist)
+static mig_status abc_distance(void *data, int worker, const double *theta, uint64_t run, double *dist)
 {
-    cal *c = data;
+    cal *c = ((cal **)data)[worker];
     mig_status st;
     for (size_t i = 0; i < c->n_simplex; i++)
         c->simplex[i].value = theta[i];
@@ -1450,12 +1491,75 @@ static mig_status abc_write(cal *c, const cal_args *a, const mig_abc_result *r, 
     return st;
 }
 
+static void abc_worker_free(cal **p)
+{
+    cal *w = *p;
+    if (!w)
+        return;
+    if (w->fit_state)
+        w->fit->close(&w->fit_state);
+    mig_ctx_destroy(&w->ctx);
+    free(w->simplex);
+    free(w);
+    *p = NULL;
+}
+
+/* A worker of --jobs: a copy of c with simplex values, a seed, a context (errors, the
+ * model's memo) and the model's record and last run of its own; the rest (the scenario,
+ * its keys, the --set texts) c's, only read. */
+static mig_status abc_worker(cal *c, const cal_args *a, cal **out)
+{
+    cal *w = malloc(sizeof *w);
+    mig_status st = MIG_ENOMEM;
+    *out = NULL;
+    if (!w)
+        return MIG_ENOMEM;
+    *w = *c;
+    w->parent = c;
+    w->fit_state = w->val_state = NULL;
+    w->ctx = NULL;
+    if ((w->simplex = malloc(c->n_simplex * sizeof *w->simplex)) && (st = mig_ctx_create(&w->ctx)) == MIG_OK) {
+        memcpy(w->simplex, c->simplex, c->n_simplex * sizeof *w->simplex);
+        w->ctx->level = c->ctx->level;
+        w->ctx->threads = c->ctx->threads;
+        w->ctx->max_memory = c->ctx->max_memory;
+        st = reopen_record(c, a, &w->fit_state);
+    }
+    if (st != MIG_OK)
+        abc_worker_free(&w);
+    *out = w;
+    return st;
+}
+
+/* --abc: the sampler on n workers (w[0] is c); a worker's problems into c's context. */
+static mig_status abc_sample(cal *c, const cal_args *a, const mig_abc_prior *prior, const mig_abc_settings *set,
+                             mig_abc_result *r)
+{
+    int n = set->jobs > 1 ? set->jobs : 1;
+    cal **w = calloc((size_t)n, sizeof *w);
+    mig_status st = w ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK)
+        w[0] = c;
+    for (int i = 1; i < n && st == MIG_OK; i++)
+        st = abc_worker(c, a, &w[i]);
+    if (st == MIG_OK)
+        st = mig_abc_run(prior, c->n_simplex, set, abc_distance, w, abc_progress, c, r);
+    for (int i = 1; w && i < n; i++) {
+        for (size_t k = 0; w[i] && k < mig_ctx_n_errors(w[i]->ctx); k++)
+            if (mig_ctx_add(c->ctx, mig_ctx_diag_at(w[i]->ctx, k)) != MIG_OK)
+                st = MIG_ENOMEM;
+        abc_worker_free(&w[i]);
+    }
+    free(w);
+    return st;
+}
+
 /* --abc: samples the posterior of the priors and writes it; the scenario is not changed. */
 static mig_status abc(cal *c, const cal_args *a, const char *command, const char *window)
 {
     mig_abc_prior prior[64];
     mig_abc_settings set = { (size_t)a->particles, (int)a->generations, a->abc_quantile,
-                             a->max_evals_given ? (size_t)a->max_evals : 0, c->cfg0->seed };
+                             a->max_evals_given ? (size_t)a->max_evals : 0, c->cfg0->seed, (int)a->jobs };
     mig_abc_result r;
     size_t len = strlen(a->out);
     mig_status st;
@@ -1475,8 +1579,12 @@ static mig_status abc(cal *c, const cal_args *a, const char *command, const char
         return st;
     if (!c->quiet)
         fprintf(stderr, "calibrate: abc: %zu priors, %zu particles, %d generations at the %g quantile, window %s, "
-                "scale %g\n", c->n_simplex, set.particles, set.generations, set.quantile, a->window, a->scale);
-    st = mig_abc_run(prior, c->n_simplex, &set, abc_distance, c, abc_progress, c, &r);
+                "scale %g, %d run%s at once of %d thread%s\n", c->n_simplex, set.particles, set.generations,
+                set.quantile, a->window, a->scale, set.jobs, set.jobs == 1 ? "" : "s", c->ctx->threads,
+                c->ctx->threads == 1 ? "" : "s");
+    if (set.jobs > 1 && c->ctx->threads > 1)
+        omp_set_max_active_levels(2); /* each run's own threads inside the workers' */
+    st = abc_sample(c, a, prior, &set, &r);
     if (st == MIG_EUSAGE && !mig_ctx_n_errors(c->ctx))
         return mig_ctx_error(c->ctx, MIG_EUSAGE, "--abc: --max-evals %ld ends the sampling before the first "
                              "generation is whole", a->max_evals);
@@ -1518,7 +1626,7 @@ static void free_cal(cal *c)
 int mig_cmd_calibrate_main(int argc, char **argv)
 {
     cal_args a = { .window = "2020-10:2023-09", .rounds = 2, .max_evals = 200, .scale = 0.1, .particles = 100,
-                   .generations = 4, .abc_quantile = 0.5 };
+                   .generations = 4, .abc_quantile = 0.5, .jobs = 1 };
     char *command = NULL, wtext[32];
     double t0 = now_s();
     int rc;
@@ -1540,7 +1648,8 @@ int mig_cmd_calibrate_main(int argc, char **argv)
     if (rc >= 0)
         goto done;
     ctx->level = a.quiet ? MIG_LOG_QUIET : MIG_LOG_INFO;
-    ctx->threads = a.threads > 0 ? (int)a.threads : omp_get_max_threads();
+    /* with --jobs, each of the runs at once has one thread unless --threads says otherwise */
+    ctx->threads = a.threads > 0 ? (int)a.threads : a.jobs > 1 ? 1 : omp_get_max_threads();
     c = (cal){ .ctx = ctx, .scenario = a.scenario, .user_set = (const char *const *)a.sets,
                .n_user_set = a.n_sets, .t0 = t0, .err = MIG_OK, .probe = -1, .simplex = a.simplex,
                .n_simplex = a.n_simplex, .quiet = a.quiet };

@@ -12,7 +12,7 @@
  * weighted 5 % and 95 % quantiles of the last population) in at least 80 % of the
  * replications (rounded down), and the intervals must be informative: on average narrower
  * than a quarter of the prior's range (a posterior equal to the prior would cover every time).
- * 10 replications (8 of 10 needed; got 10 of 10 for both, mean widths 0.084 and 0.65, 32,389
+ * 10 replications (8 of 10 needed; got 10 of 10 for both, mean widths 0.085 and 0.65, 32,123
  * runs, 24 s of CPU in the Release build); MIGSIM_ABC_RECOVERY_REPS sets another number (the
  * sanitizer build runs 3, tests/CMakeLists.txt). */
 #include <criterion/criterion.h>
@@ -61,9 +61,10 @@ static void summaries(double p, double power, uint64_t seed, double s[N_STATS])
     test_world_free(&ctx, &cfg, &w);
 }
 
-static mig_status distance(void *data, const double *theta, uint64_t run, double *dist)
+static mig_status distance(void *data, int worker, const double *theta, uint64_t run, double *dist)
 {
     const synth *S = data;
+    (void)worker;
     double s[N_STATS], d = 0.0;
     summaries(theta[0], theta[1], S->seed0 + run, s);
     for (size_t i = 0; i < N_STATS; i++) {
@@ -85,7 +86,7 @@ Test(abc_recovery, true_values_in_the_90_percent_interval, .timeout = 1800)
     cr_assert(reps >= 1 && reps <= 100, "MIGSIM_ABC_RECOVERY_REPS: expected 1 to 100, got \"%s\"", env);
     need = (int)floor(0.8 * reps);
     for (int r = 0; r < reps; r++) {
-        mig_abc_settings set = { 200, 5, 0.5, 0, 100 + (uint64_t)r };
+        mig_abc_settings set = { 200, 5, 0.5, 0, 100 + (uint64_t)r, 1 };
         synth S = { .seed0 = 1000000u * (uint64_t)(r + 1) };
         mig_abc_result res;
         double pairs[2 * 200];
