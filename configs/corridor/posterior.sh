@@ -9,7 +9,8 @@
 #     runs, without and with a model error measured on the training window (its residuals;
 #     the one-step-ahead error of carrying a fiscal year to the next).
 #   configs/corridor/posterior.sh [MIGSIM] [PARTICLES] [GENERATIONS] [SEEDS]
-# Long (about an hour on a 2-core machine); THREADS=N per run; STEP=2 or 3 starts there.
+# Long (about an hour on a 2-core machine); JOBS=N runs at once in step 1 (default 2, the same
+# draws for any N), THREADS=N per run; STEP=2 or 3 starts there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 migsim=${1:-build/migsim} particles=${2:-50} generations=${3:-4} seeds=${4:-2}
@@ -19,7 +20,7 @@ out=${OUT:-posterior-check}
 mkdir -p "$out"
 if [ "${STEP:-1}" -le 1 ]; then
   "$migsim" calibrate "$s" --abc -o "$post" --particles "$particles" --generations "$generations" \
-    --scale 0.02 --window 2020-10:2022-09 --threads "${THREADS:-1}"
+    --scale 0.02 --window 2020-10:2022-09 --jobs "${JOBS:-2}" --threads "${THREADS:-1}"
 fi
 if [ "${STEP:-1}" -le 2 ]; then
   rm -rf "$out/runs"
