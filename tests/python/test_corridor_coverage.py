@@ -41,3 +41,21 @@ def test_fiscal_years_of_a_window():
     months, fys = cov.fiscal_years("2020-09/2022-10")
     assert len(months) == 26
     assert [(str(f[0]), str(f[-1])) for f in fys] == [("2020-10", "2021-09"), ("2021-10", "2022-09")]
+
+
+def test_binomial_check_of_known_counts():
+    # 11 of 12 months inside 80 % intervals: P(X >= 11) + the as-likely lower tail, exact
+    p, lo, hi = cov.binomial_check(11, 12, 80)
+    assert p == pytest.approx(0.480308957184, abs=1e-12)
+    assert (lo, hi) == (7, 12)
+    # 6 of 10 citizenships at 80 %: not rejected; 1 of 9 sectors is
+    assert cov.binomial_check(6, 10, 80)[1:] == (6, 10)
+    assert cov.binomial_check(1, 9, 80)[0] < 1e-4
+    assert cov.binomial_check(2, 9, 95)[1:] == (7, 9)
+
+
+def test_summary_counts_and_binomial_fields():
+    rows = [{"inside80": i < 11, "width80": 0.5} for i in range(12)]
+    s = cov.summary(rows, [80])[80]
+    assert (s["inside"], s["n"], s["consistent_counts"]) == (11, 12, [7, 12])
+    assert s["coverage"] == pytest.approx(11 / 12)
