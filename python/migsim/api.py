@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""run, check, sweep and summarize through the migsim program (one subprocess a call).
+"""run, check, sweep, summarize, ensemble, sobol and calibrate_abc through the migsim
+program (one subprocess a call).
 
 The binary is the first of: the call's binary= argument, $MIGSIM_BINARY, `migsim` on
 PATH, and build/migsim in the source tree this package was loaded from.
@@ -154,5 +155,98 @@ def summarize(runs, output, quantiles=None, threads=None, *, binary=None):
     return _open(output, False)
 
 
-__all__ = ["find_binary", "check", "run", "sweep", "run_manifest", "summarize",
-           "set_arguments", "MigsimError"]
+def _options(*pairs):
+    """["--name", value, ...] for each (name, value) pair whose value is not None."""
+    args = []
+    for name, value in pairs:
+        if value is not None:
+            args += [name, value]
+    return args
+
+
+def ensemble(scenario, output, draws=None, seeds=None, seed=None, quantiles=None, set=None,
+             threads=None, keep_runs=None, *, binary=None):
+    """Forecast intervals (`migsim ensemble`): runs the scenario for every parameter draw
+    (a row of the CSV draws, e.g. calibrate_abc's; None: the seeds only) with the seeds
+    seed .. seed+seeds-1 (migsim's defaults 1 and 10), writes the statistics over all
+    draw x seed runs to output (HDF5) and returns them as an xarray.Dataset: V_mean, V_sd
+    and V_quantile over (quantile, time, ...) for every variable V of a run, read with
+    migsim_analysis.open_run (labels, dates; the /provenance attributes as
+    migsim_<name>: migsim_uncertainty, migsim_n_runs, migsim_inputs, ...).
+    quantiles: PERCENTAGES in [0, 100] as on the command line, e.g. (5, 50, 95), None for
+    migsim's (5, 10, 25, 50, 75, 90, 95); the Dataset's quantile coordinate holds them
+    divided by 100 (ds.occupancy_quantile.sel(quantile=0.5); the levels are
+    ds["quantile"], as ds.quantile is xarray's method). set: as for run, applied to
+    every run before the draw's values. keep_runs: a new folder to keep the runs in
+    (run000000.h5, ... and runs.csv: file, draw, seed). Raises ConfigError for a bad
+    scenario, --set value or draws cell, MigsimError for other failures."""
+    args = (["ensemble", scenario, "-o", output] + _options(("--draws", draws), ("--seeds", seeds))
+            + set_arguments(set) + _common(seed, threads) + _options(("--keep-runs", keep_runs))
+            + ["--quiet"])
+    if quantiles is not None:
+        args += ["--quantiles", ",".join(repr(float(q)) for q in quantiles)]
+    call(args, binary)
+    return _open(output, True)
+
+
+def _is_hdf5(path) -> bool:
+    return Path(path).suffix in (".h5", ".hdf5", ".nc")  # migsim sobol's rule for -o
+
+
+def sobol(manifest, variable, output, period=None, minus=None, csv=None, bootstrap=None,
+          level=None, seed=None, *, binary=None):
+    """Sobol indices (`migsim sobol`) of variable (a variable over time of the runs:
+    "encounters", "arrivals", ...) summed over period ("FY2023", "2023-01",
+    "2023-01:2023-03", ...; None: all) and its other dimensions, from the runs of a
+    Saltelli design: manifest is the design, made by sweep() of a spec with
+    `design: saltelli` and run with run_manifest() (or a SLURM array) first.
+    minus: a second manifest of the same design (another scenario or a fixed setting, e.g.
+    a package switched off): the indices of the paired difference run - run of minus.
+    output: the indices' file, HDF5 with provenance when it ends in .h5, .hdf5 or .nc,
+    returned as the labelled Dataset of migsim_analysis.open_sobol (S1, S1_low, S1_high,
+    ST, ST_low, ST_high over (output, parameter)); else CSV, returned as the
+    pandas.DataFrame of migsim_analysis.sobol_table (a row per parameter). csv: the CSV
+    too, beside an HDF5 output. bootstrap (resamples, default 1000; 0: no intervals),
+    level (default 0.95) and seed (the resampling's, default 1) as on the command line."""
+    from migsim_analysis import open_sobol, sobol_table
+
+    args = (["sobol", manifest, "--output", variable, "-o", output]
+            + _options(("--period", period), ("--minus", minus), ("--csv", csv),
+                       ("--bootstrap", bootstrap), ("--level", level), ("--seed", seed))
+            + ["--quiet"])
+    call(args, binary)
+    return open_sobol(output) if _is_hdf5(output) else sobol_table(output)
+
+
+def calibrate_abc(scenario, output, particles=None, generations=None, quantile=None,
+                  max_evals=None, scale=None, window=None, data=None, jobs=None, threads=None,
+                  set=None, *, binary=None):
+    """A posterior sample of the scenario's priors by ABC-SMC (`migsim calibrate --abc`):
+    particles draws (default 100) after generations generations (default 4) at the
+    quantile tolerance (default 0.5), the model's objective over window ("2020-10:2023-09",
+    or a pair ("2020-10", "2023-09")) at scale agents per person, against the record in
+    data (default the scenario's data folder); jobs runs at once (the draws do not depend
+    on it). output must end in .csv; the record (settings, tolerances, runs, the
+    posterior's summary) is written beside it with .yaml instead; the scenario is not
+    changed. Returns (draws, record): the draws as a pandas.DataFrame (columns draw,
+    weight and one per prior key, as ensemble(draws=output) reads them) and the record's
+    Path."""
+    import pandas as pd
+
+    output = Path(output)
+    if output.suffix != ".csv":
+        raise ValueError(f"calibrate_abc: output must end in .csv, got {output}")
+    if isinstance(window, (list, tuple)):
+        window = ":".join(str(w) for w in window)
+    args = (["calibrate", scenario, "--abc", "-o", output]
+            + _options(("--particles", particles), ("--generations", generations),
+                       ("--abc-quantile", quantile), ("--max-evals", max_evals),
+                       ("--scale", scale), ("--window", window), ("--data", data),
+                       ("--jobs", jobs), ("--threads", threads))
+            + set_arguments(set) + ["--quiet"])
+    call(args, binary)
+    return pd.read_csv(output), output.with_suffix(".yaml")
+
+
+__all__ = ["find_binary", "check", "run", "sweep", "run_manifest", "summarize", "ensemble",
+           "sobol", "calibrate_abc", "set_arguments", "MigsimError"]

@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The Python API (issue 18, item 4): `import migsim` runs, checks, sweeps and summarizes
 through the migsim program ($MIGSIM_BINARY) and raises ConfigError carrying migsim's file,
-line, column and field; `pip install` from the source tree works offline."""
+line, column and field; `pip install` from the source tree works offline. Also ensemble, sobol
+and calibrate_abc, the uncertainty commands, through the same plumbing."""
 import re
 import shutil
 import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import DEMO, REPO, migsim_binary
@@ -152,6 +154,120 @@ def test_sweep_run_manifest_and_summarize(tmp_path):
     mixed = migsim.summarize(outputs[1:3], tmp_path / "mixed.h5", threads=1)
     assert "sources[1].rate" not in mixed.variables and "start_date" not in mixed.variables
     assert migsim.provenance(tmp_path / "mixed.h5")["sweep_parameters"] == ""
+
+
+
+def test_ensemble_quantiles_are_those_of_the_kept_runs(tmp_path):
+    """migsim.ensemble (2 draws x 2 seeds of the demo, 10 days): quantiles given in percent,
+    0, 50 and 100 % equal numpy's min, median and max over the four kept runs, cell by
+    cell; the mean too; the provenance says which uncertainties are included."""
+    draws = tmp_path / "draws.csv"
+    draws.write_text("draw,sources[1].rate\nlow,100\nhigh,300\n")
+    out, kept = tmp_path / "fc.h5", tmp_path / "kept"
+    e = migsim.ensemble(DEMO, out, draws=draws, seeds=2, seed=3, quantiles=(0, 50, 100),
+                        set={"days": 10}, threads=1, keep_runs=kept)
+    assert list(e["quantile"].values) == [0.0, 0.5, 1.0]  # e.quantile is a method
+    assert e.sizes["time"] == 10 and e.attrs["source"] == "migsim ensemble"
+    assert e.attrs["migsim_n_runs"] == "4"
+    assert e.attrs["migsim_uncertainty"].startswith("parameter draws (2 from ")
+    runs = pd.read_csv(kept / "runs.csv")
+    order = [("low", 3), ("low", 4), ("high", 3), ("high", 4)]
+    assert list(runs.itertuples(index=False, name=None)) == [
+        (f"run00000{i}.h5", d, s) for i, (d, s) in enumerate(order)]
+    values = np.stack([migsim.open_run(kept / f"run00000{i}.h5").occupancy.values
+                       for i in range(4)]).astype(np.float64)
+    assert (values.min(axis=0) < values.max(axis=0)).sum() > 20  # the runs differ
+    np.testing.assert_array_equal(e.occupancy_quantile.values,
+                                  np.quantile(values, [0, 0.5, 1], axis=0))
+    np.testing.assert_allclose(e.occupancy_mean.values, values.mean(axis=0), rtol=1e-12)
+    assert e.occupancy_quantile.dims == ("quantile", "time", "place")
+
+
+def test_ensemble_bad_set_key_or_draws_cell_raises_config_error(tmp_path):
+    out = tmp_path / "fc.h5"
+    with pytest.raises(migsim.ConfigError) as caught:
+        migsim.ensemble(DEMO, out, seeds=2, set={"dyas": 10}, threads=1)
+    e = caught.value
+    assert (e.field, e.override, e.returncode) == ("dyas", "dyas=10", 78)
+    assert e.message == 'unknown key (did you mean "days"?)'
+    draws = tmp_path / "draws.csv"
+    draws.write_text("draw,movement.distance_power\na,1.0\nb,abc\n")
+    with pytest.raises(migsim.ConfigError) as caught:
+        migsim.ensemble(DEMO, out, draws=draws, seeds=1, threads=1)
+    e = caught.value
+    assert (e.file, e.line, e.column, e.field) == (str(draws), 3, 2, "movement.distance_power")
+    assert e.message == 'expected a number, got "abc"'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["draws.csv"]  # no output left
+
+
+def test_sobol_of_a_tiny_saltelli_design(tmp_path):
+    """sweep (design: saltelli, 4 base points, 3 parameters, 20 days of the demo network),
+    run_manifest, then migsim.sobol: the Dataset (.h5) and the DataFrame (.csv) carry the
+    parameter labels in the spec's order; the total index of the rate equals Jansen's
+    estimator computed here from the runs; the air speed (no air link) has indices of
+    exactly 0; --minus the same manifest is refused (exit 64)."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "name: tiny\nstart_date: 2023-01-01\ndays: 20\n"
+        f"network: {{places: {DEMO.parent}/demo/places.csv, links: {DEMO.parent}/demo/links.csv}}\n"
+        "nationalities: [VENEZUELA, HONDURAS]\nsources:\n"
+        "  - {place: Caracas, nationality: VENEZUELA, rate: 60}\n"
+        "  - {place: Tegucigalpa, nationality: HONDURAS, rate: 20.5}\n"
+        "speed_km_per_day: {foot: 15, boat: 200, bus: 600, rail: 250, air: 5000}\n")
+    keys = ["sources[0].rate", "movement.distance_power", "speed_km_per_day.air"]
+    spec = tmp_path / "sens.yaml"
+    spec.write_text("scenario: s.yaml\noutput_dir: runs\nseed: 5\ndesign: saltelli\npoints: 4\n"
+                    "parameters:\n  - {key: \"sources[0].rate\", min: 20, max: 200}\n"
+                    "  - {key: movement.distance_power, min: 0.2, max: 3}\n"
+                    "  - {key: speed_km_per_day.air, min: 3000, max: 6000}\n")
+    manifest = tmp_path / "manifest.csv"
+    assert len(migsim.sweep(spec, manifest)) == 20
+    outputs = migsim.run_manifest(manifest, threads=1)
+    ds = migsim.sobol(manifest, "arrivals", tmp_path / "s.h5", csv=tmp_path / "s.csv",
+                      bootstrap=50)
+    assert list(ds.parameter.values) == keys and list(ds.output.values) == ["arrivals"]
+    t = migsim.sobol(manifest, "arrivals", tmp_path / "t.csv", bootstrap=50)
+    assert list(t["parameter"]) == keys and list(t["runs"]) == [20] * 3
+    np.testing.assert_allclose(t["ST"], ds.ST.sel(output="arrivals").values, atol=1e-6)
+    y = np.array([float(migsim.open_run(o).arrivals.sum()) for o in outputs])
+    n = 4
+    fa, fab = y[:n], y[2 * n:3 * n]        # A, and AB_1: A with the rate from B
+    st = np.mean((fa - fab) ** 2) / (2 * np.var(y[:2 * n]))
+    assert abs(float(ds.ST.sel(output="arrivals", parameter=keys[0])) - st) < 1e-6
+    assert st > 0.5  # the rate moves arrivals most
+    for c in ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"):
+        assert float(ds[c].sel(output="arrivals", parameter="speed_km_per_day.air")) == 0.0, c
+    with pytest.raises(migsim.MigsimError, match="the difference would be zero") as caught:
+        migsim.sobol(manifest, "arrivals", tmp_path / "d.h5", minus=manifest)
+    assert caught.value.returncode == 64 and not (tmp_path / "d.h5").exists()
+
+
+def test_calibrate_abc_returns_the_draws_and_the_record(tmp_path):
+    """The corridor at 1:100 over October - December 2020, 6 particles, 1 generation after
+    the prior's (as tests/scenario/test_calibrate_abc.sh): 6 draws of weight 1/6, a column
+    per prior key, inside the priors; the record beside them; the scenario unchanged."""
+    import yaml
+
+    scenario = REPO / "configs" / "corridor" / "corridor.yaml"
+    before = scenario.read_bytes()
+    draws, record = migsim.calibrate_abc(scenario, tmp_path / "post.csv", particles=6,
+                                         generations=1, scale=0.01,
+                                         window=("2020-10", "2020-12"), threads=1)
+    priors = yaml.safe_load(before)["priors"]
+    keys = [k for p in priors for k in p["key"].split(",")]
+    assert list(draws.columns) == ["draw", "weight"] + keys
+    assert list(draws["draw"]) == list(range(6))
+    np.testing.assert_allclose(draws["weight"], 1 / 6, rtol=1e-9)
+    for p in priors:
+        for k in p["key"].split(","):
+            assert draws[k].between(p["lo"], p["hi"]).all(), k
+    assert record == tmp_path / "post.yaml"
+    abc = yaml.safe_load(record.read_text())["abc"]
+    assert (abc["particles"], abc["generations"], abc["window"]) == (6, 1, "2020-10/2020-12")
+    assert abc["total_runs"] == sum(abc["runs"])
+    assert scenario.read_bytes() == before
+    with pytest.raises(ValueError, match="must end in .csv"):
+        migsim.calibrate_abc(scenario, tmp_path / "post.h5")
 
 
 def test_package_exports_the_kit_and_the_version():
