@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* mig_h5.c: capture of HDF5 error descriptions. */
+/* mig_h5.c: capture of HDF5 error descriptions and the building blocks every file we write
+ * shares (property lists, attributes, datasets, the final rename). */
 #include "mig_h5.h"
 
 #include <errno.h>
@@ -8,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <hdf5_hl.h>
 
 void mig_h5_errors(const mig_ctx *ctx)
 {
@@ -130,6 +133,43 @@ hid_t mig_h5_ordered_plist(hid_t cls, char err[MIG_H5_ERR_MAX])
         return -1;
     }
     return pl;
+}
+
+static int has_values(const mig_h5_dataset *d)
+{
+    for (int i = 0; i < d->rank; i++)
+        if (d->dims[i] == 0)
+            return 0;
+    return 1;
+}
+
+int mig_h5_put_dataset(hid_t loc, const mig_h5_dataset *d, hid_t *keep, char err[MIG_H5_ERR_MAX])
+{
+    hid_t space = -1, dcpl = -1, dset = -1;
+    int bad = 1;
+    if (mig_h5_failed(space = H5Screate_simple(d->rank, d->dims, NULL), "H5Screate_simple failed", err) ||
+        (dcpl = mig_h5_ordered_plist(H5P_DATASET_CREATE, err)) < 0 ||
+        mig_h5_failed(dset = H5Dcreate2(loc, d->name, d->filetype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                      "H5Dcreate2 failed", err) ||
+        (has_values(d) && mig_h5_failed(H5Dwrite(dset, d->memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->data),
+                                        "H5Dwrite failed", err)) ||
+        (d->units && mig_h5_put_char_attr(dset, "units", d->units, err)) ||
+        mig_h5_put_char_attr(dset, "long_name", d->long_name, err) ||
+        (d->scale && mig_h5_failed(H5DSset_scale(dset, d->scale), "H5DSset_scale failed", err)))
+        goto done;
+    for (unsigned i = 0; i < 2; i++)
+        if (d->dim[i] >= 0 && mig_h5_failed(H5DSattach_scale(dset, d->dim[i], i), "H5DSattach_scale failed", err))
+            goto done;
+    bad = 0;
+    if (keep) {
+        *keep = dset;
+        dset = -1;
+    }
+done:
+    mig_h5_close(&dset, H5Dclose);
+    mig_h5_close(&dcpl, H5Pclose);
+    mig_h5_close(&space, H5Sclose);
+    return bad;
 }
 
 int mig_h5_file_plists(hid_t *fcpl, hid_t *fapl, char err[MIG_H5_ERR_MAX])

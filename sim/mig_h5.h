@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_h5.h: HDF5 failures reported through our own path: the innermost description from
- * HDF5's error stack is kept for one precise message (automatic printing is off). Shared by
- * the output and summarize modules. */
+ * HDF5's error stack is kept for one precise message (automatic printing is off); and the
+ * pieces every file we write is made of (property lists, CF attributes, datasets with their
+ * dimension scales, the final rename). Shared by the output module and the tools that read
+ * or write HDF5 (summarize, sobol ...). */
 #ifndef MIG_H5_H
 #define MIG_H5_H
 
@@ -34,6 +36,27 @@ hid_t mig_h5_ordered_plist(hid_t cls, char err[MIG_H5_ERR_MAX]);
  * old file or the new, never half of one. Returns MIG_OK, or MIG_EIO reported to ctx as
  * "<path>: cannot sync <tmp>: ..." or "<path>: cannot rename <tmp> to it: ...". */
 mig_status mig_h5_file_commit(const char *tmp, const char *path, mig_ctx *ctx);
+
+/* A contiguous dataset of rank 1 or 2 for mig_h5_put_dataset: its CF attributes, dimension
+ * scales, types, shape and values (not owned: the caller's, read during the call only). */
+typedef struct mig_h5_dataset {
+    const char *name, *long_name;
+    const char *units;          /* NULL: no units attribute */
+    const char *scale;          /* non-NULL: make the dataset the dimension scale of that name */
+    hid_t dim[2];               /* >= 0: the dimension scale attached to axis 0 / axis 1 */
+    hid_t filetype, memtype;    /* on disk and in data (strings: both the vlen type, data an
+                                 * array of char pointers) */
+    int rank;                   /* 1 or 2 */
+    const hsize_t *dims;        /* [rank] */
+    const void *data;           /* not read when a dimension is 0 */
+} mig_h5_dataset;
+
+/* Writes dataset d under loc with an ordered creation property list (mig_h5_ordered_plist),
+ * then its units (when set) and long_name attributes (NC_CHAR), then makes it a dimension
+ * scale and attaches d->dim[]'s. Hands the open dataset to *keep when keep is non-NULL (the
+ * caller closes it), else closes it. Returns 1 on failure (described in err; nothing left
+ * open, *keep untouched), else 0. */
+int mig_h5_put_dataset(hid_t loc, const mig_h5_dataset *d, hid_t *keep, char err[MIG_H5_ERR_MAX]);
 
 /* Writes a scalar string attribute, UTF-8, in one of netCDF-4's two forms. Both return 1 on
  * failure (described in err), else 0.

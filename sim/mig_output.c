@@ -132,35 +132,9 @@ typedef struct col_spec {
 static int put_col(mig_output *o, const col_spec *c, hid_t filetype, hid_t memtype,
                    hsize_t n, const void *data, hid_t *keep)
 {
-    hid_t space = -1, dcpl = -1, dset = -1;
-    int bad = 1;
-
-    if (failed(o, space = H5Screate_simple(1, &n, NULL), "H5Screate_simple failed") ||
-        (dcpl = mig_h5_ordered_plist(H5P_DATASET_CREATE, o->h5err)) < 0 ||
-        failed(o, dset = H5Dcreate2(o->file, c->name, filetype, space, H5P_DEFAULT, dcpl,
-                                    H5P_DEFAULT), "H5Dcreate2 failed"))
-        goto done;
-    if (n > 0 && failed(o, H5Dwrite(dset, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
-                        "H5Dwrite failed"))
-        goto done;
-    if ((c->units && put_attr(o, dset, "units", c->units)) ||
-        put_attr(o, dset, "long_name", c->long_name))
-        goto done;
-    if (c->scale_name && failed(o, H5DSset_scale(dset, c->scale_name), "H5DSset_scale failed"))
-        goto done;
-    if (c->attach >= 0 && failed(o, H5DSattach_scale(dset, c->attach, 0),
-                                 "H5DSattach_scale failed"))
-        goto done;
-    bad = 0;
-    if (keep) {
-        *keep = dset;
-        dset = -1;
-    }
-done:
-    mig_h5_close(&dset, H5Dclose);
-    mig_h5_close(&dcpl, H5Pclose);
-    mig_h5_close(&space, H5Sclose);
-    return bad;
+    mig_h5_dataset d = { c->name, c->long_name, c->units, c->scale_name, { c->attach, -1 },
+                         filetype, memtype, 1, &n, data };
+    return mig_h5_put_dataset(o->file, &d, keep, o->h5err);
 }
 
 static int put_strings(mig_output *o, const col_spec *c, hsize_t n, const char *const *s,

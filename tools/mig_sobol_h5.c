@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <hdf5.h>
-#include <hdf5_hl.h>
 
 #include "mig_h5.h"
 #include "mig_util.h"
@@ -40,29 +39,9 @@ static hid_t str_type(char err[MIG_H5_ERR_MAX])
 static int put_var(hid_t file, const var_spec *v, int rank, const hsize_t *dims, hid_t type, const void *data,
                    hid_t *keep, char err[MIG_H5_ERR_MAX])
 {
-    hid_t space = -1, dcpl = -1, dset = -1;
-    int bad = 1;
-    if (mig_h5_failed(space = H5Screate_simple(rank, dims, NULL), "H5Screate_simple failed", err) ||
-        (dcpl = mig_h5_ordered_plist(H5P_DATASET_CREATE, err)) < 0 ||
-        mig_h5_failed(dset = H5Dcreate2(file, v->name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-                      "H5Dcreate2 failed", err) ||
-        mig_h5_failed(H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "H5Dwrite failed", err) ||
-        (v->units && mig_h5_put_char_attr(dset, "units", v->units, err)) ||
-        mig_h5_put_char_attr(dset, "long_name", v->long_name, err) ||
-        (v->scale && mig_h5_failed(H5DSset_scale(dset, v->scale), "H5DSset_scale failed", err)) ||
-        (v->dim0 >= 0 && mig_h5_failed(H5DSattach_scale(dset, v->dim0, 0), "H5DSattach_scale failed", err)) ||
-        (v->dim1 >= 0 && mig_h5_failed(H5DSattach_scale(dset, v->dim1, 1), "H5DSattach_scale failed", err)))
-        goto done;
-    bad = 0;
-    if (keep) {
-        *keep = dset;
-        dset = -1;
-    }
-done:
-    mig_h5_close(&dset, H5Dclose);
-    mig_h5_close(&dcpl, H5Pclose);
-    mig_h5_close(&space, H5Sclose);
-    return bad;
+    mig_h5_dataset d = { v->name, v->long_name, v->units, v->scale, { v->dim0, v->dim1 },
+                         type, type, rank, dims, data };
+    return mig_h5_put_dataset(file, &d, keep, err);
 }
 
 /* The six indices over (output, parameter). */

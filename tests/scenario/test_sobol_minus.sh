@@ -21,24 +21,7 @@
 #    another seed (65, naming the task and field), a counterpart run not made (66).
 #   bash tests/scenario/test_sobol_minus.sh MIGSIM_BINARY SOURCE_DIR WORK_DIR
 set -euo pipefail
-[ $# -eq 3 ] || { echo "usage: $0 MIGSIM_BINARY SOURCE_DIR WORK_DIR" >&2; exit 64; }
-migsim=$(realpath "$1") src=$(realpath "$2") work=$3
-rm -rf "$work" && mkdir -p "$work"
-work=$(realpath "$work")
-cd "$work"
-fail() { echo "test_sobol_minus: FAILED: $*" >&2; exit 1; }
-
-cat > s.yaml <<EOF
-name: tiny
-start_date: 2023-01-01
-days: 31
-network: {places: $src/configs/demo/places.csv, links: $src/configs/demo/links.csv}
-nationalities: [VENEZUELA, HONDURAS]
-sources:
-  - {place: Caracas, nationality: VENEZUELA, rate: 60}
-  - {place: Tegucigalpa, nationality: HONDURAS, rate: 20.5}
-speed_km_per_day: {foot: 15, boat: 200, bus: 600, rail: 250, air: 5000}
-EOF
+source "$(dirname "$0")/sobol_setup.sh" test_sobol_minus "$@"   # migsim, src, work (entered), fail, s.yaml
 spec() {   # spec OUTPUT_DIR SEED [FIXED SETTING LINES...]
   printf 'scenario: s.yaml\noutput_dir: %s\nseed: %s\ndesign: saltelli\npoints: 8\nparameters:\n' "$1" "$2"
   printf '  - {key: "sources[0].rate", min: 20, max: 200}\n'

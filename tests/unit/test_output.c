@@ -1131,6 +1131,54 @@ Test(output, string_attrs_read_back_in_both_forms)
     H5Fclose(f);
 }
 
+/* mig_h5_put_dataset, which the run output and sobol's file share: a 2-D dataset with its
+ * attributes and both axes' scales, an empty one (no values read), the handle kept; a name
+ * already taken fails with HDF5's description, leaving *keep as it was. */
+Test(output, put_dataset_attributes_scales_and_failure)
+{
+    char path[128], err[MIG_H5_ERR_MAX] = "", buf[64];
+    const char *rows[] = { "a", "b" };
+    int32_t cols[3] = { 7, 8, 9 }, v[6] = { 1, 2, 3, 4, 5, 6 }, back[6];
+    hsize_t two = 2, three = 3, d23[2] = { 2, 3 }, d20[2] = { 2, 0 };
+    hid_t f, xd, ed, str = H5Tcopy(H5T_C_S1), row = -1, col = -1, kept = 42;
+
+    H5Tset_size(str, H5T_VARIABLE);
+    snprintf(path, sizeof path, "%s/dataset.h5", dir);
+    f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    mig_h5_dataset r = { "row", "row name", NULL, "row", { -1, -1 }, str, str, 1, &two, rows },
+                   c = { "col", "column", "km", "col", { -1, -1 }, H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &three, cols };
+    cr_assert_eq(mig_h5_put_dataset(f, &r, &row, err), 0, "%s", err);
+    cr_assert_eq(mig_h5_put_dataset(f, &c, &col, err), 0, "%s", err);
+    mig_h5_dataset x = { "x", "values", "agents", NULL, { row, col }, H5T_STD_I32LE, H5T_NATIVE_INT32, 2, d23, v },
+                   e = { "empty", "nothing", NULL, NULL, { row, -1 }, H5T_STD_I32LE, H5T_NATIVE_INT32, 2, d20, NULL };
+    cr_assert_eq(mig_h5_put_dataset(f, &x, NULL, err), 0, "%s", err);
+    cr_assert_eq(mig_h5_put_dataset(f, &e, NULL, err), 0, "%s", err);
+    cr_assert_geq(H5LTread_dataset_int(f, "x", back), 0);
+    cr_expect_arr_eq(back, v, sizeof v);
+    read_str_attr(f, "x", "units", buf, sizeof buf);
+    cr_expect_str_eq(buf, "agents");
+    read_str_attr(f, "empty", "long_name", buf, sizeof buf);
+    cr_expect_str_eq(buf, "nothing");
+    cr_expect_eq(H5LTfind_attribute(row, "units"), 0);
+    cr_expect_eq(H5DSis_scale(col), 1);
+    xd = H5Dopen2(f, "x", H5P_DEFAULT);
+    ed = H5Dopen2(f, "empty", H5P_DEFAULT);
+    cr_expect_eq(H5DSis_attached(xd, row, 0), 1);
+    cr_expect_eq(H5DSis_attached(xd, col, 1), 1);
+    cr_expect_eq(H5DSis_attached(ed, row, 0), 1);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);       /* as main sets it: the failure is ours to report */
+    cr_expect_eq(mig_h5_put_dataset(f, &x, &kept, err), 1);
+    cr_expect_str_eq(err, "name already exists");
+    cr_expect_eq(kept, 42);
+    H5Dclose(xd);
+    H5Dclose(ed);
+    H5Dclose(row);
+    H5Dclose(col);
+    H5Tclose(str);
+    H5Fclose(f);
+}
+
 /* The reader scripts (xarray with both engines, R with hdf5r) on a file written here.
  * Runs only in the CMake build (which defines MIGSIM_SOURCE_DIR) and where the readers
  * are installed. */
