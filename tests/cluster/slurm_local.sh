@@ -137,16 +137,22 @@ cluster_stop() {
 }
 
 cluster_wait() {
-  local limit=$1 t left
+  local limit=$1 t left moved=""
   shift
   local ids
   ids=$(IFS=,; echo "$*")
   for ((t = 0; t < limit * 2; t++)); do
     left=$(squeue -h -j "$ids" -o '%i %T %r' 2>/dev/null || true)
     [ -z "$left" ] && return 0
-    # a requeued task waits for its BeginTime (2 minutes on): let it start now
-    awk '$2 == "PENDING" && $3 == "BeginTime" { print $1 }' <<<"$left" |
-      while read -r id; do scontrol update JobId="$id" StartTime=now 2>/dev/null || true; done
+    # a requeued task waits for its BeginTime (2 minutes on, while slurmd holds its old
+    # credential revoked): let it start 5 s on, once per job. Started at once, it can fall in
+    # the second of the revocation and be killed ("Job credential revoked", a loaded machine,
+    # December 2026)
+    for id in $(awk '$2 == "PENDING" && $3 == "BeginTime" { print $1 }' <<<"$left"); do
+      [[ " $moved " == *" $id "* ]] && continue
+      scontrol update JobId="$id" StartTime=now+5 2>/dev/null || true
+      moved="$moved $id"
+    done
     sleep 0.5
   done
   echo "FAIL: jobs $ids still queued after $limit s:"; echo "$left"
