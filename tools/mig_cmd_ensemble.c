@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mig_cmd_ensemble.c: `migsim ensemble SCENARIO.yaml -o OUT.h5 [--draws DRAWS.csv]
- * [--seeds N] [--seed B] [--quantiles 5,50,95] [--set KEY=VALUE]... [--threads N] [-q]`:
+ * [--seeds N] [--seed B] [--quantiles 5,50,95] [--vars NAME,...] [--set KEY=VALUE]...
+ * [--threads N] [-q]`:
  * forecast intervals over parameter draws x seeds (mig_ensemble). */
 #include <errno.h>
 #include <getopt.h>
@@ -21,7 +22,8 @@ int mig_cmd_ensemble_main(int argc, char **argv);
 static void print_help(void)
 {
     printf("Usage: migsim ensemble SCENARIO.yaml -o OUT.h5 [--draws DRAWS.csv] [--seeds N] [--seed B]\n"
-           "         [--quantiles 5,10,25,50,75,90,95] [--set KEY=VALUE]... [--threads N] [--check] [-q]\n"
+           "         [--quantiles 5,10,25,50,75,90,95] [--vars NAME,...] [--set KEY=VALUE]... [--threads N]\n"
+           "         [--check] [--keep-runs DIR] [-q]\n"
            "Runs the scenario for every parameter draw (a row of DRAWS.csv) with seeds B..B+N-1 (the\n"
            "same seeds for every draw) and writes one HDF5 file: for every variable V over time,\n"
            "V_mean, V_sd and V_quantile over (quantile, time, ...) across all draw x seed runs, with\n"
@@ -33,6 +35,8 @@ static void print_help(void)
            "      --seeds N           seeds per draw (default 10)\n"
            "  -s, --seed B            first seed (default 1)\n"
            "      --quantiles LIST    percentages in [0, 100], comma-separated (default 5,10,25,50,75,90,95)\n"
+           "      --vars NAME,...     summarize only these data variables (e.g. encounters; checked\n"
+           "                          against the first run); coordinates are copied as without it\n"
            "      --set KEY=VALUE     override a scenario key in every run (before the draw's values)\n"
            "  -t, --threads N         OpenMP threads (results do not depend on it)\n"
            "      --check             check the scenario and the draws, run nothing\n"
@@ -41,7 +45,7 @@ static void print_help(void)
 }
 
 typedef struct ens_args {
-    const char *scenario, *output, *draws, *qtext, *keep;
+    const char *scenario, *output, *draws, *qtext, *keep, *vtext;
     const char **sets;        /* [n_sets] borrowed from argv; argc entries */
     size_t n_sets;
     long threads, seeds;
@@ -73,6 +77,7 @@ static int parse_option(ens_args *a, int opt, char **argv)
     case 'S': a->sets[a->n_sets++] = optarg; return -1;
     case 'c': a->check = 1; return -1;
     case 'K': a->keep = optarg; return -1;
+    case 'V': a->vtext = optarg; return -1;
     case 'q': a->quiet = 1; return -1;
     case 'N':
         if (mig_cmd_parse_long(optarg, 1, 1000000, &a->seeds))
@@ -104,7 +109,7 @@ static int parse_args(ens_args *a, int argc, char **argv)
         { "quantiles", required_argument, NULL, 'Q' }, { "set", required_argument, NULL, 'S' },
         { "threads", required_argument, NULL, 't' }, { "check", no_argument, NULL, 'c' },
         { "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
-        { "keep-runs", required_argument, NULL, 'K' },
+        { "keep-runs", required_argument, NULL, 'K' }, { "vars", required_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     int opt, rc;
@@ -175,8 +180,8 @@ int mig_cmd_ensemble_main(int argc, char **argv)
 {
     ens_args a = { .qtext = "5,10,25,50,75,90,95", .seeds = 10, .seed = 1 };
     double q[MIG_SUMMARIZE_MAX_QUANTILES];
-    size_t nq = 0;
-    char *cmdline = NULL, unc[1024];
+    size_t nq = 0, nv = 0;
+    char *cmdline = NULL, unc[1024], **vars = NULL;
     mig_ctx *ctx = NULL;
     mig_draws *dr = NULL;
     mig_ensemble_stats stats;
@@ -193,7 +198,8 @@ int mig_cmd_ensemble_main(int argc, char **argv)
     }
     ctx->threads = a.threads > 0 ? (int)a.threads : omp_get_max_threads();
     ctx->level = a.quiet ? MIG_LOG_QUIET : MIG_LOG_INFO;
-    if ((st = parse_percentages(a.qtext, q, &nq, ctx)) != MIG_OK) {
+    if ((st = parse_percentages(a.qtext, q, &nq, ctx)) != MIG_OK ||
+        (a.vtext && (st = mig_summarize_parse_vars(a.vtext, &vars, &nv, ctx)) != MIG_OK)) {
         fprintf(stderr, "migsim: ensemble: %s\nTry 'migsim --help'.\n", mig_ctx_error_at(ctx, 0));
         rc = mig_status_exit_code(st);
         goto out;
@@ -206,7 +212,7 @@ int mig_cmd_ensemble_main(int argc, char **argv)
         mig_ensemble_opts o = { .scenario = a.scenario, .output = a.output, .sets = a.sets, .n_sets = a.n_sets,
                                 .draws = dr, .draws_path = a.draws, .seed = a.seed, .n_seeds = (uint32_t)a.seeds,
                                 .quantiles = q, .n_quantiles = nq, .command_line = cmdline, .progress = !a.quiet,
-                                .keep_runs = a.keep };
+                                .keep_runs = a.keep, .vars = (const char *const *)vars, .n_vars = nv };
         mig_ensemble_uncertainty(&o, unc, sizeof unc);
         st = mig_ensemble_run(&o, ctx, &stats);
         if (st == MIG_OK)
@@ -218,6 +224,7 @@ out:
     mig_draws_destroy(&dr);
     mig_ctx_destroy(&ctx);
     free(cmdline);
+    mig_free_strings(vars, nv);
     free(a.sets);
     return rc;
 }

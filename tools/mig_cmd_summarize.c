@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* mig_cmd_summarize.c: `migsim summarize RUN.h5... -o ENSEMBLE.h5 [--quantiles Q,...]`:
- * mean, standard deviation and quantiles across runs, for every variable over time. */
+/* mig_cmd_summarize.c: `migsim summarize RUN.h5... -o ENSEMBLE.h5 [--quantiles Q,...]
+ * [--vars NAME,...]`: mean, standard deviation and quantiles across runs, for every variable
+ * over time (or those named). */
 #include <getopt.h>
 #include <omp.h>
 #include <stdio.h>
@@ -10,24 +11,28 @@
 #include "mig_cmd.h"
 #include "mig_ctx.h"
 #include "mig_summarize.h"
+#include "mig_util.h"
 
 int mig_cmd_summarize_main(int argc, char **argv);
 
 static void print_help(void)
 {
-    printf("Usage: migsim summarize RUN.h5... -o ENSEMBLE.h5 [--quantiles 0.05,0.5,0.95] [-t N] [-q]\n"
+    printf("Usage: migsim summarize RUN.h5... -o ENSEMBLE.h5 [--quantiles 0.05,0.5,0.95] [--vars NAME,...]\n"
+           "         [-t N] [-q]\n"
            "Mean, sample standard deviation and quantiles across replicate runs, for every\n"
            "variable (V_mean, V_sd, V_q05, ...), with the runs' dimension scales; the inputs\n"
            "and their seeds are listed in /provenance. Inputs must share shapes and labels.\n"
            "  -o, --output FILE       HDF5 file to write (temporary name, renamed on success)\n"
            "      --quantiles LIST    comma-separated, each in [0, 1]\n"
+           "      --vars NAME,...     summarize only these data variables (e.g. encounters);\n"
+           "                          coordinates are copied as without it\n"
            "  -t, --threads N         OpenMP threads\n"
            "  -q, --quiet             no log line\n");
 }
 
 /* summarize's command line */
 typedef struct summ_args {
-    const char *output, *qtext;
+    const char *output, *qtext, *vtext;
     const char **inputs;      /* [n_in] borrowed from argv; the array has argc + 1 entries */
     size_t n_in;
     long threads;
@@ -40,6 +45,7 @@ static int parse_args(summ_args *a, int argc, char **argv)
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "quantiles", required_argument, NULL, 'Q' },
+        { "vars", required_argument, NULL, 'V' },
         { "threads", required_argument, NULL, 't' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
@@ -58,6 +64,9 @@ static int parse_args(summ_args *a, int argc, char **argv)
             break;
         case 'Q':
             a->qtext = optarg;
+            break;
+        case 'V':
+            a->vtext = optarg;
             break;
         case 't':
             if (mig_cmd_parse_long(optarg, 1, 4096, &a->threads))
@@ -84,8 +93,8 @@ int mig_cmd_summarize_main(int argc, char **argv)
 {
     summ_args a = { .qtext = "0.05,0.5,0.95" };
     double q[MIG_SUMMARIZE_MAX_QUANTILES];
-    size_t nq = 0;
-    char *cmdline = NULL;
+    size_t nq = 0, nv = 0;
+    char *cmdline = NULL, **vars = NULL;
     int rc;
     mig_ctx *ctx = NULL;
     mig_summarize_stats stats;
@@ -100,7 +109,8 @@ int mig_cmd_summarize_main(int argc, char **argv)
         goto out;
     }
     ctx->threads = a.threads > 0 ? (int)a.threads : omp_get_max_threads();
-    if ((st = mig_summarize_parse_quantiles(a.qtext, q, &nq, ctx)) != MIG_OK) {
+    if ((st = mig_summarize_parse_quantiles(a.qtext, q, &nq, ctx)) != MIG_OK ||
+        (a.vtext && (st = mig_summarize_parse_vars(a.vtext, &vars, &nv, ctx)) != MIG_OK)) {
         fprintf(stderr, "migsim: summarize: %s\nTry 'migsim --help'.\n", mig_ctx_error_at(ctx, 0));
         rc = mig_status_exit_code(st);
         goto out;
@@ -110,7 +120,8 @@ int mig_cmd_summarize_main(int argc, char **argv)
         goto out;
     }
     {
-        mig_summarize_opts o = { .quantiles = q, .n_quantiles = nq, .command_line = cmdline };
+        mig_summarize_opts o = { .quantiles = q, .n_quantiles = nq, .command_line = cmdline,
+                                 .vars = (const char *const *)vars, .n_vars = nv };
         st = mig_summarize(a.inputs, a.n_in, a.output, &o, ctx, &stats);
     }
     if (st != MIG_OK) {
@@ -125,6 +136,7 @@ int mig_cmd_summarize_main(int argc, char **argv)
 out:
     mig_ctx_destroy(&ctx);
     free(cmdline);
+    mig_free_strings(vars, nv);
     free(a.inputs);
     return rc;
 }

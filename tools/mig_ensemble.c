@@ -108,6 +108,21 @@ static mig_status check_space(ens *E, mig_ensemble_stats *stats)
     return MIG_OK;
 }
 
+/* After the first run: the data variables asked for (o->vars) must be among its own, told
+ * as "in the runs of SCENARIO" (the run's file is temporary). */
+static mig_status check_vars(ens *E)
+{
+    char *shown;
+    mig_status st;
+    if (!E->o->vars || E->o->n_vars == 0)
+        return MIG_OK;
+    if (!(shown = mig_asprintf("the runs of %s", E->o->scenario)))
+        return mig_ctx_error(E->ctx, MIG_ENOMEM, "%s: out of memory", E->o->output);
+    st = mig_summarize_check_vars(E->path[0], shown, E->o->vars, E->o->n_vars, E->ctx);
+    free(shown);
+    return st;
+}
+
 /* A context for one run, logging like ctx (quiet), or NULL. */
 static mig_ctx *run_ctx(const mig_ctx *ctx)
 {
@@ -239,7 +254,8 @@ static mig_status summarize(ens *E, const char *resolved, mig_ensemble_stats *st
         mig_summarize_opts so = { .quantiles = o->quantiles, .n_quantiles = o->n_quantiles,
                                   .command_line = o->command_line, .quantile_dim = 1, .source = "migsim ensemble",
                                   .input_labels = (const char *const *)E->label, .extra = extra,
-                                  .n_extra = sizeof extra / sizeof extra[0] / 2, .weights = E->weight };
+                                  .n_extra = sizeof extra / sizeof extra[0] / 2, .weights = E->weight,
+                                  .vars = o->vars, .n_vars = o->n_vars };
         st = mig_summarize((const char *const *)E->path, E->n_runs, o->output, &so, E->ctx, &ss);
     }
     stats->n_vars = ss.n_vars;
@@ -318,7 +334,8 @@ mig_status mig_ensemble_run(const mig_ensemble_opts *o, mig_ctx *ctx, mig_ensemb
     }
     E.dir_made = 1;
     for (size_t i = 0; i < E.n_runs; i++)
-        if ((st = run_one(&E, i)) != MIG_OK || (i == 0 && (st = check_space(&E, stats)) != MIG_OK))
+        if ((st = run_one(&E, i)) != MIG_OK ||
+            (i == 0 && ((st = check_vars(&E)) != MIG_OK || (st = check_space(&E, stats)) != MIG_OK)))
             goto done;
     if ((st = summarize(&E, resolved, stats)) == MIG_OK && o->keep_runs && (st = write_index(&E)) != MIG_OK)
         unlink(o->output);

@@ -26,6 +26,10 @@ typedef struct mig_ensemble_opts {
     int progress;                 /* 1: a log line per run */
     const char *keep_runs;        /* a new folder to keep the runs in (run000000.h5, ..., and
                                      runs.csv: file, draw, seed), or NULL: removed at the end */
+    const char *const *vars;      /* borrowed [n_vars]: the data variables to summarize, checked
+                                     against the first run (mig_summarize_check_vars); NULL or 0:
+                                     all */
+    size_t n_vars;
 } mig_ensemble_opts;
 
 typedef struct mig_ensemble_stats {
@@ -37,12 +41,14 @@ typedef struct mig_ensemble_stats {
 
 /* changes */
 /* Runs every draw x seed into a folder "<output>.runs.<pid>" next to the output (removed at
- * the end, whatever happens) and summarizes the runs into output. The runs are kept on disk,
- * not in memory, and the summary reads a block of rows at a time; before the second run the
- * space they need (the first run's size x runs) is checked against the free space of that
- * folder's file system, the number of runs against the open-file limit (all run files are
- * open together while summarizing) and the summary's memory (about 1.25 MiB per run plus
- * 256 MiB) against 80 % of the machine's: each refused with a message saying what is needed.
+ * the end, whatever happens) and summarizes the runs into output (only o->vars, if given: a
+ * name that is not a data variable of the first run stops the ensemble after that run,
+ * MIG_EUSAGE). The runs are kept on disk, not in memory, and the summary reads a block of
+ * rows at a time; before the second run the space they need (the first run's size x runs)
+ * is checked against the free space of that folder's file system, the number of runs
+ * against the open-file limit (all run files are open together while summarizing) and the
+ * summary's memory (about 1.25 MiB per run plus 256 MiB) against 80 % of the machine's:
+ * each refused with a message saying what is needed.
  * On failure nothing is left at output. Results do not depend on ctx->threads. */
 mig_status mig_ensemble_run(const mig_ensemble_opts *o, mig_ctx *ctx, mig_ensemble_stats *stats);
 

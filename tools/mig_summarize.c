@@ -14,6 +14,11 @@
  * parameter, named by its key: float64 for a number, else a string; every statistic lists
  * them in its "coordinates".
  *
+ * With opts->vars only the data variables named there are summarized (the others are still
+ * compared across inputs by layout); every scale and auxiliary coordinate is copied as
+ * without it, so the file stays labelled alike and the statistics are byte for byte those of
+ * a full summary.
+ *
  * For each data variable V the output holds V_mean, V_sd (sample standard deviation, n - 1
  * in the denominator; 0 when there is one input) and V_q<NN> for each chosen quantile
  * (GSL's gsl_stats_quantile_from_sorted_data: linear interpolation between order statistics,
@@ -307,6 +312,53 @@ static const dinfo *find(const layout *L, const char *name)
         if (strcmp(L->d[i].name, name) == 0)
             return &L->d[i];
     return NULL;
+}
+
+/* ------------------------------------------------------------------ --vars -------- */
+
+/* Whether d is summarized: a data variable, and named in o->vars when they are given. */
+static int chosen(const mig_summarize_opts *o, const dinfo *d)
+{
+    if (d->role != ROLE_DATA)
+        return 0;
+    if (!o->vars || o->n_vars == 0)
+        return 1;
+    for (size_t k = 0; k < o->n_vars; k++)
+        if (strcmp(o->vars[k], d->name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The names of a selection: none empty, none twice. */
+static mig_status check_list(const char *const *v, size_t n, mig_ctx *ctx)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i] || !*v[i])
+            return mig_ctx_error(ctx, MIG_EUSAGE, "--vars: an empty name (expected NAME[,NAME...])");
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(v[k], v[i]) == 0)
+                return mig_ctx_error(ctx, MIG_EUSAGE, "--vars: '%s' given twice", v[i]);
+    }
+    return MIG_OK;
+}
+
+/* Each of v[0..n) a data variable of layout L (of the file shown as shown). */
+static mig_status check_selection(mig_ctx *ctx, const layout *L, const char *shown, const char *const *v, size_t n)
+{
+    mig_status st = check_list(v, n, ctx);
+    for (size_t i = 0; i < n && st == MIG_OK; i++) {
+        const dinfo *d = find(L, v[i]);
+        mig_suggest sg;
+        if (d && d->role == ROLE_DATA)
+            continue;
+        mig_suggest_init(&sg, v[i]);
+        for (size_t k = 0; k < L->n; k++)
+            if (L->d[k].role == ROLE_DATA)
+                mig_suggest_add(&sg, L->d[k].name);
+        st = mig_ctx_error(ctx, MIG_EUSAGE, "--vars: no data variable '%s' in %s (%s)", v[i], shown,
+                           mig_suggest_hint(&sg));
+    }
+    return st;
 }
 
 static void shape_text(const dinfo *d, char *buf, size_t n)
@@ -1109,6 +1161,8 @@ static mig_status check_names(summ *S, const mig_summarize_opts *o)
         return mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
     for (size_t i = 0; i < S->L.n && st == MIG_OK; i++) {
         const dinfo *d = &S->L.d[i];
+        if (d->role == ROLE_DATA && !chosen(o, d))
+            continue;
         for (size_t k = 0; k < (d->role == ROLE_DATA ? ns : 1); k++) {
             char name[300];
             if (d->role != ROLE_DATA)
@@ -1163,7 +1217,7 @@ static char *join(const char *const *items, size_t n, const char *sep)
 
 static mig_status write_provenance(summ *S, const mig_summarize_opts *o)
 {
-    char **seeds = calloc(S->n_in, sizeof *seeds), *inputs = NULL, *seed_list = NULL;
+    char **seeds = calloc(S->n_in, sizeof *seeds), *inputs = NULL, *seed_list = NULL, *vars = NULL;
     char qtext[MIG_SUMMARIZE_MAX_QUANTILES * 24 + 1] = "", nin[32], hdf5[32], started[32];
     hid_t gcpl = -1, g = -1;
     unsigned maj = 0, min = 0, rel = 0;
@@ -1222,6 +1276,12 @@ static mig_status write_provenance(summ *S, const mig_summarize_opts *o)
         for (size_t i = 0; i < sizeof prov / sizeof prov[0]; i++)
             if (mig_h5_put_string_attr(g, prov[i].k, prov[i].v, S->h5err))
                 goto done;
+        if (o->vars && o->n_vars > 0 && !(vars = join(o->vars, o->n_vars, ","))) {
+            st = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
+            goto done;
+        }
+        if (vars && mig_h5_put_string_attr(g, "vars", vars, S->h5err))
+            goto done;
         for (size_t i = 0; i < o->n_extra; i++)
             if (mig_h5_put_string_attr(g, o->extra[2 * i], o->extra[2 * i + 1], S->h5err))
                 goto done;
@@ -1233,8 +1293,7 @@ done:
     for (size_t i = 0; i < S->n_in; i++)
         free(seeds[i]);
     free(seeds);
-    free(inputs);
-    free(seed_list);
+    MIG_FREE_ALL(inputs, seed_list, vars);
     if (st != MIG_OK)
         return st;
     return bad ? report_h5(S, S->out_path) : MIG_OK;
@@ -1323,12 +1382,15 @@ out:
     return st;
 }
 
-/* Opens and scans every input (the first's layout into S->L, the others compared with it)
- * and counts the variables over time into stats. */
-static mig_status read_inputs(summ *S, mig_summarize_stats *stats)
+/* Opens and scans every input (the first's layout into S->L, o->vars checked against it,
+ * the others compared with it) and counts the variables to summarize into stats. */
+static mig_status read_inputs(summ *S, const mig_summarize_opts *o, mig_summarize_stats *stats)
 {
     mig_status st;
     if ((st = open_inputs(S)) != MIG_OK || (st = scan(S, S->in[0], S->in_path[0], &S->L)) != MIG_OK)
+        return st;
+    if (o->vars && o->n_vars > 0 &&
+        (st = check_selection(S->ctx, &S->L, S->in_path[0], o->vars, o->n_vars)) != MIG_OK)
         return st;
     for (size_t k = 1; k < S->n_in; k++) {
         layout Lk;
@@ -1340,7 +1402,7 @@ static mig_status read_inputs(summ *S, mig_summarize_stats *stats)
             return st;
     }
     for (size_t i = 0; i < S->L.n; i++)
-        stats->n_vars += S->L.d[i].role == ROLE_DATA;
+        stats->n_vars += (size_t)chosen(o, &S->L.d[i]);
     if (stats->n_vars == 0)
         return mig_ctx_error(S->ctx, MIG_EDATA, "%s: no variables over time to summarize", S->in_path[0]);
     return MIG_OK;
@@ -1375,7 +1437,7 @@ static mig_status write_datasets(summ *S, const mig_summarize_opts *opts, mig_su
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < S->L.n; i++) {
             const dinfo *d = &S->L.d[i];
-            if ((pass == 0) != (d->role == ROLE_SCALE))
+            if ((pass == 0) != (d->role == ROLE_SCALE) || (d->role == ROLE_DATA && !chosen(opts, d)))
                 continue;
             st = d->role == ROLE_DATA ? summarize_var(S, d, opts) : copy_dataset(S, i);
             if (st != MIG_OK)
@@ -1413,6 +1475,8 @@ mig_status mig_summarize(const char *const *inputs, size_t n_inputs, const char 
         return mig_ctx_error(ctx, MIG_EUSAGE, "%s: no input files", output);
     if (opts->n_quantiles > MIG_SUMMARIZE_MAX_QUANTILES)
         return mig_ctx_error(ctx, MIG_EUSAGE, "--quantiles: at most %d quantiles", MIG_SUMMARIZE_MAX_QUANTILES);
+    if (opts->vars && (st = check_list(opts->vars, opts->n_vars, ctx)) != MIG_OK)
+        return st;
     mig_h5_errors(ctx);
     S.ctx = ctx;
     S.out_path = output;
@@ -1425,7 +1489,7 @@ mig_status mig_summarize(const char *const *inputs, size_t n_inputs, const char 
     for (size_t i = 0; i < n_inputs; i++)
         S.in[i] = -1;
 
-    if ((st = read_inputs(&S, stats)) != MIG_OK || (st = check_names(&S, opts)) != MIG_OK)
+    if ((st = read_inputs(&S, opts, stats)) != MIG_OK || (st = check_names(&S, opts)) != MIG_OK)
         goto done;
     S.scale_id = malloc((S.L.n ? S.L.n : 1) * sizeof *S.scale_id);
     if (!S.scale_id) {
@@ -1455,5 +1519,59 @@ done:
     layout_free(&S.L);
     if (st != MIG_OK)
         memset(stats, 0, sizeof *stats);
+    return st;
+}
+
+mig_status mig_summarize_check_vars(const char *path, const char *shown, const char *const *vars, size_t n,
+                                    mig_ctx *ctx)
+{
+    summ S = { .ctx = ctx, .out_path = path };
+    hid_t f = -1;
+    mig_status st;
+
+    if ((st = check_list(vars, n, ctx)) != MIG_OK)
+        return st;
+    mig_h5_errors(ctx);
+    if (failed(&S, f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), "H5Fopen failed"))
+        return mig_ctx_error(ctx, MIG_EDATA, "%s: cannot open: HDF5: %s", path, S.h5err);
+    if ((st = scan(&S, f, path, &S.L)) == MIG_OK)
+        st = check_selection(ctx, &S.L, shown ? shown : path, vars, n);
+    layout_free(&S.L);
+    mig_h5_close(&f, H5Fclose);
+    return st;
+}
+
+mig_status mig_summarize_parse_vars(const char *text, char ***names, size_t *n, mig_ctx *ctx)
+{
+    size_t cap = 1;
+    const char *p = text;
+    mig_status st;
+
+    *names = NULL;
+    *n = 0;
+    for (const char *c = text; *c; c++)
+        cap += *c == ',';
+    if (!(*names = calloc(cap, sizeof **names)))
+        return mig_ctx_error(ctx, MIG_ENOMEM, "--vars: out of memory");
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        if (len == 0) {
+            st = mig_ctx_error(ctx, MIG_EUSAGE, "--vars: an empty name in \"%s\" (expected NAME[,NAME...])", text);
+            goto bad;
+        }
+        if (!((*names)[(*n)++] = strndup(p, len))) {
+            st = mig_ctx_error(ctx, MIG_ENOMEM, "--vars: out of memory");
+            goto bad;
+        }
+        if (!p[len])
+            break;
+        p += len + 1;
+    }
+    if ((st = check_list((const char *const *)*names, *n, ctx)) == MIG_OK)
+        return MIG_OK;
+bad:
+    mig_free_strings(*names, *n);
+    *names = NULL;
+    *n = 0;
     return st;
 }

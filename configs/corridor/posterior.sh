@@ -5,7 +5,9 @@
 #     record of October 2020 - September 2022 only (migsim calibrate --abc, at 1:200), into
 #     configs/corridor/posterior-fy2021-fy2022-PARTICLES.csv (+ .yaml, the record);
 #  2. an ensemble of every THIN-th draw (default 5: 200 of 1,000) x SEEDS seeds at 1:20 through
-#     September 2023, its runs kept;
+#     September 2023, its runs kept; its summary holds encounters only (--vars: the monthly
+#     totals, citizenships and sectors are sums of encounters over place x nationality; step 3
+#     reads the kept runs);
 #  3. the coverage of October 2022 - September 2023 by the 80 % and 95 % intervals of the
 #     runs, without and with a model error measured on the training window (its residuals;
 #     the one-step-ahead error of carrying a fiscal year to the next), each with its binomial test.
@@ -28,7 +30,8 @@ if [ "${STEP:-1}" -le 2 ]; then
   rm -rf "$out/runs"
   awk -F, -v k="$thin" 'NR == 1 || (NR - 2) % k == 0' "$post" >"$out/draws.csv"
   "$migsim" ensemble "$s" -o "$out/ensemble.h5" --draws "$out/draws.csv" --seeds "$seeds" --keep-runs "$out/runs" \
-    --set corridor.scale=0.05 --set days=1125 --quantiles 2.5,5,10,25,50,75,90,95,97.5 --threads "${THREADS:-2}"
+    --set corridor.scale=0.05 --set days=1125 --quantiles 2.5,5,10,25,50,75,90,95,97.5 --vars encounters \
+    --threads "${THREADS:-2}"
 fi
 /usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 --json "$out/coverage.json"
 /usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 \

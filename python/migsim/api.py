@@ -142,13 +142,25 @@ def run_manifest(manifest, tasks=None, threads=None, *, binary=None) -> list:
     return outputs
 
 
-def summarize(runs, output, quantiles=None, threads=None, *, binary=None):
+def _vars_arguments(names) -> list:
+    """--vars NAME,... from a name, a "a,b" text or a list of names; [] for None."""
+    if names is None:
+        return []
+    if isinstance(names, str):
+        names = [names]
+    return ["--vars", ",".join(str(n) for n in names)]
+
+
+def summarize(runs, output, quantiles=None, threads=None, vars=None, *, binary=None):
     """Mean, sd and quantiles across runs (`migsim summarize`): writes output and returns
-    it as an xarray.Dataset. quantiles: e.g. (0.05, 0.5, 0.95), None for migsim's."""
+    it as an xarray.Dataset. quantiles: e.g. (0.05, 0.5, 0.95), None for migsim's.
+    vars: the data variables to summarize (a name or a list, e.g. ["encounters"]), None
+    for all; the coordinates are copied either way, and an unknown name raises
+    MigsimError (exit 64)."""
     runs = [runs] if isinstance(runs, (str, os.PathLike)) else list(runs)
     if not runs:
         raise ValueError("summarize: no runs given")
-    args = ["summarize"] + runs + ["-o", output, "--quiet"] + _common(None, threads)
+    args = ["summarize"] + runs + ["-o", output, "--quiet"] + _common(None, threads) + _vars_arguments(vars)
     if quantiles is not None:
         args += ["--quantiles", ",".join(repr(float(q)) for q in quantiles)]
     call(args, binary)
@@ -165,7 +177,7 @@ def _options(*pairs):
 
 
 def ensemble(scenario, output, draws=None, seeds=None, seed=None, quantiles=None, set=None,
-             threads=None, keep_runs=None, *, binary=None):
+             threads=None, keep_runs=None, vars=None, *, binary=None):
     """Forecast intervals (`migsim ensemble`): runs the scenario for every parameter draw
     (a row of the CSV draws, e.g. calibrate_abc's; None: the seeds only) with the seeds
     seed .. seed+seeds-1 (migsim's defaults 1 and 10), writes the statistics over all
@@ -178,11 +190,13 @@ def ensemble(scenario, output, draws=None, seeds=None, seed=None, quantiles=None
     divided by 100 (ds.occupancy_quantile.sel(quantile=0.5); the levels are
     ds["quantile"], as ds.quantile is xarray's method). set: as for run, applied to
     every run before the draw's values. keep_runs: a new folder to keep the runs in
-    (run000000.h5, ... and runs.csv: file, draw, seed). Raises ConfigError for a bad
-    scenario, --set value or draws cell, MigsimError for other failures."""
+    (run000000.h5, ... and runs.csv: file, draw, seed). vars: the data variables to
+    summarize (a name or a list, e.g. ["encounters"]), None for all; the runs kept are
+    whole. Raises ConfigError for a bad scenario, --set value or draws cell, MigsimError
+    for other failures (a vars name that is no variable of the runs: exit 64)."""
     args = (["ensemble", scenario, "-o", output] + _options(("--draws", draws), ("--seeds", seeds))
             + set_arguments(set) + _common(seed, threads) + _options(("--keep-runs", keep_runs))
-            + ["--quiet"])
+            + _vars_arguments(vars) + ["--quiet"])
     if quantiles is not None:
         args += ["--quantiles", ",".join(repr(float(q)) for q in quantiles)]
     call(args, binary)

@@ -183,6 +183,35 @@ def test_ensemble_quantiles_are_those_of_the_kept_runs(tmp_path):
     assert e.occupancy_quantile.dims == ("quantile", "time", "place")
 
 
+def test_summarize_and_ensemble_vars(tmp_path):
+    """vars= passes --vars: only those variables' statistics, equal to the full summary's,
+    the coordinates kept; an unknown name raises MigsimError (64) naming it, nothing left."""
+    inputs = [tmp_path / "r1.h5", tmp_path / "r2.h5"]
+    for s, path in enumerate(inputs, 1):
+        migsim.run(DEMO, set={"days": 10}, seed=s, threads=1, output=path)
+    full = migsim.summarize(inputs, tmp_path / "full.h5", threads=1)
+    sel = migsim.summarize(inputs, tmp_path / "sel.h5", threads=1, vars=["arrivals", "flow"])
+    stats = sorted(v for v in sel.data_vars if v.rsplit("_", 1)[0] in ("arrivals", "flow"))
+    assert stats == ["arrivals_mean", "arrivals_q05", "arrivals_q50", "arrivals_q95", "arrivals_sd",
+                     "flow_mean", "flow_q05", "flow_q50", "flow_q95", "flow_sd"], stats
+    assert "occupancy_mean" not in sel and "occupancy_mean" in full
+    for v in stats:
+        np.testing.assert_array_equal(sel[v].values, full[v].values)
+    assert list(sel.place.values) == list(full.place.values)
+    assert migsim.provenance(tmp_path / "sel.h5")["vars"] == "arrivals,flow"
+    assert "vars" not in migsim.provenance(tmp_path / "full.h5")
+    e = migsim.ensemble(DEMO, tmp_path / "fc.h5", seeds=2, set={"days": 10}, threads=1,
+                        quantiles=(50,), vars="occupancy")
+    assert [v for v in e.data_vars if v.endswith("_mean")] == ["occupancy_mean"]
+    assert e.attrs["migsim_vars"] == "occupancy"
+    with pytest.raises(migsim.MigsimError) as caught:
+        migsim.summarize(inputs, tmp_path / "bad.h5", threads=1, vars="ocupancy")
+    assert caught.value.returncode == 64
+    assert caught.value.stderr.strip() == (f"migsim: --vars: no data variable 'ocupancy' in {inputs[0]} "
+                                           '(did you mean "occupancy"?)')
+    assert not (tmp_path / "bad.h5").exists()
+
+
 def test_ensemble_bad_set_key_or_draws_cell_raises_config_error(tmp_path):
     out = tmp_path / "fc.h5"
     with pytest.raises(migsim.ConfigError) as caught:

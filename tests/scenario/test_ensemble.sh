@@ -20,7 +20,11 @@
 #    refused;
 # 5. a bad cell: exact message naming draws file:line:column and the column, exit 65; a
 #    bad key: its header cell; a draw that fails in its run (unknown place, caught by the
-#    world): the cell again; after each failure nothing at -o and no run folder left.
+#    world): the cell again; after each failure nothing at -o and no run folder left;
+# 6. --vars total_spawned,arrivals: exactly those variables' statistics and every coordinate,
+#    each dataset byte-identical to the full ensemble's (t1.h5), /provenance vars; t1.h5 has
+#    no vars attribute; a name that is not a data variable: exact message, exit 64, nothing
+#    left (checked after the first run); an empty item or a repeat: refused before any run.
 #   bash tests/scenario/test_ensemble.sh MIGSIM_BINARY SOURCE_DIR WORK_DIR
 set -euo pipefail
 [ $# -eq 3 ] || { echo "usage: $0 MIGSIM_BINARY SOURCE_DIR WORK_DIR" >&2; exit 64; }
@@ -42,6 +46,7 @@ ens=(ensemble "$scenario" --draws draws.csv --seeds 2 --seed 1 --set days=30 --q
 "$migsim" "${ens[@]}" -o t2.h5 --threads 2 --keep-runs kept
 "$migsim" ensemble "$scenario" --draws draws.csv --seeds 1 --set days=30 --quantiles 50 -q -o odd.h5 --threads 1
 "$migsim" ensemble "$scenario" --seeds 2 --set days=30 -q -o seeds.h5 --threads 1
+"$migsim" "${ens[@]}" -o sel.h5 --threads 1 --vars total_spawned,arrivals
 for d in "a 1.0 800" "b 1.5 600" "c 0.5 1000"; do
   set -- $d
   for s in 1 2; do
@@ -127,6 +132,24 @@ for v in ("total_spawned", "arrivals"):
         assert np.allclose(got, want, rtol=1e-12, atol=1e-12), (v, p)
     assert (w3[v + "_quantile"].sel(quantile=0).values == stack.min(0)).all(), v
     assert (w3[v + "_quantile"].sel(quantile=1).values == stack.max(0)).all(), v
+# --vars: only the chosen variables, each statistic byte for byte the full ensemble's
+with h5py.File("t1.h5") as f, h5py.File("sel.h5") as g:
+    assert "vars" not in f["provenance"].attrs
+    assert g["provenance"].attrs["vars"] == "total_spawned,arrivals", g["provenance"].attrs["vars"]
+    full = [k for k in f if isinstance(f[k], h5py.Dataset)]
+    chosen = [k for k in full if not any(k == v + s for v in names for s in ("_mean", "_sd", "_quantile"))
+              or k.rsplit("_", 1)[0] in ("total_spawned", "arrivals")]
+    assert sorted(k for k in g if isinstance(g[k], h5py.Dataset)) == sorted(chosen), sorted(g)
+    assert {"arrivals_quantile", "total_spawned_sd", "place", "link_from", "quantile", "time"} <= set(g)
+    assert "occupancy_mean" not in g and "flow_quantile" not in g
+    for k in chosen:
+        assert f[k].dtype == g[k].dtype and f[k].shape == g[k].shape, k
+        if f[k].dtype.kind == "O":
+            assert f[k][()].tolist() == g[k][()].tolist(), k
+        else:
+            assert f[k][()].tobytes() == g[k][()].tobytes(), k
+        for a in ("units", "long_name", "coordinates"):
+            assert f[k].attrs.get(a) == g[k].attrs.get(a), (k, a)
 with h5py.File("w3.h5") as f:
     assert f["provenance"].attrs["pooling"].startswith("every draw x seed run weighted by its draw's weight")
     assert f["provenance"].attrs["uncertainty"] == "parameter draws (3 from w3.csv, weighted) x seeds (2)"
@@ -153,4 +176,10 @@ printf 'movement.distance_power,weight\n1,0\n2,0\n' > weights.csv
 expect weights.csv 65 'migsim: weights.csv:1:2: weight: the weights are all 0 (expected at least one > 0)'
 printf 'movement.distance_power,weight\n1,1\n2,-0.5\n' > negative.csv
 expect negative.csv 65 'migsim: negative.csv:3:2: weight: expected a number >= 0, got "-0.5"'
+expect draws.csv 64 "migsim: --vars: no data variable 'arrivalz' in the runs of $scenario (did you mean \"arrivals\"?)" \
+  --vars occupancy,arrivalz
+expect draws.csv 64 "migsim: ensemble: --vars: 'flow' given twice
+Try 'migsim --help'." --vars flow,occupancy,flow
+expect draws.csv 64 "migsim: ensemble: --vars: an empty name in \"flow,\" (expected NAME[,NAME...])
+Try 'migsim --help'." --vars flow,
 echo "test_ensemble: OK"

@@ -3,7 +3,8 @@
  * (a time scale, a place scale, an auxiliary coordinate, two variables over time, and a
  * provenance seed): mean, sd and quantiles equal values computed independently, the layout
  * (dimension scales, attributes, provenance) of the summary, the exact message for every
- * kind of mismatched input, and that a failure leaves nothing at the output path. */
+ * kind of mismatched input, and that a failure leaves nothing at the output path; --vars:
+ * only the chosen variables, byte for byte the full summary's, and its errors. */
 #include <criterion/criterion.h>
 
 #include <dirent.h>
@@ -24,6 +25,7 @@
 #include "mig_ctx.h"
 #include "mig_h5.h"
 #include "mig_summarize.h"
+#include "mig_util.h"
 
 #define DAYS 3
 #define NP 2
@@ -440,6 +442,147 @@ Test(summarize, layout_and_provenance)
     free(err);
 }
 
+/* ------------------------------------------------------------------ --vars -------- */
+
+/* Summarizes a, b, c into out with vars[0..nv) (none: all); the error text in *err. */
+static mig_status summarize_vars(const char *out, const char *const *vars, size_t nv, mig_summarize_stats *stats,
+                                 char **err)
+{
+    const char *in[] = { "a.h5", "b.h5", "c.h5" };
+    mig_ctx *ctx = NULL;
+    mig_summarize_opts o = { .quantiles = q3, .n_quantiles = 3, .vars = vars, .n_vars = nv };
+    mig_status st;
+    cr_assert_eq(mig_ctx_create(&ctx), MIG_OK);
+    ctx->threads = 2;
+    st = mig_summarize(in, 3, out, &o, ctx, stats);
+    *err = strdup(mig_ctx_n_errors(ctx) ? mig_ctx_error_at(ctx, 0) : "");
+    mig_ctx_destroy(&ctx);
+    return st;
+}
+
+/* --vars tot: only tot's statistics, byte for byte those of the full summary, with every
+ * coordinate copied and the selection in /provenance; without it no "vars" attribute. */
+Test(summarize, vars_selects_variables)
+{
+    static const char *const stats_tot[] = { "tot_mean", "tot_sd", "tot_q05", "tot_q50", "tot_q95" };
+    static const char *const stats_occ[] = { "occ_mean", "occ_sd", "occ_q05", "occ_q50", "occ_q95" };
+    const char *tot[] = { "tot" };
+    mig_summarize_stats st_all, st_tot;
+    double a[DAYS], b[DAYS], la[NP], lb[NP];
+    char *err;
+    hid_t fa, fb;
+
+    make_abc();
+    cr_assert_eq(summarize_vars("all.h5", NULL, 0, &st_all, &err), MIG_OK, "%s", err);
+    free(err);
+    cr_assert_eq(summarize_vars("tot.h5", tot, 1, &st_tot, &err), MIG_OK, "%s", err);
+    free(err);
+    cr_expect_eq(st_all.n_vars, 2);
+    cr_expect_eq(st_tot.n_vars, 1);
+    cr_expect_eq(st_tot.n_copied, 3);
+    fa = H5Fopen("all.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
+    fb = H5Fopen("tot.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert(fa >= 0 && fb >= 0);
+    for (int k = 0; k < 5; k++) {
+        cr_expect_eq(H5Lexists(fb, stats_occ[k], H5P_DEFAULT), 0, "%s is not summarized", stats_occ[k]);
+        cr_expect_gt(H5Lexists(fa, stats_occ[k], H5P_DEFAULT), 0, "%s in the full summary", stats_occ[k]);
+        read_doubles(fa, stats_tot[k], a);
+        read_doubles(fb, stats_tot[k], b);
+        cr_expect_eq(memcmp(a, b, sizeof a), 0, "%s differs from the full summary's", stats_tot[k]);
+    }
+    read_doubles(fa, "place_lat", la);
+    read_doubles(fb, "place_lat", lb);
+    cr_expect_eq(memcmp(la, lb, sizeof la), 0);
+    cr_expect_gt(H5Lexists(fb, "time", H5P_DEFAULT), 0);
+    cr_expect_gt(H5Lexists(fb, "place", H5P_DEFAULT), 0);
+    expect_attr(fb, "provenance", "vars", "tot");
+    expect_attr(fb, "tot_mean", "long_name", "mean of everyone");
+    cr_expect_eq(H5Aexists_by_name(fa, "provenance", "vars", H5P_DEFAULT), 0, "no vars without a selection");
+    H5Fclose(fa);
+    H5Fclose(fb);
+}
+
+/* Both variables named, in another order: the datasets of the full summary, in its order. */
+Test(summarize, vars_all_named_is_the_full_summary)
+{
+    const char *both[] = { "tot", "occ" };
+    const int (*runs[3])[NP] = { occ_abc[0], occ_abc[1], occ_abc[2] };
+    mig_summarize_stats st;
+    char *err;
+    hid_t f;
+    make_abc();
+    cr_assert_eq(summarize_vars("out.h5", both, 2, &st, &err), MIG_OK, "%s", err);
+    free(err);
+    cr_expect_eq(st.n_vars, 2);
+    f = H5Fopen("out.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
+    check_values(f, runs, 3);
+    expect_attr(f, "provenance", "vars", "tot,occ");
+    H5Fclose(f);
+}
+
+/* A name that is no data variable, an empty one, a repeat: MIG_EUSAGE, exact text, no file. */
+Test(summarize, vars_errors)
+{
+    static const struct {
+        const char *v[2];
+        size_t n;
+        const char *message;
+    } bad[] = {
+        { { "occz" }, 1, "--vars: no data variable 'occz' in a.h5 (did you mean \"occ\"?)" },
+        { { "tot", "place_lat" }, 2, "--vars: no data variable 'place_lat' in a.h5 (expected one of: occ, tot)" },
+        { { "occ", "occ" }, 2, "--vars: 'occ' given twice" },
+        { { "" }, 1, "--vars: an empty name (expected NAME[,NAME...])" },
+    };
+    mig_summarize_stats st;
+    mig_ctx *ctx = NULL;
+    char *err;
+    make_abc();
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_expect_eq(summarize_vars("out.h5", bad[i].v, bad[i].n, &st, &err), MIG_EUSAGE, "case %zu", i);
+        cr_expect_str_eq(err, bad[i].message);
+        cr_expect_not(has_file("out.h5"), "no output, nor a temporary one, may be left");
+        free(err);
+    }
+    /* the same check on one file, as ensemble makes it after its first run */
+    cr_assert_eq(mig_ctx_create(&ctx), MIG_OK);
+    cr_expect_eq(mig_summarize_check_vars("b.h5", NULL, (const char *[]){ "occ", "tot" }, 2, ctx), MIG_OK);
+    cr_expect_eq(mig_summarize_check_vars("b.h5", "the runs of s.yaml", (const char *[]){ "tott" }, 1, ctx),
+                 MIG_EUSAGE);
+    cr_expect_str_eq(mig_ctx_error_at(ctx, 0), "--vars: no data variable 'tott' in the runs of s.yaml (did you mean "
+                                               "\"tot\"?)");
+    mig_ctx_destroy(&ctx);
+}
+
+Test(summarize, parse_vars)
+{
+    static const struct {
+        const char *text, *message;
+    } bad[] = {
+        { "a,,b", "--vars: an empty name in \"a,,b\" (expected NAME[,NAME...])" },
+        { "", "--vars: an empty name in \"\" (expected NAME[,NAME...])" },
+        { "a,", "--vars: an empty name in \"a,\" (expected NAME[,NAME...])" },
+        { ",a", "--vars: an empty name in \",a\" (expected NAME[,NAME...])" },
+        { "a,b,a", "--vars: 'a' given twice" },
+    };
+    char **v;
+    size_t n;
+    mig_ctx *ctx = NULL;
+    cr_assert_eq(mig_ctx_create(&ctx), MIG_OK);
+    cr_assert_eq(mig_summarize_parse_vars("encounters,occupancy", &v, &n, ctx), MIG_OK);
+    cr_assert_eq(n, 2);
+    cr_expect_str_eq(v[0], "encounters");
+    cr_expect_str_eq(v[1], "occupancy");
+    mig_free_strings(v, n);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        mig_ctx_clear_errors(ctx);
+        cr_expect_eq(mig_summarize_parse_vars(bad[i].text, &v, &n, ctx), MIG_EUSAGE);
+        cr_expect_null(v);
+        cr_expect_eq(n, 0);
+        cr_expect_str_eq(mig_ctx_error_at(ctx, 0), bad[i].message);
+    }
+    mig_ctx_destroy(&ctx);
+}
+
 /* ------------------------------------------------------------------ bad inputs ----- */
 
 /* Summarizing in must fail with want and message, leaving no out.h5 (nor a temporary). */
@@ -696,6 +839,9 @@ Test(summarize, cli)
     const char *noout[] = { "migsim", "summarize", "a.h5", NULL };
     const char *badq[] = { "migsim", "summarize", "a.h5", "-o", "out2.h5", "--quantiles", "0.5,2", NULL };
     const char *nodir[] = { "migsim", "summarize", "a.h5", "-o", "no/out2.h5", NULL };
+    const char *badv[] = { "migsim", "summarize", "a.h5", "b.h5", "-o", "out2.h5", "--vars", "tot,occz", NULL };
+    const char *emptyv[] = { "migsim", "summarize", "a.h5", "-o", "out2.h5", "--vars", "occ,,tot", NULL };
+    const char *okv[] = { "migsim", "summarize", "a.h5", "b.h5", "c.h5", "-o", "out3.h5", "--vars", "tot", "-q", NULL };
     run_spec z = { occ_abc[2], DAYS, "13", NULL, "Z", 1, 0, 1 };
     char *err;
     make_abc();
@@ -717,5 +863,22 @@ Test(summarize, cli)
     cr_expect_eq(run_migsim(nodir, &err), 74);
     cr_expect_str_eq(err, "migsim: no/out2.h5: cannot create output file: No such file or directory\n");
     free(err);
+    cr_expect_eq(run_migsim(badv, &err), 64);
+    cr_expect_str_eq(err, "migsim: --vars: no data variable 'occz' in a.h5 (did you mean \"occ\"?)\n");
+    free(err);
+    cr_expect_eq(run_migsim(emptyv, &err), 64);
+    cr_expect_str_eq(err, "migsim: summarize: --vars: an empty name in \"occ,,tot\" (expected NAME[,NAME...])\n"
+                          "Try 'migsim --help'.\n");
+    free(err);
+    cr_expect_eq(run_migsim(okv, &err), 0, "%s", err);
+    free(err);
+    {
+        hid_t f = H5Fopen("out3.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
+        cr_assert_geq(f, 0);
+        cr_expect_gt(H5Lexists(f, "tot_mean", H5P_DEFAULT), 0);
+        cr_expect_eq(H5Lexists(f, "occ_mean", H5P_DEFAULT), 0);
+        expect_attr(f, "provenance", "vars", "tot");
+        H5Fclose(f);
+    }
     cr_expect_not(has_file("out2.h5"));
 }
