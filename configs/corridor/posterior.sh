@@ -11,20 +11,25 @@
 #  3. the coverage of October 2022 - September 2023 by the 80 % and 95 % intervals of the
 #     runs, without and with a model error measured on the training window (its residuals;
 #     the one-step-ahead error of carrying a fiscal year to the next), each with its binomial test.
-#   configs/corridor/posterior.sh [MIGSIM] [PARTICLES] [GENERATIONS] [SEEDS]
+#   configs/corridor/posterior.sh [MIGSIM] [PARTICLES] [GENERATIONS] [SEEDS] [MAX_RUNS]
+# GENERATIONS other than 4 names the draws posterior-fy2021-fy2022-PARTICLES-gGENERATIONS.csv;
+# MAX_RUNS (default none) is step 1's budget of runs: the last whole generation stands.
 # Step 1 takes about 14 minutes on 2 quiet cores (1,000 particles), step 2 about 10, step 3
 # about 4. JOBS=N runs at once in step 1 (default 2, the same draws for any N), THREADS=N per
 # run; STEP=2 or 3 starts there; OUT=DIR (default posterior-check) holds steps 2 and 3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-migsim=${1:-build/migsim} particles=${2:-1000} generations=${3:-4} seeds=${4:-2} thin=${THIN:-5}
+migsim=${1:-build/migsim} particles=${2:-1000} generations=${3:-4} seeds=${4:-2} max_runs=${5:-0} thin=${THIN:-5}
 s=configs/corridor/corridor-fy2021-fy2022.yaml
 post=configs/corridor/posterior-fy2021-fy2022-$particles.csv
+[ "$generations" = 4 ] || post=configs/corridor/posterior-fy2021-fy2022-$particles-g$generations.csv
+budget=()
+[ "$max_runs" = 0 ] || budget=(--max-evals "$max_runs")
 out=${OUT:-posterior-check}
 mkdir -p "$out"
 if [ "${STEP:-1}" -le 1 ]; then
   "$migsim" calibrate "$s" --abc -o "$post" --particles "$particles" --generations "$generations" \
-    --scale 0.005 --window 2020-10:2022-09 --jobs "${JOBS:-2}" --threads "${THREADS:-1}"
+    "${budget[@]}" --scale 0.005 --window 2020-10:2022-09 --jobs "${JOBS:-2}" --threads "${THREADS:-1}"
 fi
 if [ "${STEP:-1}" -le 2 ]; then
   rm -rf "$out/runs"
