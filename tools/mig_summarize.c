@@ -337,7 +337,7 @@ static mig_status check_list(const char *const *v, size_t n, mig_ctx *ctx)
             return mig_ctx_error(ctx, MIG_EUSAGE, "--vars: an empty name (expected NAME[,NAME...])");
         for (size_t k = 0; k < i; k++)
             if (strcmp(v[k], v[i]) == 0)
-                return mig_ctx_error(ctx, MIG_EUSAGE, "--vars: '%s' given twice", v[i]);
+                return mig_ctx_error(ctx, MIG_EUSAGE, "--vars: \"%s\" given twice", v[i]);
     }
     return MIG_OK;
 }
@@ -355,7 +355,7 @@ static mig_status check_selection(mig_ctx *ctx, const layout *L, const char *sho
         for (size_t k = 0; k < L->n; k++)
             if (L->d[k].role == ROLE_DATA)
                 mig_suggest_add(&sg, L->d[k].name);
-        st = mig_ctx_error(ctx, MIG_EUSAGE, "--vars: no data variable '%s' in %s (%s)", v[i], shown,
+        st = mig_ctx_error(ctx, MIG_EUSAGE, "--vars: no data variable \"%s\" in %s (%s)", v[i], shown,
                            mig_suggest_hint(&sg));
     }
     return st;

@@ -207,7 +207,7 @@ def test_summarize_and_ensemble_vars(tmp_path):
     with pytest.raises(migsim.MigsimError) as caught:
         migsim.summarize(inputs, tmp_path / "bad.h5", threads=1, vars="ocupancy")
     assert caught.value.returncode == 64
-    assert caught.value.stderr.strip() == (f"migsim: --vars: no data variable 'ocupancy' in {inputs[0]} "
+    assert caught.value.stderr.strip() == (f'migsim: --vars: no data variable "ocupancy" in {inputs[0]} '
                                            '(did you mean "occupancy"?)')
     assert not (tmp_path / "bad.h5").exists()
 

@@ -176,9 +176,9 @@ printf 'movement.distance_power,weight\n1,0\n2,0\n' > weights.csv
 expect weights.csv 65 'migsim: weights.csv:1:2: weight: the weights are all 0 (expected at least one > 0)'
 printf 'movement.distance_power,weight\n1,1\n2,-0.5\n' > negative.csv
 expect negative.csv 65 'migsim: negative.csv:3:2: weight: expected a number >= 0, got "-0.5"'
-expect draws.csv 64 "migsim: --vars: no data variable 'arrivalz' in the runs of $scenario (did you mean \"arrivals\"?)" \
+expect draws.csv 64 "migsim: --vars: no data variable \"arrivalz\" in the runs of $scenario (did you mean \"arrivals\"?)" \
   --vars occupancy,arrivalz
-expect draws.csv 64 "migsim: ensemble: --vars: 'flow' given twice
+expect draws.csv 64 "migsim: ensemble: --vars: \"flow\" given twice
 Try 'migsim --help'." --vars flow,occupancy,flow
 expect draws.csv 64 "migsim: ensemble: --vars: an empty name in \"flow,\" (expected NAME[,NAME...])
 Try 'migsim --help'." --vars flow,

@@ -528,9 +528,9 @@ Test(summarize, vars_errors)
         size_t n;
         const char *message;
     } bad[] = {
-        { { "occz" }, 1, "--vars: no data variable 'occz' in a.h5 (did you mean \"occ\"?)" },
-        { { "tot", "place_lat" }, 2, "--vars: no data variable 'place_lat' in a.h5 (expected one of: occ, tot)" },
-        { { "occ", "occ" }, 2, "--vars: 'occ' given twice" },
+        { { "occz" }, 1, "--vars: no data variable \"occz\" in a.h5 (did you mean \"occ\"?)" },
+        { { "tot", "place_lat" }, 2, "--vars: no data variable \"place_lat\" in a.h5 (expected one of: occ, tot)" },
+        { { "occ", "occ" }, 2, "--vars: \"occ\" given twice" },
         { { "" }, 1, "--vars: an empty name (expected NAME[,NAME...])" },
     };
     mig_summarize_stats st;
@@ -548,7 +548,7 @@ Test(summarize, vars_errors)
     cr_expect_eq(mig_summarize_check_vars("b.h5", NULL, (const char *[]){ "occ", "tot" }, 2, ctx), MIG_OK);
     cr_expect_eq(mig_summarize_check_vars("b.h5", "the runs of s.yaml", (const char *[]){ "tott" }, 1, ctx),
                  MIG_EUSAGE);
-    cr_expect_str_eq(mig_ctx_error_at(ctx, 0), "--vars: no data variable 'tott' in the runs of s.yaml (did you mean "
+    cr_expect_str_eq(mig_ctx_error_at(ctx, 0), "--vars: no data variable \"tott\" in the runs of s.yaml (did you mean "
                                                "\"tot\"?)");
     mig_ctx_destroy(&ctx);
 }
@@ -562,7 +562,7 @@ Test(summarize, parse_vars)
         { "", "--vars: an empty name in \"\" (expected NAME[,NAME...])" },
         { "a,", "--vars: an empty name in \"a,\" (expected NAME[,NAME...])" },
         { ",a", "--vars: an empty name in \",a\" (expected NAME[,NAME...])" },
-        { "a,b,a", "--vars: 'a' given twice" },
+        { "a,b,a", "--vars: \"a\" given twice" },
     };
     char **v;
     size_t n;
@@ -864,7 +864,7 @@ Test(summarize, cli)
     cr_expect_str_eq(err, "migsim: no/out2.h5: cannot create output file: No such file or directory\n");
     free(err);
     cr_expect_eq(run_migsim(badv, &err), 64);
-    cr_expect_str_eq(err, "migsim: --vars: no data variable 'occz' in a.h5 (did you mean \"occ\"?)\n");
+    cr_expect_str_eq(err, "migsim: --vars: no data variable \"occz\" in a.h5 (did you mean \"occ\"?)\n");
     free(err);
     cr_expect_eq(run_migsim(emptyv, &err), 64);
     cr_expect_str_eq(err, "migsim: summarize: --vars: an empty name in \"occ,,tot\" (expected NAME[,NAME...])\n"
