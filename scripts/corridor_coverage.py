@@ -59,15 +59,19 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corridor_compare as cc  # noqa: E402
 
 
-def run_figures(path, months, data):
-    run = cc.load_run(path)
-    sim = cc.simulated(run)
-    obs = cc.read_observed(data, list(sim.by_nat.columns))
+def load_runs(paths, data):
+    """Each run's monthly figures (corridor_compare's Sim), each file read once, and the record."""
+    sims = [cc.simulated(cc.load_run(p)) for p in paths]
+    return sims, cc.read_observed(data, list(sims[0].by_nat.columns))
+
+
+def run_figures(sim, months):
+    """One run's monthly totals, citizenship totals and sector shares (points) over months."""
     tot = sim.total.reindex(months)
     nat = sim.by_nat.reindex(months).sum()
     sec = sim.by_sector.reindex(months).sum()
     sec = 100 * sec / sec.sum() if sec.sum() else sec * 0.0
-    return obs, tot, nat, sec
+    return tot, nat, sec
 
 
 # the (k - 0.5) / 50 quantiles of N(0, 1), k = 1..50: the model error's draws for each run
@@ -124,30 +128,28 @@ def fiscal_years(window):
     return months, [months[i:i + 12] for i in range(len(months)) if months[i].month == 10 and i + 12 <= len(months)]
 
 
-def year_figures(runs, fy, data, obs):
+def year_figures(sims, fy, obs):
     """Over one fiscal year: the record's top-10 citizenships (OTHER apart), the record's and the
     runs' median totals of each citizenship (pd.Series), the record's and the median sector shares."""
     o_nat = obs.nat.loc[fy].sum()
     top = list(o_nat.drop("OTHER").sort_values(ascending=False).index[:10])
-    per_run = [run_figures(p, fy, data) for p in runs]
-    s_nat = pd.Series(np.median(np.array([[float(f[2].get(c, 0.0)) for c in o_nat.index] for f in per_run]), axis=0),
+    per_run = [run_figures(sim, fy) for sim in sims]
+    s_nat = pd.Series(np.median(np.array([[float(f[1].get(c, 0.0)) for c in o_nat.index] for f in per_run]), axis=0),
                       index=o_nat.index)
     o_sec = cc.shares(obs.sec.loc[fy].sum())[obs.sectors]
-    s_sec = pd.Series(np.median(np.array([[float(f[3].get(c, 0.0)) for c in obs.sectors] for f in per_run]), axis=0),
+    s_sec = pd.Series(np.median(np.array([[float(f[2].get(c, 0.0)) for c in obs.sectors] for f in per_run]), axis=0),
                       index=obs.sectors)
     return top, o_nat, s_nat, o_sec, s_sec
 
 
-def model_error(window, runs, data):
+def model_error(window, sims, obs):
     """sigma of the runs' median against the record over a training window (see above)."""
     months, fys = fiscal_years(window)
-    figs = [run_figures(p, months, data) for p in runs]
-    obs = figs[0][0]
-    med = np.median(np.array([f[1].values for f in figs]), axis=0)
+    med = np.median(np.array([run_figures(sim, months)[0].values for sim in sims]), axis=0)
     lm = np.log(obs.total.reindex(months).values / med)
     lc, ds = [], []
     for fy in fys:
-        top, o_nat, s_nat, o_sec, s_sec = year_figures(runs, fy, data, obs)
+        top, o_nat, s_nat, o_sec, s_sec = year_figures(sims, fy, obs)
         lc += list(np.log(o_nat[top].values / np.maximum(s_nat[top].values, 1.0)))
         ds += list(o_sec.values - s_sec.values)
     sd = lambda x: float(np.std(x, ddof=1)) if len(x) > 1 else None  # noqa: E731 (no whole fiscal year: none)
@@ -170,15 +172,13 @@ def one_step_sigma(month_ratio, top, nat_ratio, sec_share):
     return {"month": rms(em), "citizenship": rms(ec), "sector": rms(es)}
 
 
-def one_step_error(window, runs, data):
+def one_step_error(window, sims, obs):
     """sigma of --one-step from the runs and the record over a training window (see above)."""
     months, fys = fiscal_years(window)
-    figs = [run_figures(p, months, data) for p in runs]
-    obs = figs[0][0]
-    med = pd.Series(np.median(np.array([f[1].values for f in figs]), axis=0), index=months)
+    med = pd.Series(np.median(np.array([run_figures(sim, months)[0].values for sim in sims]), axis=0), index=months)
     mr, tops, nr, ss = [], [], [], []
     for fy in fys:
-        top, o_nat, s_nat, o_sec, _ = year_figures(runs, fy, data, obs)
+        top, o_nat, s_nat, o_sec, _ = year_figures(sims, fy, obs)
         mr.append(np.log(obs.total.reindex(fy).values / med[fy].values))
         tops.append(top)
         nr.append(np.log(np.maximum(o_nat, 1.0) / np.maximum(s_nat, 1.0)))
@@ -204,19 +204,19 @@ def main(argv=None):
     levels = [int(x) for x in a.levels.split(",")]
     first, last = a.window.split("/")
     months = pd.period_range(first, last, freq="M")
-    figs = [run_figures(p, months, a.data) for p in a.runs]
-    obs = figs[0][0]
+    sims, obs = load_runs(a.runs, a.data)
+    figs = [run_figures(sim, months) for sim in sims]
     o_tot = obs.total.reindex(months).values
     o_nat = obs.nat.loc[months].sum()
     top = list(o_nat.drop("OTHER").sort_values(ascending=False).index[:10])
     o_sec = cc.shares(obs.sec.loc[months].sum())
-    tot = np.array([f[1].values for f in figs])
-    nat = np.array([[float(f[2].get(c, 0.0)) for c in top] for f in figs])
-    sec = np.array([[float(f[3].get(c, 0.0)) for c in obs.sectors] for f in figs])
+    tot = np.array([f[0].values for f in figs])
+    nat = np.array([[float(f[1].get(c, 0.0)) for c in top] for f in figs])
+    sec = np.array([[float(f[2].get(c, 0.0)) for c in obs.sectors] for f in figs])
     training = a.model_error or a.one_step
     try:
-        sigma = (model_error(a.model_error, a.runs, a.data) if a.model_error else
-                 one_step_error(a.one_step, a.runs, a.data) if a.one_step else {})
+        sigma = (model_error(a.model_error, sims, obs) if a.model_error else
+                 one_step_error(a.one_step, sims, obs) if a.one_step else {})
     except ValueError as e:
         ap.error(str(e))
     tot = with_error(tot, sigma.get("month"), False)
