@@ -1215,9 +1215,31 @@ static char *join(const char *const *items, size_t n, const char *sep)
     return s;
 }
 
+/* The inputs' provenance seeds, one line each ("" where an input has none), into *out (caller
+ * frees). */
+static mig_status input_seeds(summ *S, char **out)
+{
+    char **seeds = calloc(S->n_in, sizeof *seeds);
+    mig_status st = MIG_OK;
+    *out = NULL;
+    if (!seeds)
+        return mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
+    for (size_t i = 0; i < S->n_in && st == MIG_OK; i++) {
+        seeds[i] = read_str_attr(S->in[i], "provenance", "seed");
+        if (!seeds[i] && !(seeds[i] = strdup("")))
+            st = MIG_ENOMEM;
+    }
+    if (st == MIG_OK && !(*out = join((const char *const *)seeds, S->n_in, "\n")))
+        st = MIG_ENOMEM;
+    for (size_t i = 0; i < S->n_in; i++)
+        free(seeds[i]);
+    free(seeds);
+    return st == MIG_OK ? MIG_OK : mig_ctx_error(S->ctx, st, "%s: out of memory", S->out_path);
+}
+
 static mig_status write_provenance(summ *S, const mig_summarize_opts *o)
 {
-    char **seeds = calloc(S->n_in, sizeof *seeds), *inputs = NULL, *seed_list = NULL, *vars = NULL;
+    char *inputs = NULL, *seed_list = NULL, *vars = NULL;
     char qtext[MIG_SUMMARIZE_MAX_QUANTILES * 24 + 1] = "", nin[32], hdf5[32], started[32];
     hid_t gcpl = -1, g = -1;
     unsigned maj = 0, min = 0, rel = 0;
@@ -1226,18 +1248,9 @@ static mig_status write_provenance(summ *S, const mig_summarize_opts *o)
     mig_status st = MIG_OK;
     int bad = 1;
 
-    if (!seeds)
-        return mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
-    for (size_t i = 0; i < S->n_in; i++) {
-        seeds[i] = read_str_attr(S->in[i], "provenance", "seed");
-        if (!seeds[i] && !(seeds[i] = strdup(""))) {
-            st = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
-            goto done;
-        }
-    }
-    inputs = join(o->input_labels ? o->input_labels : S->in_path, S->n_in, "\n");
-    seed_list = join((const char *const *)seeds, S->n_in, "\n");
-    if (!inputs || !seed_list) {
+    if ((st = input_seeds(S, &seed_list)) != MIG_OK)
+        return st;
+    if (!(inputs = join(o->input_labels ? o->input_labels : S->in_path, S->n_in, "\n"))) {
         st = mig_ctx_error(S->ctx, MIG_ENOMEM, "%s: out of memory", S->out_path);
         goto done;
     }
@@ -1290,9 +1303,6 @@ static mig_status write_provenance(summ *S, const mig_summarize_opts *o)
 done:
     mig_h5_close(&g, H5Gclose);
     mig_h5_close(&gcpl, H5Pclose);
-    for (size_t i = 0; i < S->n_in; i++)
-        free(seeds[i]);
-    free(seeds);
     MIG_FREE_ALL(inputs, seed_list, vars);
     if (st != MIG_OK)
         return st;
