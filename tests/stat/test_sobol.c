@@ -28,6 +28,7 @@
 #include "mig_h5.h"
 #include "mig_sobol.h"
 #include "mig_sobol_h5.h"
+#include "../test_tmp.h"
 
 static double ishigami(const double *u)
 {
@@ -168,14 +169,14 @@ Test(sobol, ishigami_hdf5)
     const mig_prov_item prov[] = { { "command_line", "test_sobol" }, { "manifest_sha256", "abc" } };
     const mig_sobol_h5_labels lab = { .output = "ishigami", .period = "all", .long_name = "Ishigami function",
                                       .parameters = keys, .replicates = 1, .runs = 5 * 8192 };
-    char dir[] = "/tmp/migsim-sobol-XXXXXX", path[64], bad[96];
+    char dir[256], path[320], bad[320];
     double *y = outputs(ishigami, 8192), v[3], lo[3], hi[3], ts[3], tlo[3], thi[3];
     char *labels[3] = { NULL }, *out[1] = { NULL }, *text = NULL;
     mig_ctx *ctx;
     mig_sobol_result r;
     hid_t f, d, t;
 
-    cr_assert_not_null(mkdtemp(dir));
+    tmp_dir_make(dir, sizeof dir, "migsim-sobol");
     snprintf(path, sizeof path, "%s/s.h5", dir);
     cr_assert_eq(mig_ctx_create(&ctx), MIG_OK);
     mig_h5_errors(ctx);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_cli.c: bad input through the real command line. Each case writes a scenario (and
  * CSV tables) into a fresh folder, runs `migsim run s.yaml -o out.h5` there, and asserts
- * the exact error text, the exit code, and that no output (nor a temporary file) is left. */
+ * the exact error text, the exit code, and that no output (nor a temporary file) is left.
+ * The folder is made under $TMPDIR before each test and removed after it. */
 #include <criterion/criterion.h>
 
 #include "../test_proc.h"
+#include "../test_tmp.h"
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -38,13 +40,25 @@ typedef struct cli_case {
     const char *stderr_text;
 } cli_case;
 
+static char dir[256];
+
+static void make_dir(void)
+{
+    tmp_dir_make(dir, sizeof dir, "migsim-cli");
+}
+
+static void remove_dir(void)
+{
+    tmp_dir_remove(dir);
+}
+
+TestSuite(cli, .init = make_dir, .fini = remove_dir);
+
 static void check_case(const cli_case *c)
 {
-    char dir[] = "/tmp/migsim-cli-XXXXXX";
     const char *args[16] = { "migsim", "run", "s.yaml", "-o", "out.h5", "--quiet" };
     int n = 6, code;
     char *err;
-    cr_assert_not_null(mkdtemp(dir));
     write_file(dir, "s.yaml", c->yaml ? c->yaml : yaml_ok);
     if (!c->places || *c->places)
         write_file(dir, "places.csv", c->places ? c->places : places_ok);
@@ -62,10 +76,8 @@ static void check_case(const cli_case *c)
 /* A valid scenario runs, and then (only then) out.h5 exists: the cases can fail. */
 Test(cli, valid_scenario_writes_output)
 {
-    char dir[] = "/tmp/migsim-cli-XXXXXX";
     const char *args[] = { "migsim", "run", "s.yaml", "-o", "out.h5", "--quiet", NULL };
     char *err;
-    cr_assert_not_null(mkdtemp(dir));
     write_file(dir, "s.yaml", yaml_ok);
     write_file(dir, "places.csv", places_ok);
     write_file(dir, "links.csv", links_ok);
@@ -240,10 +252,8 @@ Test(cli, output_folder_missing)
 /* A failed run leaves an existing file at the output path exactly as it was. */
 Test(cli, failed_run_keeps_existing_output)
 {
-    char dir[] = "/tmp/migsim-cli-XXXXXX", path[600];
     const char *args[] = { "migsim", "run", "s.yaml", "-o", "out.h5", "--quiet", NULL };
-    char *err, *kept;
-    cr_assert_not_null(mkdtemp(dir));
+    char path[600], *err, *kept;
     write_file(dir, "s.yaml", yaml_ok);
     write_file(dir, "places.csv", places_ok);
     write_file(dir, "links.csv", "from,to,distance_km,mode\nA,B,-1,bus\n");

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../test_tmp.h"
 #include "../test_util.h"
 #include "mig_date.h"
 #include "mig_model_corridor.h"
@@ -56,15 +57,12 @@ static void write_file(const char *name, const char *text)
 
 static void make_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/migsim_corridor_%ld_XXXXXX", (long)getpid());
-    cr_assert_not_null(mkdtemp(dir));
+    tmp_dir_make(dir, sizeof dir, "migsim-corridor");
 }
 
 static void remove_dir(void)
 {
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmp_dir_remove(dir);
 }
 
 /* Origin A -> border city B -> sector S (foot) or port P; B2 -> S too (a second border

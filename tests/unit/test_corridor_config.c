@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../test_tmp.h"
 #include "../test_util.h"
 #include "mig_corridor_config.h"
 
@@ -43,11 +44,11 @@ typedef struct corridor_case {
 
 static void check_case(const corridor_case *c)
 {
-    char dir[] = "/tmp/migsim-corridor-XXXXXX", cmd[64];
+    char dir[256];
     const char *args[8] = { "migsim", "check", "s.yaml" };
     int n = 3, code;
     char *err;
-    cr_assert_not_null(mkdtemp(dir));
+    tmp_dir_make(dir, sizeof dir, "migsim-corridor");
     write_file(dir, "s.yaml", c->yaml);
     write_file(dir, "places.csv", places);
     write_file(dir, "links.csv", links);
@@ -63,8 +64,7 @@ static void check_case(const corridor_case *c)
     cr_expect_str_eq(err, c->stderr_text);
     cr_expect_eq(code, c->code, "exit code %d, expected %d", code, c->code);
     free(err);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmp_dir_remove(dir);
 }
 
 Test(corridor_config, valid_section_checks)
@@ -217,10 +217,10 @@ Test(corridor_config, set_override_checked_like_the_file)
 /* The defaults inside a corridor section apply only when it is there. */
 Test(corridor_config, defaults_resolve)
 {
-    char dir[] = "/tmp/migsim-corridor-XXXXXX", path[512], cmd[64];
+    char dir[256], path[512];
     mig_ctx *ctx;
     mig_config *cfg;
-    cr_assert_not_null(mkdtemp(dir));
+    tmp_dir_make(dir, sizeof dir, "migsim-corridor");
     write_file(dir, "places.csv", places);
     write_file(dir, "links.csv", links);
     write_file(dir, "push.csv", push_ok);
@@ -251,8 +251,7 @@ Test(corridor_config, defaults_resolve)
     cr_assert_null(strstr(cfg->resolved_yaml, "title42"));
     mig_config_destroy(&cfg);
     mig_ctx_destroy(&ctx);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmp_dir_remove(dir);
 }
 
 Test(corridor_config, bad_securing_border)

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../test_tmp.h"
 #include "../test_util.h"
 #include "mig_policy.h"
 #include "mig_step.h"
@@ -61,17 +62,14 @@ static const char links[] = "from,to,distance_km,mode\n"
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/migsim_test_policy_%ld", (long)getpid());
-    mkdir(dir, 0700);
+    tmp_dir_make(dir, sizeof dir, "migsim-policy");
     write_file("places.csv", places);
     write_file("links.csv", links);
 }
 
 static void teardown(void)
 {
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmp_dir_remove(dir);
 }
 
 static void world(const char *yaml, const char *const *over, size_t n_over, int threads, mig_ctx **ctx,

@@ -26,6 +26,7 @@
 #include "mig_h5.h"
 #include "mig_summarize.h"
 #include "mig_util.h"
+#include "../test_tmp.h"
 
 #define DAYS 3
 #define NP 2
@@ -144,15 +145,22 @@ static void make_abc(void)
     make_run("c.h5", &c);
 }
 
+static char work_dir[512];
+
+/* A fresh folder under $TMPDIR, made the working directory; removed after the test. */
 static void enter_fresh_dir(void)
 {
-    char dir[] = "/tmp/migsim-summ-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    cr_assert_eq(chdir(dir), 0);
+    tmp_dir_make(work_dir, sizeof work_dir, "migsim-summ");
+    cr_assert_eq(chdir(work_dir), 0);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
-TestSuite(summarize, .init = enter_fresh_dir);
+static void remove_dir(void)
+{
+    tmp_dir_remove(work_dir);
+}
+
+TestSuite(summarize, .init = enter_fresh_dir, .fini = remove_dir);
 
 static const double q3[3] = { 0.05, 0.5, 0.95 };
 

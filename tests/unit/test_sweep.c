@@ -2,8 +2,8 @@
 /* test_sweep.c: sweep specs (mig_sweep_load), their expansion (grid, Sobol), seeds, the
  * manifest file, the row lookup of `run --manifest`, and the command line: `migsim sweep`
  * and `migsim run --manifest M --task N` with exact messages, exit codes, and no file left
- * behind on failure. Each test works in a fresh folder (Criterion runs each test in its own
- * process, so chdir is safe). */
+ * behind on failure. Each test works in a fresh folder under $TMPDIR, removed after it
+ * (Criterion runs each test in its own process, so chdir is safe). */
 #include <criterion/criterion.h>
 
 #include <dirent.h>
@@ -24,6 +24,7 @@
 #include "mig_h5.h"
 #include "mig_sobol.h"
 #include "mig_sweep.h"
+#include "../test_tmp.h"
 
 /* ------------------------------------------------------------------ fixtures -------- */
 
@@ -71,12 +72,13 @@ static char *slurp(const char *path)
     return buf;
 }
 
+static char work_dir[512];
+
 /* A fresh folder with the scenario, made the working directory. */
 static void enter_fresh_dir(void)
 {
-    char dir[] = "/tmp/migsim-sweep-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    cr_assert_eq(chdir(dir), 0);
+    tmp_dir_make(work_dir, sizeof work_dir, "migsim-sweep");
+    cr_assert_eq(chdir(work_dir), 0);
     write_file("s.yaml", scenario_yaml);
     write_file("places.csv", places_csv);
     write_file("links.csv", links_csv);
@@ -185,7 +187,12 @@ static char *prov_attr(const char *path, const char *name)
     return v;
 }
 
-TestSuite(sweep, .init = enter_fresh_dir);
+static void remove_dir(void)
+{
+    tmp_dir_remove(work_dir);
+}
+
+TestSuite(sweep, .init = enter_fresh_dir, .fini = remove_dir);
 
 /* ------------------------------------------------------------------ expansion ------- */
 
