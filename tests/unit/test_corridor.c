@@ -60,10 +60,16 @@ static void make_dir(void)
     tmp_dir_make(dir, sizeof dir, "migsim-corridor");
 }
 
+/* Removes the folder if there is one; also the suite's .fini, which runs after a failed
+ * assertion too. */
 static void remove_dir(void)
 {
-    tmp_dir_remove(dir);
+    if (dir[0])
+        tmp_dir_remove(dir);
+    dir[0] = '\0';
 }
+
+TestSuite(corridor, .fini = remove_dir);
 
 /* Origin A -> border city B -> sector S (foot) or port P; B2 -> S too (a second border
  * city across S). Every leg is done in one day. */
@@ -275,7 +281,6 @@ Test(corridor, hazard_step_change_matches_formula)
     cr_assert_leq(fabs((double)feb - 28 * r_feb), 1.0);
     cr_assert_float_eq(((double)feb / 28) / ((double)jan / 31), exp(beta * delta), 0.002);
     test_world_free(&ctx, &cfg, &w);
-    remove_dir();
 }
 
 /* The same step with the term's max at 1.4 (by --set, checked like the file): January's 1.0
@@ -303,7 +308,6 @@ Test(corridor, hazard_step_change_saturates_at_max)
     cr_assert_leq(fabs((double)feb - 28 * r_feb), 1.0, "February %lld, expected %g (capped)", (long long)feb,
                   28 * r_feb);
     test_world_free(&ctx, &cfg, &w);
-    remove_dir();
 }
 
 Test(corridor, hazard_month_without_indicator_is_an_error)
@@ -336,7 +340,6 @@ Test(corridor, hazard_month_without_indicator_is_an_error)
     cr_assert_str_eq(mig_ctx_error_at(ctx, 0), want);
     mig_config_destroy(&cfg);
     mig_ctx_destroy(&ctx);
-    remove_dir();
 }
 
 /* ---- encounter outcomes --------------------------------------------------------- */
@@ -419,7 +422,6 @@ Test(corridor, outcome_shares_within_binomial_bounds)
     assert_binomial(r_t8, n_t8, 0.4, "removed after Title 42");
     cr_assert_eq(rel_all, enc_all, "encounters at ports are releases");
     test_world_free(&ctx, &cfg, &w);
-    remove_dir();
 }
 
 Test(corridor, title42_switch_on_its_date)
@@ -449,7 +451,6 @@ Test(corridor, title42_switch_on_its_date)
             cr_assert_gt(enc[S * 2], 0, "encounters on both sides of the switch");
     }
     test_world_free(&ctx, &cfg, &w);
-    remove_dir();
 }
 
 /* CBP One: people at B wait (wait_probability 1) and get at most about the quota a day. */
@@ -496,7 +497,6 @@ Test(corridor, cbp_one_appointments_follow_the_quota)
                       (long long)days_on);
     }
     test_world_free(&ctx, &cfg, &w);
-    remove_dir();
 }
 
 /* ---- fit measures ---------------------------------------------------------------- */
@@ -715,7 +715,6 @@ Test(corridor, factors_by_nationality_move_crossings)
     assert_binomial(at[0][0], 5000, 1.5 / (1.5 + 1.0 + 0.5e6), "X at S1");
     assert_binomial(at[1][0], 5000, 0.5, "Y at S1");
     test_world_free(&ctx, &cfg, &w);
-    remove_dir();
 }
 
 Test(corridor, factors_by_nationality_errors)
@@ -754,7 +753,6 @@ Test(corridor, factors_by_nationality_errors)
     cr_assert(strstr(mig_ctx_error_at(ctx, 3), "factors[2].values[1]") != NULL, "%s", mig_ctx_error_at(ctx, 3));
     mig_config_destroy(&cfg);
     mig_ctx_destroy(&ctx);
-    remove_dir();
 }
 
 /* ---- sector choice derived from the record (corridor.sector_choice) ---------------- */
@@ -856,7 +854,6 @@ Test(corridor, sector_choice_crosses_in_the_record_shares)
             assert_binomial(at[k][j], 5000, sector_truth[k][j], names[j]);
     }
     test_world_free(&ctx, &cfg, &w);
-    remove_dir();
 }
 
 /* The shares and the factors are solved once per context and kept (mig_ctx_memo_put): a
@@ -892,7 +889,6 @@ Test(corridor, sector_choice_solved_once_per_context)
     cr_assert_neq(memcmp(first, w->route_weight, n * sizeof *first), 0, "the kept factors are used");
     free(first);
     test_world_free(&ctx, &cfg, &w);
-    remove_dir();
 }
 
 /* enforcement_target's targets are persons: at corridor.scale 0.5 the engine multiplies them
@@ -926,7 +922,6 @@ Test(corridor, enforcement_targets_follow_corridor_scale)
     cr_assert_leq(fabs((double)got - 1000.0), 4 * sqrt(1000.0) + 1, "%lld agents apprehended, target 1000",
                   (long long)got);
     test_world_free(&ctx, &cfg, &w);
-    remove_dir();
 }
 
 /* The level fit's least squares: an exact non-negative solution is recovered; when the
