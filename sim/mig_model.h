@@ -54,6 +54,10 @@ typedef struct mig_model_ops {
     /* What `migsim calibrate` needs to fit the model to a record (sim/mig_fit.h), or NULL
      * when the model cannot be calibrated. */
     const mig_fit_ops *fit;
+    /* What each run of the scenario draws beyond the engine's random numbers, in words for
+     * an ensemble's provenance (e.g. a forecast error drawn from the seed); buf[0] = '\0'
+     * when nothing. At most n bytes. May be NULL. */
+    void (*uncertainty)(const mig_config *cfg, char *buf, size_t n);
 } mig_model_ops;
 
 /* The registry of models compiled in. Returns NULL when name is unknown. */

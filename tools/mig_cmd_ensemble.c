@@ -181,7 +181,7 @@ int mig_cmd_ensemble_main(int argc, char **argv)
     ens_args a = { .qtext = "5,10,25,50,75,90,95", .seeds = 10, .seed = 1 };
     double q[MIG_SUMMARIZE_MAX_QUANTILES];
     size_t nq = 0, nv = 0;
-    char *cmdline = NULL, unc[1024], **vars = NULL;
+    char *cmdline = NULL, **vars = NULL;
     mig_ctx *ctx = NULL;
     mig_draws *dr = NULL;
     mig_ensemble_stats stats;
@@ -213,11 +213,10 @@ int mig_cmd_ensemble_main(int argc, char **argv)
                                 .draws = dr, .draws_path = a.draws, .seed = a.seed, .n_seeds = (uint32_t)a.seeds,
                                 .quantiles = q, .n_quantiles = nq, .command_line = cmdline, .progress = !a.quiet,
                                 .keep_runs = a.keep, .vars = (const char *const *)vars, .n_vars = nv };
-        mig_ensemble_uncertainty(&o, unc, sizeof unc);
         st = mig_ensemble_run(&o, ctx, &stats);
         if (st == MIG_OK)
             mig_log(ctx, MIG_LOG_INFO, "wrote %s: %zu variables over %zu runs (%s) in %.1f s", a.output,
-                    stats.n_vars, stats.n_runs, unc, stats.wall_s);
+                    stats.n_vars, stats.n_runs, stats.uncertainty, stats.wall_s);
     }
     rc = st == MIG_OK ? 0 : mig_ctx_report(ctx, st, stderr);
 out:

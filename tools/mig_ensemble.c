@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "mig_config.h"
+#include "mig_model.h"
 #include "mig_run.h"
 #include "mig_sha256.h"
 #include "mig_summarize.h"
@@ -40,13 +41,15 @@ typedef struct ens {
     double *weight;               /* owned [n_runs]: the draws' unequal weights, else NULL */
 } ens;
 
-void mig_ensemble_uncertainty(const mig_ensemble_opts *o, char *buf, size_t n)
+void mig_ensemble_uncertainty(const mig_ensemble_opts *o, const char *model_words, char *buf, size_t n)
 {
+    const int more = model_words && model_words[0];
     if (!o->draws)
-        snprintf(buf, n, "seeds only");
+        snprintf(buf, n, "seeds only%s%s", more ? " + " : "", more ? model_words : "");
     else
-        snprintf(buf, n, "parameter draws (%zu from %s%s) x seeds (%" PRIu32 ")", o->draws->n_draws, o->draws_path,
-                 o->draws->equal_weights ? "" : ", weighted", o->n_seeds);
+        snprintf(buf, n, "parameter draws (%zu from %s%s) x seeds (%" PRIu32 ")%s%s", o->draws->n_draws,
+                 o->draws_path, o->draws->equal_weights ? "" : ", weighted", o->n_seeds, more ? " + " : "",
+                 more ? model_words : "");
 }
 
 /* Raises the soft open-file limit to the hard one and checks that n_runs files fit. */
@@ -178,12 +181,18 @@ done:
     return st;
 }
 
-/* The scenario as resolved with --set (no draw, no seed override): path, text, digest. */
-static mig_status scenario_text(const mig_ensemble_opts *o, mig_ctx *ctx, char **text)
+/* The scenario as resolved with --set (no draw, no seed override): its text, and the
+ * uncertainties included in words (mig_ensemble_uncertainty with its model's) into unc. */
+static mig_status scenario_text(const mig_ensemble_opts *o, mig_ctx *ctx, char **text, char *unc, size_t n)
 {
     mig_config *cfg = NULL;
     mig_status st = mig_config_load(o->scenario, o->sets, o->n_sets, ctx, &cfg);
+    const mig_model_ops *ops = st == MIG_OK ? mig_model_find(cfg->model) : NULL;
+    char words[512] = "";
     *text = NULL;
+    if (ops && ops->uncertainty)
+        ops->uncertainty(cfg, words, sizeof words);
+    mig_ensemble_uncertainty(o, words, unc, n);
     if (st == MIG_OK && !(*text = mig_asprintf("%s", cfg->resolved_yaml)))
         st = mig_ctx_error(ctx, MIG_ENOMEM, "%s: out of memory", o->output);
     mig_config_destroy(&cfg);
@@ -212,7 +221,8 @@ static mig_status summarize(ens *E, const char *resolved, mig_ensemble_stats *st
 {
     const mig_ensemble_opts *o = E->o;
     const mig_draws *dr = o->draws;
-    char sc_hash[MIG_SHA256_HEX], unc[1024], nd[32], ns[32], nr[32], seeds[96];
+    const char *unc = stats->uncertainty;
+    char sc_hash[MIG_SHA256_HEX], nd[32], ns[32], nr[32], seeds[96];
     const char **key_names = dr ? calloc(dr->n_keys + 1, sizeof *key_names) : NULL;
     char *labels = NULL, *keys = NULL;
     mig_summarize_stats ss;
@@ -226,7 +236,6 @@ static mig_status summarize(ens *E, const char *resolved, mig_ensemble_stats *st
         return mig_ctx_error(E->ctx, MIG_ENOMEM, "%s: out of memory", o->output);
     }
     mig_sha256_hex(resolved, strlen(resolved), sc_hash);
-    mig_ensemble_uncertainty(o, unc, sizeof unc);
     snprintf(nd, sizeof nd, "%zu", E->n_draws);
     snprintf(ns, sizeof ns, "%" PRIu32, o->n_seeds);
     snprintf(nr, sizeof nr, "%zu", E->n_runs);
@@ -314,7 +323,7 @@ mig_status mig_ensemble_run(const mig_ensemble_opts *o, mig_ctx *ctx, mig_ensemb
     E.n_runs = E.n_draws * o->n_seeds;
     stats->n_runs = E.n_runs;
     if ((st = check_files(&E)) != MIG_OK || (st = check_memory(&E)) != MIG_OK ||
-        (st = scenario_text(o, ctx, &resolved)) != MIG_OK)
+        (st = scenario_text(o, ctx, &resolved, stats->uncertainty, sizeof stats->uncertainty)) != MIG_OK)
         goto done;
     E.dir = o->keep_runs ? mig_asprintf("%s", o->keep_runs)
                          : mig_asprintf("%s.runs.%ld", o->output, (long)getpid());

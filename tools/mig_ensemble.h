@@ -37,6 +37,7 @@ typedef struct mig_ensemble_stats {
     size_t n_vars;                /* variables summarized */
     double run_bytes;             /* size of the first run's file (the temporary space per run) */
     double wall_s;
+    char uncertainty[1024];       /* mig_ensemble_uncertainty's words for this ensemble */
 } mig_ensemble_stats;
 
 /* changes */
@@ -54,7 +55,9 @@ mig_status mig_ensemble_run(const mig_ensemble_opts *o, mig_ctx *ctx, mig_ensemb
 
 /* queries */
 /* The uncertainties included, in words: "seeds only", or "parameter draws (N from FILE) x
- * seeds (M)" ("(N from FILE, weighted)" with unequal weights). Writes at most n bytes. */
-void mig_ensemble_uncertainty(const mig_ensemble_opts *o, char *buf, size_t n);
+ * seeds (M)" ("(N from FILE, weighted)" with unequal weights), then " + " and model_words
+ * when they are not empty (what the model draws in each run, mig_model_ops.uncertainty; NULL:
+ * none). Writes at most n bytes. */
+void mig_ensemble_uncertainty(const mig_ensemble_opts *o, const char *model_words, char *buf, size_t n);
 
 #endif

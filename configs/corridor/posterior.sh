@@ -31,15 +31,26 @@ if [ "${STEP:-1}" -le 1 ]; then
   "$migsim" calibrate "$s" --abc -o "$post" --particles "$particles" --generations "$generations" \
     "${budget[@]}" --scale 0.005 --window 2020-10:2022-09 --jobs "${JOBS:-2}" --threads "${THREADS:-1}"
 fi
+# The forecast error drawn in each run (corridor.forecast_error; configs/corridor/README.md,
+# "Forecast intervals"), its sigmas measured on the training window: each draw gets its own key
+# (its row number), so every draw x seed run draws its own error. FE=0 leaves it out (parameter
+# draws x seeds only), and step 3 then also scores the two readings that add a model error
+# after the runs.
+fe=()
+[ "${FE:-1}" = 0 ] || fe=(--set corridor.forecast_error.from=2022-10-01 --set corridor.forecast_error.nationality=0.56
+  --set corridor.forecast_error.sector=0.36)
 if [ "${STEP:-1}" -le 2 ]; then
   rm -rf "$out/runs"
-  awk -F, -v k="$thin" 'NR == 1 || (NR - 2) % k == 0' "$post" >"$out/draws.csv"
+  awk -F, -v k="$thin" -v fe="${FE:-1}" 'fe != 0 { $0 = $0 "," (NR == 1 ? "corridor.forecast_error.key" : NR - 2) }
+    NR == 1 || (NR - 2) % k == 0' "$post" >"$out/draws.csv"
   "$migsim" ensemble "$s" -o "$out/ensemble.h5" --draws "$out/draws.csv" --seeds "$seeds" --keep-runs "$out/runs" \
-    --set corridor.scale=0.05 --set days=1125 --quantiles 2.5,5,10,25,50,75,90,95,97.5 --vars encounters \
-    --threads "${THREADS:-2}"
+    --set corridor.scale=0.05 --set days=1125 "${fe[@]}" --quantiles 2.5,5,10,25,50,75,90,95,97.5 \
+    --vars encounters --threads "${THREADS:-2}"
 fi
 /usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 --json "$out/coverage.json"
-/usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 \
-  --model-error 2020-10/2022-09 --json "$out/coverage-model-error.json"
-/usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 \
-  --one-step 2020-10/2022-09 --json "$out/coverage-one-step.json"
+if [ "${FE:-1}" = 0 ]; then
+  /usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 \
+    --model-error 2020-10/2022-09 --json "$out/coverage-model-error.json"
+  /usr/bin/python3 scripts/corridor_coverage.py "$out"/runs/*.h5 --window 2022-10/2023-09 \
+    --one-step 2020-10/2022-09 --json "$out/coverage-one-step.json"
+fi

@@ -161,6 +161,14 @@ static const cyaml_schema_field_t sector_choice_fields[] = {
     CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t forecast_error_fields[] = {
+    CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER, mig_corridor_forecast_error_cfg, from, 1, 32),
+    CYAML_FIELD_FLOAT("nationality", CYAML_FLAG_OPTIONAL, mig_corridor_forecast_error_cfg, nationality),
+    CYAML_FIELD_FLOAT("sector", CYAML_FLAG_OPTIONAL, mig_corridor_forecast_error_cfg, sector),
+    CYAML_FIELD_UINT("key", CYAML_FLAG_OPTIONAL, mig_corridor_forecast_error_cfg, key),
+    CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t corridor_fields[] = {
     CYAML_FIELD_FLOAT("scale", CYAML_FLAG_DEFAULT, mig_corridor_cfg, scale),
     CYAML_FIELD_STRING_PTR("route_options", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
@@ -185,6 +193,8 @@ static const cyaml_schema_field_t corridor_fields[] = {
                             cbp_one_fields),
     CYAML_FIELD_MAPPING_PTR("securing_border", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
                             securing_border, bar_fields),
+    CYAML_FIELD_MAPPING_PTR("forecast_error", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, mig_corridor_cfg,
+                            forecast_error, forecast_error_fields),
     CYAML_FIELD_END
 };
 
@@ -469,6 +479,23 @@ static void check_bar(mig_corridor_cfg *c, mig_config_check *chk)
     }
 }
 
+/* forecast_error: the first day, two sigmas; the sector's needs sector_choice */
+static void check_forecast_error(mig_corridor_cfg *c, mig_config_check *chk)
+{
+    const mig_corridor_forecast_error_cfg *e = c->forecast_error;
+
+    if (!e)
+        return;
+    mig_config_check_date(chk, "corridor.forecast_error.from", e->from, &c->forecast_from_day);
+    mig_config_check_range(chk, "corridor.forecast_error.nationality", e->nationality, 0.0, 5.0,
+                           "a standard deviation (log) in [0, 5]");
+    mig_config_check_range(chk, "corridor.forecast_error.sector", e->sector, 0.0, 5.0,
+                           "a standard deviation (log) in [0, 5]");
+    if (e->sector > 0 && !c->sector_choice)
+        mig_config_report(chk, MIG_ECONFIG, "corridor.forecast_error.sector",
+                          "needs corridor.sector_choice (the shares it moves); give it or set sector: 0");
+}
+
 /* The corridor section's checks, in the order of its keys; fills the derived fields. */
 static mig_status check_corridor(void *section, mig_config_check *chk)
 {
@@ -507,6 +534,7 @@ static mig_status check_corridor(void *section, mig_config_check *chk)
     if ((st = check_ports(c, chk)) != MIG_OK)
         return st;
     check_bar(c, chk);
+    check_forecast_error(c, chk);
     return MIG_OK;
 }
 

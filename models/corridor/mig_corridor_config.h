@@ -117,6 +117,18 @@ typedef struct mig_corridor_sector_choice_cfg {
     double *prior;            /* pull towards the pooled shares, >= 0; NULL: 0.01 */
 } mig_corridor_sector_choice_cfg;
 
+/* A forecast's structural error, drawn once per run (mig_corridor_forecast.h): from `from` on,
+ * each nationality's inflow times exp(nationality * z), rescaled so the total inflow is
+ * unchanged; each sector's share of every nationality's crossings times exp(sector * z),
+ * renormalised (sector_choice; the whole run). z are standard normal, keyed by the run's seed
+ * and key. */
+typedef struct mig_corridor_forecast_error_cfg {
+    char *from;               /* "YYYY-MM-DD": first day of the nationality error */
+    double nationality;       /* sigma (log) of a nationality's inflow against the rest, >= 0 */
+    double sector;            /* sigma (log) of a sector's share, >= 0 (needs sector_choice) */
+    uint32_t key;             /* which draw of the error, with the seed (default 0) */
+} mig_corridor_forecast_error_cfg;
+
 typedef struct mig_corridor_cfg {
     double scale;             /* agents per person for everything the model spawns; default 1 */
     char *route_options;      /* CSV nationality,from,to,weight[,source,note], or NULL */
@@ -135,6 +147,7 @@ typedef struct mig_corridor_cfg {
     mig_corridor_ports_cfg *ports;     /* NULL: no place is a port of entry */
     mig_corridor_cbp_one_cfg *cbp_one; /* NULL: no appointments */
     mig_corridor_bar_cfg *securing_border; /* NULL: no Securing the Border rule */
+    mig_corridor_forecast_error_cfg *forecast_error; /* NULL: none */
 
     /* derived by the section's check when the scenario loads (owned) */
     char *route_options_path;
@@ -145,6 +158,7 @@ typedef struct mig_corridor_cfg {
     int32_t *title42_from_day; /* [n_outcomes]; INT32_MIN when not given */
     int32_t *appointment_day; /* [n_appointments of cbp_one] */
     int32_t bar_from_day;     /* securing_border.from as a day number */
+    int32_t forecast_from_day; /* forecast_error.from as a day number */
     char *sector_data_path;   /* sector_choice.data resolved */
     int32_t sector_first_month, sector_last_month; /* sector_choice.window: year * 12 + month - 1 */
 } mig_corridor_cfg;

@@ -8,11 +8,13 @@
  * exactly as absorption probabilities; the factors are a fixed point of
  *     f_s <- f_s * (target_s / walk_s)^(1 / attraction_power),
  * started at 1. Deterministic: the same factors on every thread and rank. */
+#include <inttypes.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mig_corridor_forecast.h"
 #include "mig_model_corridor.h"
 #include "mig_world.h"
 
@@ -301,6 +303,22 @@ out:
     return st;
 }
 
+/* corridor.forecast_error's sector part on the estimated shares (mig_corridor_sector_error),
+ * with each sector's factor logged. */
+static void sector_error(const mig_world *w, const mig_corridor_obs *obs, double *share, mig_ctx *ctx)
+{
+    const mig_corridor_forecast_error_cfg *e = mig_corridor_config(w->cfg)->forecast_error;
+    char line[2048];
+    size_t len = 0;
+
+    mig_corridor_sector_error(e, w->cfg->seed, obs->n_nat, obs->n_sectors, share);
+    for (uint32_t k = 0; k < obs->n_sectors && len < sizeof line; k++)
+        len += (size_t)snprintf(line + len, sizeof line - len, "%s%s %.3f", k ? ", " : "", obs->sector_name[k],
+                                exp(e->sector * mig_corridor_forecast_z(w->cfg->seed, e->key, MIG_FORECAST_SECTOR, k)));
+    mig_log(ctx, MIG_LOG_INFO, "forecast error (key %" PRIu32 "): each nationality's sector shares times %s, "
+            "renormalised", e->key, line);
+}
+
 mig_status mig_corridor_sector_factors(const mig_world *w, const double *base, const uint8_t *is_port,
                                        const double *mult, mig_ctx *ctx, double *fac)
 {
@@ -321,6 +339,8 @@ mig_status mig_corridor_sector_factors(const mig_world *w, const double *base, c
         mig_ctx_diag(ctx, st, &loc, "corridor.sector_choice", "no USBP encounters by sector and citizenship in %s",
                      c->sector_choice->window);
     }
+    if (st == MIG_OK && c->forecast_error && c->forecast_error->sector > 0)
+        sector_error(w, obs, share, ctx);
     if (st == MIG_OK)
         st = factors_memo(w, obs, share, base, is_port, mult, ctx, fac, &worst);
     if (st == MIG_OK)

@@ -8,6 +8,7 @@
  * the person may try again. Ports of entry receive CBP One appointment holders. While the
  * Securing the Border bar applies (a rule on the run's own average of sector encounters,
  * mig_corridor_bar.c), sector encounters of nationalities not exempt use its removal. */
+#include <inttypes.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "mig_corridor_calibration.h"
 #include "mig_comm.h"
 #include "mig_date.h"
+#include "mig_corridor_forecast.h"
 #include "mig_model.h"
 #include "mig_model_corridor.h"
 #include "mig_policy.h"
@@ -435,6 +437,42 @@ static mig_status spawn_forcing(corridor_state *s, mig_world *w, uint32_t f, mig
     return MIG_OK;
 }
 
+/* corridor.forecast_error's nationality part: each stream from forecast_error.from on times its
+ * nationality's factor (mig_corridor_nationality_factors over the streams' inflow), logged. */
+static mig_status nationality_error(corridor_state *s, const mig_world *w, mig_ctx *ctx)
+{
+    const mig_config *cfg = w->cfg;
+    const mig_corridor_cfg *c = mig_corridor_config(cfg);
+    const mig_corridor_forecast_error_cfg *e = c->forecast_error;
+    int64_t d0 = (int64_t)c->forecast_from_day - s->start_day;
+    uint32_t first = d0 < 0 ? 0 : d0 > (int64_t)s->days ? s->days : (uint32_t)d0;
+    double *inflow, *f;
+    char line[2048];
+    size_t len = 0;
+
+    if (!e || !(e->nationality > 0))
+        return MIG_OK;
+    if (!(inflow = calloc(2 * (size_t)s->n_nat, sizeof *inflow)))
+        return MIG_ENOMEM;
+    f = inflow + s->n_nat;
+    for (uint32_t k = 0; k < s->n_src; k++)
+        for (uint32_t i = first; i < s->days; i++)
+            inflow[s->src_nat[k]] += s->src_daily[(size_t)k * s->days + i];
+    mig_corridor_nationality_factors(e, s->seed, s->n_nat, inflow, f);
+    for (uint32_t k = 0; k < s->n_src; k++)
+        if (mig_corridor_rescale_daily(s->src_daily + (size_t)k * s->days, s->days, first, f[s->src_nat[k]])) {
+            double bad = f[s->src_nat[k]];
+            free(inflow);
+            return mig_config_diag(cfg, ctx, MIG_EDATA, "corridor.forecast_error.nationality",
+                                   "a nationality's factor (%g) takes a day's inflow past 2^32 - 1 persons", bad);
+        }
+    for (uint32_t n = 0; n < s->n_nat && n < cfg->n_nationalities && len < sizeof line; n++)
+        len += (size_t)snprintf(line + len, sizeof line - len, "%s%s %.3f", n ? ", " : "", cfg->nationalities[n], f[n]);
+    mig_log(ctx, MIG_LOG_INFO, "forecast error (key %" PRIu32 "): inflow from %s on times %s", e->key, e->from, line);
+    free(inflow);
+    return MIG_OK;
+}
+
 /* The spawning streams: the indicators loaded, then each hazard's streams and each
  * forcing's, none after the first problem. */
 static mig_status build_spawning(corridor_state *s, mig_world *w, mig_ctx *ctx, errs *errors)
@@ -639,6 +677,8 @@ static mig_status corridor_create(mig_world *w, mig_ctx *ctx, void **out)
     if ((st = build_bar(s, w)) != MIG_OK)
         goto fail;
     if (!errors.n && (st = build_spawning(s, w, ctx, &errors)) != MIG_OK)
+        goto fail;
+    if (!errors.n && (st = nationality_error(s, w, ctx)) != MIG_OK)
         goto fail;
     for (uint32_t k = 0; k < s->n_src && !errors.n; k++) /* origin interventions */
         mig_policy_scale_spawn(w->policy, s->src_place[k], s->src_nat[k], s->start_day, s->days,
@@ -924,6 +964,20 @@ static mig_status corridor_observe(void *state, mig_world *w, uint32_t step, mig
     return MIG_OK;
 }
 
+/* mig_model_ops.uncertainty: corridor.forecast_error, when it draws anything. */
+static void corridor_uncertainty(const mig_config *cfg, char *buf, size_t n)
+{
+    const mig_corridor_cfg *c = mig_corridor_config(cfg);
+    const mig_corridor_forecast_error_cfg *e = c ? c->forecast_error : NULL;
+
+    buf[0] = '\0';
+    if (e && (e->nationality > 0 || e->sector > 0))
+        snprintf(buf, n,
+                 "a forecast error drawn in each run from its seed and corridor.forecast_error.key (each "
+                 "nationality's inflow from %s: sigma %g in log, the total held; each sector's share: sigma %g in log)",
+                 e->from, e->nationality, e->sector);
+}
+
 const mig_model_ops mig_model_corridor = {
     .name = "corridor",
     .summary = "nationalities, departure hazards and observed forcing, encounters with Title 42 and CBP One",
@@ -936,4 +990,5 @@ const mig_model_ops mig_model_corridor = {
     .apply = corridor_apply,
     .observe = corridor_observe,
     .fit = &mig_corridor_fit_ops,
+    .uncertainty = corridor_uncertainty,
 };

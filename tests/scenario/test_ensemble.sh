@@ -25,6 +25,9 @@
 #    each dataset byte-identical to the full ensemble's (t1.h5), /provenance vars; t1.h5 has
 #    no vars attribute; a name that is not a data variable: exact message, exit 64, nothing
 #    left (checked after the first run); an empty item or a repeat: refused before any run.
+# 7. a model's own draw (the corridor's forecast_error, 60 days at 1:200, 2 draws x 1 seed,
+#    each draw its own key): /provenance uncertainty names it after the draws and seeds, with
+#    its sigmas; the two runs' encounters differ, and with the same key they are equal.
 #   bash tests/scenario/test_ensemble.sh MIGSIM_BINARY SOURCE_DIR WORK_DIR
 set -euo pipefail
 [ $# -eq 3 ] || { echo "usage: $0 MIGSIM_BINARY SOURCE_DIR WORK_DIR" >&2; exit 64; }
@@ -182,4 +185,24 @@ expect draws.csv 64 "migsim: ensemble: --vars: \"flow\" given twice
 Try 'migsim --help'." --vars flow,occupancy,flow
 expect draws.csv 64 "migsim: ensemble: --vars: an empty name in \"flow,\" (expected NAME[,NAME...])
 Try 'migsim --help'." --vars flow,
+
+# 7. the corridor's forecast error in the provenance, and keyed by the draws file
+corridor=$src/configs/corridor/corridor-fy2021-fy2022.yaml
+fe=(--set days=60 --set corridor.scale=0.005 --set corridor.forecast_error.from=2020-09-01
+  --set corridor.forecast_error.nationality=0.5 --set corridor.forecast_error.sector=0.3)
+printf 'draw,corridor.forecast_error.key\nk0,0\nk1,1\n' > keys.csv
+printf 'draw,corridor.forecast_error.key\nk0,0\nk0b,0\n' > same.csv
+"$migsim" ensemble "$corridor" -o fe.h5 --draws keys.csv --seeds 1 -q --vars encounters --keep-runs fe "${fe[@]}"
+"$migsim" ensemble "$corridor" -o fe0.h5 --draws same.csv --seeds 1 -q --vars encounters --keep-runs fe0 "${fe[@]}"
+$py - <<'PY' || fail "the forecast error's provenance or draws"
+import h5py, numpy as np
+with h5py.File("fe.h5") as f:
+    u = f["provenance"].attrs["uncertainty"]
+    assert u == ("parameter draws (2 from keys.csv) x seeds (1) + a forecast error drawn in each run from its "
+                 "seed and corridor.forecast_error.key (each nationality's inflow from 2020-09-01: sigma 0.5 in "
+                 "log, the total held; each sector's share: sigma 0.3 in log)"), u
+enc = lambda p: h5py.File(p)["encounters"][...]
+assert not np.array_equal(enc("fe/run000000.h5"), enc("fe/run000001.h5")), "keys 0 and 1 drew the same"
+assert np.array_equal(enc("fe0/run000000.h5"), enc("fe0/run000001.h5")), "key 0 twice drew differently"
+PY
 echo "test_ensemble: OK"

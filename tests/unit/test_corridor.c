@@ -17,6 +17,7 @@
 
 #include "../test_tmp.h"
 #include "../test_util.h"
+#include "mig_corridor_forecast.h"
 #include "mig_date.h"
 #include "mig_model_corridor.h"
 #include "mig_obs.h"
@@ -889,6 +890,115 @@ Test(corridor, sector_choice_solved_once_per_context)
     cr_assert_neq(memcmp(first, w->route_weight, n * sizeof *first), 0, "the kept factors are used");
     free(first);
     test_world_free(&ctx, &cfg, &w);
+}
+
+/* ---- a forecast's error drawn in the run (corridor.forecast_error) ------------------- */
+
+/* The sector error moves every nationality's sector shares by the sector's factor
+ * (mig_corridor_sector_error on the record's shares) and the route tables send it there:
+ * binomial bounds for 5,000 of each, against shares that differ from the record's by more. */
+Test(corridor, forecast_error_moves_the_sector_shares)
+{
+    const char *names[3] = { "S1", "S2", "S3" };
+    const char *over[] = { "corridor.forecast_error.from=2023-01-01", "corridor.forecast_error.sector=0.5",
+                           "corridor.forecast_error.key=3" };
+    char path[512];
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    int64_t *enc, at[2][3] = { { 0 } };
+    double want[2][3], moved = 0.0;
+    write_sector_scenario(path, sizeof path);
+    test_world(path, over, 3, 2, &ctx, &cfg, &w);
+    for (uint32_t k = 0; k < 2; k++) {
+        double sum = 0.0;
+        for (uint32_t j = 0; j < 3; j++)
+            sum += want[k][j] = sector_truth[k][j] * exp(0.5 * mig_corridor_forecast_z(cfg->seed, 3,
+                                                                                      MIG_FORECAST_SECTOR, j));
+        for (uint32_t j = 0; j < 3; j++) {
+            want[k][j] /= sum;
+            moved = fmax(moved, fabs(want[k][j] - sector_truth[k][j]));
+        }
+    }
+    cr_assert_gt(moved, 0.05, "the error moves a share by %g", moved);
+    enc = var(w, "encounters");
+    for (uint32_t day = 0; day < cfg->days; day++) {
+        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+        for (uint32_t k = 0; k < 2; k++)
+            for (int j = 0; j < 3; j++)
+                at[k][j] += enc[mig_network_place(w->net, names[j]) * w->n_nat + k];
+    }
+    for (uint32_t k = 0; k < 2; k++) {
+        cr_assert_eq(at[k][0] + at[k][1] + at[k][2], 5000, "every agent of nationality %u is encountered", k);
+        for (int j = 0; j < 3; j++)
+            assert_binomial(at[k][j], 5000, want[k][j], names[j]);
+    }
+    test_world_free(&ctx, &cfg, &w);
+    remove_dir();
+}
+
+/* Persons spawned by nationality (X, Y) on days [d0, d1) of a world's run. */
+static void spawned_by_nat(mig_world *w, mig_ctx *ctx, uint32_t d0, uint32_t d1, int64_t out[2])
+{
+    out[0] = out[1] = 0;
+    for (uint32_t day = 0; day < d1; day++) {
+        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+        for (uint32_t p = 0; day >= d0 && p < w->net->n_places; p++)
+            for (uint32_t k = 0; k < 2; k++)
+                out[k] += w->v_spawned[(size_t)p * w->n_nat + k];
+    }
+}
+
+/* The nationality error: X's and Y's inflow (1,000 a day each to 2023-01-05) before `from`
+ * (2023-01-03) as without it; from then, each times its factor, the total held (to a
+ * person); with both sigmas 0 the run is the run without the section, bit for bit. */
+Test(corridor, forecast_error_moves_the_inflow_not_its_total)
+{
+    const char *over[] = { "corridor.forecast_error.from=2023-01-03", "corridor.forecast_error.nationality=0.7",
+                           "corridor.forecast_error.key=1", "corridor.forecast_error.sector=0" };
+    const double inflow[2] = { 3000.0, 3000.0 };
+    char path[512];
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    int64_t before[2], after[2], *enc;
+    double f[2];
+    write_sector_scenario(path, sizeof path);
+    test_world(path, over, 4, 2, &ctx, &cfg, &w);
+    mig_corridor_nationality_factors(mig_corridor_config(cfg)->forecast_error, cfg->seed, 2, inflow, f);
+    cr_assert_gt(fabs(f[0] - 1.0), 0.05, "the error moves X's inflow: factor %g", f[0]);
+    spawned_by_nat(w, ctx, 0, 2, before);
+    cr_expect(before[0] == 2000 && before[1] == 2000, "before from: %lld, %lld", (long long)before[0],
+              (long long)before[1]);
+    test_world_free(&ctx, &cfg, &w);
+    test_world(path, over, 4, 2, &ctx, &cfg, &w);
+    spawned_by_nat(w, ctx, 2, 10, after);
+    for (int k = 0; k < 2; k++)
+        cr_expect_leq(fabs((double)after[k] - f[k] * 3000.0), 1.0, "nationality %d: %lld, want %g", k,
+                      (long long)after[k], f[k] * 3000.0);
+    cr_expect_leq(llabs(after[0] + after[1] - 6000), 1, "the total held: %lld", (long long)(after[0] + after[1]));
+    test_world_free(&ctx, &cfg, &w);
+    /* sigmas 0: the same encounters every day as without the section */
+    {
+        const char *zero[] = { "corridor.forecast_error.from=2023-01-03", "corridor.forecast_error.nationality=0",
+                               "corridor.forecast_error.sector=0", "corridor.forecast_error.key=1" };
+        mig_ctx *ctx2;
+        mig_config *cfg2;
+        mig_world *w2;
+        int64_t *enc2;
+        test_world(path, NULL, 0, 2, &ctx, &cfg, &w);
+        test_world(path, zero, 4, 2, &ctx2, &cfg2, &w2);
+        enc = var(w, "encounters");
+        enc2 = var(w2, "encounters");
+        for (uint32_t day = 0; day < cfg->days; day++) {
+            cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
+            cr_assert_eq(mig_step_run(w2, day, ctx2), MIG_OK);
+            cr_assert_eq(memcmp(enc, enc2, (size_t)w->net->n_places * w->n_nat * sizeof *enc), 0, "day %u", day);
+        }
+        test_world_free(&ctx2, &cfg2, &w2);
+        test_world_free(&ctx, &cfg, &w);
+    }
+    remove_dir();
 }
 
 /* enforcement_target's targets are persons: at corridor.scale 0.5 the engine multiplies them

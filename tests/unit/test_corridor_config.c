@@ -287,3 +287,26 @@ Test(corridor_config, bad_sector_choice)
     };
     check_case(&k);
 }
+
+Test(corridor_config, bad_forecast_error)
+{
+    static const corridor_case k = {
+        HEAD "corridor:\n"
+             "  forecast_error: {from: 2023-02-30, nationality: -0.1, sector: 0.3, key: 2, sectors: 1}\n",
+        NULL, NULL, NULL, 78,
+        "migsim: s.yaml:8:78: corridor.forecast_error.sectors: unknown key (did you mean \"sector\"?)\n"
+    };
+    static const corridor_case k2 = {
+        HEAD "corridor:\n"
+             "  forecast_error: {from: 2023-02-30, nationality: -0.1, sector: 0.3, key: 2}\n",
+        NULL, NULL, NULL, 78,
+        "migsim: s.yaml:8:26: corridor.forecast_error.from: expected a date YYYY-MM-DD, got \"2023-02-30\"\n"
+        "migsim: s.yaml:8:51: corridor.forecast_error.nationality: expected a standard deviation (log) in [0, 5], "
+        "got -0.1\n"
+        "migsim: s.yaml:8:65: corridor.forecast_error.sector: needs corridor.sector_choice (the shares it moves); "
+        "give it or set sector: 0\n"
+        "migsim: 3 problems\n"
+    };
+    check_case(&k);
+    check_case(&k2);
+}
