@@ -832,18 +832,13 @@ static void write_sector_scenario(char *path, size_t size)
     snprintf(path, size, "%s/s.yaml", dir);
 }
 
-Test(corridor, sector_choice_crosses_in_the_record_shares)
+/* Runs w to its end and asserts that X and Y (5,000 each) cross at S1, S2 and S3 in the
+ * shares share[nationality][sector] (binomial bounds), every one encountered. */
+static void assert_crossings(mig_world *w, mig_ctx *ctx, const double share[2][3])
 {
     const char *names[3] = { "S1", "S2", "S3" };
-    char path[512];
-    mig_ctx *ctx;
-    mig_config *cfg;
-    mig_world *w;
-    int64_t *enc, at[2][3] = { { 0 } };
-    write_sector_scenario(path, sizeof path);
-    test_world(path, NULL, 0, 2, &ctx, &cfg, &w);
-    enc = var(w, "encounters");
-    for (uint32_t day = 0; day < cfg->days; day++) {
+    int64_t *enc = var(w, "encounters"), at[2][3] = { { 0 } };
+    for (uint32_t day = 0; day < w->cfg->days; day++) {
         cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
         for (uint32_t k = 0; k < 2; k++)
             for (int j = 0; j < 3; j++)
@@ -852,8 +847,19 @@ Test(corridor, sector_choice_crosses_in_the_record_shares)
     for (uint32_t k = 0; k < 2; k++) {
         cr_assert_eq(at[k][0] + at[k][1] + at[k][2], 5000, "every agent of nationality %u is encountered", k);
         for (int j = 0; j < 3; j++)
-            assert_binomial(at[k][j], 5000, sector_truth[k][j], names[j]);
+            assert_binomial(at[k][j], 5000, share[k][j], names[j]);
     }
+}
+
+Test(corridor, sector_choice_crosses_in_the_record_shares)
+{
+    char path[512];
+    mig_ctx *ctx;
+    mig_config *cfg;
+    mig_world *w;
+    write_sector_scenario(path, sizeof path);
+    test_world(path, NULL, 0, 2, &ctx, &cfg, &w);
+    assert_crossings(w, ctx, sector_truth);
     test_world_free(&ctx, &cfg, &w);
 }
 
@@ -899,14 +905,12 @@ Test(corridor, sector_choice_solved_once_per_context)
  * binomial bounds for 5,000 of each, against shares that differ from the record's by more. */
 Test(corridor, forecast_error_moves_the_sector_shares)
 {
-    const char *names[3] = { "S1", "S2", "S3" };
     const char *over[] = { "corridor.forecast_error.from=2023-01-01", "corridor.forecast_error.sector=0.5",
                            "corridor.forecast_error.key=3" };
     char path[512];
     mig_ctx *ctx;
     mig_config *cfg;
     mig_world *w;
-    int64_t *enc, at[2][3] = { { 0 } };
     double want[2][3], moved = 0.0;
     write_sector_scenario(path, sizeof path);
     test_world(path, over, 3, 2, &ctx, &cfg, &w);
@@ -921,20 +925,8 @@ Test(corridor, forecast_error_moves_the_sector_shares)
         }
     }
     cr_assert_gt(moved, 0.05, "the error moves a share by %g", moved);
-    enc = var(w, "encounters");
-    for (uint32_t day = 0; day < cfg->days; day++) {
-        cr_assert_eq(mig_step_run(w, day, ctx), MIG_OK);
-        for (uint32_t k = 0; k < 2; k++)
-            for (int j = 0; j < 3; j++)
-                at[k][j] += enc[mig_network_place(w->net, names[j]) * w->n_nat + k];
-    }
-    for (uint32_t k = 0; k < 2; k++) {
-        cr_assert_eq(at[k][0] + at[k][1] + at[k][2], 5000, "every agent of nationality %u is encountered", k);
-        for (int j = 0; j < 3; j++)
-            assert_binomial(at[k][j], 5000, want[k][j], names[j]);
-    }
+    assert_crossings(w, ctx, (const double(*)[3])want);
     test_world_free(&ctx, &cfg, &w);
-    remove_dir();
 }
 
 /* Persons spawned by nationality (X, Y) on days [d0, d1) of a world's run. */
