@@ -45,13 +45,15 @@ mig_status mig_corridor_rescale_daily(uint32_t *daily, uint32_t days, uint32_t f
 }
 
 void mig_corridor_sector_error(const mig_corridor_forecast_error_cfg *e, uint64_t seed, size_t n_rows,
-                               size_t n_sectors, double *share)
+                               size_t n_sectors, double *share, double *factor)
 {
+    for (size_t k = 0; k < n_sectors; k++)
+        factor[k] = exp(e->sector * mig_corridor_forecast_z(seed, e->key, MIG_FORECAST_SECTOR, (uint32_t)k));
     for (size_t r = 0; r < n_rows; r++) {
         double *row = share + r * n_sectors, before = 0.0, after = 0.0;
         for (size_t k = 0; k < n_sectors; k++) {
             before += row[k];
-            row[k] *= exp(e->sector * mig_corridor_forecast_z(seed, e->key, MIG_FORECAST_SECTOR, (uint32_t)k));
+            row[k] *= factor[k];
             after += row[k];
         }
         for (size_t k = 0; k < n_sectors && after > 0; k++)

@@ -31,8 +31,9 @@ void mig_corridor_nationality_factors(const mig_corridor_forecast_error_cfg *e, 
 mig_status mig_corridor_rescale_daily(uint32_t *daily, uint32_t days, uint32_t first, double f);
 
 /* Every row of share[n_rows * n_sectors] (a nationality's shares by sector) with sector k's
- * share times exp(e->sector z_k), then rescaled to the row's former sum. */
+ * share times factor[k] = exp(e->sector z_k), then rescaled to the row's former sum. factor
+ * [n_sectors]: scratch, the factors on return. */
 void mig_corridor_sector_error(const mig_corridor_forecast_error_cfg *e, uint64_t seed, size_t n_rows,
-                               size_t n_sectors, double *share);
+                               size_t n_sectors, double *share, double *factor);
 
 #endif

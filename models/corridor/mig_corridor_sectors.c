@@ -305,18 +305,23 @@ out:
 
 /* corridor.forecast_error's sector part on the estimated shares (mig_corridor_sector_error),
  * with each sector's factor logged. */
-static void sector_error(const mig_world *w, const mig_corridor_obs *obs, double *share, mig_ctx *ctx)
+static mig_status sector_error(const mig_world *w, const mig_corridor_obs *obs, double *share, mig_ctx *ctx)
 {
     const mig_corridor_forecast_error_cfg *e = mig_corridor_config(w->cfg)->forecast_error;
+    double *factor = malloc((obs->n_sectors ? obs->n_sectors : 1) * sizeof *factor);
     char line[2048];
     size_t len = 0;
 
-    mig_corridor_sector_error(e, w->cfg->seed, obs->n_nat, obs->n_sectors, share);
+    if (!factor)
+        return MIG_ENOMEM;
+    mig_corridor_sector_error(e, w->cfg->seed, obs->n_nat, obs->n_sectors, share, factor);
     for (uint32_t k = 0; k < obs->n_sectors && len < sizeof line; k++)
         len += (size_t)snprintf(line + len, sizeof line - len, "%s%s %.3f", k ? ", " : "", obs->sector_name[k],
-                                exp(e->sector * mig_corridor_forecast_z(w->cfg->seed, e->key, MIG_FORECAST_SECTOR, k)));
+                                factor[k]);
     mig_log(ctx, MIG_LOG_INFO, "forecast error (key %" PRIu32 "): each nationality's sector shares times %s, "
             "renormalised", e->key, line);
+    free(factor);
+    return MIG_OK;
 }
 
 mig_status mig_corridor_sector_factors(const mig_world *w, const double *base, const uint8_t *is_port,
@@ -340,7 +345,7 @@ mig_status mig_corridor_sector_factors(const mig_world *w, const double *base, c
                      c->sector_choice->window);
     }
     if (st == MIG_OK && c->forecast_error && c->forecast_error->sector > 0)
-        sector_error(w, obs, share, ctx);
+        st = sector_error(w, obs, share, ctx);
     if (st == MIG_OK)
         st = factors_memo(w, obs, share, base, is_port, mult, ctx, fac, &worst);
     if (st == MIG_OK)

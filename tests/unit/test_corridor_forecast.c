@@ -79,11 +79,13 @@ Test(corridor_forecast, rescaled_days_keep_the_running_sum)
 
 Test(corridor_forecast, sector_error_moves_each_sector_and_keeps_the_rows)
 {
-    double share[2 * 3] = { 0.6, 0.3, 0.1, 0.05, 0.15, 0.3 }, orig[6];
+    double share[2 * 3] = { 0.6, 0.3, 0.1, 0.05, 0.15, 0.3 }, orig[6], factor[3];
     mig_corridor_forecast_error_cfg e = { .from = "2023-01-01", .sector = 0.4, .key = 2 };
     for (int i = 0; i < 6; i++)
         orig[i] = share[i];
-    mig_corridor_sector_error(&e, 9, 2, 3, share);
+    mig_corridor_sector_error(&e, 9, 2, 3, share, factor);
+    for (uint32_t k = 0; k < 3; k++)
+        cr_expect_eq(factor[k], exp(0.4 * mig_corridor_forecast_z(9, 2, MIG_FORECAST_SECTOR, k)), "factor %u", k);
     for (int r = 0; r < 2; r++) {
         cr_expect_float_eq(share[r * 3] + share[r * 3 + 1] + share[r * 3 + 2],
                            orig[r * 3] + orig[r * 3 + 1] + orig[r * 3 + 2], 1e-12, "row %d keeps its sum", r);
